@@ -1,0 +1,135 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTag } from "../lib/tags";
+
+/** A port served to the internet by the control-plane node. */
+export interface PublicPort {
+    port: number;
+    /** Becomes the rule's description, e.g. "Bookinfo productpage". */
+    purpose: string;
+}
+
+export interface ClusterSecurityGroupsArgs {
+    vpcId: pulumi.Input<string>;
+    /** The NodePorts opened on the control-plane node, and only there. */
+    publicPorts: PublicPort[];
+    /** Who may reach the public ports. */
+    publicCidrs: string[];
+    /** Who may reach SSH and the Kubernetes API on the control-plane node. Never the world. */
+    adminCidrs: string[];
+}
+
+type Group = "controlPlane" | "workers";
+
+/** Traffic between nodes: what the CNI, the kubelets, the API server and Prometheus need. */
+export interface NodeRule {
+    protocol: "tcp" | "udp";
+    fromPort: number;
+    toPort: number;
+    /** Which nodes receive it; the sources are the cluster's other nodes unless `from` says. */
+    to: Group | "all";
+    from?: Group;
+    purpose: string;
+}
+
+export const nodeRules: readonly NodeRule[] = [
+    { protocol: "tcp", fromPort: 6443, toPort: 6443, to: "controlPlane", purpose: "Kubernetes API from kubelets and pods on the workers" },
+    { protocol: "tcp", fromPort: 10250, toPort: 10250, to: "all", purpose: "kubelet API: logs, exec and metrics for the API server and Prometheus" },
+    { protocol: "udp", fromPort: 4789, toPort: 4789, to: "all", purpose: "Calico VXLAN: pod traffic between nodes" },
+    { protocol: "tcp", fromPort: 5473, toPort: 5473, to: "all", purpose: "Calico Typha: Felix on every node reads the datastore through Typha" },
+    { protocol: "tcp", fromPort: 9100, toPort: 9100, to: "all", purpose: "node-exporter metrics for Prometheus" },
+    { protocol: "tcp", fromPort: 10249, toPort: 10249, to: "all", purpose: "kube-proxy metrics for Prometheus" },
+    { protocol: "tcp", fromPort: 2381, toPort: 2381, to: "controlPlane", purpose: "etcd metrics for Prometheus" },
+    { protocol: "tcp", fromPort: 10257, toPort: 10257, to: "controlPlane", purpose: "kube-controller-manager metrics for Prometheus" },
+    { protocol: "tcp", fromPort: 10259, toPort: 10259, to: "controlPlane", purpose: "kube-scheduler metrics for Prometheus" },
+    { protocol: "tcp", fromPort: 22, toPort: 22, to: "workers", from: "controlPlane", purpose: "SSH from the control-plane node, the jump host of the workers" },
+];
+
+/** The (receiver, sender) pairs of security groups a node rule opens. */
+export function rulePairs(rule: NodeRule): [Group, Group][] {
+    const pairs: [Group, Group][] = [["controlPlane", "workers"], ["workers", "controlPlane"], ["workers", "workers"]];
+    return pairs.filter(([to, from]) => (rule.to === "all" || rule.to === to) && (rule.from === undefined || rule.from === from));
+}
+
+/** A logical-name-safe form of a CIDR: 203.0.113.7/32 → 203.0.113.7-32. */
+const cidrName = (cidr: string): string => cidr.replace("/", "-");
+
+/**
+ * Two security groups, least privilege: the control-plane node serves the public ports to the
+ * allowed CIDRs and SSH and the API to the admin CIDRs; the workers take nothing from outside
+ * the cluster. Every rule is its own resource, described by its purpose.
+ */
+export class ClusterSecurityGroups extends pulumi.ComponentResource {
+    readonly controlPlane: aws.ec2.SecurityGroup;
+    readonly workers: aws.ec2.SecurityGroup;
+
+    constructor(name: string, args: ClusterSecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("k8slab:index:ClusterSecurityGroups", name, {}, opts);
+        const parent = { parent: this };
+
+        this.controlPlane = new aws.ec2.SecurityGroup(`${name}-control-plane`, {
+            vpcId: args.vpcId,
+            description: "k8s-lab control-plane node",
+            tags: nameTag("control-plane"),
+        }, parent);
+        this.workers = new aws.ec2.SecurityGroup(`${name}-workers`, {
+            vpcId: args.vpcId,
+            description: "k8s-lab worker nodes",
+            tags: nameTag("workers"),
+        }, parent);
+        const groups: Record<Group, aws.ec2.SecurityGroup> = { controlPlane: this.controlPlane, workers: this.workers };
+        const ruleName = (group: Group, what: string): string => `${name}-${group === "controlPlane" ? "control-plane" : "workers"}-${what}`;
+
+        for (const { port, purpose } of args.publicPorts) {
+            for (const cidr of args.publicCidrs) {
+                new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `public-${port}-${cidrName(cidr)}`), {
+                    securityGroupId: this.controlPlane.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: cidr,
+                    description: `${purpose} (NodePort ${port}) from an allowed CIDR`,
+                }, parent);
+            }
+        }
+        const adminPorts = [
+            { port: 22, purpose: "SSH from an admin CIDR" },
+            { port: 6443, purpose: "Kubernetes API from an admin CIDR" },
+        ];
+        for (const { port, purpose } of adminPorts) {
+            for (const cidr of args.adminCidrs) {
+                new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `admin-${port}-${cidrName(cidr)}`), {
+                    securityGroupId: this.controlPlane.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: cidr,
+                    description: purpose,
+                }, parent);
+            }
+        }
+        for (const rule of nodeRules) {
+            for (const [to, from] of rulePairs(rule)) {
+                const source = from === "controlPlane" ? "from-control-plane" : "from-workers";
+                new aws.vpc.SecurityGroupIngressRule(ruleName(to, `${rule.protocol}-${rule.fromPort}-${source}`), {
+                    securityGroupId: groups[to].id,
+                    referencedSecurityGroupId: groups[from].id,
+                    ipProtocol: rule.protocol,
+                    fromPort: rule.fromPort,
+                    toPort: rule.toPort,
+                    description: rule.purpose,
+                }, parent);
+            }
+        }
+        for (const group of ["controlPlane", "workers"] as const) {
+            new aws.vpc.SecurityGroupEgressRule(ruleName(group, "egress"), {
+                securityGroupId: groups[group].id,
+                ipProtocol: "-1",
+                cidrIpv4: "0.0.0.0/0",
+                description: "All outbound traffic: packages, images, the NAT gateway",
+            }, parent);
+        }
+
+        this.registerOutputs({ controlPlaneId: this.controlPlane.id, workersId: this.workers.id });
+    }
+}

@@ -1,0 +1,95 @@
+/**
+ * The k8s-lab program: reads and validates the configuration, composes the components and
+ * exports what an operator needs. Nothing else lives here.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSecurityGroups } from "./components/securityGroups";
+import { Network } from "./components/network";
+import { NodeGroup } from "./components/nodeGroup";
+import { SshKey } from "./components/sshKey";
+import { readConfig } from "./lib/config";
+import { availabilityZone } from "./lib/lookups";
+import { translator } from "./lib/messages";
+import { detectPublicIp } from "./lib/publicIp";
+import { renderScript } from "./lib/scripts";
+import { sshCommands } from "./lib/ssh";
+import { labTags } from "./lib/tags";
+
+export = async () => {
+    const config = readConfig();
+    const t = translator(config.language);
+    const adminCidrs = [...config.adminCidrs];
+    if (config.detectAdminIp) {
+        const ip = await detectPublicIp().catch((err: Error) => {
+            throw new pulumi.RunError(t("publicIp.failed", { reason: err.message }));
+        });
+        if (!adminCidrs.includes(`${ip}/32`)) adminCidrs.push(`${ip}/32`);
+    }
+    const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+
+    const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags) } });
+    const opts = { providers: [provider] };
+
+    const zone = availabilityZone({
+        configured: config.availabilityZone,
+        region: config.region,
+        controlPlaneType: config.controlPlaneInstanceType,
+        workerType: config.workerInstanceType,
+        t,
+    }, { provider });
+    const network = new Network("network", {
+        vpcCidr: config.vpcCidr,
+        publicSubnetCidr: config.publicSubnetCidr,
+        privateSubnetCidr: config.privateSubnetCidr,
+        availabilityZone: zone,
+    }, opts);
+    const securityGroups = new ClusterSecurityGroups("security-groups", {
+        vpcId: network.vpc.id,
+        publicPorts: [
+            { port: config.bookinfoPort, purpose: "Bookinfo productpage" },
+            { port: config.grafanaPort, purpose: "Grafana" },
+        ],
+        publicCidrs: config.publicCidrs,
+        adminCidrs,
+    }, opts);
+    const sshKey = new SshKey("ssh-key", opts);
+
+    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb, language: config.language };
+    const controlPlane = new NodeGroup("control-plane", {
+        ...nodes,
+        role: "control-plane",
+        count: 1,
+        instanceType: config.controlPlaneInstanceType,
+        subnetId: network.publicSubnet.id,
+        securityGroupId: securityGroups.controlPlane.id,
+        publicIp: true,
+        userData: renderScript("user-data.sh", { NODE_ROLE: "control-plane", LAB_NAME: labName }),
+    }, opts);
+    const workers = new NodeGroup("worker", {
+        ...nodes,
+        role: "worker",
+        count: config.workerCount,
+        instanceType: config.workerInstanceType,
+        subnetId: network.privateSubnet.id,
+        securityGroupId: securityGroups.workers.id,
+        publicIp: false,
+        userData: renderScript("user-data.sh", { NODE_ROLE: "worker", LAB_NAME: labName }),
+        dependsOn: network.workerEgress,
+    }, opts);
+
+    const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
+    const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
+        sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
+    );
+    return {
+        availabilityZone: zone,
+        adminCidrs,
+        controlPlanePublicIp,
+        controlPlanePrivateIp: controlPlane.privateIps.apply((ips) => ips[0]),
+        workerPrivateIps: workers.privateIps,
+        sshControlPlane: ssh.controlPlane,
+        sshWorkers: ssh.workers,
+        sshPrivateKey: sshKey.privateKey,
+    };
+};

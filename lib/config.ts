@@ -1,0 +1,225 @@
+/**
+ * The stack configuration, typed and validated before any resource is declared.
+ *
+ * Every key is declared with its type, default and description in Pulumi.yaml; the CLI applies
+ * those defaults. `parseConfig` is pure: it reads raw strings through a getter (as
+ * `pulumi.Config.get` returns them) and either returns a `LabConfig` or throws a `ConfigError`
+ * whose message is one sentence naming the key, the bad value and what is allowed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { Language, languageFromEnv, translator } from "./messages";
+
+export interface LabConfig {
+    /** The language of operator-facing messages. */
+    language: Language;
+    region: string;
+    /** Empty: the first zone of the region that offers both instance types. */
+    availabilityZone: string;
+    vpcCidr: string;
+    publicSubnetCidr: string;
+    privateSubnetCidr: string;
+    podCidr: string;
+    serviceCidr: string;
+    workerCount: number;
+    controlPlaneInstanceType: string;
+    workerInstanceType: string;
+    rootVolumeSizeGb: number;
+    bookinfoPort: number;
+    grafanaPort: number;
+    /** Who may reach the public ports. */
+    publicCidrs: string[];
+    /** Who may reach SSH and the Kubernetes API, besides the detected IP. */
+    adminCidrs: string[];
+    /** Add the public IP of the machine running `pulumi` to the admin CIDRs. */
+    detectAdminIp: boolean;
+    /** The user's tags, added to Project, Stack and ManagedBy. */
+    tags: Record<string, string>;
+}
+
+/** Reads one raw config value, as `pulumi.Config.get` does. */
+export type RawConfig = (key: string) => string | undefined;
+
+export const limits = {
+    workerCount: { min: 1, max: 10 },
+    rootVolumeSizeGb: { min: 30, max: 500 },
+    nodePort: { min: 30000, max: 32767 },
+    vpcPrefix: { min: 16, max: 28 },
+    podPrefix: { min: 8, max: 22 },
+    /** kube-apiserver refuses a service range of more than 20 host bits. */
+    servicePrefix: { min: 12, max: 24 },
+    /** An admin CIDR wider than this is "the world". */
+    adminWidestPrefix: 8,
+} as const;
+
+export const reservedTagKeys = ["Project", "Stack", "ManagedBy", "Name"] as const;
+
+export class ConfigError extends pulumi.RunError {
+    constructor(
+        readonly key: string,
+        text: string,
+    ) {
+        super(text);
+        this.name = "ConfigError";
+    }
+}
+
+interface Cidr {
+    text: string;
+    network: ipaddr.IPv4;
+    prefix: number;
+}
+
+function overlaps(a: Cidr, b: Cidr): boolean {
+    return a.network.match(b.network, b.prefix) || b.network.match(a.network, a.prefix);
+}
+
+/** Validates raw config; `project` qualifies the keys in messages (`k8s-lab:workerCount`). */
+export function parseConfig(get: RawConfig, project: string, env: { LANG?: string } = process.env): LabConfig {
+    const languageValue = get("language") ?? "auto";
+    let language = languageFromEnv(env.LANG);
+    let t = translator(language);
+
+    const fail = (key: string, value: string, allowed: string): never => {
+        throw new ConfigError(key, t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(value), allowed }));
+    };
+    const required = (key: string, allowed: string): string => {
+        const value = get(key);
+        if (value === undefined) throw new ConfigError(key, t("config.missing", { key: `${project}:${key}`, allowed }));
+        return value;
+    };
+
+    if (languageValue === "ko" || languageValue === "en") {
+        language = languageValue;
+        t = translator(language);
+    } else if (languageValue !== "auto") {
+        fail("language", languageValue, t("allowed.language"));
+    }
+
+    const integer = (key: string, range: { min: number; max: number }): number => {
+        const allowed = t("allowed.integerRange", range);
+        const value = required(key, allowed);
+        const n = Number(value);
+        if (!/^-?\d+$/.test(value.trim()) || n < range.min || n > range.max) fail(key, value, allowed);
+        return n;
+    };
+    const boolean = (key: string): boolean => {
+        const value = required(key, t("allowed.boolean"));
+        if (value !== "true" && value !== "false") fail(key, value, t("allowed.boolean"));
+        return value === "true";
+    };
+    const stringList = (key: string): string[] => {
+        const value = required(key, t("allowed.stringList"));
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            parsed = undefined;
+        }
+        const result = z.array(z.string()).safeParse(parsed);
+        return result.success ? result.data : fail(key, value, t("allowed.stringList"));
+    };
+    const cidr = (key: string, value: string, prefix: { min: number; max: number } = { min: 0, max: 32 }): Cidr => {
+        const [address, bits, extra] = value.split("/");
+        if (extra !== undefined || !ipaddr.IPv4.isValidFourPartDecimal(address ?? "") || !/^\d{1,2}$/.test(bits ?? "") || Number(bits) > 32) {
+            return fail(key, value, t("allowed.cidr"));
+        }
+        const network = ipaddr.IPv4.networkAddressFromCIDR(value);
+        if (network.toString() !== address) fail(key, value, t("allowed.cidrHostBits", { network: `${network.toString()}/${bits}` }));
+        if (Number(bits) < prefix.min || Number(bits) > prefix.max) fail(key, value, t("allowed.cidrPrefix", prefix));
+        return { text: value, network, prefix: Number(bits) };
+    };
+    const nodePort = (key: string): number => {
+        const allowed = t("allowed.nodePort");
+        const value = required(key, allowed);
+        const n = Number(value);
+        if (!/^\d+$/.test(value.trim()) || n < limits.nodePort.min || n > limits.nodePort.max) fail(key, value, allowed);
+        return n;
+    };
+    const instanceType = (key: string): string => {
+        const value = required(key, t("allowed.instanceType"));
+        if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value)) fail(key, value, t("allowed.instanceType"));
+        return value;
+    };
+
+    const region = required("region", t("allowed.region"));
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail("region", region, t("allowed.region"));
+    const availabilityZone = get("availabilityZone") ?? "";
+    if (availabilityZone !== "" && !new RegExp(`^${region}[a-z]$`).test(availabilityZone)) {
+        fail("availabilityZone", availabilityZone, t("allowed.availabilityZone", { region }));
+    }
+
+    const vpc = cidr("vpcCidr", required("vpcCidr", t("allowed.cidr")), limits.vpcPrefix);
+    const subnets = (["publicSubnetCidr", "privateSubnetCidr"] as const).map((key) => {
+        const subnet = cidr(key, required(key, t("allowed.cidr")), limits.vpcPrefix);
+        if (subnet.prefix < vpc.prefix || !subnet.network.match(vpc.network, vpc.prefix)) {
+            fail(key, subnet.text, t("allowed.subnetInVpc", { vpcCidr: vpc.text }));
+        }
+        return { key, cidr: subnet };
+    });
+    const [publicSubnet, privateSubnet] = subnets;
+    if (overlaps(publicSubnet.cidr, privateSubnet.cidr)) {
+        fail(privateSubnet.key, privateSubnet.cidr.text, t("allowed.noOverlap", { otherKey: publicSubnet.key, otherValue: publicSubnet.cidr.text }));
+    }
+    const pod = cidr("podCidr", required("podCidr", t("allowed.cidr")), limits.podPrefix);
+    const service = cidr("serviceCidr", required("serviceCidr", t("allowed.cidr")), limits.servicePrefix);
+    const ranges: [string, Cidr][] = [["vpcCidr", vpc], ["podCidr", pod], ["serviceCidr", service]];
+    ranges.forEach(([key, range], i) =>
+        ranges.slice(0, i).forEach(([otherKey, other]) => {
+            if (overlaps(range, other)) fail(key, range.text, t("allowed.noOverlap", { otherKey, otherValue: other.text }));
+        }),
+    );
+
+    const bookinfoPort = nodePort("bookinfoPort");
+    const grafanaPort = nodePort("grafanaPort");
+    if (grafanaPort === bookinfoPort) fail("grafanaPort", String(grafanaPort), t("allowed.distinctPort", { otherKey: "bookinfoPort" }));
+
+    const publicCidrs = stringList("publicCidrs").map((value) => cidr("publicCidrs", value).text);
+    const adminCidrs = stringList("adminCidrs").map((value) => {
+        const block = cidr("adminCidrs", value);
+        if (block.prefix < limits.adminWidestPrefix) fail("adminCidrs", value, t("allowed.adminCidr"));
+        return block.text;
+    });
+    const detectAdminIp = boolean("detectAdminIp");
+    if (!detectAdminIp && adminCidrs.length === 0) fail("adminCidrs", "[]", t("allowed.adminPath"));
+
+    const tags: Record<string, string> = {};
+    for (const entry of stringList("tags")) {
+        const separator = entry.indexOf("=");
+        const key = entry.slice(0, separator);
+        const value = entry.slice(separator + 1);
+        const reserved = (reservedTagKeys as readonly string[]).includes(key);
+        if (separator < 1 || key.length > 128 || key.toLowerCase().startsWith("aws:") || reserved || value.length > 256) {
+            fail("tags", entry, t("allowed.tag"));
+        }
+        tags[key] = value;
+    }
+
+    return {
+        language,
+        region,
+        availabilityZone,
+        vpcCidr: vpc.text,
+        publicSubnetCidr: publicSubnet.cidr.text,
+        privateSubnetCidr: privateSubnet.cidr.text,
+        podCidr: pod.text,
+        serviceCidr: service.text,
+        workerCount: integer("workerCount", limits.workerCount),
+        controlPlaneInstanceType: instanceType("controlPlaneInstanceType"),
+        workerInstanceType: instanceType("workerInstanceType"),
+        rootVolumeSizeGb: integer("rootVolumeSizeGb", limits.rootVolumeSizeGb),
+        bookinfoPort,
+        grafanaPort,
+        publicCidrs,
+        adminCidrs,
+        detectAdminIp,
+        tags,
+    };
+}
+
+/** Reads and validates the current stack's configuration. */
+export function readConfig(): LabConfig {
+    const config = new pulumi.Config();
+    return parseConfig((key) => config.get(key), pulumi.getProject());
+}

@@ -1,0 +1,33 @@
+/**
+ * Scripts that run on the nodes are real files under scripts/, linted by shellcheck.
+ * A script declares each parameter it needs as `: "${NAME:?}"`; rendering puts the values
+ * right after the shebang, single-quoted, and refuses a missing or unknown parameter.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export const scriptsDir = path.join(__dirname, "..", "scripts");
+
+/** The parameters a script declares with `: "${NAME:?...}"`. */
+export function scriptParameters(source: string): string[] {
+    return [...source.matchAll(/^: "\$\{([A-Z][A-Z0-9_]*):\?/gm)].map((m) => m[1]);
+}
+
+/** Quotes a value for a POSIX shell: single quotes, each embedded quote closed and escaped. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Renders scripts/<name> with its parameters set. */
+export function renderScript(name: string, params: Readonly<Record<string, string | number>>): string {
+    const source = fs.readFileSync(path.join(scriptsDir, name), "utf8");
+    const declared = scriptParameters(source);
+    const missing = declared.filter((p) => !(p in params));
+    const unknown = Object.keys(params).filter((p) => !declared.includes(p));
+    if (missing.length > 0 || unknown.length > 0) {
+        throw new Error(`scripts/${name}: missing parameters [${missing.join(", ")}], unknown parameters [${unknown.join(", ")}]`);
+    }
+    const [shebang, ...rest] = source.split("\n");
+    const assignments = declared.map((p) => `${p}=${shellQuote(String(params[p]))}`);
+    return [shebang, "# Parameters rendered by the Pulumi program.", ...assignments, ...rest].join("\n");
+}

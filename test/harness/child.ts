@@ -1,0 +1,108 @@
+/**
+ * Runs the real program (index.ts) under Pulumi's mocks in this process, as the engine would,
+ * and writes what it declared to the file named by HARNESS_RESULT. Started by `runProgram`,
+ * one process per scenario, because the Pulumi runtime's state is global to a process.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { answerCall, answerResource, HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
+import { root } from "./stackConfig";
+
+const options = JSON.parse(process.env.HARNESS_OPTIONS ?? "{}") as HarnessOptions;
+const resultFile = process.env.HARNESS_RESULT ?? "";
+
+const run: ProgramRun = { resources: [], outputs: {}, warnings: [] };
+const byUrnName = new Map<string, RecordedResource>();
+const stackTransforms: pulumi.ResourceTransform[] = [];
+const pending: Promise<void>[] = [];
+
+// The machine's public IP is asked of a web service: answer from the scenario, never the network.
+globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (options.publicIp === null || options.publicIp === undefined) throw new Error(`connect ECONNREFUSED (${url})`);
+    return new Response(`${options.publicIp}\n`, { status: 200 });
+};
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]): void => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("warning: ")) run.warnings.push(text.replace(/^warning: (\[runtime\] )?/, ""));
+    else warn(...args);
+};
+
+async function applyTransforms(transforms: pulumi.ResourceTransform[], type: string, name: string, custom: boolean, props: Record<string, unknown>): Promise<Record<string, unknown>> {
+    let current = props;
+    for (const transform of transforms) {
+        const result = await transform({ type, name, custom, props: current, opts: {} });
+        if (result !== undefined) current = result.props as Record<string, unknown>;
+    }
+    return current;
+}
+
+pulumi.runtime.setMocks(
+    {
+        async newResource(args) {
+            const inputs = await applyTransforms([...(args.transforms ?? []), ...stackTransforms], args.type, args.name, args.custom ?? false, args.inputs as Record<string, unknown>);
+            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom: args.custom ?? false, provider: args.provider, dependsOn: [] };
+            run.resources.push(recorded);
+            byUrnName.set(`${args.type}::${args.name}`, recorded);
+            return answerResource(args.type, args.name, inputs, run.resources);
+        },
+        call: (args) => answerCall(args.token, args.inputs as Record<string, unknown>, options),
+        registerTransform: (transform) => void stackTransforms.push(transform),
+    },
+    "k8s-lab",
+    options.stack ?? "dev",
+    false,
+);
+
+/** Records each resource's parent and explicit dependencies, which the mocks do not see. */
+function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
+    const key = `${args.type}::${args.name}`;
+    const parent = args.opts.parent;
+    const dependsOn = args.opts.dependsOn;
+    pending.push(
+        (async () => {
+            await new Promise(setImmediate); // the constructor has not set the urn yet
+            await args.resource.urn.promise(); // registered: the mocks have seen it
+            const resolved = await pulumi.output(dependsOn as pulumi.Input<unknown>).promise();
+            const list = (Array.isArray(resolved) ? resolved : resolved === undefined ? [] : [resolved]) as pulumi.Resource[];
+            const urns = await Promise.all(list.map((r) => r.urn.promise()));
+            const recorded = byUrnName.get(key);
+            if (recorded === undefined) throw new Error(`no resource ${key} reached the mocks`);
+            recorded.dependsOn = urns.map(nameOfUrn);
+            recorded.parent = parent === undefined ? undefined : nameOfUrn(await parent.urn.promise());
+        })(),
+    );
+    return undefined;
+}
+
+/** `urn:pulumi:stack::project::a$b$type::name` → `type::name`. */
+function nameOfUrn(urn: string): string {
+    const parts = urn.split("::");
+    const name = parts.pop();
+    return `${parts.pop()?.split("$").pop()}::${name}`;
+}
+
+async function main(): Promise<void> {
+    try {
+        let returned: Record<string, unknown> = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(recordOptions);
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
+            returned = await program();
+            return returned;
+        });
+        for (const [key, value] of Object.entries(returned)) {
+            const output = pulumi.output(value);
+            run.outputs[key] = { value: await output.promise(), secret: await pulumi.isSecret(output) };
+        }
+        await Promise.all(pending);
+    } catch (err) {
+        run.error = { name: err instanceof Error ? err.name : "unknown", message: err instanceof Error ? err.message : String(err) };
+    }
+    fs.writeFileSync(resultFile, JSON.stringify(run));
+}
+
+void main();

@@ -1,0 +1,107 @@
+/**
+ * What the mocked cloud answers: plausible outputs for the resources and data sources the
+ * program uses, so that the program's own logic runs as it would against AWS.
+ */
+import { ConfigValue } from "./stackConfig";
+
+export interface HarnessOptions {
+    stack?: string;
+    /** Config overrides, typed as in a stack file; `undefined` deletes a key. */
+    config?: Record<string, ConfigValue>;
+    /** Environment of the program (LANG, for instance). */
+    env?: Record<string, string>;
+    /** The public IP the detection service answers, or null for a failing service. */
+    publicIp?: string | null;
+    /** Zones of the region and the instance types each offers. Default: a, b, c offer all. */
+    zones?: Record<string, string[] | "all">;
+}
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs as the provider would receive them, after the resource's transforms. */
+    inputs: Record<string, unknown>;
+    custom: boolean;
+    provider?: string;
+    /** `type::name` of the parent component. */
+    parent?: string;
+    /** `type::name` of each explicit dependency. */
+    dependsOn: string[];
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Record<string, { value: unknown; secret: boolean }>;
+    /** Warnings the program logged. */
+    warnings: string[];
+    error?: { name: string; message: string };
+}
+
+/** Instance types the mocked EC2 knows. */
+export const instanceTypes: Record<string, { memorySize: number; supportedArchitectures: string[] }> = {
+    "t3.small": { memorySize: 2048, supportedArchitectures: ["x86_64"] },
+    "t3.medium": { memorySize: 4096, supportedArchitectures: ["x86_64"] },
+    "t3.large": { memorySize: 8192, supportedArchitectures: ["x86_64"] },
+    "t3.xlarge": { memorySize: 16384, supportedArchitectures: ["x86_64"] },
+    "t4g.large": { memorySize: 8192, supportedArchitectures: ["arm64"] },
+    "m7g.large": { memorySize: 8192, supportedArchitectures: ["arm64"] },
+};
+
+export function answerCall(token: string, inputs: Record<string, unknown>, options: HarnessOptions): Record<string, unknown> {
+    switch (token) {
+        case "aws:ec2/getInstanceType:getInstanceType": {
+            const type = String(inputs.instanceType);
+            const known = instanceTypes[type];
+            if (known === undefined) throw new Error(`InvalidInstanceType: ${type}`);
+            return { instanceType: type, ...known };
+        }
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+            const filters = inputs.filters as { name: string; values: string[] }[];
+            const wanted = filters.find((f) => f.name === "instance-type")?.values ?? [];
+            const zones = options.zones ?? { "ap-northeast-2a": "all", "ap-northeast-2b": "all", "ap-northeast-2c": "all" };
+            const pairs = Object.entries(zones).flatMap(([zone, offered]) =>
+                wanted.filter((type) => offered === "all" || offered.includes(type)).map((type) => ({ zone, type })),
+            );
+            return { instanceTypes: pairs.map((p) => p.type), locations: pairs.map((p) => p.zone), locationTypes: pairs.map(() => "availability-zone") };
+        }
+        case "aws:ssm/getParameter:getParameter": {
+            const name = String(inputs.name);
+            const match = /^\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/(amd64|arm64)\/hvm\/ebs-gp3\/ami-id$/.exec(name);
+            if (match === null) throw new Error(`ParameterNotFound: ${name}`);
+            const ami = `ami-ubuntu2404${match[1]}`;
+            return { name, type: "String", value: ami, insecureValue: ami };
+        }
+        default:
+            throw new Error(`the mocks do not answer ${token}`);
+    }
+}
+
+export function answerResource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    declared: RecordedResource[],
+): { id: string; state: Record<string, unknown> } {
+    const id = `${name}-id`;
+    switch (type) {
+        case "aws:ec2/instance:Instance": {
+            const index = declared.filter((r) => r.type === type).length;
+            const publicIp = inputs.associatePublicIpAddress === true ? `203.0.113.${index}` : "";
+            return { id, state: { ...inputs, privateIp: `10.0.${publicIp ? 1 : 2}.${10 + index}`, publicIp } };
+        }
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    privateKeyOpenssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nbW9jaw==\n-----END OPENSSH PRIVATE KEY-----\n",
+                    privateKeyPem: "-----BEGIN PRIVATE KEY-----\nbW9jaw==\n-----END PRIVATE KEY-----\n",
+                    publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
+                },
+            };
+        case "aws:ec2/keyPair:KeyPair":
+            return { id, state: { ...inputs, keyName: `${name}-keypair` } };
+        default:
+            return { id, state: { ...inputs, arn: `arn:aws:mock:::${name}` } };
+    }
+}
