@@ -9,8 +9,8 @@ import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
-import { availabilityZone } from "./lib/lookups";
 import { translator } from "./lib/messages";
+import { preflight } from "./lib/preflight";
 import { detectPublicIp } from "./lib/publicIp";
 import { renderScript } from "./lib/scripts";
 import { sshCommands } from "./lib/ssh";
@@ -31,18 +31,12 @@ export = async () => {
     const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags) } });
     const opts = { providers: [provider] };
 
-    const zone = availabilityZone({
-        configured: config.availabilityZone,
-        region: config.region,
-        controlPlaneType: config.controlPlaneInstanceType,
-        workerType: config.workerInstanceType,
-        t,
-    }, { provider });
+    const placement = await preflight(config, t, { provider });
     const network = new Network("network", {
         vpcCidr: config.vpcCidr,
         publicSubnetCidr: config.publicSubnetCidr,
         privateSubnetCidr: config.privateSubnetCidr,
-        availabilityZone: zone,
+        availabilityZone: placement.availabilityZone,
     }, opts);
     const securityGroups = new ClusterSecurityGroups("security-groups", {
         vpcId: network.vpc.id,
@@ -55,12 +49,11 @@ export = async () => {
     }, opts);
     const sshKey = new SshKey("ssh-key", opts);
 
-    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb, language: config.language };
+    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb };
     const controlPlane = new NodeGroup("control-plane", {
         ...nodes,
-        role: "control-plane",
         count: 1,
-        instanceType: config.controlPlaneInstanceType,
+        nodeType: placement.controlPlane,
         subnetId: network.publicSubnet.id,
         securityGroupId: securityGroups.controlPlane.id,
         publicIp: true,
@@ -68,9 +61,8 @@ export = async () => {
     }, opts);
     const workers = new NodeGroup("worker", {
         ...nodes,
-        role: "worker",
         count: config.workerCount,
-        instanceType: config.workerInstanceType,
+        nodeType: placement.worker,
         subnetId: network.privateSubnet.id,
         securityGroupId: securityGroups.workers.id,
         publicIp: false,
@@ -83,7 +75,7 @@ export = async () => {
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
     );
     return {
-        availabilityZone: zone,
+        availabilityZone: placement.availabilityZone,
         adminCidrs,
         controlPlanePublicIp,
         controlPlanePrivateIp: controlPlane.privateIps.apply((ips) => ips[0]),

@@ -1,18 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { instanceTypeFacts, ubuntuAmi } from "../lib/lookups";
-import { Language, translator } from "../lib/messages";
+import { NodeType } from "../lib/preflight";
 import { nameTag } from "../lib/tags";
 
-export type NodeRole = "control-plane" | "worker";
-
-/** Below this, the role's workloads are likely to be killed for lack of memory. */
-export const minimumMemoryGiB: Readonly<Record<NodeRole, number>> = { "control-plane": 8, worker: 4 };
-
 export interface NodeGroupArgs {
-    role: NodeRole;
     count: number;
-    instanceType: string;
+    /** Instance type and the Ubuntu image for its architecture, read before deploying. */
+    nodeType: NodeType;
     subnetId: pulumi.Input<string>;
     securityGroupId: pulumi.Input<string>;
     keyName: pulumi.Input<string>;
@@ -23,12 +17,11 @@ export interface NodeGroupArgs {
     userData: pulumi.Input<string>;
     /** Resources the instances wait for, such as the workers' route to the internet. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
-    language: Language;
 }
 
 /**
- * EC2 instances of one role, booted from the current Ubuntu LTS image for their architecture:
- * IMDSv2 only, encrypted gp3 root volume, user data that replaces the instance when it changes.
+ * EC2 instances of one role: IMDSv2 only, encrypted gp3 root volume, user data that replaces
+ * the instance when it changes.
  */
 export class NodeGroup extends pulumi.ComponentResource {
     readonly instances: aws.ec2.Instance[];
@@ -37,24 +30,15 @@ export class NodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:NodeGroup", name, {}, opts);
-        const t = translator(args.language);
-        const facts = instanceTypeFacts(args.instanceType, { parent: this });
-        facts.apply(({ memoryGiB }) => {
-            if (memoryGiB < minimumMemoryGiB[args.role]) {
-                const role = t(args.role === "control-plane" ? "role.controlPlane" : "role.worker");
-                pulumi.log.warn(t("instance.memoryLow", { instanceType: args.instanceType, memoryGiB, role, minimumGiB: minimumMemoryGiB[args.role] }), this);
-            }
-        });
-        const ami = ubuntuAmi(facts.architecture, { parent: this });
-
         this.instances = Array.from({ length: args.count }, (_, i) =>
             new aws.ec2.Instance(`${name}-${i}`, {
-                ami,
-                instanceType: args.instanceType,
+                ami: args.nodeType.ami,
+                instanceType: args.nodeType.instanceType,
                 subnetId: args.subnetId,
                 vpcSecurityGroupIds: [args.securityGroupId],
                 keyName: args.keyName,
                 associatePublicIpAddress: args.publicIp,
+                // Hop limit 1: containers cannot reach the metadata service.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true },
                 userData: args.userData,

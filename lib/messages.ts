@@ -33,6 +33,7 @@ const en = {
     // Deploy-time checks.
     "publicIp.failed": "Could not detect the public IP of this machine ({reason}): set adminCidrs, or set detectAdminIp to false if adminCidrs already covers you.",
     "instance.memoryLow": "Instance type {instanceType} has {memoryGiB} GiB of memory; the {role} needs at least {minimumGiB} GiB and may run out of memory.",
+    "instance.lookupFailed": "Could not look up the instance type {instanceType} given in {key} in {region} ({reason}): check that the type exists there, such as t3.large, and that AWS credentials are set.",
     "instance.noZone": "No availability zone of {region} offers both {controlPlaneType} and {workerType}: choose other instance types or another region.",
     "role.controlPlane": "control-plane node (control plane, Grafana and productpage)",
     "role.worker": "worker node",
@@ -63,6 +64,7 @@ const ko: Catalogue = {
 
     "publicIp.failed": "이 머신의 공인 IP를 알아내지 못했습니다({reason}): adminCidrs를 설정하거나, adminCidrs에 이미 포함되어 있다면 detectAdminIp를 false로 설정하세요.",
     "instance.memoryLow": "인스턴스 타입 {instanceType}의 메모리는 {memoryGiB} GiB입니다. {role}에는 최소 {minimumGiB} GiB가 필요하며 메모리가 부족할 수 있습니다.",
+    "instance.lookupFailed": "{key}에 지정한 인스턴스 타입 {instanceType}을(를) {region}에서 조회하지 못했습니다({reason}): t3.large처럼 그 리전에 있는 타입인지, AWS 자격 증명이 설정되어 있는지 확인하세요.",
     "instance.noZone": "{region}에는 {controlPlaneType}와(과) {workerType}을(를) 모두 제공하는 가용 영역이 없습니다: 다른 인스턴스 타입이나 리전을 선택하세요.",
     "role.controlPlane": "컨트롤 플레인 노드(컨트롤 플레인, Grafana, productpage)",
     "role.worker": "워커 노드",

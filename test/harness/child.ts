@@ -56,6 +56,11 @@ pulumi.runtime.setMocks(
     false,
 );
 
+/** The value of an output, once known (`Output.promise` is internal to the SDK). */
+function valueOf<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+    return new Promise((resolve) => pulumi.output(input).apply((value) => resolve(value)));
+}
+
 /** Records each resource's parent and explicit dependencies, which the mocks do not see. */
 function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
     const key = `${args.type}::${args.name}`;
@@ -64,14 +69,14 @@ function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
     pending.push(
         (async () => {
             await new Promise(setImmediate); // the constructor has not set the urn yet
-            await args.resource.urn.promise(); // registered: the mocks have seen it
-            const resolved = await pulumi.output(dependsOn as pulumi.Input<unknown>).promise();
+            await valueOf(args.resource.urn); // registered: the mocks have seen it
+            const resolved: unknown = await valueOf(dependsOn as pulumi.Input<unknown>);
             const list = (Array.isArray(resolved) ? resolved : resolved === undefined ? [] : [resolved]) as pulumi.Resource[];
-            const urns = await Promise.all(list.map((r) => r.urn.promise()));
+            const urns = await Promise.all(list.map((r) => valueOf(r.urn)));
             const recorded = byUrnName.get(key);
             if (recorded === undefined) throw new Error(`no resource ${key} reached the mocks`);
             recorded.dependsOn = urns.map(nameOfUrn);
-            recorded.parent = parent === undefined ? undefined : nameOfUrn(await parent.urn.promise());
+            recorded.parent = parent === undefined ? undefined : nameOfUrn(await valueOf(parent.urn));
         })(),
     );
     return undefined;
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
         });
         for (const [key, value] of Object.entries(returned)) {
             const output = pulumi.output(value);
-            run.outputs[key] = { value: await output.promise(), secret: await pulumi.isSecret(output) };
+            run.outputs[key] = { value: await valueOf(output), secret: await pulumi.isSecret(output) };
         }
         await Promise.all(pending);
     } catch (err) {

@@ -47,12 +47,17 @@ export const instanceTypes: Record<string, { memorySize: number; supportedArchit
     "m7g.large": { memorySize: 8192, supportedArchitectures: ["arm64"] },
 };
 
+/** An invoke failure as the engine reports it: the SDK shows the error's `details`. */
+function invokeError(token: string, reason: string): Error {
+    return Object.assign(new Error(reason), { details: `invocation of ${token} returned an error: ${reason}` });
+}
+
 export function answerCall(token: string, inputs: Record<string, unknown>, options: HarnessOptions): Record<string, unknown> {
     switch (token) {
         case "aws:ec2/getInstanceType:getInstanceType": {
             const type = String(inputs.instanceType);
             const known = instanceTypes[type];
-            if (known === undefined) throw new Error(`InvalidInstanceType: ${type}`);
+            if (known === undefined) throw invokeError(token, `operation error EC2: DescribeInstanceTypes, api error InvalidInstanceType: The following supplied instance types do not exist: [${type}]`);
             return { instanceType: type, ...known };
         }
         case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
@@ -67,7 +72,7 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
         case "aws:ssm/getParameter:getParameter": {
             const name = String(inputs.name);
             const match = /^\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/(amd64|arm64)\/hvm\/ebs-gp3\/ami-id$/.exec(name);
-            if (match === null) throw new Error(`ParameterNotFound: ${name}`);
+            if (match === null) throw invokeError(token, `ParameterNotFound: ${name}`);
             const ami = `ami-ubuntu2404${match[1]}`;
             return { name, type: "String", value: ami, insecureValue: ami };
         }

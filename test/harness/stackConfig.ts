@@ -28,7 +28,7 @@ function raw(value: unknown): string {
 /** `overrides` values of `undefined` remove the key, as if the user had deleted it. */
 export function stackConfig(stack: string | undefined, overrides: Record<string, ConfigValue> = {}): Record<string, string> {
     const project = projectFile();
-    const values: Record<string, string> = {};
+    const values: Record<string, string | undefined> = {};
     for (const [key, declaration] of Object.entries(project.config)) {
         if (declaration.default !== undefined) values[`${project.name}:${key}`] = raw(declaration.default);
     }
@@ -37,11 +37,9 @@ export function stackConfig(stack: string | undefined, overrides: Record<string,
         for (const [key, value] of Object.entries(file.config ?? {})) values[key] = raw(value);
     }
     for (const [key, value] of Object.entries(overrides)) {
-        const qualified = `${project.name}:${key}`;
-        if (value === undefined) delete values[qualified];
-        else values[qualified] = raw(value);
+        values[`${project.name}:${key}`] = value === undefined ? undefined : raw(value);
     }
-    return values;
+    return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** The same configuration as a getter for `parseConfig`. */

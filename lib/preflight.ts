@@ -1,0 +1,74 @@
+/**
+ * Deploy-time facts read from AWS before any cloud resource is declared, so that a wrong
+ * instance type or a zone without it stops `pulumi up` with one sentence and nothing built:
+ * where to build, what each instance type is (architecture, memory) and which Ubuntu image to
+ * boot on it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LabConfig } from "./config";
+import { Translate } from "./messages";
+import { ubuntuAmiParameter } from "./versions";
+
+export type Architecture = "amd64" | "arm64";
+
+export interface NodeType {
+    instanceType: string;
+    architecture: Architecture;
+    memoryGiB: number;
+    /** The current Ubuntu LTS image for the architecture, from Canonical's SSM parameter. */
+    ami: string;
+}
+
+export interface Placement {
+    availabilityZone: string;
+    controlPlane: NodeType;
+    worker: NodeType;
+}
+
+/** Below this, a role's workloads are likely to be killed for lack of memory. */
+export const minimumMemoryGiB = { controlPlane: 8, worker: 4 } as const;
+
+/** The first zone, in name order, that offers every wanted instance type. */
+export function zoneOffering(offerings: { instanceTypes: string[]; locations: string[] }, wanted: string[]): string | undefined {
+    const zones = [...new Set(offerings.locations)].sort();
+    return zones.find((zone) =>
+        wanted.every((type) => offerings.instanceTypes.some((offered, i) => offered === type && offerings.locations[i] === zone)),
+    );
+}
+
+async function nodeType(instanceType: string, key: string, region: string, t: Translate, opts: pulumi.InvokeOptions): Promise<NodeType> {
+    const info = await aws.ec2.getInstanceType({ instanceType }, opts).catch((err: Error) => {
+        throw new pulumi.RunError(t("instance.lookupFailed", { key, instanceType, region, reason: err.message }));
+    });
+    const architecture: Architecture = info.supportedArchitectures.includes("arm64") ? "arm64" : "amd64";
+    // insecureValue: an AMI id is no secret, and a secret id would hide every image diff.
+    const ami = (await aws.ssm.getParameter({ name: ubuntuAmiParameter(architecture) }, opts)).insecureValue;
+    return { instanceType, architecture, memoryGiB: info.memorySize / 1024, ami };
+}
+
+/** Reads the placement and warns when an instance type is short of memory for its role. */
+export async function preflight(config: LabConfig, t: Translate, opts: pulumi.InvokeOptions): Promise<Placement> {
+    const [controlPlane, worker] = await Promise.all([
+        nodeType(config.controlPlaneInstanceType, "controlPlaneInstanceType", config.region, t, opts),
+        nodeType(config.workerInstanceType, "workerInstanceType", config.region, t, opts),
+    ]);
+    for (const [type, role] of [[controlPlane, "controlPlane"], [worker, "worker"]] as const) {
+        if (type.memoryGiB < minimumMemoryGiB[role]) {
+            const roleText = t(role === "controlPlane" ? "role.controlPlane" : "role.worker");
+            await pulumi.log.warn(t("instance.memoryLow", { instanceType: type.instanceType, memoryGiB: type.memoryGiB, role: roleText, minimumGiB: minimumMemoryGiB[role] }));
+        }
+    }
+
+    let availabilityZone = config.availabilityZone;
+    if (availabilityZone === "") {
+        const wanted = [controlPlane.instanceType, worker.instanceType];
+        const offerings = await aws.ec2.getInstanceTypeOfferings({ locationType: "availability-zone", filters: [{ name: "instance-type", values: wanted }] }, opts);
+        const zone = zoneOffering(offerings, wanted);
+        if (zone === undefined) {
+            throw new pulumi.RunError(t("instance.noZone", { region: config.region, controlPlaneType: controlPlane.instanceType, workerType: worker.instanceType }));
+        }
+        availabilityZone = zone;
+    }
+    return { availabilityZone, controlPlane, worker };
+}

@@ -1,0 +1,75 @@
+import * as assert from "assert";
+import { runProgram } from "../harness";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+
+describe("NodeGroup", () => {
+    it("builds one control-plane node with a public IP and N workers without one", async () => {
+        const program = await runProgram({ config: { workerCount: 3 } });
+        const instances = program.ofType(INSTANCE);
+        const controlPlane = instances.filter((i) => i.parent === "k8slab:index:NodeGroup::control-plane");
+        const workers = instances.filter((i) => i.parent === "k8slab:index:NodeGroup::worker");
+        assert.strictEqual(controlPlane.length, 1);
+        assert.strictEqual(workers.length, 3);
+        assert.strictEqual(controlPlane[0].inputs.associatePublicIpAddress, true);
+        assert.strictEqual(controlPlane[0].inputs.subnetId, "network-public-id");
+        assert.strictEqual(controlPlane[0].inputs.instanceType, "t3.large");
+        for (const worker of workers) {
+            assert.strictEqual(worker.inputs.associatePublicIpAddress, false);
+            assert.strictEqual(worker.inputs.subnetId, "network-private-id");
+            assert.deepStrictEqual(worker.inputs.vpcSecurityGroupIds, ["security-groups-workers-id"]);
+        }
+        assert.strictEqual((program.output("workerPrivateIps").value as string[]).length, 3);
+    });
+
+    it("creates the workers only after their route to the internet", async () => {
+        const program = await runProgram();
+        const workers = program.ofType(INSTANCE).filter((i) => i.parent === "k8slab:index:NodeGroup::worker");
+        assert.strictEqual(workers.length, 2);
+        for (const worker of workers) {
+            assert.ok(worker.dependsOn.includes("aws:ec2/route:Route::network-private-internet"), worker.name);
+            assert.ok(worker.dependsOn.includes("aws:ec2/routeTableAssociation:RouteTableAssociation::network-private"), worker.name);
+        }
+    });
+
+    it("requires IMDSv2 and an encrypted gp3 root volume of the configured size on every node", async () => {
+        const program = await runProgram({ config: { rootVolumeSizeGb: 40 } });
+        for (const instance of program.ofType(INSTANCE)) {
+            assert.deepStrictEqual(instance.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+            assert.deepStrictEqual(instance.inputs.rootBlockDevice, { volumeType: "gp3", volumeSize: 40, encrypted: true, deleteOnTermination: true });
+        }
+    });
+
+    it("boots Ubuntu 24.04 from Canonical's parameter for the instance type's architecture", async () => {
+        const amd = await runProgram();
+        assert.ok(amd.ofType(INSTANCE).every((i) => i.inputs.ami === "ami-ubuntu2404amd64"));
+        const arm = await runProgram({ config: { controlPlaneInstanceType: "t4g.large" } });
+        const byName = Object.fromEntries(arm.ofType(INSTANCE).map((i) => [i.name, i.inputs.ami]));
+        assert.deepStrictEqual(byName, { "control-plane-0": "ami-ubuntu2404arm64", "worker-0": "ami-ubuntu2404amd64", "worker-1": "ami-ubuntu2404amd64" });
+    });
+
+    it("replaces a node when its user data changes, and gives each role its own", async () => {
+        const program = await runProgram();
+        const instances = program.ofType(INSTANCE);
+        assert.ok(instances.every((i) => i.inputs.userDataReplaceOnChange === true));
+        assert.match(String(program.get(INSTANCE, "control-plane-0").inputs.userData), /^NODE_ROLE='control-plane'$/m);
+        assert.match(String(program.get(INSTANCE, "worker-0").inputs.userData), /^NODE_ROLE='worker'$/m);
+        assert.match(String(program.get(INSTANCE, "worker-0").inputs.userData), /^LAB_NAME='k8s-lab-dev'$/m);
+    });
+
+    it("warns, in the operator's language, when the control-plane type is short of memory", async () => {
+        const en = await runProgram({ config: { controlPlaneInstanceType: "t3.medium" }, env: { LANG: "en_US.UTF-8" } });
+        assert.deepStrictEqual(en.run.warnings, [
+            "Instance type t3.medium has 4 GiB of memory; the control-plane node (control plane, Grafana and productpage) needs at least 8 GiB and may run out of memory.",
+        ]);
+        const ko = await runProgram({ config: { controlPlaneInstanceType: "t3.medium" }, env: { LANG: "ko_KR.UTF-8" } });
+        assert.match(ko.run.warnings.join("\n"), /t3\.medium의 메모리는 4 GiB입니다/);
+        assert.deepStrictEqual((await runProgram()).run.warnings, [], "the defaults fit");
+    });
+
+    it("stops before building anything when an instance type cannot be looked up", async () => {
+        const program = await runProgram({ config: { workerInstanceType: "t3.huge" } });
+        assert.match(program.run.error?.message ?? "", /^Could not look up the instance type t3\.huge given in workerInstanceType in ap-northeast-2 \(.*InvalidInstanceType.*\)/);
+        assert.deepStrictEqual(program.resources.filter((r) => r.type.startsWith("aws:ec2")), []);
+    });
+});

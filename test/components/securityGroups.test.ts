@@ -1,0 +1,89 @@
+import * as assert from "assert";
+import { nodeRules, rulePairs } from "../../components/securityGroups";
+import { Program, RecordedResource, runProgram } from "../harness";
+
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const CONTROL_PLANE = "security-groups-control-plane-id";
+const WORKERS = "security-groups-workers-id";
+
+/** AWS refuses a rule description with any other character. */
+const awsDescription = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+
+const cidrRules = (program: Program): RecordedResource[] => program.ofType(INGRESS).filter((r) => r.inputs.cidrIpv4 !== undefined);
+const ports = (rules: RecordedResource[]): string[] => [...new Set(rules.map((r) => `${r.inputs.ipProtocol}/${r.inputs.fromPort}-${r.inputs.toPort}`))].sort();
+
+describe("ClusterSecurityGroups", () => {
+    it("opens only the public ports of the control-plane node to 0.0.0.0/0", async () => {
+        const program = await runProgram();
+        const world = cidrRules(program).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
+        assert.deepStrictEqual(ports(world), ["tcp/30080-30080", "tcp/30300-30300"]);
+        assert.ok(world.every((r) => r.inputs.securityGroupId === CONTROL_PLANE));
+    });
+
+    it("opens SSH and the Kubernetes API to the admin CIDRs and the detected IP only", async () => {
+        const program = await runProgram({ config: { adminCidrs: ["203.0.113.0/24"] } });
+        for (const port of [22, 6443]) {
+            const rules = cidrRules(program).filter((r) => r.inputs.fromPort === port || r.inputs.toPort === port);
+            assert.deepStrictEqual(rules.map((r) => r.inputs.cidrIpv4).sort(), ["198.51.100.23/32", "203.0.113.0/24"], `port ${port}`);
+            assert.ok(rules.every((r) => r.inputs.securityGroupId === CONTROL_PLANE));
+        }
+        assert.deepStrictEqual(program.output("adminCidrs").value, ["203.0.113.0/24", "198.51.100.23/32"]);
+    });
+
+    it("opens the public ports only to the allowed CIDRs when they are narrowed", async () => {
+        const program = await runProgram({ config: { publicCidrs: ["192.0.2.0/24"], bookinfoPort: 31080 } });
+        const publicRules = cidrRules(program).filter((r) => ![22, 6443].includes(Number(r.inputs.fromPort)));
+        assert.deepStrictEqual(ports(publicRules), ["tcp/30300-30300", "tcp/31080-31080"]);
+        assert.ok(publicRules.every((r) => r.inputs.cidrIpv4 === "192.0.2.0/24"));
+    });
+
+    it("takes nothing from outside the cluster on the workers", async () => {
+        const program = await runProgram();
+        const workerRules = program.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === WORKERS);
+        assert.ok(workerRules.length > 0);
+        assert.ok(workerRules.every((r) => r.inputs.cidrIpv4 === undefined && [CONTROL_PLANE, WORKERS].includes(String(r.inputs.referencedSecurityGroupId))));
+    });
+
+    it("lets the nodes talk for the CNI, the kubelets and the API server, and nothing wider", async () => {
+        const program = await runProgram();
+        const nodeToNode = program.ofType(INGRESS).filter((r) => r.inputs.referencedSecurityGroupId !== undefined);
+        const has = (to: string, from: string, protocol: string, port: number): boolean =>
+            nodeToNode.some((r) => r.inputs.securityGroupId === to && r.inputs.referencedSecurityGroupId === from && r.inputs.ipProtocol === protocol && r.inputs.fromPort === port);
+        for (const [to, from] of [[CONTROL_PLANE, WORKERS], [WORKERS, CONTROL_PLANE], [WORKERS, WORKERS]]) {
+            assert.ok(has(to, from, "udp", 4789), `VXLAN ${from} -> ${to}`);
+            assert.ok(has(to, from, "tcp", 10250), `kubelet ${from} -> ${to}`);
+        }
+        assert.ok(has(CONTROL_PLANE, WORKERS, "tcp", 6443), "kubelets reach the API server");
+        assert.ok(has(WORKERS, CONTROL_PLANE, "tcp", 22), "the control-plane node is the workers' jump host");
+        assert.ok(!has(CONTROL_PLANE, WORKERS, "tcp", 22), "workers do not SSH into the control-plane node");
+        assert.ok(program.ofType(INGRESS).every((r) => r.inputs.ipProtocol !== "-1"), "no rule opens every protocol");
+        assert.ok(nodeToNode.every((r) => r.inputs.fromPort === r.inputs.toPort), "no port ranges between nodes");
+    });
+
+    it("describes every rule by its purpose, in characters AWS accepts", async () => {
+        const program = await runProgram();
+        for (const rule of [...program.ofType(INGRESS), ...program.ofType(EGRESS)]) {
+            assert.match(String(rule.inputs.description), awsDescription, rule.name);
+        }
+        for (const group of program.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+            assert.match(String(group.inputs.description), awsDescription, group.name);
+        }
+        const descriptions = program.ofType(INGRESS).map((r) => r.inputs.description);
+        for (const rule of nodeRules) assert.ok(descriptions.includes(rule.purpose), rule.purpose);
+    });
+
+    it("leaves egress open on both groups", async () => {
+        const program = await runProgram();
+        const egress = program.ofType(EGRESS);
+        assert.deepStrictEqual(egress.map((r) => r.inputs.securityGroupId).sort(), [CONTROL_PLANE, WORKERS]);
+        assert.ok(egress.every((r) => r.inputs.ipProtocol === "-1" && r.inputs.cidrIpv4 === "0.0.0.0/0"));
+    });
+
+    it("maps a rule to the groups it names", () => {
+        const rule = (to: "all" | "controlPlane" | "workers", from?: "controlPlane" | "workers") => ({ protocol: "tcp" as const, fromPort: 1, toPort: 1, to, from, purpose: "x" });
+        assert.deepStrictEqual(rulePairs(rule("all")), [["controlPlane", "workers"], ["workers", "controlPlane"], ["workers", "workers"]]);
+        assert.deepStrictEqual(rulePairs(rule("controlPlane")), [["controlPlane", "workers"]]);
+        assert.deepStrictEqual(rulePairs(rule("workers", "controlPlane")), [["workers", "controlPlane"]]);
+    });
+});
