@@ -11,7 +11,7 @@ import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
 import { translator } from "./lib/messages";
 import { preflight } from "./lib/preflight";
-import { detectPublicIp } from "./lib/publicIp";
+import { adminCidrsOf } from "./lib/publicIp";
 import { renderScript } from "./lib/scripts";
 import { sshCommands } from "./lib/ssh";
 import { labTags } from "./lib/tags";
@@ -19,13 +19,7 @@ import { labTags } from "./lib/tags";
 export = async () => {
     const config = readConfig();
     const t = translator(config.language);
-    const adminCidrs = [...config.adminCidrs];
-    if (config.detectAdminIp) {
-        const ip = await detectPublicIp().catch((err: Error) => {
-            throw new pulumi.RunError(t("publicIp.failed", { reason: err.message }));
-        });
-        if (!adminCidrs.includes(`${ip}/32`)) adminCidrs.push(`${ip}/32`);
-    }
+    const adminCidrs = await adminCidrsOf(config, t);
     const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
 
     const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags) } });

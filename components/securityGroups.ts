@@ -80,33 +80,25 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
         const groups: Record<Group, aws.ec2.SecurityGroup> = { controlPlane: this.controlPlane, workers: this.workers };
         const ruleName = (group: Group, what: string): string => `${name}-${group === "controlPlane" ? "control-plane" : "workers"}-${what}`;
 
-        for (const { port, purpose } of args.publicPorts) {
-            for (const cidr of args.publicCidrs) {
-                new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `public-${port}-${cidrName(cidr)}`), {
-                    securityGroupId: this.controlPlane.id,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: cidr,
-                    description: `${purpose} (NodePort ${port}) from an allowed CIDR`,
-                }, parent);
-            }
-        }
         const adminPorts = [
-            { port: 22, purpose: "SSH from an admin CIDR" },
-            { port: 6443, purpose: "Kubernetes API from an admin CIDR" },
+            { port: 22, description: "SSH from an admin CIDR" },
+            { port: 6443, description: "Kubernetes API from an admin CIDR" },
         ];
-        for (const { port, purpose } of adminPorts) {
-            for (const cidr of args.adminCidrs) {
-                new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `admin-${port}-${cidrName(cidr)}`), {
-                    securityGroupId: this.controlPlane.id,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: cidr,
-                    description: purpose,
-                }, parent);
-            }
+        const fromOutside = [
+            ...args.publicPorts.flatMap(({ port, purpose }) =>
+                args.publicCidrs.map((cidr) => ({ what: "public", port, cidr, description: `${purpose} (NodePort ${port}) from an allowed CIDR` })),
+            ),
+            ...adminPorts.flatMap(({ port, description }) => args.adminCidrs.map((cidr) => ({ what: "admin", port, cidr, description }))),
+        ];
+        for (const { what, port, cidr, description } of fromOutside) {
+            new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `${what}-${port}-${cidrName(cidr)}`), {
+                securityGroupId: this.controlPlane.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: cidr,
+                description,
+            }, parent);
         }
         for (const rule of nodeRules) {
             for (const [to, from] of rulePairs(rule)) {
