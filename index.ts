@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
@@ -12,9 +13,9 @@ import { readConfig } from "./lib/config";
 import { translator } from "./lib/messages";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
-import { renderScript } from "./lib/scripts";
 import { sshCommands } from "./lib/ssh";
 import { labTags } from "./lib/tags";
+import { versions } from "./lib/versions";
 
 export = async () => {
     const config = readConfig();
@@ -51,7 +52,7 @@ export = async () => {
         subnetId: network.publicSubnet.id,
         securityGroupId: securityGroups.controlPlane.id,
         publicIp: true,
-        userData: renderScript("user-data.sh", { NODE_ROLE: "control-plane", LAB_NAME: labName }),
+        userData: nodeUserData("control-plane", labName, config.kubernetesVersion),
     }, opts);
     const workers = new NodeGroup("worker", {
         ...nodes,
@@ -60,9 +61,21 @@ export = async () => {
         subnetId: network.privateSubnet.id,
         securityGroupId: securityGroups.workers.id,
         publicIp: false,
-        userData: renderScript("user-data.sh", { NODE_ROLE: "worker", LAB_NAME: labName }),
+        userData: nodeUserData("worker", labName, config.kubernetesVersion),
         dependsOn: network.workerEgress,
     }, opts);
+
+    const cluster = new KubernetesCluster("cluster", {
+        clusterName: labName,
+        kubernetesVersion: config.kubernetesVersion,
+        cni: config.cni,
+        controlPlane: controlPlane.instances[0],
+        workers: workers.instances,
+        privateKey: sshKey.privateKey,
+        podCidr: config.podCidr,
+        serviceCidr: config.serviceCidr,
+        language: config.language,
+    });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
@@ -77,5 +90,8 @@ export = async () => {
         sshControlPlane: ssh.controlPlane,
         sshWorkers: ssh.workers,
         sshPrivateKey: sshKey.privateKey,
+        kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
+        nodeNames: cluster.nodeNames,
+        kubeconfig: cluster.kubeconfig,
     };
 };

@@ -50,6 +50,9 @@ export class NodeGroup extends pulumi.ComponentResource {
                 // Canonical publishes new images often; a running lab is not replaced for one.
                 // Each morning's new lab boots the image current at that time.
                 ignoreChanges: ["ami"],
+                // A replacement comes back under the same Kubernetes node name: the old node
+                // must be gone before the new one joins.
+                deleteBeforeReplace: true,
             }),
         );
         this.privateIps = pulumi.all(this.instances.map((instance) => instance.privateIp));

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { Language, languageFromEnv, translator } from "./messages";
+import { Cni, KubernetesMinor, supportedCnis, versions } from "./versions";
 
 export interface LabConfig {
     /** The language of operator-facing messages. */
@@ -22,6 +23,9 @@ export interface LabConfig {
     privateSubnetCidr: string;
     podCidr: string;
     serviceCidr: string;
+    /** Kubernetes minor, pinned to a patch release in versions.ts. */
+    kubernetesVersion: KubernetesMinor;
+    cni: Cni;
     workerCount: number;
     controlPlaneInstanceType: string;
     workerInstanceType: string;
@@ -137,6 +141,12 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         if (!/^\d+$/.test(value.trim()) || n < limits.nodePort.min || n > limits.nodePort.max) fail(key, value, allowed);
         return n;
     };
+    const oneOf = <T extends string>(key: string, values: readonly T[], allowedText: (values: string) => string): T => {
+        const allowed = allowedText(values.join(", "));
+        const value = required(key, allowed);
+        const found = values.find((v) => v === value);
+        return found ?? fail(key, value, allowed);
+    };
     const instanceType = (key: string): string => {
         const value = required(key, t("allowed.instanceType"));
         if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value)) fail(key, value, t("allowed.instanceType"));
@@ -170,6 +180,11 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
             if (overlaps(range, other)) fail(key, range.text, t("allowed.noOverlap", { otherKey, otherValue: other.text }));
         }),
     );
+
+    const kubernetesVersion = oneOf("kubernetesVersion", Object.keys(versions.kubernetes) as KubernetesMinor[], (values) =>
+        t("allowed.kubernetesVersion", { versions: values, calico: versions.calico }),
+    );
+    const cni = oneOf("cni", supportedCnis, (values) => t("allowed.cni", { cnis: values }));
 
     const bookinfoPort = nodePort("bookinfoPort");
     const grafanaPort = nodePort("grafanaPort");
@@ -205,6 +220,8 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         privateSubnetCidr: privateSubnet.cidr.text,
         podCidr: pod.text,
         serviceCidr: service.text,
+        kubernetesVersion,
+        cni,
         workerCount: integer("workerCount", limits.workerCount),
         controlPlaneInstanceType: instanceType("controlPlaneInstanceType"),
         workerInstanceType: instanceType("workerInstanceType"),

@@ -28,6 +28,8 @@ const en = {
     "allowed.nodePort": "use a NodePort from 30000 to 32767",
     "allowed.distinctPort": "it must differ from {otherKey}",
     "allowed.instanceType": "use an EC2 instance type such as t3.large",
+    "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
+    "allowed.cni": "use one of {cnis}",
     "allowed.tag": "use Key=Value with a key of 1 to 128 characters that does not start with aws: and is not one of Project, Stack, ManagedBy or Name, and a value of at most 256 characters",
 
     // Deploy-time checks.
@@ -35,6 +37,11 @@ const en = {
     "instance.memoryLow": "Instance type {instanceType} has {memoryGiB} GiB of memory; the {role} needs at least {minimumGiB} GiB and may run out of memory.",
     "instance.lookupFailed": "Could not look up the instance type {instanceType} given in {key} in {region} ({reason}): check that the type exists there, such as t3.large, and that AWS credentials are set.",
     "instance.noZone": "No availability zone of {region} offers both {controlPlaneType} and {workerType}: choose other instance types or another region.",
+    // Cluster bootstrap, printed by the node scripts; {log} and {nodes} are filled on the node.
+    "bootstrap.prepFailed": "Node {node} was not prepared: cloud-init or the preparation script failed; read {log} on that node.",
+    "bootstrap.joinUnpinned": "The join command for {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
+    "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
+
     "role.controlPlane": "control-plane node (control plane, Grafana and productpage)",
     "role.worker": "worker node",
 } as const;
@@ -60,12 +67,18 @@ const ko: Catalogue = {
     "allowed.nodePort": "30000부터 32767까지의 NodePort를 사용하세요",
     "allowed.distinctPort": "{otherKey}와(과) 달라야 합니다",
     "allowed.instanceType": "t3.large 같은 EC2 인스턴스 타입을 사용하세요",
+    "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정은 1.31 이상이 필요하고, Calico {calico}은(는) 이 버전들에서 검증되었습니다",
+    "allowed.cni": "{cnis} 중 하나를 사용하세요",
     "allowed.tag": "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, Name이 아니어야 하고, 값은 256자 이하여야 합니다",
 
     "publicIp.failed": "이 머신의 공인 IP를 알아내지 못했습니다({reason}): adminCidrs를 설정하거나, adminCidrs에 이미 포함되어 있다면 detectAdminIp를 false로 설정하세요.",
     "instance.memoryLow": "인스턴스 타입 {instanceType}의 메모리는 {memoryGiB} GiB입니다. {role}에는 최소 {minimumGiB} GiB가 필요하며 메모리가 부족할 수 있습니다.",
     "instance.lookupFailed": "{key}에 지정한 인스턴스 타입 {instanceType}을(를) {region}에서 조회하지 못했습니다({reason}): t3.large처럼 그 리전에 있는 타입인지, AWS 자격 증명이 설정되어 있는지 확인하세요.",
     "instance.noZone": "{region}에는 {controlPlaneType}와(과) {workerType}을(를) 모두 제공하는 가용 영역이 없습니다: 다른 인스턴스 타입이나 리전을 선택하세요.",
+    "bootstrap.prepFailed": "노드 {node}가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log}을(를) 확인하세요.",
+    "bootstrap.joinUnpinned": "{node}의 join 명령이 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
+    "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
+
     "role.controlPlane": "컨트롤 플레인 노드(컨트롤 플레인, Grafana, productpage)",
     "role.worker": "워커 노드",
 };

@@ -1,7 +1,9 @@
 /**
  * Scripts that run on the nodes are real files under scripts/, linted by shellcheck.
  * A script declares each parameter it needs as `: "${NAME:?}"`; rendering puts the values
- * right after the shebang, single-quoted, and refuses a missing or unknown parameter.
+ * right after the shebang, single-quoted, and refuses a missing or unknown parameter. A line
+ * `. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include` is replaced by that file, so
+ * that the rendered script stands alone (it runs from user data or from SSH's stdin).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,9 +20,23 @@ export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Renders scripts/<name> with its parameters set. */
+const includeLine = /^\. "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/([\w.-]+)" # k8s-lab:include$/;
+
+function inlineIncludes(source: string): string {
+    return source
+        .split("\n")
+        .map((line) => {
+            const include = includeLine.exec(line);
+            if (include === null) return line;
+            const library = fs.readFileSync(path.join(scriptsDir, include[1]), "utf8").replace(/^#!.*\n/, "");
+            return library.replace(/\n$/, "");
+        })
+        .join("\n");
+}
+
+/** Renders scripts/<name> with its parameters set and its includes inlined. */
 export function renderScript(name: string, params: Readonly<Record<string, string | number>>): string {
-    const source = fs.readFileSync(path.join(scriptsDir, name), "utf8");
+    const source = inlineIncludes(fs.readFileSync(path.join(scriptsDir, name), "utf8"));
     const declared = scriptParameters(source);
     const missing = declared.filter((p) => !(p in params));
     const unknown = Object.keys(params).filter((p) => !declared.includes(p));

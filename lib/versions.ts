@@ -4,7 +4,25 @@
 export const versions = {
     /** Ubuntu LTS release of the node image, resolved at deploy time from Canonical's SSM parameters. */
     ubuntu: "24.04",
+    /**
+     * The Kubernetes minors the lab can build (config key kubernetesVersion), each pinned to a
+     * patch release. All are at least 1.31, the first to read the kubeadm.k8s.io/v1beta4
+     * config we render, and within the range the pinned Calico is tested on (1.34 to 1.36).
+     */
+    kubernetes: { "1.34": "1.34.8", "1.35": "1.35.9", "1.36": "1.36.1" },
+    /** Debian revision of the pkgs.k8s.io packages: kubeadm=1.35.9-1.1. */
+    kubernetesPackageRevision: "1.1",
+    /** Calico, installed by the Tigera operator; this release's operator is v1.42.4. */
+    calico: "v3.32.1",
 } as const;
+
+export type KubernetesMinor = keyof typeof versions.kubernetes;
+
+export const supportedCnis = ["calico"] as const;
+export type Cni = (typeof supportedCnis)[number];
+
+/** The Tigera operator manifest of the pinned Calico release. */
+export const calicoOperatorManifest = `https://raw.githubusercontent.com/projectcalico/calico/${versions.calico}/manifests/tigera-operator.yaml`;
 
 /** Canonical's published SSM parameter holding the current Ubuntu server AMI for an architecture. */
 export function ubuntuAmiParameter(architecture: "amd64" | "arm64"): string {

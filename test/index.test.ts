@@ -5,7 +5,8 @@ describe("the program", () => {
     it("exports what an operator needs to reach the nodes", async () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
-            "adminCidrs", "availabilityZone", "controlPlanePrivateIp", "controlPlanePublicIp", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
+            "adminCidrs", "availabilityZone", "controlPlanePrivateIp", "controlPlanePublicIp", "kubeconfig", "kubernetesVersion", "nodeNames",
+            "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");
         assert.match(String(program.output("controlPlanePrivateIp").value), /^10\.0\.1\.\d+$/);

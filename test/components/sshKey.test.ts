@@ -1,7 +1,28 @@
 import * as assert from "assert";
 import { runProgram } from "../harness";
 
+/** Whether an input path is secret: it, or an object that holds it, was given as a secret. */
+const isSecret = (secretInputs: string[], path: string): boolean => secretInputs.some((s) => path === s || path.startsWith(`${s}.`));
+
+/** The paths of the strings in `value` that contain `text`. */
+function pathsHolding(value: unknown, text: string, path = ""): string[] {
+    if (typeof value === "string") return value.includes(text) ? [path] : [];
+    if (value === null || typeof value !== "object") return [];
+    return Object.entries(value).flatMap(([key, v]) => pathsHolding(v, text, path === "" ? key : `${path}.${key}`));
+}
+
 describe("SshKey", () => {
+    it("reaches the bootstrap's SSH connections, always as a secret", async () => {
+        const program = await runProgram();
+        const commands = program.ofType("command:remote:Command");
+        assert.ok(commands.length > 0);
+        for (const command of commands) {
+            const keys = pathsHolding(command.inputs, "PRIVATE KEY");
+            assert.ok(keys.includes("connection.privateKey"), command.name);
+            for (const where of keys) assert.ok(isSecret(command.secretInputs, where), `${command.name}: ${where}`);
+        }
+    });
+
     it("generates an ED25519 key and registers its public half as the nodes' EC2 key pair", async () => {
         const program = await runProgram();
         assert.strictEqual(program.get("tls:index/privateKey:PrivateKey", "ssh-key").inputs.algorithm, "ED25519");
@@ -18,8 +39,11 @@ describe("SshKey", () => {
         for (const [name, output] of Object.entries(program.run.outputs)) {
             if (!output.secret) assert.doesNotMatch(JSON.stringify(output.value), /PRIVATE KEY/, `${name} leaks key material`);
         }
+        // Wherever the key goes (the SSH connections of the bootstrap), it goes as a secret.
         for (const resource of program.resources.filter((r) => r.type !== "tls:index/privateKey:PrivateKey")) {
-            assert.doesNotMatch(JSON.stringify(resource.inputs), /PRIVATE KEY/, `${resource.type}::${resource.name} receives the private key`);
+            for (const where of pathsHolding(resource.inputs, "PRIVATE KEY")) {
+                assert.ok(isSecret(resource.secretInputs, where), `${resource.type}::${resource.name} receives the private key in plain text at ${where}`);
+            }
         }
     });
 });

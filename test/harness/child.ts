@@ -30,6 +30,21 @@ console.warn = (...args: unknown[]): void => {
     else warn(...args);
 };
 
+/** Pulumi's wire form of a secret, which the mocks pass on as it is. */
+const secretSig = "4dabf18193072939515e22adb298388d";
+
+/** Replaces each secret envelope in `value` by its content, noting the path of each. */
+function unwrapSecrets(value: unknown, path: string, secrets: string[]): unknown {
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[secretSig] === "1b47061264138c4ac30d75fd1eb44270") {
+        secrets.push(path);
+        return unwrapSecrets(record.value, path, []);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, path === "" ? String(i) : `${path}.${i}`, secrets));
+    return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, unwrapSecrets(v, path === "" ? key : `${path}.${key}`, secrets)]));
+}
+
 async function applyTransforms(transforms: pulumi.ResourceTransform[], type: string, name: string, custom: boolean, props: Record<string, unknown>): Promise<Record<string, unknown>> {
     let current = props;
     for (const transform of transforms) {
@@ -42,8 +57,10 @@ async function applyTransforms(transforms: pulumi.ResourceTransform[], type: str
 pulumi.runtime.setMocks(
     {
         async newResource(args) {
-            const inputs = await applyTransforms([...(args.transforms ?? []), ...stackTransforms], args.type, args.name, args.custom ?? false, args.inputs as Record<string, unknown>);
-            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom: args.custom ?? false, provider: args.provider, dependsOn: [] };
+            const secretInputs: string[] = [];
+            const plain = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
+            const inputs = await applyTransforms([...(args.transforms ?? []), ...stackTransforms], args.type, args.name, args.custom ?? false, plain);
+            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom: args.custom ?? false, provider: args.provider, dependsOn: [], secretInputs, options: {} };
             run.resources.push(recorded);
             byUrnName.set(`${args.type}::${args.name}`, recorded);
             return answerResource(args.type, args.name, inputs, run.resources);
@@ -64,8 +81,7 @@ function valueOf<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
 /** Records each resource's parent and explicit dependencies, which the mocks do not see. */
 function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
     const key = `${args.type}::${args.name}`;
-    const parent = args.opts.parent;
-    const dependsOn = args.opts.dependsOn;
+    const { parent, dependsOn, deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith } = args.opts as pulumi.CustomResourceOptions;
     pending.push(
         (async () => {
             await new Promise(setImmediate); // the constructor has not set the urn yet
@@ -77,6 +93,12 @@ function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
             if (recorded === undefined) throw new Error(`no resource ${key} reached the mocks`);
             recorded.dependsOn = urns.map(nameOfUrn);
             recorded.parent = parent === undefined ? undefined : nameOfUrn(await valueOf(parent.urn));
+            recorded.options = {
+                deleteBeforeReplace,
+                ignoreChanges,
+                additionalSecretOutputs,
+                deletedWith: deletedWith === undefined ? undefined : nameOfUrn(await valueOf(deletedWith.urn)),
+            };
         })(),
     );
     return undefined;

@@ -27,6 +27,10 @@ export interface RecordedResource {
     parent?: string;
     /** `type::name` of each explicit dependency. */
     dependsOn: string[];
+    /** Resource options that matter to behaviour: deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`). */
+    options: { deleteBeforeReplace?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string };
+    /** Paths of the inputs given as secrets, e.g. `connection` (unwrapped in `inputs`). */
+    secretInputs: string[];
 }
 
 export interface ProgramRun {
@@ -104,9 +108,43 @@ export function answerResource(
                     publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
                 },
             };
+        case "command:remote:Command":
+            return { id, state: { ...inputs, stdout: commandStdout(inputs), stderr: "" } };
         case "aws:ec2/keyPair:KeyPair":
             return { id, state: { ...inputs, keyName: `${name}-keypair` } };
         default:
             return { id, state: { ...inputs, arn: `arn:aws:mock:::${name}` } };
     }
+}
+
+export const mockCaHash = `sha256:${"ab".repeat(32)}`;
+export const mockJoinCommand = `kubeadm join 10.0.1.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${mockCaHash}`;
+
+/** What the node scripts print, as far as the program reads it. */
+function commandStdout(inputs: Record<string, unknown>): string {
+    const script = `${String(inputs.create ?? "")}\n${String(inputs.stdin ?? "")}`;
+    if (script.includes("kubeadm init --config")) return `${mockCaHash}\n`;
+    if (script.includes("kubeadm token create")) return `${mockJoinCommand}\n`;
+    if (script.includes("cat /etc/kubernetes/admin.conf")) {
+        return [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "  - name: k8s-lab-dev",
+            "    cluster:",
+            "      server: https://10.0.1.10:6443",
+            "      certificate-authority-data: Q0E=",
+            "users:",
+            "  - name: kubernetes-admin",
+            "    user:",
+            "      client-certificate-data: Q0VSVA==",
+            "      client-key-data: S0VZ",
+            "contexts:",
+            "  - name: kubernetes-admin@k8s-lab-dev",
+            "    context: { cluster: k8s-lab-dev, user: kubernetes-admin }",
+            "current-context: kubernetes-admin@k8s-lab-dev",
+            "",
+        ].join("\n");
+    }
+    return "";
 }

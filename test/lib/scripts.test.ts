@@ -12,23 +12,30 @@ describe("scripts", () => {
     });
 
     it("sets every declared parameter and runs as rendered", () => {
-        const rendered = renderScript("user-data.sh", { NODE_ROLE: "worker", LAB_NAME: "k8s-lab-dev" });
+        const rendered = renderScript("wait-ready.sh", { EXPECTED_NODES: "control-plane worker-0", TIMEOUT_SECONDS: 5, MSG_NOT_READY: "it's {nodes}" });
         assert.match(rendered, /^#!\/usr\/bin\/env bash\n/);
-        const declared = scriptParameters(rendered);
-        assert.deepStrictEqual(declared.sort(), ["LAB_NAME", "NODE_ROLE"]);
-        // The rendered header alone must satisfy the script's own `${NAME:?}` checks.
+        assert.deepStrictEqual(scriptParameters(rendered).sort(), ["EXPECTED_NODES", "MSG_NOT_READY", "TIMEOUT_SECONDS"]);
+        // The rendered header alone satisfies the script's own `${NAME:?}` checks, values intact.
         const header = rendered.split("\n").filter((line) => /^[A-Z_]+=/.test(line)).join("\n");
-        const out = execFileSync("bash", ["-c", `set -eu; ${header}\n: "\${NODE_ROLE:?}" "\${LAB_NAME:?}"; echo "$NODE_ROLE $LAB_NAME"`], { encoding: "utf8" });
-        assert.strictEqual(out, "worker k8s-lab-dev\n");
+        const out = execFileSync("bash", ["-c", `set -eu; ${header}\n: "\${EXPECTED_NODES:?}" "\${MSG_NOT_READY:?}"; echo "$EXPECTED_NODES|$MSG_NOT_READY"`], { encoding: "utf8" });
+        assert.strictEqual(out, "control-plane worker-0|it's {nodes}\n");
     });
 
     it("refuses a missing or an unknown parameter", () => {
-        assert.throws(() => renderScript("user-data.sh", { NODE_ROLE: "worker" }), /missing parameters \[LAB_NAME\]/);
-        assert.throws(() => renderScript("user-data.sh", { NODE_ROLE: "worker", LAB_NAME: "x", EXTRA: "y" }), /unknown parameters \[EXTRA\]/);
+        const params = { EXPECTED_NODES: "a", TIMEOUT_SECONDS: 1, MSG_NOT_READY: "m" };
+        assert.throws(() => renderScript("wait-ready.sh", { EXPECTED_NODES: "a", TIMEOUT_SECONDS: 1 }), /missing parameters \[MSG_NOT_READY\]/);
+        assert.throws(() => renderScript("wait-ready.sh", { ...params, EXTRA: "y" }), /unknown parameters \[EXTRA\]/);
     });
 
-    it("keeps every script under scripts/ executable and strict", () => {
-        for (const file of fs.readdirSync(scriptsDir)) {
+    it("inlines the shared functions, so that a script stands alone", () => {
+        const rendered = renderScript("join-token.sh", { NODE_NAME: "worker-0", TOKEN_TTL: "30m", MSG_UNPINNED: "m" });
+        assert.doesNotMatch(rendered, /k8s-lab:include|BASH_SOURCE/);
+        assert.match(rendered, /^KUBERNETES_DIR="\$\{KUBERNETES_DIR:-\/etc\/kubernetes\}"$/m);
+        assert.strictEqual(rendered.match(/^#!/gm)?.length, 1, "one shebang");
+    });
+
+    it("keeps every script under scripts/ strict (common.sh is a library they include)", () => {
+        for (const file of fs.readdirSync(scriptsDir).filter((f) => f !== "common.sh")) {
             const source = fs.readFileSync(path.join(scriptsDir, file), "utf8");
             assert.match(source, /^#!\/usr\/bin\/env bash\n/, file);
             assert.match(source, /^set -euo pipefail$/m, file);

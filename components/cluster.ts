@@ -1,0 +1,155 @@
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { publicKubeconfig, renderCalicoInstallation, renderKubeadmConfig } from "../lib/kubeadm";
+import { Language, translator } from "../lib/messages";
+import { renderScript } from "../lib/scripts";
+import { sshUser } from "../lib/ssh";
+import { calicoOperatorManifest, Cni, KubernetesMinor, versions } from "../lib/versions";
+
+export const controlPlaneNodeName = "control-plane";
+export const workerNodeName = (i: number): string => `worker-${i}`;
+
+/** SSH dial retries: a fresh instance takes a minute or two to answer; give it five. */
+export const dial = { dialErrorLimit: 300, perDialTimeout: 10 } as const;
+/** How long the bootstrap waits for every node to be Ready. */
+export const readyTimeoutSeconds = 600;
+/** Lifetime of a worker's bootstrap token: long enough to join, never forever. */
+export const joinTokenTtl = "30m";
+
+/** The user data that prepares a node for kubeadm, at the pinned Kubernetes version. */
+export function nodeUserData(role: "control-plane" | "worker", labName: string, minor: KubernetesMinor): string {
+    return renderScript("node-prep.sh", {
+        NODE_ROLE: role,
+        LAB_NAME: labName,
+        KUBERNETES_MINOR: minor,
+        KUBERNETES_PACKAGE_VERSION: `${versions.kubernetes[minor]}-${versions.kubernetesPackageRevision}`,
+    });
+}
+
+export interface KubernetesClusterArgs {
+    clusterName: string;
+    kubernetesVersion: KubernetesMinor;
+    cni: Cni;
+    controlPlane: aws.ec2.Instance;
+    workers: aws.ec2.Instance[];
+    /** The SSH key of the nodes, a secret. */
+    privateKey: pulumi.Input<string>;
+    podCidr: string;
+    serviceCidr: string;
+    language: Language;
+}
+
+/**
+ * A kubeadm cluster built over SSH: init on the control-plane node, Calico, one join per worker
+ * (in parallel, each with a token created at its own join time), a bounded wait until every
+ * node is Ready, and the kubeconfig as a secret with a Kubernetes provider built from it.
+ * Nothing runs at destroy time: the cluster goes with its instances.
+ */
+export class KubernetesCluster extends pulumi.ComponentResource {
+    /** Admin kubeconfig pointing at the control-plane node's public address; a secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** For the platform layer's resources. */
+    readonly provider: k8s.Provider;
+    /** The cluster CA's public-key hash: changes when the cluster is rebuilt. */
+    readonly identity: pulumi.Output<string>;
+    readonly nodeNames: string[];
+
+    constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("k8slab:index:KubernetesCluster", name, {}, opts);
+        const t = translator(args.language);
+        const cp = args.controlPlane;
+        const privateKey = pulumi.secret(args.privateKey);
+        const onControlPlane = { host: cp.publicIp, user: sshUser, privateKey, ...dial };
+        const run = "sudo bash -s";
+        const prepFailed = (node: string): string => t("bootstrap.prepFailed", { node, log: "{log}" });
+        const unpinned = (node: string): string => t("bootstrap.joinUnpinned", { node });
+
+        const init = new command.remote.Command(`${name}-init`, {
+            connection: onControlPlane,
+            create: run,
+            stdin: pulumi.all([cp.privateIp, cp.publicIp]).apply(([privateIp, publicIp]) =>
+                renderScript("control-plane-init.sh", {
+                    KUBEADM_CONFIG: renderKubeadmConfig({
+                        clusterName: args.clusterName,
+                        kubernetesVersion: versions.kubernetes[args.kubernetesVersion],
+                        nodeName: controlPlaneNodeName,
+                        privateIp,
+                        publicIp,
+                        podCidr: args.podCidr,
+                        serviceCidr: args.serviceCidr,
+                    }),
+                    MSG_PREP_FAILED: prepFailed(controlPlaneNodeName),
+                }),
+            ),
+            triggers: [cp.id],
+        }, { parent: this });
+        this.identity = init.stdout.apply((out) => out.trim());
+
+        const cni = new command.remote.Command(`${name}-cni-${args.cni}`, {
+            connection: onControlPlane,
+            create: run,
+            stdin: renderScript("calico.sh", { OPERATOR_MANIFEST: calicoOperatorManifest, INSTALLATION: renderCalicoInstallation(args.podCidr) }),
+            triggers: [this.identity],
+        }, { parent: this, dependsOn: [init] });
+
+        const joins = args.workers.map((worker, i) => {
+            const node = workerNodeName(i);
+            const token = new command.remote.Command(`${name}-join-token-${node}`, {
+                connection: onControlPlane,
+                create: run,
+                stdin: renderScript("join-token.sh", { NODE_NAME: node, TOKEN_TTL: joinTokenTtl, MSG_UNPINNED: unpinned(node) }),
+                // Never log the token; keep it secret in the state.
+                logging: "stderr",
+                triggers: [worker.id, this.identity],
+            }, { parent: this, dependsOn: [init], additionalSecretOutputs: ["stdout"] });
+            return new command.remote.Command(`${name}-join-${node}`, {
+                connection: {
+                    host: worker.privateIp,
+                    user: sshUser,
+                    privateKey,
+                    ...dial,
+                    proxy: { host: cp.publicIp, user: sshUser, privateKey, ...dial },
+                },
+                create: run,
+                stdin: pulumi.secret(pulumi.all([token.stdout, worker.privateIp]).apply(([join, ip]) =>
+                    renderScript("worker-join.sh", {
+                        JOIN_COMMAND: join.trim(),
+                        NODE_NAME: node,
+                        NODE_IP: ip,
+                        MSG_PREP_FAILED: prepFailed(node),
+                        MSG_UNPINNED: unpinned(node),
+                    }),
+                )),
+                triggers: [worker.id, this.identity],
+            }, { parent: this, dependsOn: [init] });
+        });
+
+        this.nodeNames = [controlPlaneNodeName, ...args.workers.map((_, i) => workerNodeName(i))];
+        const ready = new command.remote.Command(`${name}-ready`, {
+            connection: onControlPlane,
+            create: run,
+            stdin: renderScript("wait-ready.sh", {
+                EXPECTED_NODES: this.nodeNames.join(" "),
+                TIMEOUT_SECONDS: readyTimeoutSeconds,
+                MSG_NOT_READY: t("bootstrap.notReady", { seconds: readyTimeoutSeconds, nodes: "{nodes}" }),
+            }),
+            triggers: [this.identity, ...args.workers.map((worker) => worker.id)],
+        }, { parent: this, dependsOn: [cni, ...joins] });
+
+        const adminConf = new command.remote.Command(`${name}-kubeconfig`, {
+            connection: onControlPlane,
+            create: "sudo cat /etc/kubernetes/admin.conf",
+            logging: "stderr",
+            triggers: [this.identity],
+        }, { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] });
+        this.kubeconfig = pulumi.secret(pulumi.all([adminConf.stdout, cp.publicIp]).apply(([conf, ip]) => publicKubeconfig(conf, ip)));
+
+        // deleteUnreachable: when the nodes are already gone, in-cluster resources leave the
+        // state instead of hanging the destroy. The platform layer also sets deletedWith.
+        this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, deleteUnreachable: true }, { parent: this });
+
+        this.registerOutputs({ kubeconfig: this.kubeconfig, identity: this.identity });
+    }
+}

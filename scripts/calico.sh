@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs Calico on the new cluster through the Tigera operator; run on the control-plane node
+# over SSH by Pulumi, as root.
+set -euo pipefail
+
+: "${OPERATOR_MANIFEST:?URL of the pinned tigera-operator.yaml}"
+: "${INSTALLATION:?the rendered Installation resource}"
+
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
+
+export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+# Server-side apply: the operator's CRDs are too large for the last-applied annotation.
+retry kubectl apply --server-side --force-conflicts -f "$OPERATOR_MANIFEST" >&2
+retry kubectl wait --for=condition=established --timeout=60s crd/installations.operator.tigera.io >&2
+
+installation="$(mktemp)"
+printf '%s\n' "$INSTALLATION" > "$installation"
+retry kubectl apply --server-side --force-conflicts -f "$installation" >&2
+rm -f "$installation"
+echo "k8s-lab: Calico applied"

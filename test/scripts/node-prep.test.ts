@@ -1,0 +1,101 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "smol-toml";
+import { nodeUserData } from "../../components/cluster";
+import { Sandbox } from "../harness/shell";
+
+const fixtures = path.join(__dirname, "..", "fixtures", "containerd");
+
+/** Looks up a dotted TOML path whose parts may themselves contain dots: ["plugins", "io.containerd...", ...]. */
+function at(doc: Record<string, unknown>, keys: string[]): unknown {
+    return keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+const runcOptions: Record<string, string[]> = {
+    "2": ["plugins", "io.containerd.grpc.v1.cri", "containerd", "runtimes", "runc", "options"],
+    "3": ["plugins", "io.containerd.cri.v1.runtime", "containerd", "runtimes", "runc", "options"],
+};
+
+describe("node-prep.sh", () => {
+    let sandbox: Sandbox;
+    beforeEach(() => (sandbox = new Sandbox()));
+    afterEach(() => sandbox.remove());
+
+    /** Sources the rendered user data (its main does not run when sourced) and calls one function. */
+    const call = (fn: string, ...args: string[]) => {
+        const file = path.join(sandbox.dir, "user-data.sh");
+        fs.writeFileSync(file, nodeUserData("worker", "k8s-lab-dev", "1.35"));
+        return sandbox.run(`source ${file}\n${fn} ${args.map((a) => `'${a}'`).join(" ")}`);
+    };
+
+    for (const fixture of fs.readdirSync(fixtures).filter((f) => f.endsWith(".toml"))) {
+        it(`sets the systemd cgroup driver for runc in ${fixture}`, () => {
+            const file = path.join(sandbox.dir, fixture);
+            fs.copyFileSync(path.join(fixtures, fixture), file);
+            const before = parse(fs.readFileSync(file, "utf8"));
+            const result = call("containerd_systemd_cgroup", file);
+            assert.strictEqual(result.status, 0, result.stderr);
+            const after = parse(fs.readFileSync(file, "utf8"));
+            const options = runcOptions[String(after.version)];
+            assert.strictEqual(at(after, [...options, "SystemdCgroup"]), true);
+            // Nothing else changed.
+            const strip = (doc: Record<string, unknown>) => JSON.stringify(doc, (key, value) => (key === "SystemdCgroup" ? undefined : value));
+            const withoutOptions = (doc: Record<string, unknown>) => {
+                const copy = JSON.parse(strip(doc)) as Record<string, unknown>;
+                const parent = at(copy, options.slice(0, -1)) as Record<string, unknown>;
+                if (parent && JSON.stringify(parent.options) === "{}") delete parent.options;
+                return JSON.stringify(copy);
+            };
+            assert.strictEqual(withoutOptions(after), withoutOptions(before));
+        });
+    }
+
+    it("refuses a config format it does not know", () => {
+        const file = path.join(sandbox.dir, "v9.toml");
+        fs.writeFileSync(file, "version = 9\n");
+        const result = call("containerd_systemd_cgroup", file);
+        assert.notStrictEqual(result.status, 0);
+        assert.match(result.stderr, /unknown containerd config version '9'/);
+    });
+
+    it("installs the pinned Kubernetes packages and holds them", () => {
+        const script = nodeUserData("worker", "k8s-lab-dev", "1.34");
+        assert.match(script, /^KUBERNETES_PACKAGE_VERSION='1\.34\.8-1\.1'$/m);
+        assert.match(script, /^KUBERNETES_MINOR='1\.34'$/m);
+        assert.match(script, /pkgs\.k8s\.io\/core:\/stable:\/v\$\{KUBERNETES_MINOR\}\/deb\//);
+        assert.match(script, /apt-mark hold kubelet kubeadm kubectl/);
+        assert.doesNotMatch(script, /k8s-lab:include/, "the shared functions are inlined");
+    });
+
+    describe("waiting for cloud-init", () => {
+        const wait = (exitCode: number, prepared: boolean) => {
+            sandbox.fake("cloud-init", `exit ${exitCode}`);
+            sandbox.fake("tail", "echo '(log tail)'");
+            if (prepared) fs.writeFileSync(sandbox.marker, "");
+            return call("wait_for_cloud_init", "Node worker-0 was not prepared; read {log} on that node.");
+        };
+
+        it("counts exit code 0 as done", () => {
+            assert.strictEqual(wait(0, true).status, 0);
+        });
+
+        it("counts exit code 2 as done, degraded", () => {
+            const result = wait(2, true);
+            assert.strictEqual(result.status, 0);
+            assert.match(result.stderr, /degraded/);
+        });
+
+        it("counts exit code 1 as a failure and says where to look", () => {
+            const result = wait(1, true);
+            assert.notStrictEqual(result.status, 0);
+            assert.match(result.stderr, /Node worker-0 was not prepared; read \/var\/log\/cloud-init-output\.log on that node\./);
+        });
+
+        it("fails when cloud-init finished but the preparation did not", () => {
+            const result = wait(0, false);
+            assert.notStrictEqual(result.status, 0);
+            assert.match(result.stderr, /read \/var\/log\/k8s-lab-prep\.log on that node/);
+        });
+    });
+});
