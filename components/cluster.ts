@@ -52,6 +52,12 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** For the platform layer's resources. */
     readonly provider: k8s.Provider;
+    /**
+     * Options for every in-cluster resource: the cluster's provider, and deletedWith the
+     * control-plane node, so that destroying the lab deletes the node and skips the walk
+     * through the cluster's objects.
+     */
+    readonly platformOptions: pulumi.CustomResourceOptions;
     /** The cluster CA's public-key hash: changes when the cluster is rebuilt. */
     readonly identity: pulumi.Output<string>;
     readonly nodeNames: string[];
@@ -149,6 +155,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         // deleteUnreachable: when the nodes are already gone, in-cluster resources leave the
         // state instead of hanging the destroy. The platform layer also sets deletedWith.
         this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, deleteUnreachable: true }, { parent: this });
+        this.platformOptions = { provider: this.provider, deletedWith: cp };
 
         this.registerOutputs({ kubeconfig: this.kubeconfig, identity: this.identity });
     }
