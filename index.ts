@@ -4,13 +4,17 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Bookinfo, productpageWorkload } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
+import { Mesh } from "./components/mesh";
+import { grafanaWorkload, Monitoring } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
 import { translator } from "./lib/messages";
+import { platformTransform } from "./lib/placement";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
 import { sshCommands } from "./lib/ssh";
@@ -77,6 +81,21 @@ export = async () => {
         language: config.language,
     });
 
+    // The platform: the workloads served on the control-plane node are pinned there, and each
+    // public port is served by the configured mechanism, through one transform.
+    const transform = platformTransform({
+        controlPlaneWorkloads: [productpageWorkload.deployment, grafanaWorkload.deployment, ...config.controlPlaneWorkloads],
+        exposure: config.exposure,
+        ports: [
+            { ...productpageWorkload, publicPort: config.bookinfoPort },
+            { ...grafanaWorkload, publicPort: config.grafanaPort },
+        ],
+    });
+    const platform = { platformOptions: cluster.platformOptions, transforms: [transform] };
+    const monitoring = new Monitoring("monitoring", platform);
+    const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
+    new Bookinfo("bookinfo", { platformOptions: cluster.platformOptions, mesh: mesh.controlPlane }, { transforms: [transform] });
+
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
@@ -93,5 +112,9 @@ export = async () => {
         kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
+        exposure: config.exposure,
+        bookinfoUrl: pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`,
+        grafanaUrl: pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`,
+        grafanaAdminPassword: monitoring.grafanaAdminPassword,
     };
 };

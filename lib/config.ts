@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { Language, languageFromEnv, translator } from "./messages";
+import { Exposure } from "./placement";
 import { Cni, KubernetesMinor, supportedCnis, versions } from "./versions";
 
 export interface LabConfig {
@@ -26,6 +27,10 @@ export interface LabConfig {
     /** Kubernetes minor, pinned to a patch release in versions.ts. */
     kubernetesVersion: KubernetesMinor;
     cni: Cni;
+    /** How the public ports are served: NodePort Services, or hostPort on the control-plane node. */
+    exposure: Exposure;
+    /** Further workloads (`namespace/name`) to run on the control-plane node. */
+    controlPlaneWorkloads: string[];
     workerCount: number;
     controlPlaneInstanceType: string;
     workerInstanceType: string;
@@ -185,6 +190,10 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         t("allowed.kubernetesVersion", { versions: values, calico: versions.calico }),
     );
     const cni = oneOf("cni", supportedCnis, (values) => t("allowed.cni", { cnis: values }));
+    const exposure = oneOf<Exposure>("exposure", ["nodePort", "hostPort"], (values) => t("allowed.exposure", { modes: values }));
+    const controlPlaneWorkloads = stringList("controlPlaneWorkloads").map((value) =>
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(value) ? value : fail("controlPlaneWorkloads", value, t("allowed.workload")),
+    );
 
     const bookinfoPort = nodePort("bookinfoPort");
     const grafanaPort = nodePort("grafanaPort");
@@ -222,6 +231,8 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         serviceCidr: service.text,
         kubernetesVersion,
         cni,
+        exposure,
+        controlPlaneWorkloads,
         workerCount: integer("workerCount", limits.workerCount),
         controlPlaneInstanceType: instanceType("controlPlaneInstanceType"),
         workerInstanceType: instanceType("workerInstanceType"),

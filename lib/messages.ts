@@ -30,6 +30,8 @@ const en = {
     "allowed.instanceType": "use an EC2 instance type such as t3.large",
     "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
     "allowed.cni": "use one of {cnis}",
+    "allowed.exposure": "use one of {modes}",
+    "allowed.workload": "name a workload as namespace/name, such as monitoring/kube-prometheus-stack-prometheus",
     "allowed.tag": "use Key=Value with a key of 1 to 128 characters that does not start with aws: and is not one of Project, Stack, ManagedBy or Name, and a value of at most 256 characters",
 
     // Deploy-time checks.
@@ -69,6 +71,8 @@ const ko: Catalogue = {
     "allowed.instanceType": "t3.large 같은 EC2 인스턴스 타입을 사용하세요",
     "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정은 1.31 이상이 필요하고, Calico {calico}은(는) 이 버전들에서 검증되었습니다",
     "allowed.cni": "{cnis} 중 하나를 사용하세요",
+    "allowed.exposure": "{modes} 중 하나를 사용하세요",
+    "allowed.workload": "monitoring/kube-prometheus-stack-prometheus처럼 워크로드를 namespace/name 형식으로 지정하세요",
     "allowed.tag": "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, Name이 아니어야 하고, 값은 256자 이하여야 합니다",
 
     "publicIp.failed": "이 머신의 공인 IP를 알아내지 못했습니다({reason}): adminCidrs를 설정하거나, adminCidrs에 이미 포함되어 있다면 detectAdminIp를 false로 설정하세요.",

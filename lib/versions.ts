@@ -14,7 +14,21 @@ export const versions = {
     kubernetesPackageRevision: "1.1",
     /** Calico, installed by the Tigera operator; this release's operator is v1.42.4. */
     calico: "v3.32.1",
+    charts: {
+        kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
+        /** Linkerd's open-source charts as published: the edge channel, edge-26.8.3. */
+        linkerdCrds: { chart: "linkerd-crds", version: "2026.8.3", repo: "https://helm.linkerd.io/edge" },
+        linkerdControlPlane: { chart: "linkerd-control-plane", version: "2026.8.3", repo: "https://helm.linkerd.io/edge" },
+    },
+    images: {
+        /** The Istio Bookinfo sample's images, one tag for all six. */
+        bookinfo: "1.20.1",
+        /** Traffic Job and steady load. */
+        curl: "docker.io/curlimages/curl:8.11.1",
+    },
 } as const;
+
+export const bookinfoImage = (service: string, version: string): string => `docker.io/istio/examples-bookinfo-${service}-${version}:${versions.images.bookinfo}`;
 
 export type KubernetesMinor = keyof typeof versions.kubernetes;
 

@@ -5,10 +5,12 @@ describe("the program", () => {
     it("exports what an operator needs to reach the nodes", async () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
-            "adminCidrs", "availabilityZone", "controlPlanePrivateIp", "controlPlanePublicIp", "kubeconfig", "kubernetesVersion", "nodeNames",
-            "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
+            "adminCidrs", "availabilityZone", "bookinfoUrl", "controlPlanePrivateIp", "controlPlanePublicIp", "exposure", "grafanaAdminPassword", "grafanaUrl",
+            "kubeconfig", "kubernetesVersion", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");
+        assert.strictEqual(program.output("bookinfoUrl").value, "http://203.0.113.1:30080/productpage");
+        assert.strictEqual(program.output("grafanaUrl").value, "http://203.0.113.1:30300");
         assert.match(String(program.output("controlPlanePrivateIp").value), /^10\.0\.1\.\d+$/);
         assert.match(String(program.output("sshControlPlane").value), /^ssh .* ubuntu@203\.0\.113\.1$/);
         const workers = program.output("sshWorkers").value as string[];

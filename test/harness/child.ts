@@ -16,6 +16,20 @@ const run: ProgramRun = { resources: [], outputs: {}, warnings: [] };
 const byUrnName = new Map<string, RecordedResource>();
 const stackTransforms: pulumi.ResourceTransform[] = [];
 const pending: Promise<void>[] = [];
+/** The transforms each resource was declared with; the mocks hand them over without running them. */
+const ownTransforms = new Map<RecordedResource, pulumi.ResourceTransform[]>();
+
+/**
+ * The transforms the engine would run on a resource: its own, then each ancestor's, walking up
+ * to the stack, then the stack's.
+ */
+function effectiveTransforms(resource: RecordedResource): pulumi.ResourceTransform[] {
+    const chain: pulumi.ResourceTransform[] = [];
+    for (let r: RecordedResource | undefined = resource; r !== undefined; r = r.parent === undefined ? undefined : byUrnName.get(r.parent)) {
+        chain.push(...(ownTransforms.get(r) ?? []));
+    }
+    return [...chain, ...stackTransforms];
+}
 
 // The machine's public IP is asked of a web service: answer from the scenario, never the network.
 globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
@@ -58,11 +72,11 @@ pulumi.runtime.setMocks(
     {
         async newResource(args) {
             const secretInputs: string[] = [];
-            const plain = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
-            const inputs = await applyTransforms([...(args.transforms ?? []), ...stackTransforms], args.type, args.name, args.custom ?? false, plain);
+            const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
             const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom: args.custom ?? false, provider: args.provider, dependsOn: [], secretInputs, options: {} };
             run.resources.push(recorded);
             byUrnName.set(`${args.type}::${args.name}`, recorded);
+            ownTransforms.set(recorded, args.transforms ?? []);
             return answerResource(args.type, args.name, inputs, run.resources);
         },
         call: (args) => answerCall(args.token, args.inputs as Record<string, unknown>, options),
@@ -126,6 +140,14 @@ async function main(): Promise<void> {
             run.outputs[key] = { value: await valueOf(output), secret: await pulumi.isSecret(output) };
         }
         await Promise.all(pending);
+        for (const resource of run.resources) {
+            resource.inputs = await applyTransforms(effectiveTransforms(resource), resource.type, resource.name, resource.custom, resource.inputs);
+        }
+        run.probes = await Promise.all((options.probes ?? []).map(async (probe) => {
+            const owner = byUrnName.get(probe.resource);
+            if (owner === undefined) throw new Error(`probe: no resource ${probe.resource}`);
+            return Promise.all(probe.objects.map((o) => applyTransforms(effectiveTransforms(owner), o.type, o.name, true, o.props)));
+        }));
     } catch (err) {
         run.error = { name: err instanceof Error ? err.name : "unknown", message: err instanceof Error ? err.message : String(err) };
     }

@@ -14,6 +14,11 @@ export interface HarnessOptions {
     publicIp?: string | null;
     /** Zones of the region and the instance types each offers. Default: a, b, c offer all. */
     zones?: Record<string, string[] | "all">;
+    /**
+     * Objects to run through the transforms of a resource (`type::name`) and its ancestors, as
+     * the engine would for a packaged component's children, which the mocks never see.
+     */
+    probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
 }
 
 export interface RecordedResource {
@@ -38,6 +43,8 @@ export interface ProgramRun {
     outputs: Record<string, { value: unknown; secret: boolean }>;
     /** Warnings the program logged. */
     warnings: string[];
+    /** The probed objects after the transforms, in the order of `HarnessOptions.probes`. */
+    probes?: Record<string, unknown>[][];
     error?: { name: string; message: string };
 }
 
@@ -108,6 +115,13 @@ export function answerResource(
                     publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
                 },
             };
+        case "random:index/randomPassword:RandomPassword":
+            return { id, state: { ...inputs, result: "MockGrafanaPassw0rd12345" } };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { id, state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` } };
+        case "tls:index/certRequest:CertRequest":
+            return { id, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` } };
         case "command:remote:Command":
             return { id, state: { ...inputs, stdout: commandStdout(inputs), stderr: "" } };
         case "aws:ec2/keyPair:KeyPair":

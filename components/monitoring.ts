@@ -1,0 +1,102 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { bookinfoAlertRules } from "../lib/alerts";
+import { versions } from "../lib/versions";
+
+export const monitoringNamespace = "monitoring";
+export const monitoringRelease = "kube-prometheus-stack";
+/** Label the chart's Prometheus selects rules and monitors on (ruleSelectorNilUsesHelmValues). */
+export const prometheusSelectorLabels = { release: monitoringRelease };
+/** Label and value the Grafana dashboard sidecar looks for. */
+export const dashboardLabel = { grafana_dashboard: "1" };
+export const grafanaAdminSecret = "grafana-admin";
+/** Grafana as the chart renders it: its Deployment and Service, container, pod port and Service port names. */
+export const grafanaWorkload = {
+    deployment: `${monitoringNamespace}/${monitoringRelease}-grafana`,
+    service: `${monitoringNamespace}/${monitoringRelease}-grafana`,
+    container: "grafana",
+    containerPort: "grafana",
+    servicePort: "http-web",
+} as const;
+
+/**
+ * The chart values, every one a key of kube-prometheus-stack 88.5.3 or of its Grafana chart.
+ * The chart's admission webhooks and their certificate Jobs are Helm hooks; Pulumi renders the
+ * chart like `helm template`, where they would run as plain Jobs in no useful order, so they
+ * are switched off, with the operator's TLS that depends on them.
+ */
+export function monitoringValues(): Record<string, unknown> {
+    return {
+        prometheusOperator: {
+            admissionWebhooks: { enabled: false },
+            tls: { enabled: false },
+        },
+        prometheus: {
+            prometheusSpec: { retention: "2d" },
+        },
+        grafana: {
+            admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
+            // A Helm test hook: as a plain resource it would only start a test pod on every up.
+            testFramework: { enabled: false },
+            defaultDashboardsEnabled: true,
+            sidecar: { dashboards: { enabled: true, label: Object.keys(dashboardLabel)[0], labelValue: Object.values(dashboardLabel)[0], searchNamespace: "ALL" } },
+        },
+    };
+}
+
+export interface MonitoringArgs {
+    /** The cluster's provider and deletedWith. */
+    platformOptions: pulumi.CustomResourceOptions;
+    /** Placement and exposure of the chart's workloads. */
+    transforms: pulumi.ResourceTransform[];
+}
+
+/**
+ * kube-prometheus-stack in `monitoring`, with a generated Grafana admin password, the Bookinfo
+ * dashboard and the Bookinfo alert rules.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    /** Grafana's admin password, a secret. */
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("k8slab:index:Monitoring", name, {}, opts);
+        const options = { ...args.platformOptions, parent: this };
+
+        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: monitoringNamespace } }, options);
+        const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, { parent: this });
+        this.grafanaAdminPassword = pulumi.secret(password.result);
+        const adminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+            metadata: { name: grafanaAdminSecret, namespace: monitoringNamespace },
+            stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword },
+        }, { ...options, dependsOn: [namespace] });
+
+        const chart = versions.charts.kubePrometheusStack;
+        this.chart = new k8s.helm.v4.Chart(monitoringRelease, {
+            chart: chart.chart,
+            version: chart.version,
+            repositoryOpts: { repo: chart.repo },
+            namespace: monitoringNamespace,
+            values: monitoringValues(),
+        }, { ...options, dependsOn: [namespace, adminSecret], transforms: args.transforms });
+
+        // Our own objects the chart's Prometheus and Grafana pick up: they need its CRDs and
+        // its sidecar, and carry the labels those select on.
+        new k8s.core.v1.ConfigMap(`${name}-bookinfo-dashboard`, {
+            metadata: { name: "bookinfo-dashboard", namespace: monitoringNamespace, labels: dashboardLabel },
+            data: { "bookinfo.json": fs.readFileSync(path.join(__dirname, "..", "dashboards", "bookinfo.json"), "utf8") },
+        }, { ...options, dependsOn: [this.chart] });
+        new k8s.apiextensions.CustomResource(`${name}-bookinfo-rules`, {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PrometheusRule",
+            metadata: { name: "bookinfo", namespace: monitoringNamespace, labels: prometheusSelectorLabels },
+            spec: { groups: bookinfoAlertRules() },
+        }, { ...options, dependsOn: [this.chart] });
+
+        this.registerOutputs({ grafanaAdminPassword: this.grafanaAdminPassword });
+    }
+}

@@ -1,0 +1,107 @@
+import * as assert from "assert";
+import { addHostPort, controlPlaneLabel, KubeObject, placeOnControlPlane, platformTransform, toNodePort } from "../../lib/placement";
+
+const podSpec = (extra: Record<string, unknown> = {}) => ({ containers: [{ name: "app", image: "app:1" }], ...extra });
+const workload = (kind: string, spec: Record<string, unknown>, apiVersion = "apps/v1"): KubeObject => ({ apiVersion, kind, metadata: { name: "w", namespace: "ns" }, spec });
+const realistic: Record<string, (pod: Record<string, unknown>) => KubeObject> = {
+    Deployment: (pod) => workload("Deployment", { replicas: 1, selector: { matchLabels: { app: "w" } }, template: { metadata: { labels: { app: "w" } }, spec: pod } }),
+    StatefulSet: (pod) => workload("StatefulSet", { serviceName: "w", selector: { matchLabels: { app: "w" } }, template: { spec: pod } }),
+    DaemonSet: (pod) => workload("DaemonSet", { selector: { matchLabels: { app: "w" } }, template: { spec: pod } }),
+    Job: (pod) => workload("Job", { backoffLimit: 2, template: { spec: { ...pod, restartPolicy: "Never" } } }, "batch/v1"),
+    CronJob: (pod) => workload("CronJob", { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: pod } } } }, "batch/v1"),
+    Prometheus: (pod) => workload("Prometheus", { replicas: 1, retention: "2d", ...pod, containers: undefined }, "monitoring.coreos.com/v1"),
+    Alertmanager: (pod) => workload("Alertmanager", { replicas: 1, ...pod, containers: undefined }, "monitoring.coreos.com/v1"),
+};
+const specPath: Record<string, string[]> = {
+    Deployment: ["spec", "template", "spec"], StatefulSet: ["spec", "template", "spec"], DaemonSet: ["spec", "template", "spec"], Job: ["spec", "template", "spec"],
+    CronJob: ["spec", "jobTemplate", "spec", "template", "spec"], Prometheus: ["spec"], Alertmanager: ["spec"],
+};
+const podOf = (obj: KubeObject): { nodeSelector?: Record<string, string>; tolerations?: Record<string, string>[] } =>
+    specPath[obj.kind ?? ""].reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, obj);
+const ours = { key: controlPlaneLabel, operator: "Exists", effect: "NoSchedule" };
+
+describe("control-plane placement", () => {
+    for (const [kind, make] of Object.entries(realistic)) {
+        it(`pins a ${kind} to the control-plane node`, () => {
+            const placed = placeOnControlPlane(make(podSpec()));
+            assert.deepStrictEqual(podOf(placed).nodeSelector, { [controlPlaneLabel]: "" });
+            assert.deepStrictEqual(podOf(placed).tolerations, [ours]);
+        });
+
+        it(`keeps a ${kind}'s own selectors and tolerations, adding ours once`, () => {
+            const own = { key: "dedicated", operator: "Equal", value: "lab", effect: "NoExecute" };
+            const original = make(podSpec({ nodeSelector: { "kubernetes.io/os": "linux" }, tolerations: [own] }));
+            const snapshot = JSON.stringify(original);
+            const placed = placeOnControlPlane(original);
+            assert.deepStrictEqual(podOf(placed).nodeSelector, { "kubernetes.io/os": "linux", [controlPlaneLabel]: "" });
+            assert.deepStrictEqual(podOf(placed).tolerations, [own, ours]);
+            assert.deepStrictEqual(placeOnControlPlane(placed), placed, "applying it twice changes nothing");
+            assert.strictEqual(JSON.stringify(original), snapshot, "the input is not mutated");
+        });
+    }
+
+    it("adds no toleration where one already lets the pod onto the control-plane node", () => {
+        for (const existing of [
+            { key: controlPlaneLabel, operator: "Exists", effect: "NoSchedule" },
+            { key: controlPlaneLabel, operator: "Exists" },
+            { operator: "Exists" },
+        ]) {
+            const placed = placeOnControlPlane(realistic.Deployment(podSpec({ tolerations: [existing] })));
+            assert.deepStrictEqual(podOf(placed).tolerations, [existing]);
+        }
+    });
+
+    it("leaves other kinds alone", () => {
+        const service = { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } };
+        assert.strictEqual(placeOnControlPlane(service), service);
+    });
+});
+
+describe("exposure", () => {
+    /** Grafana as the chart renders it: sidecars around the grafana container. */
+    const grafana = () => realistic.Deployment(podSpec({
+        containers: [
+            { name: "grafana-sc-dashboard", image: "sidecar", ports: [] },
+            { name: "grafana", image: "grafana", ports: [{ name: "grafana", containerPort: 3000, protocol: "TCP" }, { name: "gossip", containerPort: 9094 }] },
+        ],
+    }));
+    const service = (): KubeObject => ({ apiVersion: "v1", kind: "Service", metadata: { name: "g", namespace: "monitoring" }, spec: { type: "ClusterIP", ports: [{ name: "http-web", port: 80, targetPort: 3000 }] } });
+
+    it("puts the hostPort on the named container's named port and recreates instead of rolling", () => {
+        const exposed = addHostPort(grafana(), { container: "grafana", port: "grafana", hostPort: 30300 });
+        const containers = (podOf(exposed) as unknown as { containers: { name: string; ports: Record<string, unknown>[] }[] }).containers;
+        assert.deepStrictEqual(containers[0].ports, [], "not on the sidecar at index 0");
+        assert.deepStrictEqual(containers[1].ports, [{ name: "grafana", containerPort: 3000, protocol: "TCP", hostPort: 30300 }, { name: "gossip", containerPort: 9094 }]);
+        assert.deepStrictEqual((exposed.spec as Record<string, unknown>).strategy, { type: "Recreate" });
+    });
+
+    it("refuses a port that is not there", () => {
+        assert.throws(() => addHostPort(grafana(), { container: "grafana", port: "http", hostPort: 30300 }), /no port http in a container named grafana/);
+    });
+
+    it("turns a Service into a NodePort Service on the named port", () => {
+        const exposed = toNodePort(service(), { port: "http-web", nodePort: 30300 });
+        assert.deepStrictEqual(exposed.spec, { type: "NodePort", ports: [{ name: "http-web", port: 80, targetPort: 3000, nodePort: 30300 }] });
+    });
+
+    const port = { deployment: "monitoring/g", service: "monitoring/g", container: "grafana", containerPort: "grafana", servicePort: "http-web", publicPort: 30300 };
+    const run = (exposure: "nodePort" | "hostPort", obj: KubeObject) =>
+        (platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure, ports: [port] })({ type: "t", name: "n", custom: true, props: obj, opts: {} }) as { props: KubeObject } | undefined)?.props ?? obj;
+    const named = (obj: KubeObject) => ({ ...obj, metadata: { name: "g", namespace: "monitoring" } });
+
+    it("serves a port by NodePort only, in nodePort mode", () => {
+        const deployment = run("nodePort", named(grafana()));
+        assert.ok(JSON.stringify(deployment).indexOf("hostPort") < 0);
+        assert.strictEqual((run("nodePort", service()).spec as { type: string }).type, "NodePort");
+    });
+
+    it("serves a port by hostPort only, in hostPort mode", () => {
+        assert.ok(JSON.stringify(run("hostPort", named(grafana()))).includes('"hostPort":30300'));
+        assert.deepStrictEqual(run("hostPort", service()), service());
+    });
+
+    it("passes objects it does not name through untouched", () => {
+        const other = realistic.Deployment(podSpec());
+        assert.strictEqual(platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure: "hostPort", ports: [port] })({ type: "t", name: "n", custom: true, props: other, opts: {} }), undefined);
+    });
+});
