@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(recordOptions);
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
+            const program = require(path.join(root, "index")) as () => Promise<Record<string, unknown>>;
             returned = await program();
             return returned;
         });

@@ -1,0 +1,96 @@
+import * as assert from "assert";
+import { Program, runProgram } from "../harness";
+import { merge, unknownKeys, upstreamValues } from "../harness/upstream";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const chartOf = (program: Program) => program.get(CHART, "kube-prometheus-stack");
+const grafanaDeployment = {
+    apiVersion: "apps/v1", kind: "Deployment",
+    metadata: { name: "kube-prometheus-stack-grafana", namespace: "monitoring" },
+    spec: {
+        strategy: { type: "RollingUpdate" },
+        template: {
+            spec: {
+                containers: [
+                    { name: "grafana-sc-dashboard", image: "quay.io/kiwigrid/k8s-sidecar" },
+                    { name: "grafana-sc-datasources", image: "quay.io/kiwigrid/k8s-sidecar" },
+                    { name: "grafana", image: "docker.io/grafana/grafana", ports: [{ name: "grafana", containerPort: 3000, protocol: "TCP" }] },
+                ],
+            },
+        },
+    },
+};
+const grafanaService = { apiVersion: "v1", kind: "Service", metadata: { name: "kube-prometheus-stack-grafana", namespace: "monitoring" }, spec: { type: "ClusterIP", ports: [{ name: "http-web", port: 80, targetPort: 3000 }] } };
+const prometheus = { apiVersion: "monitoring.coreos.com/v1", kind: "Prometheus", metadata: { name: "kube-prometheus-stack-prometheus", namespace: "monitoring" }, spec: { replicas: 1 } };
+const operator = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "kube-prometheus-stack-operator", namespace: "monitoring" }, spec: { template: { spec: { containers: [{ name: "kube-prometheus-stack" }] } } } };
+const probe = { resource: `${CHART}::kube-prometheus-stack`, objects: [grafanaDeployment, grafanaService, prometheus, operator].map((props) => ({ type: `kubernetes:${props.apiVersion.includes("/") ? props.apiVersion : `core/${props.apiVersion}`}:${props.kind}`, name: props.metadata.name, props })) };
+
+type Pod = { nodeSelector?: Record<string, string>; tolerations?: unknown[]; containers: { name: string; ports?: { hostPort?: number }[] }[] };
+const podOf = (obj: Record<string, unknown>): Pod => ((obj.spec as { template: { spec: Pod } }).template.spec);
+
+describe("Monitoring", () => {
+    it("installs the pinned kube-prometheus-stack in monitoring, its webhooks and test hook off", async () => {
+        const chart = chartOf(await runProgram());
+        assert.strictEqual(chart.inputs.chart, "kube-prometheus-stack");
+        assert.strictEqual(chart.inputs.version, "88.5.3");
+        assert.deepStrictEqual(chart.inputs.repositoryOpts, { repo: "https://prometheus-community.github.io/helm-charts" });
+        assert.strictEqual(chart.inputs.namespace, "monitoring");
+        const values = chart.inputs.values as { prometheusOperator: unknown; grafana: { testFramework: unknown; defaultDashboardsEnabled: boolean; admin: unknown } };
+        assert.deepStrictEqual(values.prometheusOperator, { admissionWebhooks: { enabled: false }, tls: { enabled: false } });
+        assert.deepStrictEqual(values.grafana.testFramework, { enabled: false });
+        assert.strictEqual(values.grafana.defaultDashboardsEnabled, true, "CoreDNS, API server and Prometheus dashboards stay");
+        assert.deepStrictEqual(values.grafana.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    });
+
+    it("sets only values that kube-prometheus-stack 88.5.3 and Grafana 12.11.1 have", async function () {
+        const kps = upstreamValues("kube-prometheus-stack-88.5.3.values.yaml");
+        const grafana = upstreamValues("grafana-12.11.1.values.yaml");
+        if (kps === undefined || grafana === undefined) return this.skip();
+        const upstream = merge(kps, { grafana: merge(grafana, kps.grafana as Record<string, unknown>) });
+        assert.deepStrictEqual(unknownKeys(chartOf(await runProgram()).inputs.values as Record<string, unknown>, upstream), []);
+        assert.deepStrictEqual(unknownKeys({ grafana: { admin: { existingSecretName: "x" } } }, upstream), ["grafana.admin.existingSecretName"], "a misspelt key is caught");
+    });
+
+    it("generates Grafana's admin password into a Secret the chart reads, and exports it as a secret", async () => {
+        const program = await runProgram();
+        const secret = program.get("kubernetes:core/v1:Secret", "monitoring-grafana-admin");
+        assert.strictEqual((secret.inputs.metadata as { name: string }).name, "grafana-admin");
+        assert.deepStrictEqual(Object.keys(secret.inputs.stringData as object).sort(), ["admin-password", "admin-user"]);
+        assert.ok(secret.secretInputs.some((p) => p === "stringData" || p === "stringData.admin-password"));
+        assert.ok(chartOf(program).dependsOn.includes("kubernetes:core/v1:Secret::monitoring-grafana-admin"));
+        const password = program.output("grafanaAdminPassword");
+        assert.strictEqual(password.secret, true);
+        assert.strictEqual(password.value, (secret.inputs.stringData as Record<string, string>)["admin-password"]);
+    });
+
+    it("loads the Bookinfo dashboard and alert rules with the labels the chart selects on, after the chart", async () => {
+        const program = await runProgram();
+        const dashboard = program.get("kubernetes:core/v1:ConfigMap", "monitoring-bookinfo-dashboard");
+        assert.deepStrictEqual((dashboard.inputs.metadata as { labels: object }).labels, { grafana_dashboard: "1" });
+        assert.ok(JSON.parse((dashboard.inputs.data as Record<string, string>)["bookinfo.json"]).panels.length >= 3);
+        const rules = program.get("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-bookinfo-rules");
+        assert.deepStrictEqual((rules.inputs.metadata as { labels: object }).labels, { release: "kube-prometheus-stack" });
+        for (const own of [dashboard, rules]) assert.deepStrictEqual(own.dependsOn, [`${CHART}::kube-prometheus-stack`]);
+    });
+
+    it("pins Grafana to the control-plane node and serves it on 30300 by NodePort", async () => {
+        const program = await runProgram({ probes: [probe] });
+        const [deployment, service, prom, op] = program.run.probes?.[0] ?? [];
+        assert.deepStrictEqual(podOf(deployment).nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+        assert.strictEqual(podOf(deployment).tolerations?.length, 1);
+        assert.ok(!JSON.stringify(deployment).includes("hostPort"));
+        assert.deepStrictEqual(service.spec, { type: "NodePort", ports: [{ name: "http-web", port: 80, targetPort: 3000, nodePort: 30300 }] });
+        assert.deepStrictEqual(prom, prometheus, "Prometheus stays where the scheduler puts it unless listed");
+        assert.deepStrictEqual(op, operator, "a workload not in the list is untouched");
+    });
+
+    it("serves Grafana by hostPort on its own container, Recreate, in hostPort mode; moves Prometheus when listed", async () => {
+        const program = await runProgram({ config: { exposure: "hostPort", grafanaPort: 31300, controlPlaneWorkloads: ["monitoring/kube-prometheus-stack-prometheus"] }, probes: [probe] });
+        const [deployment, service, prom] = program.run.probes?.[0] ?? [];
+        const containers = podOf(deployment).containers;
+        assert.deepStrictEqual(containers.map((c) => c.ports?.map((p) => p.hostPort)), [undefined, undefined, [31300]]);
+        assert.deepStrictEqual((deployment.spec as { strategy: unknown }).strategy, { type: "Recreate" });
+        assert.deepStrictEqual(service, grafanaService, "the Service stays ClusterIP: one mechanism per port");
+        assert.deepStrictEqual((prom.spec as { nodeSelector: unknown }).nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+    });
+});
