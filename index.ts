@@ -4,10 +4,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Bookinfo, productpageWorkload } from "./components/bookinfo";
+import { Access } from "./components/access";
+import { Bookinfo, bookinfoNamespace, bookinfoPort, productpageWorkload } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { Mesh } from "./components/mesh";
-import { grafanaWorkload, Monitoring } from "./components/monitoring";
+import { grafanaWorkload, monitoringNamespace, monitoringRelease, Monitoring } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
@@ -94,9 +95,26 @@ export = async () => {
     const platform = { platformOptions: cluster.platformOptions, transforms: [transform] };
     const monitoring = new Monitoring("monitoring", platform);
     const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
-    new Bookinfo("bookinfo", { platformOptions: cluster.platformOptions, mesh: mesh.controlPlane }, { transforms: [transform] });
+    const bookinfo = new Bookinfo("bookinfo", { platformOptions: cluster.platformOptions, mesh: mesh.controlPlane }, { transforms: [transform] });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
+    const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
+    const grafanaUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`;
+    new Access("access", {
+        exposure: config.exposure,
+        controlPlane: controlPlane.instances[0],
+        privateKey: sshKey.privateKey,
+        ports: [
+            { name: "bookinfo", namespace: bookinfoNamespace, service: "productpage", servicePort: bookinfoPort, publicPort: config.bookinfoPort },
+            { name: "grafana", namespace: monitoringNamespace, service: `${monitoringRelease}-grafana`, servicePort: 80, publicPort: config.grafanaPort },
+        ],
+        bookinfoUrl,
+        grafanaUrl,
+        grafanaPassword: monitoring.grafanaAdminPassword,
+        verifyRetrySeconds: config.verifyRetrySeconds,
+        language: config.language,
+        platform: [bookinfo.trafficJob, monitoring.chart],
+    });
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
     );
@@ -113,8 +131,8 @@ export = async () => {
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
         exposure: config.exposure,
-        bookinfoUrl: pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`,
-        grafanaUrl: pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`,
+        bookinfoUrl,
+        grafanaUrl,
         grafanaAdminPassword: monitoring.grafanaAdminPassword,
     };
 };

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { Language, languageFromEnv, translator } from "./messages";
-import { Exposure } from "./placement";
+import { Exposure, exposures } from "./placement";
 import { Cni, KubernetesMinor, supportedCnis, versions } from "./versions";
 
 export interface LabConfig {
@@ -31,6 +31,8 @@ export interface LabConfig {
     exposure: Exposure;
     /** Further workloads (`namespace/name`) to run on the control-plane node. */
     controlPlaneWorkloads: string[];
+    /** How long the verification after `pulumi up` retries while the cluster settles. */
+    verifyRetrySeconds: number;
     workerCount: number;
     controlPlaneInstanceType: string;
     workerInstanceType: string;
@@ -53,6 +55,7 @@ export type RawConfig = (key: string) => string | undefined;
 export const limits = {
     workerCount: { min: 1, max: 10 },
     rootVolumeSizeGb: { min: 30, max: 500 },
+    verifyRetrySeconds: { min: 0, max: 3600 },
     nodePort: { min: 30000, max: 32767 },
     vpcPrefix: { min: 16, max: 28 },
     podPrefix: { min: 8, max: 22 },
@@ -190,7 +193,7 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         t("allowed.kubernetesVersion", { versions: values, calico: versions.calico }),
     );
     const cni = oneOf("cni", supportedCnis, (values) => t("allowed.cni", { cnis: values }));
-    const exposure = oneOf<Exposure>("exposure", ["nodePort", "hostPort"], (values) => t("allowed.exposure", { modes: values }));
+    const exposure = oneOf<Exposure>("exposure", exposures, (values) => t("allowed.exposure", { modes: values }));
     const controlPlaneWorkloads = stringList("controlPlaneWorkloads").map((value) =>
         /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(value) ? value : fail("controlPlaneWorkloads", value, t("allowed.workload")),
     );
@@ -233,6 +236,7 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         cni,
         exposure,
         controlPlaneWorkloads,
+        verifyRetrySeconds: integer("verifyRetrySeconds", limits.verifyRetrySeconds),
         workerCount: integer("workerCount", limits.workerCount),
         controlPlaneInstanceType: instanceType("controlPlaneInstanceType"),
         workerInstanceType: instanceType("workerInstanceType"),

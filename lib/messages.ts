@@ -44,6 +44,37 @@ const en = {
     "bootstrap.joinUnpinned": "The join command for {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
     "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
 
+    // Access: one verdict each, with what to do next.
+    "access.ok": "{target} answered in {ms} ms: {url}",
+    "access.timeout": "{target} did not answer within {seconds} s at {url}. Next: check that the security group lets this machine reach the port and that the pod runs (kubectl get pods -A -o wide).",
+    "access.refused": "{target} refused the connection at {url}: nothing listens on that port. Next: check how exposure {mode} serves it (kubectl get svc -A; in portForward mode, npm run lab -- port-forward status).",
+    "access.unreachable": "{target} is unreachable at {url} ({detail}). Next: check that the control-plane node runs and that this is its public IP (npm run lab -- status).",
+    "access.serverError": "{target} answered HTTP {status} at {url}: the app is up but failing. Next: read its pods' logs (kubectl logs).",
+    "access.unexpectedStatus": "{target} answered at {url} with something else than expected ({detail}). Next: check that the port belongs to {target} (kubectl get svc -A).",
+    "access.notProductPage": "{target} answered HTTP 200 at {url} but not a whole product page ({detail}): a service behind productpage is down. Next: kubectl -n bookinfo get pods.",
+    "access.unauthorized": "{target} refused the admin credentials at {url}. Next: compare the Secret monitoring/grafana-admin with pulumi stack output --show-secrets grafanaAdminPassword.",
+    "access.datasourceUnhealthy": "{target} answers at {url}, but its Prometheus datasource is unhealthy ({detail}), the field reports' plugin error. Next: check pod traffic between nodes and the Prometheus pod (kubectl -n monitoring get pods -o wide).",
+    "access.verified": "Both URLs answer within the KPI after {attempts} attempts, with exposure {mode}.",
+    "access.failed": "The URLs did not both answer within {seconds} s of retrying, with exposure {mode}.",
+
+    // The up command's fallback through the exposures.
+    "fallback.apply": "Applying the stack with exposure {mode}.",
+    "fallback.switch": "Exposure {from} did not serve both URLs ({reason}); switching to {to} and applying again.",
+    "fallback.upFailed": "pulumi up failed with exposure {mode}: {reason}",
+    "fallback.serving": "Exposure {mode} serves both URLs.",
+    "fallback.exhausted": "No exposure served both URLs; tried {modes}.",
+
+    // The operator CLI.
+    "cli.usage": "Usage: npm run lab -- <command> [--json] [--stack name]. Commands: up, verify, status, urls, ssh [node], kubeconfig [file], port-forward start|stop|status|logs|restart, diagnose.",
+    "cli.unknownCommand": "Unknown command or arguments: {command}.",
+    "cli.noOutputs": "Could not read the outputs of stack {stack} ({reason}): has pulumi up run, from this project folder?",
+    "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (user admin; password: pulumi stack output --show-secrets grafanaAdminPassword)",
+    "cli.kubeconfigWritten": "Wrote the kubeconfig to {file} (mode 600); use it with: export KUBECONFIG={file}",
+    "cli.unknownNode": "There is no node {node}; the nodes are {nodes}.",
+    "cli.notPortForward": "The port-forward service exists only with exposure portForward; this stack uses {mode}.",
+    "cli.diagnoseWritten": "Collected the logs of {count} nodes into {file}.",
+    "cli.nodeStatus": "Nodes: {nodes}",
+
     "role.controlPlane": "control-plane node (control plane, Grafana and productpage)",
     "role.worker": "worker node",
 } as const;
@@ -82,6 +113,34 @@ const ko: Catalogue = {
     "bootstrap.prepFailed": "노드 {node}가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log}을(를) 확인하세요.",
     "bootstrap.joinUnpinned": "{node}의 join 명령이 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
+
+    "access.ok": "{target}이(가) {ms} ms 만에 응답했습니다: {url}",
+    "access.timeout": "{target}이(가) {url}에서 {seconds}초 안에 응답하지 않았습니다. 다음 단계: 보안 그룹이 이 머신에서 그 포트로의 접근을 허용하는지, 파드가 실행 중인지 확인하세요 (kubectl get pods -A -o wide).",
+    "access.refused": "{target}이(가) {url}에서 연결을 거부했습니다: 그 포트에서 듣고 있는 것이 없습니다. 다음 단계: 노출 방식 {mode}이(가) 그 포트를 어떻게 제공하는지 확인하세요 (kubectl get svc -A, portForward 방식이면 npm run lab -- port-forward status).",
+    "access.unreachable": "{url}의 {target}에 닿을 수 없습니다({detail}). 다음 단계: 컨트롤 플레인 노드가 실행 중이고 이것이 그 공인 IP인지 확인하세요 (npm run lab -- status).",
+    "access.serverError": "{target}이(가) {url}에서 HTTP {status}로 응답했습니다: 앱은 떠 있지만 실패하고 있습니다. 다음 단계: 파드 로그를 확인하세요 (kubectl logs).",
+    "access.unexpectedStatus": "{target}이(가) {url}에서 예상과 다른 응답을 했습니다({detail}). 다음 단계: 그 포트가 {target}의 것인지 확인하세요 (kubectl get svc -A).",
+    "access.notProductPage": "{target}이(가) {url}에서 HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다({detail}): productpage 뒤의 서비스가 내려가 있습니다. 다음 단계: kubectl -n bookinfo get pods.",
+    "access.unauthorized": "{target}이(가) {url}에서 관리자 자격 증명을 거부했습니다. 다음 단계: Secret monitoring/grafana-admin과 pulumi stack output --show-secrets grafanaAdminPassword를 비교하세요.",
+    "access.datasourceUnhealthy": "{target}은(는) {url}에서 응답하지만 Prometheus 데이터 소스가 비정상입니다({detail}). 현장 보고서의 plugin error입니다. 다음 단계: 노드 간 파드 통신과 Prometheus 파드를 확인하세요 (kubectl -n monitoring get pods -o wide).",
+    "access.verified": "{attempts}번의 시도 끝에 두 URL 모두 KPI 안에 응답합니다. 노출 방식: {mode}.",
+    "access.failed": "노출 방식 {mode}에서 {seconds}초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다.",
+
+    "fallback.apply": "노출 방식 {mode}(으)로 스택을 적용합니다.",
+    "fallback.switch": "노출 방식 {from}이(가) 두 URL을 모두 제공하지 못했습니다({reason}). {to}(으)로 바꾸어 다시 적용합니다.",
+    "fallback.upFailed": "노출 방식 {mode}에서 pulumi up이 실패했습니다: {reason}",
+    "fallback.serving": "노출 방식 {mode}이(가) 두 URL을 모두 제공합니다.",
+    "fallback.exhausted": "두 URL을 모두 제공한 노출 방식이 없습니다. 시도한 방식: {modes}.",
+
+    "cli.usage": "사용법: npm run lab -- <명령> [--json] [--stack 이름]. 명령: up, verify, status, urls, ssh [노드], kubeconfig [파일], port-forward start|stop|status|logs|restart, diagnose.",
+    "cli.unknownCommand": "알 수 없는 명령 또는 인자: {command}.",
+    "cli.noOutputs": "스택 {stack}의 출력을 읽지 못했습니다({reason}): 이 프로젝트 폴더에서 pulumi up을 실행했나요?",
+    "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (사용자 admin, 비밀번호: pulumi stack output --show-secrets grafanaAdminPassword)",
+    "cli.kubeconfigWritten": "kubeconfig를 {file}에 썼습니다(권한 600). 사용법: export KUBECONFIG={file}",
+    "cli.unknownNode": "{node} 노드는 없습니다. 노드 목록: {nodes}.",
+    "cli.notPortForward": "port-forward 서비스는 노출 방식이 portForward일 때만 있습니다. 이 스택의 방식: {mode}.",
+    "cli.diagnoseWritten": "노드 {count}대의 로그를 {file}에 모았습니다.",
+    "cli.nodeStatus": "노드: {nodes}",
 
     "role.controlPlane": "컨트롤 플레인 노드(컨트롤 플레인, Grafana, productpage)",
     "role.worker": "워커 노드",

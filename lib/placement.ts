@@ -106,7 +106,13 @@ export function toNodePort<T extends KubeObject>(obj: T, target: { port: string 
     return result as T;
 }
 
-export type Exposure = "nodePort" | "hostPort";
+/**
+ * How the public ports are served, in the order the `up` command falls back through them:
+ * NodePort Services; a `kubectl port-forward` systemd service on the control-plane node; hostPort
+ * on the pods. (The transform below handles the first and the last; portForward needs neither.)
+ */
+export const exposures = ["nodePort", "portForward", "hostPort"] as const;
+export type Exposure = (typeof exposures)[number];
 
 /** How one public port reaches its workload. */
 export interface ExposedPort {

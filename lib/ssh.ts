@@ -14,8 +14,17 @@ export interface SshTargets {
     workerPrivateIps: string[];
 }
 
-const options = (keyPath: string): string =>
-    `-i ${keyPath} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
+/** The options every lab SSH connection uses, as arguments. */
+export const sshOptions = (keyPath: string): string[] =>
+    ["-i", keyPath, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"];
+
+/** Arguments for `ssh` to a node, through the control-plane node when `jump` is given. */
+export function sshArgs(keyPath: string, host: string, jump?: string): string[] {
+    const proxy = jump === undefined ? [] : ["-o", `ProxyCommand=ssh ${sshOptions(keyPath).join(" ")} -W %h:%p ${sshUser}@${jump}`];
+    return [...sshOptions(keyPath), ...proxy, `${sshUser}@${host}`];
+}
+
+const options = (keyPath: string): string => sshOptions(keyPath).join(" ");
 
 export function sshCommands(targets: SshTargets): { controlPlane: string; workers: string[] } {
     const jump = `${sshUser}@${targets.controlPlanePublicIp}`;

@@ -1,32 +1,9 @@
 import * as assert from "assert";
-import * as http from "http";
-import { AddressInfo } from "net";
 import { detectPublicIp } from "../../lib/publicIp";
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** Real HTTP servers on 127.0.0.1, closed after each test. */
-const servers: http.Server[] = [];
-async function serve(handler: Handler): Promise<string> {
-    const server = http.createServer(handler);
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
-/** A port nothing listens on: a server bound, its port noted, then closed. */
-async function closedPort(): Promise<string> {
-    const url = await serve(() => undefined);
-    await new Promise((resolve) => servers.pop()?.close(resolve));
-    return url;
-}
+import { closeAll, closedPort, serve } from "../harness/servers";
 
 describe("public IP detection", () => {
-    afterEach(async () => {
-        for (const server of servers.splice(0)) {
-            server.closeAllConnections();
-            await new Promise((resolve) => server.close(resolve));
-        }
-    });
+    afterEach(closeAll);
 
     it("reads the address a service answers with", async () => {
         const url = await serve((_req, res) => res.end("198.51.100.7\n"));

@@ -1,0 +1,62 @@
+/**
+ * The CLI's real connections: the Pulumi CLI for the stack's outputs, the Automation API for
+ * `up`, and OpenSSH with the lab's key (written to a private temporary file) for the nodes.
+ */
+import { execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { Deps, SshTarget } from "./lab";
+import { LabStack } from "../lib/fallback";
+import { Exposure } from "../lib/placement";
+import { sshArgs } from "../lib/ssh";
+
+const projectDir = path.join(__dirname, "..");
+
+function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>): Promise<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-ssh-"));
+    const key = path.join(dir, "key");
+    fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
+    return use(sshArgs(key, target.host, target.jump)).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
+export function realDeps(env: NodeJS.ProcessEnv): Deps {
+    const stack = env.PULUMI_STACK ?? "dev";
+    return {
+        stack,
+        env,
+        outputs: () =>
+            new Promise((resolve, reject) =>
+                execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+                    err ? reject(new Error(stderr.trim().split("\n").pop() ?? err.message)) : resolve(JSON.parse(stdout) as Record<string, unknown>),
+                ),
+            ),
+        ssh: (target, command, stdin) =>
+            withKey(target, (args) => new Promise((resolve) => {
+                const child = spawn("ssh", [...args, command]);
+                let stdout = "";
+                let stderr = "";
+                child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+                child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+                child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+                child.stdin.end(stdin ?? "");
+            })),
+        sshInteractive: (target) => withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("close", (code) => resolve(code ?? -1)))),
+        labStack: async (): Promise<LabStack> => {
+            const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: projectDir });
+            const key = "k8s-lab:exposure";
+            return {
+                exposure: async () => ((await s.getConfig(key).catch(() => undefined))?.value ?? "nodePort") as Exposure,
+                setExposure: (mode) => s.setConfig(key, { value: mode }),
+                up: async () => void (await s.up({ onOutput: (line) => process.stderr.write(line) })),
+                endpoints: async () => {
+                    const o = await s.outputs();
+                    return { bookinfoUrl: String(o.bookinfoUrl?.value), grafanaUrl: String(o.grafanaUrl?.value), grafanaPassword: String(o.grafanaAdminPassword?.value) };
+                },
+            };
+        },
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${text}\n`),
+    };
+}

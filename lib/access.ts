@@ -1,0 +1,23 @@
+/**
+ * What the operator reads about a verification: each URL's verdict with its next step, in the
+ * operator's language.
+ */
+import { Translate } from "./messages";
+import { ProbeResult } from "./probe";
+
+export function describe(result: ProbeResult, t: Translate, mode: string): string {
+    const target = result.target === "bookinfo" ? "Bookinfo" : "Grafana";
+    const { url, ms } = result;
+    const detail = result.detail ?? "";
+    switch (result.verdict) {
+        case "ok": return t("access.ok", { target, ms, url });
+        case "timeout": return t("access.timeout", { target, url, seconds: Math.round(ms / 1000) });
+        case "refused": return t("access.refused", { target, url, mode });
+        case "unreachable": return t("access.unreachable", { target, url, detail });
+        case "serverError": return t("access.serverError", { target, url, status: result.status ?? 0 });
+        case "unexpectedStatus": return t("access.unexpectedStatus", { target, url, detail });
+        case "notProductPage": return t("access.notProductPage", { target, url, detail });
+        case "unauthorized": return t("access.unauthorized", { target, url });
+        case "datasourceUnhealthy": return t("access.datasourceUnhealthy", { target, url, detail });
+    }
+}

@@ -1,0 +1,170 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
+import { LabStack } from "../../lib/fallback";
+import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
+
+const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
+const nodeList = (ready: Record<string, boolean>) => JSON.stringify({ items: Object.entries(ready).map(([name, r]) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: r ? "True" : "False" }] } })) });
+
+function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
+    return {
+        controlPlanePublicIp: "203.0.113.1",
+        workerPrivateIps: ["10.0.2.11", "10.0.2.12"],
+        nodeNames: ["control-plane", "worker-0", "worker-1"],
+        sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nkey\n-----END OPENSSH PRIVATE KEY-----\n",
+        kubeconfig: "apiVersion: v1\nkind: Config\n",
+        bookinfoUrl: "http://203.0.113.1:30080/productpage",
+        grafanaUrl: "http://203.0.113.1:30300",
+        grafanaAdminPassword: "pw",
+        exposure: "nodePort",
+        ...over,
+    };
+}
+
+/** The CLI with a faked stack: its outputs, SSH and the Automation API replaced, its output captured. */
+function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string }; stack?: LabStack } = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const ssh: { target: SshTarget; command: string; stdin?: string }[] = [];
+    const deps: Deps = {
+        stack: "dev",
+        env: options.env ?? { LANG: "en_US.UTF-8" },
+        outputs: async () => { if (o instanceof Error) throw o; return o; },
+        ssh: async (target, command, stdin) => {
+            ssh.push({ target, command, stdin });
+            return { stderr: "", ...(options.ssh?.(target, command) ?? { code: 0, stdout: "" }) };
+        },
+        sshInteractive: async (target) => (ssh.push({ target, command: "(interactive)" }), 0),
+        labStack: async () => options.stack ?? assert.fail("no stack"),
+        out: (text) => void out.push(text),
+        err: (text) => void err.push(text),
+    };
+    return { deps, out, err, ssh };
+}
+
+describe("operator CLI", () => {
+    afterEach(closeAll);
+
+    it("prints the URLs, as sentences or JSON", async () => {
+        const text = fake(outputs());
+        assert.strictEqual(await main(["urls"], text.deps), exitCodes.ok);
+        assert.match(text.out[0], /^Bookinfo: http:\/\/203\.0\.113\.1:30080\/productpage {2}Grafana: http:\/\/203\.0\.113\.1:30300 \(user admin; password: pulumi stack output --show-secrets grafanaAdminPassword\)$/);
+        const json = fake(outputs());
+        await main(["urls", "--json"], json.deps);
+        assert.deepStrictEqual(JSON.parse(json.out.join("\n")).bookinfoUrl, "http://203.0.113.1:30080/productpage");
+    });
+
+    it("writes the kubeconfig with mode 600", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "kube", "config");
+        const cli = fake(outputs());
+        assert.strictEqual(await main(["kubeconfig", file], cli.deps), exitCodes.ok);
+        assert.strictEqual(fs.readFileSync(file, "utf8"), "apiVersion: v1\nkind: Config\n");
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+    });
+
+    it("opens SSH to a node, workers through the control-plane node, and refuses a node that is not there", async () => {
+        const cli = fake(outputs());
+        assert.strictEqual(await main(["ssh", "worker-1"], cli.deps), exitCodes.ok);
+        assert.deepStrictEqual({ ...cli.ssh[0].target, privateKey: undefined }, { host: "10.0.2.12", jump: "203.0.113.1", privateKey: undefined });
+        assert.strictEqual(await main(["ssh"], cli.deps), exitCodes.ok);
+        assert.strictEqual(cli.ssh[1].target.host, "203.0.113.1");
+        assert.strictEqual(await main(["ssh", "worker-7"], cli.deps), exitCodes.usage);
+        assert.strictEqual(cli.err[0], "There is no node worker-7; the nodes are control-plane, worker-0, worker-1.");
+    });
+
+    it("drives the port-forward services over SSH, only in the portForward exposure", async () => {
+        const off = fake(outputs());
+        assert.strictEqual(await main(["port-forward", "status"], off.deps), exitCodes.usage);
+        assert.match(off.err[0], /this stack uses nodePort/);
+        const on = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 0, stdout: "active" }) });
+        for (const action of ["start", "stop", "restart", "status", "logs"]) assert.strictEqual(await main(["port-forward", action], on.deps), exitCodes.ok, action);
+        assert.deepStrictEqual(on.ssh.map((s) => s.command), [
+            "sudo systemctl start k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service",
+            "sudo systemctl stop k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service",
+            "sudo systemctl restart k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service",
+            "systemctl status --no-pager k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service",
+            "sudo journalctl --no-pager -n 200 -u k8s-lab-port-forward-bookinfo.service -u k8s-lab-port-forward-grafana.service",
+        ]);
+        const failing = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 3, stdout: "inactive" }) });
+        assert.strictEqual(await main(["port-forward", "status"], failing.deps), exitCodes.remoteFailed);
+        assert.strictEqual(await main(["port-forward", "reload"], failing.deps), exitCodes.usage);
+    });
+
+    it("reports each URL and node readiness in status, failing when a node is not Ready", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const o = outputs({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana });
+        const ready = fake(o, { ssh: () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": true, "worker-1": true }) }) });
+        assert.strictEqual(await main(["status", "--json"], ready.deps), exitCodes.ok);
+        const report = JSON.parse(ready.out.join("\n"));
+        assert.deepStrictEqual(report.results.map((r: { verdict: string }) => r.verdict), ["ok", "ok"]);
+        assert.strictEqual(report.exposure, "nodePort");
+        assert.ok(report.results.every((r: { ms: number }) => r.ms < 10_000));
+        const notReady = fake(o, { ssh: () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": false, "worker-1": true }) }) });
+        assert.strictEqual(await main(["status"], notReady.deps), exitCodes.unhealthy);
+        assert.strictEqual(notReady.out[notReady.out.length - 1], "Nodes: control-plane Ready, worker-0 NotReady, worker-1 Ready");
+    });
+
+    it("fails a verification with each URL's verdict and next step, in Korean for a Korean operator", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("ratings-unavailable")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "context deadline exceeded" } }));
+        const cli = fake(outputs({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana }), { env: { LANG: "ko_KR.UTF-8" } });
+        assert.strictEqual(await main(["verify"], cli.deps), exitCodes.unhealthy);
+        assert.match(cli.out[0], /HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다\(Ratings service is currently unavailable\)/);
+        assert.match(cli.out[1], /Prometheus 데이터 소스가 비정상입니다\(Prometheus: context deadline exceeded\)/);
+        assert.strictEqual(cli.out[2], "노출 방식 nodePort에서 0초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다.");
+    });
+
+    it("verifies the endpoints pulumi up hands over, without reading the stack", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "secret", health: { status: "OK", message: "ok" } }));
+        const cli = fake(new Error("the stack is locked by the update"), {
+            env: { LAB_BOOKINFO_URL: `${bookinfo}/productpage`, LAB_GRAFANA_URL: grafana, LAB_GRAFANA_PASSWORD: "secret", LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" },
+        });
+        assert.strictEqual(await main(["verify", "--retry", "1"], cli.deps), exitCodes.ok);
+        assert.match(cli.out[cli.out.length - 1], /^Both URLs answer within the KPI after 1 attempts, with exposure hostPort\.$/);
+    });
+
+    it("collects every node's logs into one archive", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "diagnose.tar.gz");
+        const cli = fake(outputs(), { ssh: (target) => ({ code: 0, stdout: `logs of ${target.host}` }) });
+        assert.strictEqual(await main(["diagnose", file, "--json"], cli.deps), exitCodes.ok);
+        assert.deepStrictEqual(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".log")).sort(), ["./control-plane.log", "./worker-0.log", "./worker-1.log"]);
+        assert.ok(cli.ssh.every((s) => s.command === "sudo bash -s" && /journalctl --no-pager -u kubelet/.test(s.stdin ?? "")));
+        assert.match(cli.ssh.find((s) => s.target.host === "203.0.113.1")?.stdin ?? "", /^NODE_ROLE='control-plane'$/m);
+        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes.map((n: { ok: boolean }) => n.ok), [true, true, true]);
+    });
+
+    it("runs up through the fallback and reports the serving mode", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const refused = await closedPort();
+        let mode: "nodePort" | "portForward" | "hostPort" = "nodePort";
+        const stack: LabStack = {
+            exposure: async () => mode,
+            setExposure: async (m) => void (mode = m),
+            up: async () => undefined,
+            endpoints: async () => ({ bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+        };
+        const cli = fake(outputs(), { stack });
+        assert.strictEqual(await main(["up", "--json"], cli.deps), exitCodes.ok);
+        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).mode, "portForward");
+        assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
+    });
+
+    it("exits with distinct codes for usage and for a stack it cannot read", async () => {
+        const cli = fake(new Error("no stack named 'dev' found"), { env: { LANG: "ko_KR.UTF-8" } });
+        assert.strictEqual(await main([], cli.deps), exitCodes.usage);
+        assert.strictEqual(await main(["frobnicate"], cli.deps), exitCodes.usage);
+        assert.strictEqual(await main(["urls", "--verbose"], cli.deps), exitCodes.usage);
+        assert.strictEqual(await main(["urls"], cli.deps), exitCodes.noOutputs);
+        assert.strictEqual(cli.err[cli.err.length - 1], "스택 dev의 출력을 읽지 못했습니다(no stack named 'dev' found): 이 프로젝트 폴더에서 pulumi up을 실행했나요?");
+        const partial = fake({ bookinfoUrl: "x" });
+        assert.strictEqual(await main(["urls"], partial.deps), exitCodes.noOutputs);
+        assert.match(partial.err[0], /missing controlPlanePublicIp/);
+    });
+});

@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import { runProgram } from "../harness";
+
+const REMOTE = "command:remote:Command";
+const LOCAL = "command:local:Command";
+
+describe("Access", () => {
+    it("installs a port-forward service per public port in the portForward exposure, removable without SSH at destroy", async () => {
+        const program = await runProgram({ config: { exposure: "portForward" } });
+        const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
+        assert.deepStrictEqual(forwards.map((c) => c.name).sort(), ["access-k8s-lab-port-forward-bookinfo", "access-k8s-lab-port-forward-grafana"]);
+        for (const forward of forwards) {
+            assert.match(String(forward.inputs.stdin), /ExecStart=\/usr\/bin\/kubectl port-forward --address 0\.0\.0\.0 --namespace (bookinfo svc\/productpage 30080:9080|monitoring svc\/kube-prometheus-stack-grafana 30300:80)/);
+            assert.match(String(forward.inputs.delete), /systemctl disable --now k8s-lab-port-forward-\w+\.service/);
+            assert.strictEqual(forward.options.deletedWith, "aws:ec2/instance:Instance::control-plane-0", "destroying the lab skips it");
+        }
+        // Nothing else on those ports: no NodePort, no hostPort.
+        const productpage = program.get("kubernetes:core/v1:Service", "bookinfo-productpage");
+        assert.strictEqual((productpage.inputs.spec as { type?: string }).type, undefined);
+        assert.ok(!JSON.stringify(program.resources.map((r) => r.inputs)).includes("hostPort"));
+    });
+
+    it("installs no port-forward service in the other exposures", async () => {
+        for (const exposure of ["nodePort", "hostPort"]) {
+            const program = await runProgram({ config: { exposure } });
+            assert.deepStrictEqual(program.ofType(REMOTE).filter((c) => c.name.startsWith("access-")), [], exposure);
+        }
+    });
+
+    it("verifies both URLs from this machine when the control-plane node or the exposure changes", async () => {
+        const program = await runProgram({ config: { verifyRetrySeconds: 120 } });
+        const verify = program.get(LOCAL, "access-verify");
+        assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 120");
+        assert.deepStrictEqual(verify.inputs.triggers, ["control-plane-0-id", "nodePort"]);
+        const env = verify.inputs.environment as Record<string, string>;
+        assert.strictEqual(env.LAB_BOOKINFO_URL, "http://203.0.113.1:30080/productpage");
+        assert.strictEqual(env.LAB_GRAFANA_URL, "http://203.0.113.1:30300");
+        assert.strictEqual(env.LAB_GRAFANA_PASSWORD, program.output("grafanaAdminPassword").value);
+        assert.ok(verify.secretInputs.some((p) => p === "environment" || p === "environment.LAB_GRAFANA_PASSWORD"), "the password stays secret");
+        assert.ok(verify.dependsOn.includes("kubernetes:batch/v1:Job::bookinfo-traffic"));
+        assert.ok(verify.dependsOn.includes("kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"));
+    });
+});
