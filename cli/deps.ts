@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { awsSweepClient } from "./awsSweep";
 import { Deps, SshTarget } from "./lab";
 import { LabStack } from "../lib/fallback";
 import { Exposure } from "../lib/placement";
@@ -56,6 +57,7 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                 },
             };
         },
+        sweepClient: () => awsSweepClient(env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "ap-northeast-2"),
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
     };

@@ -15,6 +15,7 @@ import { exposures } from "../lib/placement";
 import { unitName } from "../lib/portForward";
 import { Endpoints, verify } from "../lib/probe";
 import { renderScript } from "../lib/scripts";
+import { sweep, SweepClient } from "../lib/sweep";
 
 export const exitCodes = { ok: 0, unhealthy: 1, usage: 2, noOutputs: 3, remoteFailed: 4 } as const;
 
@@ -47,6 +48,7 @@ export interface Deps {
     ssh(target: SshTarget, command: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
     sshInteractive(target: SshTarget): Promise<number>;
     labStack(): Promise<LabStack>;
+    sweepClient(): SweepClient;
     out(text: string): void;
     err(text: string): void;
 }
@@ -55,12 +57,14 @@ interface Args {
     command: string[];
     json: boolean;
     retrySeconds: number;
+    delete: boolean;
 }
 
 function parseArgs(argv: string[]): Args | undefined {
-    const args: Args = { command: [], json: false, retrySeconds: 0 };
+    const args: Args = { command: [], json: false, retrySeconds: 0, delete: false };
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--json") args.json = true;
+        else if (argv[i] === "--delete") args.delete = true;
         else if (argv[i] === "--retry" && /^\d+$/.test(argv[i + 1] ?? "")) args.retrySeconds = Number(argv[++i]);
         else if (argv[i].startsWith("--")) return undefined;
         else args.command.push(argv[i]);
@@ -194,6 +198,19 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 const last = report.steps[report.steps.length - 1]?.verification;
                 print(report, last ? last.results.map((r) => describe(r, t, report.mode ?? report.steps[report.steps.length - 1].mode)) : []);
                 return report.ok ? exitCodes.ok : exitCodes.unhealthy;
+            }
+            case "sweep": {
+                const tags = { Project: "k8s-lab", Stack: deps.stack };
+                const result = await sweep(deps.sweepClient(), tags, args.delete);
+                const names = (list: { type: string; id: string }[]) => list.map((r) => `${r.type}/${r.id}`).join(", ");
+                const lines = result.found.length === 0
+                    ? [t("cli.sweepNone", { project: tags.Project, stack: tags.Stack })]
+                    : args.delete
+                      ? [t("cli.sweepDeleted", { count: result.deleted.length, list: names(result.deleted) }), ...result.failed.map((f) => t("cli.sweepFailed", { resource: `${f.resource.type}/${f.resource.id}`, reason: f.reason }))]
+                      : [t("cli.sweepFound", { count: result.found.length, project: tags.Project, stack: tags.Stack, list: names(result.found) })];
+                print(result, lines);
+                if (result.failed.length > 0) return exitCodes.remoteFailed;
+                return !args.delete && result.found.length > 0 ? exitCodes.unhealthy : exitCodes.ok;
             }
             default:
                 return usage();

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
 import { LabStack } from "../../lib/fallback";
+import { Leftover, SweepClient } from "../../lib/sweep";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
@@ -26,7 +27,7 @@ function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
 }
 
 /** The CLI with a faked stack: its outputs, SSH and the Automation API replaced, its output captured. */
-function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string }; stack?: LabStack } = {}) {
+function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string }; stack?: LabStack; sweep?: SweepClient } = {}) {
     const out: string[] = [];
     const err: string[] = [];
     const ssh: { target: SshTarget; command: string; stdin?: string }[] = [];
@@ -40,6 +41,7 @@ function fake(o: Record<string, unknown> | Error, options: { env?: Record<string
         },
         sshInteractive: async (target) => (ssh.push({ target, command: "(interactive)" }), 0),
         labStack: async () => options.stack ?? assert.fail("no stack"),
+        sweepClient: () => options.sweep ?? assert.fail("no sweep client"),
         out: (text) => void out.push(text),
         err: (text) => void err.push(text),
     };
@@ -154,6 +156,46 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["up", "--json"], cli.deps), exitCodes.ok);
         assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).mode, "portForward");
         assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
+    });
+
+    describe("sweep", () => {
+        const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-2:123456789012:${type}/${id}`;
+        const leftovers = [arn("vpc", "vpc-1"), arn("subnet", "subnet-1"), arn("instance", "i-1"), arn("elastic-ip", "eipalloc-1"), arn("natgateway", "nat-1"), arn("security-group", "sg-1"), arn("internet-gateway", "igw-1"), arn("route-table", "rtb-1"), arn("key-pair", "key-1")];
+        function fakeAws(failing: string[] = []) {
+            const asked: Record<string, string>[] = [];
+            const removed: string[] = [];
+            const client: SweepClient = {
+                tagged: async (tags) => (asked.push(tags), leftovers),
+                remove: async (r: Leftover) => {
+                    if (failing.includes(r.id)) throw new Error("DependencyViolation");
+                    removed.push(`${r.type}/${r.id}`);
+                },
+            };
+            return { client, asked, removed };
+        }
+
+        it("lists what is left, tagged with the lab's project and stack, and deletes nothing by default", async () => {
+            const aws = fakeAws();
+            const cli = fake(new Error("destroyed"), { sweep: aws.client });
+            assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.unhealthy);
+            assert.deepStrictEqual(aws.asked, [{ Project: "k8s-lab", Stack: "dev" }]);
+            assert.deepStrictEqual(aws.removed, []);
+            assert.match(cli.out[0], /^9 resources tagged Project=k8s-lab, Stack=dev are left: instance\/i-1, natgateway\/nat-1, elastic-ip\/eipalloc-1, security-group\/sg-1, internet-gateway\/igw-1, subnet\/subnet-1, route-table\/rtb-1, key-pair\/key-1, vpc\/vpc-1\. Run sweep --delete/);
+        });
+
+        it("deletes in dependency order when asked, and reports what it could not", async () => {
+            const aws = fakeAws(["sg-1"]);
+            const cli = fake(new Error("destroyed"), { sweep: aws.client });
+            assert.strictEqual(await main(["sweep", "--delete", "--json"], cli.deps), exitCodes.remoteFailed);
+            assert.deepStrictEqual(aws.removed, ["instance/i-1", "natgateway/nat-1", "elastic-ip/eipalloc-1", "internet-gateway/igw-1", "subnet/subnet-1", "route-table/rtb-1", "key-pair/key-1", "vpc/vpc-1"]);
+            assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).failed.map((f: { resource: { id: string }; reason: string }) => [f.resource.id, f.reason]), [["sg-1", "DependencyViolation"]]);
+        });
+
+        it("says so when nothing is left", async () => {
+            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => [], remove: async () => assert.fail("nothing to remove") } });
+            assert.strictEqual(await main(["sweep", "--delete"], cli.deps), exitCodes.ok);
+            assert.strictEqual(cli.out[0], "Nothing tagged Project=k8s-lab, Stack=dev is left.");
+        });
     });
 
     it("exits with distinct codes for usage and for a stack it cannot read", async () => {
