@@ -9,13 +9,15 @@ import * as path from "path";
 import * as ts from "typescript";
 import { root } from "./stackConfig";
 
-const sources = ["index.ts", "components", "lib", "test/harness"];
-const linked = ["node_modules", "scripts", "dashboards", "Pulumi.yaml", "Pulumi.dev.yaml"];
+const sources = ["index.ts", "components", "lib", "ci-stack", "test/harness"];
+const linked = ["node_modules", "scripts", "dashboards", "Pulumi.yaml", "Pulumi.dev.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml"];
 
 function typescriptFiles(entry: string): string[] {
     const full = path.join(root, entry);
     if (fs.statSync(full).isFile()) return [entry];
-    return fs.readdirSync(full).flatMap((name) => (name.endsWith(".ts") || fs.statSync(path.join(full, name)).isDirectory() ? typescriptFiles(path.join(entry, name)) : []));
+    return fs.readdirSync(full).flatMap((name) =>
+        name !== "node_modules" && (name.endsWith(".ts") || fs.statSync(path.join(full, name)).isDirectory()) ? typescriptFiles(path.join(entry, name)) : [],
+    );
 }
 
 export function mochaGlobalSetup(): void {

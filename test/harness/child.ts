@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { answerCall, answerResource, HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
-import { root } from "./stackConfig";
+import { projectFile, root } from "./stackConfig";
 
 const options = JSON.parse(process.env.HARNESS_OPTIONS ?? "{}") as HarnessOptions;
 const resultFile = process.env.HARNESS_RESULT ?? "";
@@ -82,7 +82,7 @@ pulumi.runtime.setMocks(
         call: (args) => answerCall(args.token, args.inputs as Record<string, unknown>, options),
         registerTransform: (transform) => void stackTransforms.push(transform),
     },
-    "k8s-lab",
+    projectFile(options.program).name,
     options.stack ?? "dev",
     false,
 );
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(recordOptions);
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const program = require(path.join(root, "index")) as () => Promise<Record<string, unknown>>;
+            const program = require(path.join(root, options.program ?? ".", "index")) as () => Promise<Record<string, unknown>>;
             returned = await program();
             return returned;
         });

@@ -50,7 +50,7 @@ function spawnRun(options: HarnessOptions): Promise<Program> {
         HARNESS_OPTIONS: JSON.stringify(options),
         HARNESS_RESULT: resultFile,
         TS_NODE_TRANSPILE_ONLY: "true",
-        PULUMI_CONFIG: JSON.stringify(stackConfig(options.stack ?? "dev", options.config)),
+        PULUMI_CONFIG: JSON.stringify(stackConfig(options.stack ?? "dev", options.config, options.program)),
     };
     return new Promise((resolve, reject) => {
         // The program as JavaScript, transpiled once by build.ts; TypeScript through ts-node otherwise.

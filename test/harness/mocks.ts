@@ -5,6 +5,8 @@
 import { ConfigValue } from "./stackConfig";
 
 export interface HarnessOptions {
+    /** The program's folder: the lab (default) or `ci-stack`. */
+    program?: string;
     stack?: string;
     /** Config overrides, typed as in a stack file; `undefined` deletes a key. */
     config?: Record<string, ConfigValue>;

@@ -14,8 +14,9 @@ interface ProjectFile {
     config: Record<string, { type: string; default?: unknown; description?: string; items?: { type: string } }>;
 }
 
-export function projectFile(): ProjectFile {
-    return YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+/** The project file of the program in `dir` (the lab by default; `ci-stack` for the CI stack). */
+export function projectFile(dir = "."): ProjectFile {
+    return YAML.parse(fs.readFileSync(path.join(root, dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
 }
 
 export type ConfigValue = string | number | boolean | string[] | undefined;
@@ -26,14 +27,14 @@ function raw(value: unknown): string {
 }
 
 /** `overrides` values of `undefined` remove the key, as if the user had deleted it. */
-export function stackConfig(stack: string | undefined, overrides: Record<string, ConfigValue> = {}): Record<string, string> {
-    const project = projectFile();
+export function stackConfig(stack: string | undefined, overrides: Record<string, ConfigValue> = {}, dir = "."): Record<string, string> {
+    const project = projectFile(dir);
     const values: Record<string, string | undefined> = {};
     for (const [key, declaration] of Object.entries(project.config)) {
         if (declaration.default !== undefined) values[`${project.name}:${key}`] = raw(declaration.default);
     }
     if (stack !== undefined) {
-        const file = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        const file = YAML.parse(fs.readFileSync(path.join(root, dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(file.config ?? {})) values[key] = raw(value);
     }
     for (const [key, value] of Object.entries(overrides)) {
