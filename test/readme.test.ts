@@ -30,3 +30,23 @@ describe("READMEs", () => {
         });
     }
 });
+
+describe("docs", () => {
+    const files = ["README.md", "README.ko.md", "docs/operations.md", "docs/operations.ko.md", "docs/troubleshooting.md", "docs/troubleshooting.ko.md"];
+    for (const file of files) {
+        it(`${file} links only to files that exist`, () => {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            const links = [...text.matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1]).filter((href) => !/^https?:/.test(href));
+            for (const href of links) assert.ok(fs.existsSync(path.join(root, path.dirname(file), href)), `${file} -> ${href}`);
+        });
+    }
+
+    it("each troubleshooting guide covers the field reports' four failures and the ss misread", () => {
+        for (const file of ["docs/troubleshooting.md", "docs/troubleshooting.ko.md"]) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            for (const needle of ["NodePort", "tcpdump -ni ens5 udp port 4789", "api/datasources/uid/prometheus/health", "CrashLoopBackOff", "ss -tlnp", "1.24"]) {
+                assert.ok(text.includes(needle), `${file}: ${needle}`);
+            }
+        }
+    });
+});
