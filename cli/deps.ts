@@ -30,7 +30,7 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
         outputs: () =>
             new Promise((resolve, reject) =>
                 execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-                    err ? reject(new Error(stderr.trim().split("\n").pop() ?? err.message)) : resolve(JSON.parse(stdout) as Record<string, unknown>),
+                    err ? reject(new Error(stderr.trim() === "" ? err.message : stderr.trim().split("\n").pop())) : resolve(JSON.parse(stdout) as Record<string, unknown>),
                 ),
             ),
         ssh: (target, command, stdin) =>
@@ -40,10 +40,12 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                 let stderr = "";
                 child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
                 child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+                child.on("error", (e) => resolve({ code: -1, stdout, stderr: e.message }));
                 child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
                 child.stdin.end(stdin ?? "");
             })),
-        sshInteractive: (target) => withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("close", (code) => resolve(code ?? -1)))),
+        sshInteractive: (target) =>
+            withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (): Promise<LabStack> => {
             const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: projectDir });
             const key = "k8s-lab:exposure";

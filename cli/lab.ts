@@ -201,7 +201,11 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
             }
             case "sweep": {
                 const tags = { Project: "k8s-lab", Stack: deps.stack };
-                const result = await sweep(deps.sweepClient(), tags, args.delete);
+                const result = await sweep(deps.sweepClient(), tags, args.delete).catch((e: Error) => {
+                    deps.err(t("cli.awsFailed", { reason: e.message }));
+                    return undefined;
+                });
+                if (result === undefined) return exitCodes.remoteFailed;
                 const names = (list: { type: string; id: string }[]) => list.map((r) => `${r.type}/${r.id}`).join(", ");
                 const lines = result.found.length === 0
                     ? [t("cli.sweepNone", { project: tags.Project, stack: tags.Stack })]

@@ -191,6 +191,12 @@ describe("operator CLI", () => {
             assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).failed.map((f: { resource: { id: string }; reason: string }) => [f.resource.id, f.reason]), [["sg-1", "DependencyViolation"]]);
         });
 
+        it("says what went wrong when AWS cannot be asked", async () => {
+            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => { throw new Error("Could not load credentials from any providers"); }, remove: async () => undefined } });
+            assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.remoteFailed);
+            assert.strictEqual(cli.err[0], "AWS could not be asked (Could not load credentials from any providers): check the AWS credentials and AWS_REGION.");
+        });
+
         it("says so when nothing is left", async () => {
             const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => [], remove: async () => assert.fail("nothing to remove") } });
             assert.strictEqual(await main(["sweep", "--delete"], cli.deps), exitCodes.ok);
