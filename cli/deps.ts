@@ -6,10 +6,10 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
 import { awsSweepClient } from "./awsSweep";
 import { Deps, SshTarget } from "./lab";
-import { LabStack } from "../lib/fallback";
+import { LabStack, ResourceError, UpFailed } from "../lib/fallback";
 import { Exposure } from "../lib/placement";
 import { sshArgs } from "../lib/ssh";
 
@@ -20,6 +20,16 @@ function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>): Pro
     const key = path.join(dir, "key");
     fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
     return use(sshArgs(key, target.host, target.jump)).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A resource's error, or a mandatory policy's violation, from an engine event. */
+export function failedResource(event: EngineEvent): ResourceError | undefined {
+    const resource = (urn: string | undefined): string => urn?.split("::").slice(-2).map((part, i) => (i === 0 ? part.split("$").pop() : part)).join("::") ?? "pulumi up";
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic?.severity === "error" && diagnostic.urn !== undefined) return { resource: resource(diagnostic.urn), error: diagnostic.message };
+    const policy = event.policyEvent;
+    if (policy?.enforcementLevel === "mandatory") return { resource: resource(policy.resourceUrn), error: `${policy.policyName}: ${policy.message}` };
+    return undefined;
 }
 
 export function realDeps(env: NodeJS.ProcessEnv): Deps {
@@ -52,7 +62,19 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
             return {
                 exposure: async () => ((await s.getConfig(key).catch(() => undefined))?.value ?? "nodePort") as Exposure,
                 setExposure: (mode) => s.setConfig(key, { value: mode }),
-                up: async () => void (await s.up({ onOutput: (line) => process.stderr.write(line) })),
+                up: async ({ policyPacks, output }) => {
+                    const failed = new Map<string, string>();
+                    const onEvent = (event: EngineEvent): void => {
+                        const error = failedResource(event);
+                        if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
+                    };
+                    try {
+                        await s.up({ policyPacks, onOutput: output, onError: output, onEvent });
+                    } catch (err) {
+                        // The command error carries the engine's whole output: keep only the failing resources.
+                        throw failed.size > 0 ? new UpFailed([...failed].map(([resource, error]) => ({ resource, error }))) : err;
+                    }
+                },
                 endpoints: async () => {
                     const o = await s.outputs();
                     return { bookinfoUrl: String(o.bookinfoUrl?.value), grafanaUrl: String(o.grafanaUrl?.value), grafanaPassword: String(o.grafanaAdminPassword?.value) };

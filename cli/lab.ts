@@ -3,17 +3,20 @@
  * reaches the nodes over SSH with the lab's key. Exit codes a script can rely on:
  * 0 done; 1 the URLs or nodes are not healthy; 2 usage; 3 the stack's outputs cannot be read;
  * 4 a command on a node failed. `--json` prints one JSON document instead of sentences.
+ * Everything it prints or writes (but the kubeconfig the operator asks for) goes through
+ * `redact`: no key, token or password reaches a terminal, a CI log or a report.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { z } from "zod";
 import { describe } from "../lib/access";
-import { LabStack, upWithFallback } from "../lib/fallback";
+import { LabStack, UpOptions, upWithFallback } from "../lib/fallback";
 import { Language, languageFromEnv, translator } from "../lib/messages";
 import { exposures } from "../lib/placement";
 import { unitName } from "../lib/portForward";
 import { Endpoints, verify } from "../lib/probe";
+import { lineRedactor, redact, redactValue } from "../lib/redact";
 import { renderScript } from "../lib/scripts";
 import { sweep, SweepClient } from "../lib/sweep";
 
@@ -58,6 +61,15 @@ interface Args {
     json: boolean;
     retrySeconds: number;
     delete: boolean;
+    policyPack?: string;
+}
+
+/** The repository's own policy pack, which `up` runs unless `--policy-pack` names another. */
+export const defaultPolicyPack = path.join(__dirname, "..", "policy");
+
+/** Whether a policy pack folder can run: its PulumiPolicy.yaml and its installed @pulumi/policy. */
+export function policyPackInstalled(dir: string): boolean {
+    return fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) && fs.existsSync(path.join(dir, "node_modules", "@pulumi", "policy"));
 }
 
 function parseArgs(argv: string[]): Args | undefined {
@@ -66,6 +78,7 @@ function parseArgs(argv: string[]): Args | undefined {
         if (argv[i] === "--json") args.json = true;
         else if (argv[i] === "--delete") args.delete = true;
         else if (argv[i] === "--retry" && /^\d+$/.test(argv[i + 1] ?? "")) args.retrySeconds = Number(argv[++i]);
+        else if (argv[i] === "--policy-pack" && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) args.policyPack = argv[++i];
         else if (argv[i].startsWith("--")) return undefined;
         else args.command.push(argv[i]);
     }
@@ -76,20 +89,25 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
     const configured = deps.env.LAB_LANGUAGE;
     const language: Language = configured === "ko" || configured === "en" ? configured : languageFromEnv(deps.env.LANG);
     const t = translator(language);
+    // Values known to be secret, redacted wherever they appear; grows as the CLI reads them.
+    const secrets: string[] = [deps.env.LAB_GRAFANA_PASSWORD ?? ""];
+    const toOut = (text: string): void => deps.out(redact(text, secrets));
+    const toErr = (text: string): void => deps.err(redact(text, secrets));
     const args = parseArgs(argv);
     const usage = (): number => {
-        deps.err(t("cli.unknownCommand", { command: argv.join(" ") }));
-        deps.err(t("cli.usage"));
+        toErr(t("cli.unknownCommand", { command: argv.join(" ") }));
+        toErr(t("cli.usage"));
         return exitCodes.usage;
     };
     if (args === undefined || args.command.length === 0) return usage();
-    const print = (json: unknown, lines: string[]): void => (args.json ? deps.out(JSON.stringify(json, null, 2)) : lines.forEach((line) => deps.out(line)));
+    const print = (json: unknown, lines: string[]): void => (args.json ? toOut(JSON.stringify(redactValue(json, secrets), null, 2)) : lines.forEach((line) => toOut(line)));
 
     let cached: LabOutputs | undefined;
     const outputs = async (): Promise<LabOutputs> => {
         if (cached) return cached;
         try {
             cached = outputsSchema.parse(await deps.outputs());
+            secrets.push(cached.sshPrivateKey, cached.kubeconfig, cached.grafanaAdminPassword);
             return cached;
         } catch (err) {
             const reason = err instanceof z.ZodError ? `missing ${err.issues.map((i) => i.path.join(".")).join(", ")}` : err instanceof Error ? err.message : String(err);
@@ -124,7 +142,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
             }
             case "urls": {
                 const o = await outputs();
-                print({ bookinfoUrl: o.bookinfoUrl, grafanaUrl: o.grafanaUrl, grafanaUser: "admin", grafanaPassword: "pulumi stack output --show-secrets grafanaAdminPassword" }, [t("cli.urls", { bookinfo: o.bookinfoUrl, grafana: o.grafanaUrl })]);
+                print({ bookinfoUrl: o.bookinfoUrl, grafanaUrl: o.grafanaUrl, grafanaUser: "admin", grafanaPasswordCommand: "pulumi stack output --show-secrets grafanaAdminPassword" }, [t("cli.urls", { bookinfo: o.bookinfoUrl, grafana: o.grafanaUrl })]);
                 return exitCodes.ok;
             }
             case "status": {
@@ -144,7 +162,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 const node = rest[0] ?? o.nodeNames[0];
                 const target = nodeTarget(o, node);
                 if (target === undefined || rest.length > 1) {
-                    deps.err(t("cli.unknownNode", { node, nodes: o.nodeNames.join(", ") }));
+                    toErr(t("cli.unknownNode", { node, nodes: o.nodeNames.join(", ") }));
                     return exitCodes.usage;
                 }
                 return await deps.sshInteractive(target);
@@ -170,7 +188,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 if (action === undefined || rest.length !== 1) return usage();
                 const o = await outputs();
                 if (o.exposure !== "portForward") {
-                    deps.err(t("cli.notPortForward", { mode: o.exposure }));
+                    toErr(t("cli.notPortForward", { mode: o.exposure }));
                     return exitCodes.usage;
                 }
                 const units = ["bookinfo", "grafana"].map((name) => `${unitName(name)}.service`);
@@ -184,7 +202,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 const collected = await Promise.all(o.nodeNames.map(async (node, i) => {
                     const script = renderScript("diagnose.sh", { NODE_ROLE: i === 0 ? "control-plane" : "worker" });
                     const result = await deps.ssh(nodeTarget(o, node) as SshTarget, "sudo bash -s", script).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
-                    fs.writeFileSync(path.join(dir, `${node}.log`), `${result.stdout}\n===== stderr (exit ${result.code}) =====\n${result.stderr}`);
+                    fs.writeFileSync(path.join(dir, `${node}.log`), redact(`${result.stdout}\n===== stderr (exit ${result.code}) =====\n${result.stderr}`, secrets));
                     return { node, ok: result.code === 0 };
                 }));
                 const file = path.resolve(rest[0] ?? `k8s-lab-diagnose-${deps.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
@@ -194,7 +212,29 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 return collected.every((c) => c.ok) ? exitCodes.ok : exitCodes.remoteFailed;
             }
             case "up": {
-                const report = await upWithFallback(await deps.labStack(), (e) => verify(e, { retryForMs: args.retrySeconds * 1000 }), (line) => (args.json ? deps.err(line) : deps.out(line)), t);
+                // The policy pack judges every resource where it is created: the repository's
+                // own, or the one --policy-pack names (CI passes the base branch's copy).
+                const policyPack = path.resolve(args.policyPack ?? defaultPolicyPack);
+                if (!policyPackInstalled(policyPack)) {
+                    toErr(t("cli.policyPackMissing", { dir: policyPack }));
+                    return exitCodes.usage;
+                }
+                const stack = await deps.labStack();
+                // The engine's output, line by line and redacted, on stderr (stdout is the report with --json).
+                const engine = lineRedactor(toErr, () => secrets);
+                const options: UpOptions = { policyPacks: [policyPack], output: (chunk) => engine.write(chunk) };
+                const watched: LabStack = {
+                    ...stack,
+                    up: (o) => stack.up(o).finally(() => engine.end()),
+                    endpoints: async () => {
+                        const endpoints = await stack.endpoints();
+                        secrets.push(endpoints.grafanaPassword);
+                        return endpoints;
+                    },
+                };
+                // A stack kept up already has its password: learn it before the engine talks.
+                await watched.endpoints().catch(() => undefined);
+                const report = await upWithFallback(watched, options, (e) => verify(e, { retryForMs: args.retrySeconds * 1000 }), (line) => (args.json ? toErr(line) : toOut(line)), t);
                 const last = report.steps[report.steps.length - 1]?.verification;
                 print(report, last ? last.results.map((r) => describe(r, t, report.mode ?? report.steps[report.steps.length - 1].mode)) : []);
                 return report.ok ? exitCodes.ok : exitCodes.unhealthy;
@@ -202,7 +242,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
             case "sweep": {
                 const tags = { Project: "k8s-lab", Stack: deps.stack };
                 const result = await sweep(deps.sweepClient(), tags, args.delete).catch((e: Error) => {
-                    deps.err(t("cli.awsFailed", { reason: e.message }));
+                    toErr(t("cli.awsFailed", { reason: e.message }));
                     return undefined;
                 });
                 if (result === undefined) return exitCodes.remoteFailed;
@@ -221,7 +261,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
         }
     } catch (err) {
         if (err instanceof NoOutputs) {
-            deps.err(err.message);
+            toErr(err.message);
             return exitCodes.noOutputs;
         }
         throw err;

@@ -67,10 +67,10 @@ const en = {
     "fallback.exhausted": "No exposure served both URLs; tried {modes}.",
 
     // The operator CLI.
-    "cli.usage": "Usage: npm run lab -- <command> [--json]; PULUMI_STACK picks the stack. Commands: up, verify, status, urls, ssh [node], kubeconfig [file], port-forward start|stop|status|logs|restart, diagnose [file], sweep [--delete].",
+    "cli.usage": "Usage: npm run lab -- <command> [--json]; PULUMI_STACK picks the stack. Commands: up [--policy-pack dir], verify, status, urls, ssh [node], kubeconfig [file], port-forward start|stop|status|logs|restart, diagnose [file], sweep [--delete].",
     "cli.unknownCommand": "Unknown command or arguments: {command}.",
     "cli.noOutputs": "Could not read the outputs of stack {stack} ({reason}): has pulumi up run, from this project folder?",
-    "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (user admin; password: pulumi stack output --show-secrets grafanaAdminPassword)",
+    "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (user admin; the password is printed by pulumi stack output --show-secrets grafanaAdminPassword)",
     "cli.kubeconfigWritten": "Wrote the kubeconfig to {file} (mode 600); use it with: export KUBECONFIG={file}",
     "cli.unknownNode": "There is no node {node}; the nodes are {nodes}.",
     "cli.notPortForward": "The port-forward service exists only with exposure portForward; this stack uses {mode}.",
@@ -81,6 +81,7 @@ const en = {
     "cli.sweepFound": "{count} resources tagged Project={project}, Stack={stack} are left: {list}. Run sweep --delete to delete them in dependency order.",
     "cli.sweepDeleted": "Deleted {count} resources: {list}.",
     "cli.sweepFailed": "Could not delete {resource}: {reason}",
+    "cli.policyPackMissing": "The policy pack cannot run: the folder {dir} needs PulumiPolicy.yaml and its installed node_modules; install it with npm ci --prefix policy, or pass --policy-pack with the folder of an installed pack.",
 
     // The policy pack (policy/messages.ts keeps a copy; a test keeps the two equal).
     "policy.worldIngress": "{resource} opens {ports}/{protocol} to {cidr}; only {allowed} may be open to the world.",
@@ -150,7 +151,7 @@ const ko: Catalogue = {
     "fallback.serving": "노출 방식 {mode}이(가) 두 URL을 모두 제공합니다.",
     "fallback.exhausted": "두 URL을 모두 제공한 노출 방식이 없습니다. 시도한 방식: {modes}.",
 
-    "cli.usage": "사용법: npm run lab -- <명령> [--json], 스택은 PULUMI_STACK으로 선택. 명령: up, verify, status, urls, ssh [노드], kubeconfig [파일], port-forward start|stop|status|logs|restart, diagnose [파일], sweep [--delete].",
+    "cli.usage": "사용법: npm run lab -- <명령> [--json], 스택은 PULUMI_STACK으로 선택. 명령: up [--policy-pack 폴더], verify, status, urls, ssh [노드], kubeconfig [파일], port-forward start|stop|status|logs|restart, diagnose [파일], sweep [--delete].",
     "cli.unknownCommand": "알 수 없는 명령 또는 인자: {command}.",
     "cli.noOutputs": "스택 {stack}의 출력을 읽지 못했습니다({reason}): 이 프로젝트 폴더에서 pulumi up을 실행했나요?",
     "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (사용자 admin, 비밀번호: pulumi stack output --show-secrets grafanaAdminPassword)",
@@ -164,6 +165,7 @@ const ko: Catalogue = {
     "cli.sweepFound": "Project={project}, Stack={stack} 태그가 붙은 리소스 {count}개가 남아 있습니다: {list}. sweep --delete로 의존 순서대로 삭제하세요.",
     "cli.sweepDeleted": "리소스 {count}개를 삭제했습니다: {list}.",
     "cli.sweepFailed": "{resource}을(를) 삭제하지 못했습니다: {reason}",
+    "cli.policyPackMissing": "정책 팩을 실행할 수 없습니다. {dir} 폴더에 PulumiPolicy.yaml과 설치된 node_modules가 있어야 하니, npm ci --prefix policy로 설치하거나 --policy-pack 옵션으로 설치된 팩의 폴더를 지정하세요.",
 
     "policy.worldIngress": "{resource}이(가) {ports}/{protocol}을(를) {cidr}에 엽니다. 전체 인터넷에는 {allowed}만 열 수 있습니다.",
     "policy.worldAdmin": "{resource}이(가) {port}({what})을(를) {cidr}에 엽니다: SSH와 Kubernetes API는 절대 전체 인터넷에 열지 않습니다.",

@@ -3,8 +3,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
-import { LabStack } from "../../lib/fallback";
+import { defaultPolicyPack, Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
+import { LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
@@ -24,6 +24,14 @@ function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
         exposure: "nodePort",
         ...over,
     };
+}
+
+/** A policy pack folder as `npm ci --prefix policy` leaves it. */
+function installedPack(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-pack-"));
+    fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    fs.mkdirSync(path.join(dir, "node_modules", "@pulumi", "policy"), { recursive: true });
+    return dir;
 }
 
 /** The CLI with a faked stack: its outputs, SSH and the Automation API replaced, its output captured. */
@@ -54,10 +62,15 @@ describe("operator CLI", () => {
     it("prints the URLs, as sentences or JSON", async () => {
         const text = fake(outputs());
         assert.strictEqual(await main(["urls"], text.deps), exitCodes.ok);
-        assert.match(text.out[0], /^Bookinfo: http:\/\/203\.0\.113\.1:30080\/productpage {2}Grafana: http:\/\/203\.0\.113\.1:30300 \(user admin; password: pulumi stack output --show-secrets grafanaAdminPassword\)$/);
+        assert.deepStrictEqual(text.out, ["Bookinfo: http://203.0.113.1:30080/productpage  Grafana: http://203.0.113.1:30300 (user admin; the password is printed by pulumi stack output --show-secrets grafanaAdminPassword)"]);
         const json = fake(outputs());
         await main(["urls", "--json"], json.deps);
-        assert.deepStrictEqual(JSON.parse(json.out.join("\n")).bookinfoUrl, "http://203.0.113.1:30080/productpage");
+        assert.deepStrictEqual(JSON.parse(json.out.join("\n")), {
+            bookinfoUrl: "http://203.0.113.1:30080/productpage",
+            grafanaUrl: "http://203.0.113.1:30300",
+            grafanaUser: "admin",
+            grafanaPasswordCommand: "pulumi stack output --show-secrets grafanaAdminPassword",
+        });
     });
 
     it("writes the kubeconfig with mode 600", async () => {
@@ -153,9 +166,139 @@ describe("operator CLI", () => {
             endpoints: async () => ({ bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
         };
         const cli = fake(outputs(), { stack });
-        assert.strictEqual(await main(["up", "--json"], cli.deps), exitCodes.ok);
+        assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
         assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).mode, "portForward");
         assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
+    });
+
+    describe("up and the policy pack", () => {
+        const recording = () => {
+            const runs: string[][] = [];
+            const stack: LabStack = {
+                exposure: async () => "hostPort",
+                setExposure: async () => undefined,
+                up: async (options: UpOptions) => void runs.push(options.policyPacks),
+                endpoints: async () => ({ bookinfoUrl: "http://127.0.0.1:1/productpage", grafanaUrl: "http://127.0.0.1:1", grafanaPassword: "pw" }),
+            };
+            return { runs, stack };
+        };
+
+        it("runs the repository's policy pack by default, or the folder --policy-pack names", async () => {
+            const byDefault = recording();
+            await main(["up", "--json"], fake(outputs(), { stack: byDefault.stack }).deps);
+            assert.deepStrictEqual(byDefault.runs, [[path.resolve(__dirname, "..", "..", "policy")]]);
+            assert.strictEqual(defaultPolicyPack, path.resolve(__dirname, "..", "..", "policy"));
+            const pack = installedPack();
+            const named = recording();
+            await main(["up", "--policy-pack", path.relative(process.cwd(), pack), "--json"], fake(outputs(), { stack: named.stack }).deps);
+            assert.deepStrictEqual(named.runs, [[pack]]);
+        });
+
+        it("stops before touching the stack when the pack is not installed, saying how to install it", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-pack-"));
+            fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+            for (const [language, sentence] of [
+                ["en", `The policy pack cannot run: the folder ${dir} needs PulumiPolicy.yaml and its installed node_modules; install it with npm ci --prefix policy, or pass --policy-pack with the folder of an installed pack.`],
+                ["ko", `정책 팩을 실행할 수 없습니다. ${dir} 폴더에 PulumiPolicy.yaml과 설치된 node_modules가 있어야 하니, npm ci --prefix policy로 설치하거나 --policy-pack 옵션으로 설치된 팩의 폴더를 지정하세요.`],
+            ]) {
+                const cli = fake(outputs(), { env: { LAB_LANGUAGE: language } });
+                assert.strictEqual(await main(["up", "--policy-pack", dir], cli.deps), exitCodes.usage);
+                assert.deepStrictEqual([cli.out, cli.err], [[], [sentence]]);
+            }
+            const installed = installedPack();
+            fs.rmSync(path.join(installed, "PulumiPolicy.yaml"));
+            assert.strictEqual(await main(["up", "--policy-pack", installed], fake(outputs()).deps), exitCodes.usage);
+            assert.strictEqual(await main(["up", "--policy-pack"], fake(outputs()).deps), exitCodes.usage);
+        });
+    });
+
+    describe("no secret in what the CLI prints or writes", () => {
+        const token = "abcdef.0123456789abcdef";
+        const keyBody = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+        const pem = `-----BEGIN RSA PRIVATE KEY-----\n${keyBody}\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----`;
+        const clientKey = Buffer.from(pem).toString("base64");
+        const saToken = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+        const kubeconfig = `apiVersion: v1\nkind: Config\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: ${Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----").toString("base64")}\n    client-key-data: ${clientKey}\n- name: port-forward\n  user:\n    token: ${saToken}\n`;
+        const password = "Zx81kLm0pQ7rT2vW9yB4nC6d";
+        const awsKeys = "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        const shapes = [token, "0123456789abcdef", keyBody, "PRIVATE KEY", clientKey.slice(0, 40), saToken.slice(0, 30), password, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI"];
+        const initOutput = `[init] Using Kubernetes version: v1.35.9\n[bootstrap-token] Using token: ${token}\nYou can now join any number of machines by running the following on each node as root:\n\n  kubeadm join 10.0.1.5:6443 --token ${token} \\\n\t--discovery-token-ca-cert-hash sha256:8f3c0a1b\n${pem}\n${kubeconfig}  admin-password: ${password}\nenv LAB_GRAFANA_PASSWORD=${password}\n${awsKeys}\n`;
+
+        it("keeps tokens, keys, the kubeconfig and the password out of stdout, stderr and up-report.json, and keeps the verdicts", async () => {
+            const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+            const grafana = await serve(fakeGrafana({ password, health: { status: "OK", message: "ok" } }));
+            const refused = await closedPort();
+            let mode: "nodePort" | "portForward" | "hostPort" = "nodePort";
+            let applied = false;
+            const stack: LabStack = {
+                exposure: async () => mode,
+                setExposure: async (m) => void (mode = m),
+                up: async (options) => {
+                    // The engine streams in chunks that cut lines and blocks anywhere; once the
+                    // password is an output, it may show bare.
+                    const output = `${initOutput}${applied ? `Grafana admin ${password}\n` : ""}`;
+                    applied = true;
+                    for (let i = 0; i < output.length; i += 13) options.output(output.slice(i, i + 13));
+                    if (mode === "nodePort") {
+                        throw new UpFailed([
+                            { resource: "command:remote:Command::cluster-init", error: `Process exited with status 1: running "sudo bash -s":\n${initOutput}kubeadm join 10.0.1.5:6443 --token ${token}` },
+                            { resource: "command:local:Command::access-verify", error: `verify failed with LAB_GRAFANA_PASSWORD=${password}\nAuthorization: Basic ${Buffer.from(`admin:${password}`).toString("base64")}` },
+                        ]);
+                    }
+                    if (mode === "portForward") throw new Error(`code: 255\nstdout: ${initOutput}\nstderr: ${pem}`);
+                },
+                endpoints: async () => {
+                    if (!applied) throw new Error("a new stack has no outputs");
+                    return { bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: mode === "hostPort" ? grafana : refused, grafanaPassword: password };
+                },
+            };
+            const cli = fake(outputs({ kubeconfig, grafanaAdminPassword: password }), { stack });
+            assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
+            // As the daily workflow does: npm run lab -- up --json > up-report.json
+            const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-report-")), "up-report.json");
+            fs.writeFileSync(reportFile, `${cli.out.join("\n")}\n`);
+            const logs = { stdout: cli.out.join("\n"), stderr: cli.err.join("\n"), "up-report.json": fs.readFileSync(reportFile, "utf8") };
+            for (const [where, text] of Object.entries(logs)) {
+                assert.deepStrictEqual(shapes.filter((shape) => text.includes(shape)), [], `${where} carries a secret`);
+                assert.doesNotMatch(text, /[a-z0-9]{6}\.[a-z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY|client-key-data: [^[]|AKIA[A-Z0-9]{16}|eyJ[A-Za-z0-9_-]+\.eyJ/, where);
+            }
+            // The engine's output still reaches the operator, line by line.
+            assert.ok(cli.err.includes("[bootstrap-token] Using token: [redacted]"), logs.stderr);
+            assert.ok(cli.err.includes("  kubeadm join 10.0.1.5:6443 --token [redacted] \\"), logs.stderr);
+            assert.ok(cli.err.includes("Grafana admin [redacted]"), logs.stderr);
+            const report = JSON.parse(logs["up-report.json"]);
+            assert.deepStrictEqual(report.steps.map((s: { mode: string; upErrors?: unknown; verification: { results: { target: string; verdict: string }[] } }) => ({
+                mode: s.mode,
+                upErrors: s.upErrors,
+                verdicts: s.verification.results.map((r) => `${r.target}: ${r.verdict}`),
+            })), [
+                {
+                    mode: "nodePort",
+                    upErrors: [
+                        { resource: "command:remote:Command::cluster-init", error: "kubeadm join 10.0.1.5:6443 --token [redacted]" },
+                        { resource: "command:local:Command::access-verify", error: "Authorization: Basic [redacted]" },
+                    ],
+                    verdicts: ["bookinfo: refused", "grafana: refused"],
+                },
+                { mode: "portForward", upErrors: [{ resource: "pulumi up", error: "stderr: [redacted PEM block]" }], verdicts: ["bookinfo: ok", "grafana: refused"] },
+                { mode: "hostPort", upErrors: undefined, verdicts: ["bookinfo: ok", "grafana: ok"] },
+            ]);
+            assert.deepStrictEqual([report.ok, report.mode], [true, "hostPort"]);
+        });
+
+        it("keeps the secrets out of the diagnose archive and of the port-forward logs", async () => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "diagnose.tar.gz");
+            const cli = fake(outputs({ kubeconfig, grafanaAdminPassword: password }), { ssh: () => ({ code: 0, stdout: initOutput }) });
+            assert.strictEqual(await main(["diagnose", file], cli.deps), exitCodes.ok);
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-untar-"));
+            execFileSync("tar", ["-xzf", file, "-C", dir]);
+            const archived = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+            assert.match(archived, /\[init\] Using Kubernetes version: v1\.35\.9/);
+            assert.deepStrictEqual(shapes.filter((shape) => archived.includes(shape)), []);
+            const pf = fake(outputs({ exposure: "portForward", grafanaAdminPassword: password }), { ssh: () => ({ code: 0, stdout: initOutput }) });
+            assert.strictEqual(await main(["port-forward", "logs", "--json"], pf.deps), exitCodes.ok);
+            assert.deepStrictEqual(shapes.filter((shape) => pf.out.join("\n").includes(shape)), []);
+        });
     });
 
     describe("sweep", () => {
