@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Access } from "./components/access";
 import { Bookinfo, bookinfoNamespace, bookinfoPort, productpageWorkload } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
+import { EveryUp } from "./components/everyUp";
 import { Mesh } from "./components/mesh";
 import { grafanaWorkload, monitoringNamespace, monitoringRelease, Monitoring } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
@@ -95,7 +96,16 @@ export = async () => {
     const platform = { platformOptions: cluster.platformOptions, transforms: [transform] };
     const monitoring = new Monitoring("monitoring", platform);
     const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
-    const bookinfo = new Bookinfo("bookinfo", { platformOptions: cluster.platformOptions, mesh: mesh.controlPlane }, { transforms: [transform] });
+    // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
+    const everyUp = new EveryUp("every-up");
+    const bookinfo = new Bookinfo("bookinfo", {
+        platformOptions: cluster.platformOptions,
+        mesh: mesh.controlPlane,
+        controlPlane: controlPlane.instances[0],
+        privateKey: sshKey.privateKey,
+        everyUp: everyUp.nonce,
+        language: nodeLanguage(config.language),
+    }, { transforms: [transform] });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
@@ -113,7 +123,9 @@ export = async () => {
         grafanaPassword: monitoring.grafanaAdminPassword,
         verifyRetrySeconds: config.verifyRetrySeconds,
         language: config.language,
-        platform: [bookinfo.trafficJob, monitoring.chart],
+        platform: [...bookinfo.workloads, monitoring.chart],
+        everyUp: everyUp.nonce,
+        verifyAfter: [bookinfo.trafficCheck],
     });
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),

@@ -21,12 +21,16 @@ export interface AccessArgs {
     language: string;
     /** What must be up before the URLs are checked. */
     platform: pulumi.Resource[];
+    /** The every-up nonce: the verification runs whenever it changes, that is on every `up`. */
+    everyUp: pulumi.Input<string>;
+    /** Checks the verification runs after (the in-cluster traffic check, which warms the chain). */
+    verifyAfter: pulumi.Resource[];
 }
 
 /**
  * How the public ports reach the operator, and the proof that they do: the port-forward
  * services in the portForward exposure, and a check from this machine, run by every `pulumi up`
- * that changes the control-plane node or the exposure, that fails the update when a URL fails.
+ * (the every-up nonce is its trigger), that fails the update when a URL fails.
  */
 export class Access extends pulumi.ComponentResource {
     constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -56,8 +60,10 @@ export class Access extends pulumi.ComponentResource {
                 LAB_EXPOSURE: args.exposure,
                 LAB_LANGUAGE: args.language,
             },
-            triggers: [cp.id, args.exposure],
-        }, { parent: this, dependsOn: [...args.platform, ...forwards] });
+            // Every `up` proves the URLs again, plain `pulumi up` included; a verification that
+            // fails is not recorded, and the next `up` runs it anyway.
+            triggers: [args.everyUp],
+        }, { parent: this, dependsOn: [...args.platform, ...forwards, ...args.verifyAfter] });
 
         this.registerOutputs({});
     }

@@ -1,14 +1,31 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { scriptsDir } from "../lib/scripts";
+import { dial } from "./cluster";
+import { Language, translator } from "../lib/messages";
+import { renderScript, scriptsDir } from "../lib/scripts";
+import { sshUser } from "../lib/ssh";
 import { bookinfoImage, versions } from "../lib/versions";
 
 export const bookinfoNamespace = "bookinfo";
 export const bookinfoPort = 9080;
-/** The traffic Job's requests: the field reports' 50-request check of the whole chain. */
-export const trafficRequests = 50;
+/**
+ * The traffic check: the field reports' 50 requests through the whole chain, all of which must
+ * be whole product pages, counted after a warm-up (5 whole pages in a row, for at most two
+ * minutes: the reviews JVMs answer their first requests slowly). A Job tries at most 3 times,
+ * each for at most 5 minutes.
+ */
+export const trafficCheck = {
+    job: "bookinfo-traffic-check",
+    requests: 50,
+    warmupPages: 5,
+    warmupSeconds: 120,
+    attempts: 3,
+    attemptSeconds: 300,
+} as const;
 
 /** productpage, which the public port serves. */
 export const productpageWorkload = {
@@ -39,18 +56,65 @@ const volumes: Record<App, { name: string; mountPath: string }[]> = {
     productpage: [{ name: "tmp", mountPath: "/tmp" }],
 };
 
+const productpageUrl = `http://productpage.${bookinfoNamespace}.svc:${bookinfoPort}/productpage`;
+
+/** A pod that runs bookinfo-traffic.sh from the ConfigMap, with its settings. */
+function trafficPod(env: Record<string, string | number>) {
+    return {
+        containers: [{
+            name: "traffic",
+            image: versions.images.curl,
+            command: ["sh", "/scripts/bookinfo-traffic.sh"],
+            env: Object.entries({ URL: productpageUrl, ...env }).map(([name, value]) => ({ name, value: String(value) })),
+            volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+        }],
+        volumes: [{ name: "scripts", configMap: { name: "bookinfo-traffic" } }],
+    };
+}
+
+/** The check Job, created afresh on the control-plane node by every `up`. */
+export function trafficCheckJob() {
+    const labels = { app: trafficCheck.job };
+    return {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: trafficCheck.job, namespace: bookinfoNamespace, labels },
+        spec: {
+            backoffLimit: 0,
+            activeDeadlineSeconds: trafficCheck.attemptSeconds,
+            template: {
+                metadata: { labels },
+                spec: {
+                    ...trafficPod({ COUNT: trafficCheck.requests, INTERVAL: 0, WARMUP_PAGES: trafficCheck.warmupPages, WARMUP_SECONDS: trafficCheck.warmupSeconds }),
+                    restartPolicy: "Never",
+                },
+            },
+        },
+    };
+}
+
 export interface BookinfoArgs {
     platformOptions: pulumi.CustomResourceOptions;
     /** Linkerd's control plane: the namespace is created after it, so every pod starts meshed. */
     mesh: pulumi.Resource;
+    /** The node the traffic check runs on, over SSH, with the nodes' key (a secret). */
+    controlPlane: aws.ec2.Instance;
+    privateKey: pulumi.Input<string>;
+    /** The every-up nonce: the traffic check runs whenever it changes, that is on every `up`. */
+    everyUp: pulumi.Input<string>;
+    /** The language of the check's verdict, which is printed on the node. */
+    language: Language;
 }
 
 /**
- * The Istio Bookinfo sample as typed resources in `bookinfo`, meshed by Linkerd, with a Job
- * that proves the whole chain (50 complete product pages) and a low steady load.
+ * The Istio Bookinfo sample as typed resources in `bookinfo`, meshed by Linkerd, with a check
+ * on every `up` that the whole chain serves 50 complete product pages, and a low steady load.
  */
 export class Bookinfo extends pulumi.ComponentResource {
-    readonly trafficJob: k8s.batch.v1.Job;
+    /** The namespace, Services and Deployments: what the public port serves. */
+    readonly workloads: pulumi.Resource[];
+    /** The traffic check of this `up`. */
+    readonly trafficCheck: command.remote.Command;
 
     constructor(name: string, args: BookinfoArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Bookinfo", name, {}, opts);
@@ -61,14 +125,15 @@ export class Bookinfo extends pulumi.ComponentResource {
         const inNamespace = { ...options, dependsOn: [namespace] };
 
         const deployments: k8s.apps.v1.Deployment[] = [];
+        const services: k8s.core.v1.Service[] = [];
         for (const app of ["details", "ratings", "reviews", "productpage"] as const) {
             new k8s.core.v1.ServiceAccount(`${name}-${app}`, {
                 metadata: { name: `bookinfo-${app}`, namespace: bookinfoNamespace, labels: { account: app } },
             }, inNamespace);
-            new k8s.core.v1.Service(`${name}-${app}`, {
+            services.push(new k8s.core.v1.Service(`${name}-${app}`, {
                 metadata: { name: app, namespace: bookinfoNamespace, labels: { app, service: app } },
                 spec: { selector: { app }, ports: [{ name: "http", port: bookinfoPort, targetPort: bookinfoPort }] },
-            }, inNamespace);
+            }, inNamespace));
         }
         for (const [app, version] of bookinfoWorkloads) {
             const labels = { app, version };
@@ -102,31 +167,28 @@ export class Bookinfo extends pulumi.ComponentResource {
             metadata: { name: "bookinfo-traffic", namespace: bookinfoNamespace },
             data: { "bookinfo-traffic.sh": fs.readFileSync(path.join(scriptsDir, "bookinfo-traffic.sh"), "utf8") },
         }, inNamespace);
-        const trafficPod = (count: number, interval: number) => ({
-            containers: [{
-                name: "traffic",
-                image: versions.images.curl,
-                command: ["sh", "/scripts/bookinfo-traffic.sh"],
-                env: [
-                    { name: "URL", value: `http://productpage.${bookinfoNamespace}.svc:${bookinfoPort}/productpage` },
-                    { name: "COUNT", value: String(count) },
-                    { name: "INTERVAL", value: String(interval) },
-                ],
-                volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
-            }],
-            volumes: [{ name: "scripts", configMap: { name: "bookinfo-traffic" } }],
-        });
+        this.workloads = [namespace, ...services, ...deployments];
 
+        // The check runs on every `up` (its trigger is the every-up nonce) as a Job that the
+        // control-plane node creates afresh and waits for: nothing Pulumi awaits can stay Failed
+        // in the state, a failed check fails only this `up`, and the next `up` runs it again.
         // The proxy is a native sidecar (the mesh's proxy.nativeSidecar), so the Job can finish.
-        // Pulumi waits for it: `pulumi up` fails if the chain does not serve 50 whole pages.
-        this.trafficJob = new k8s.batch.v1.Job(`${name}-traffic`, {
-            metadata: { name: "bookinfo-traffic", namespace: bookinfoNamespace },
-            spec: {
-                backoffLimit: 2,
-                activeDeadlineSeconds: 600,
-                template: { metadata: { labels: { app: "bookinfo-traffic" } }, spec: { ...trafficPod(trafficRequests, 0), restartPolicy: "Never" } },
-            },
-        }, { ...options, dependsOn: [script, ...deployments] });
+        const t = translator(args.language);
+        const cp = args.controlPlane;
+        this.trafficCheck = new command.remote.Command(`${name}-traffic-check`, {
+            connection: { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.privateKey), ...dial },
+            create: "sudo bash -s",
+            stdin: renderScript("bookinfo-traffic-check.sh", {
+                NAMESPACE: bookinfoNamespace,
+                JOB_NAME: trafficCheck.job,
+                JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
+                ATTEMPTS: trafficCheck.attempts,
+                ATTEMPT_SECONDS: trafficCheck.attemptSeconds,
+                MSG_INCOMPLETE: t("bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
+                MSG_UNFINISHED: t("bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+            }),
+            triggers: [args.everyUp],
+        }, { parent: this, dependsOn: [script, ...this.workloads] });
 
         // One page every 2 seconds keeps the dashboard and the success-rate alert fed.
         new k8s.apps.v1.Deployment(`${name}-loadgen`, {
@@ -134,7 +196,7 @@ export class Bookinfo extends pulumi.ComponentResource {
             spec: {
                 replicas: 1,
                 selector: { matchLabels: { app: "bookinfo-loadgen" } },
-                template: { metadata: { labels: { app: "bookinfo-loadgen" } }, spec: trafficPod(0, 2) },
+                template: { metadata: { labels: { app: "bookinfo-loadgen" } }, spec: trafficPod({ COUNT: 0, INTERVAL: 2 }) },
             },
         }, { ...options, dependsOn: [script, ...deployments] });
 

@@ -48,6 +48,9 @@ const en = {
 
     // Access: one verdict each, with what to do next.
     "access.ok": "{target} answered in {ms} ms: {url}",
+    // Bookinfo traffic check, printed on the control-plane node; {ok} and {count} are filled there.
+    "bookinfo.trafficIncomplete": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, {ok} of {count} product pages were whole after the warm-up (the failed requests are listed above). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.",
+    "bookinfo.trafficUnfinished": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job gave no count within {seconds} s (its pod is listed above). Next: kubectl -n bookinfo describe job bookinfo-traffic-check.",
     "access.timeout": "{target} did not answer within {seconds} s at {url}. Next: check that the security group lets this machine reach the port and that the pod runs (kubectl get pods -A -o wide).",
     "access.refused": "{target} refused the connection at {url}: nothing listens on that port. Next: check how exposure {mode} serves it (kubectl get svc -A; in portForward mode, npm run lab -- port-forward status).",
     "access.unreachable": "{target} is unreachable at {url} ({detail}). Next: check that the control-plane node runs and that this is its public IP (npm run lab -- status).",
@@ -138,6 +141,8 @@ const ko: Catalogue = {
     "access.refused": "{target}이(가) {url}에서 연결을 거부했습니다: 그 포트에서 듣고 있는 것이 없습니다. 다음 단계: 노출 방식 {mode}이(가) 그 포트를 어떻게 제공하는지 확인하세요 (kubectl get svc -A, portForward 방식이면 npm run lab -- port-forward status).",
     "access.unreachable": "{url}의 {target}에 닿을 수 없습니다({detail}). 다음 단계: 컨트롤 플레인 노드가 실행 중이고 이것이 그 공인 IP인지 확인하세요 (npm run lab -- status).",
     "access.serverError": "{target}이(가) {url}에서 HTTP {status}로 응답했습니다: 앱은 떠 있지만 실패하고 있습니다. 다음 단계: 파드 로그를 확인하세요 (kubectl logs).",
+    "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있습니다). 다음 단계: kubectl -n bookinfo get pods로 파드를 확인하고 실패하는 파드의 로그를 읽으세요.",
+    "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). 다음 단계: kubectl -n bookinfo describe job bookinfo-traffic-check로 확인하세요.",
     "access.unexpectedStatus": "{target}이(가) {url}에서 예상과 다른 응답을 했습니다({detail}). 다음 단계: 그 포트가 {target}의 것인지 확인하세요 (kubectl get svc -A).",
     "access.notProductPage": "{target}이(가) {url}에서 HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다({detail}): productpage 뒤의 서비스가 내려가 있습니다. 다음 단계: kubectl -n bookinfo get pods.",
     "access.unauthorized": "{target}이(가) {url}에서 관리자 자격 증명을 거부했습니다. 다음 단계: Secret monitoring/grafana-admin과 pulumi stack output --show-secrets grafanaAdminPassword를 비교하세요.",

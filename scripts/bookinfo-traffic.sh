@@ -4,11 +4,18 @@
 # reviews. productpage answers 200 with "Sorry, product reviews are currently unavailable"
 # (or details, or "Ratings service is currently unavailable") when a backend is down: that
 # counts as a failure. Runs in the curl image (POSIX sh, busybox).
+#
+# With WARMUP_PAGES, it first warms the chain up (the reviews JVMs answer their first requests
+# slowly): it asks until WARMUP_PAGES pages in a row are whole, for at most WARMUP_SECONDS,
+# pausing WARMUP_PAUSE seconds after a failure. Warm-up pages do not count.
 set -eu
 
 : "${URL:?the product page URL}"
 : "${COUNT:?how many requests, 0 for a steady load}"
 : "${INTERVAL:?seconds between requests}"
+WARMUP_PAGES="${WARMUP_PAGES:-0}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-0}"
+WARMUP_PAUSE="${WARMUP_PAUSE:-1}"
 
 # Prints why a page is not a whole product page, and fails; $1: body file, $2: HTTP status.
 check_page() {
@@ -29,12 +36,38 @@ check_page() {
 }
 
 body="$(mktemp)"
+
+# Asks for the page once; prints why it is not whole, and fails, when it is not.
+request() {
+  status="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 "$URL" || true)"
+  check_page "$body" "${status:-000}"
+}
+
+if [ "$WARMUP_PAGES" -gt 0 ]; then
+  start="$(date +%s)"
+  streak=0
+  tries=0
+  while [ "$streak" -lt "$WARMUP_PAGES" ] && [ "$(($(date +%s) - start))" -lt "$WARMUP_SECONDS" ]; do
+    tries=$((tries + 1))
+    if request >/dev/null; then
+      streak=$((streak + 1))
+    else
+      streak=0
+      sleep "$WARMUP_PAUSE"
+    fi
+  done
+  if [ "$streak" -ge "$WARMUP_PAGES" ]; then
+    echo "warm-up: ${WARMUP_PAGES} whole pages in a row after ${tries} requests"
+  else
+    echo "warm-up: not ${WARMUP_PAGES} whole pages in a row within ${WARMUP_SECONDS} s (${tries} requests); counting all the same"
+  fi
+fi
+
 i=0
 ok=0
 while [ "$COUNT" -eq 0 ] || [ "$i" -lt "$COUNT" ]; do
   i=$((i + 1))
-  status="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 "$URL" || true)"
-  if reason="$(check_page "$body" "${status:-000}")"; then
+  if reason="$(request)"; then
     ok=$((ok + 1))
   else
     echo "request ${i}: ${reason}"

@@ -3,6 +3,12 @@ import { runProgram } from "../harness";
 
 const REMOTE = "command:remote:Command";
 const LOCAL = "command:local:Command";
+/** What the public ports serve in the bookinfo namespace. */
+const bookinfoWorkloads = [
+    "kubernetes:core/v1:Namespace::bookinfo",
+    ...["details", "productpage", "ratings", "reviews"].map((app) => `kubernetes:core/v1:Service::bookinfo-${app}`),
+    ...["details-v1", "productpage-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3"].map((d) => `kubernetes:apps/v1:Deployment::bookinfo-${d}`),
+];
 
 describe("Access", () => {
     it("installs a port-forward service per public port in the portForward exposure, removable without SSH at destroy", async () => {
@@ -27,17 +33,32 @@ describe("Access", () => {
         }
     });
 
-    it("verifies both URLs from this machine when the control-plane node or the exposure changes", async () => {
+    it("verifies both URLs from this machine on every up, after the traffic check", async () => {
         const program = await runProgram({ config: { verifyRetrySeconds: 120 } });
         const verify = program.get(LOCAL, "access-verify");
         assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 120");
-        assert.deepStrictEqual(verify.inputs.triggers, ["control-plane-0-id", "nodePort"]);
+        assert.deepStrictEqual(verify.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
         const env = verify.inputs.environment as Record<string, string>;
         assert.strictEqual(env.LAB_BOOKINFO_URL, "http://203.0.113.1:30080/productpage");
         assert.strictEqual(env.LAB_GRAFANA_URL, "http://203.0.113.1:30300");
         assert.strictEqual(env.LAB_GRAFANA_PASSWORD, program.output("grafanaAdminPassword").value);
         assert.ok(verify.secretInputs.some((p) => p === "environment" || p === "environment.LAB_GRAFANA_PASSWORD"), "the password stays secret");
-        assert.ok(verify.dependsOn.includes("kubernetes:batch/v1:Job::bookinfo-traffic"));
-        assert.ok(verify.dependsOn.includes("kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"));
+        assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
+    });
+
+    it("installs the port-forward services after the workloads, never after a check that can fail, and verifies after them", async () => {
+        const program = await runProgram({ config: { exposure: "portForward" } });
+        const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
+        for (const forward of forwards) {
+            assert.deepStrictEqual([...forward.dependsOn].sort(), [...bookinfoWorkloads, "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort(), forward.name);
+        }
+        const verify = program.get(LOCAL, "access-verify");
+        assert.deepStrictEqual([...verify.dependsOn].sort(), [
+            ...bookinfoWorkloads,
+            "command:remote:Command::access-k8s-lab-port-forward-bookinfo",
+            "command:remote:Command::access-k8s-lab-port-forward-grafana",
+            "command:remote:Command::bookinfo-traffic-check",
+            "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack",
+        ].sort());
     });
 });

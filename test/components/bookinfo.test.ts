@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import { dial } from "../../components/cluster";
+import { message } from "../../lib/messages";
+import { renderScript, shellQuote } from "../../lib/scripts";
 import { Program, RecordedResource, runProgram } from "../harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -55,15 +58,89 @@ describe("Bookinfo", () => {
         assert.strictEqual((service(program, "productpage").inputs.spec as { type?: string }).type, undefined, "the Service stays ClusterIP");
     });
 
-    it("proves the chain with a 50-request Job after every workload, and keeps a steady load", async () => {
+    it("checks 50 whole pages through the mesh on every up, from the control-plane node, with a Job it creates afresh", async () => {
         const program = await runProgram();
-        const job = program.get("kubernetes:batch/v1:Job", "bookinfo-traffic");
-        const env = Object.fromEntries(((job.inputs.spec as { template: { spec: Pod & { containers: { env: { name: string; value: string }[] }[] } } }).template.spec.containers[0].env).map((e) => [e.name, e.value]));
-        assert.deepStrictEqual(env, { URL: "http://productpage.bookinfo.svc:9080/productpage", COUNT: "50", INTERVAL: "0" });
-        for (const deployment of deployments(program)) assert.ok(job.dependsOn.includes(`${DEPLOYMENT}::${deployment.name}`), deployment.name);
+        assert.deepStrictEqual(program.ofType("kubernetes:batch/v1:Job"), [], "no Job that Pulumi awaits and keeps in its state");
+        const check = program.get("command:remote:Command", "bookinfo-traffic-check");
+        assert.strictEqual(check.inputs.create, "sudo bash -s");
+        assert.deepStrictEqual(check.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
+        assert.deepStrictEqual(check.inputs.connection, { host: "203.0.113.1", port: 22, user: "ubuntu", privateKey: program.output("sshPrivateKey").value, ...dial });
+        assert.ok(check.secretInputs.includes("connection"), "the SSH key stays secret");
+        const job = {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            metadata: { name: "bookinfo-traffic-check", namespace: "bookinfo", labels: { app: "bookinfo-traffic-check" } },
+            spec: {
+                backoffLimit: 0,
+                activeDeadlineSeconds: 300,
+                template: {
+                    metadata: { labels: { app: "bookinfo-traffic-check" } },
+                    spec: {
+                        containers: [{
+                            name: "traffic",
+                            image: "docker.io/curlimages/curl:8.11.1",
+                            command: ["sh", "/scripts/bookinfo-traffic.sh"],
+                            env: [
+                                { name: "URL", value: "http://productpage.bookinfo.svc:9080/productpage" },
+                                { name: "COUNT", value: "50" },
+                                { name: "INTERVAL", value: "0" },
+                                { name: "WARMUP_PAGES", value: "5" },
+                                { name: "WARMUP_SECONDS", value: "120" },
+                            ],
+                            volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+                        }],
+                        volumes: [{ name: "scripts", configMap: { name: "bookinfo-traffic" } }],
+                        restartPolicy: "Never",
+                    },
+                },
+            },
+        };
+        // The dev stack's language is auto, which on the nodes means Korean.
+        assert.strictEqual(check.inputs.stdin, renderScript("bookinfo-traffic-check.sh", {
+            NAMESPACE: "bookinfo",
+            JOB_NAME: "bookinfo-traffic-check",
+            JOB_MANIFEST: JSON.stringify(job),
+            ATTEMPTS: 3,
+            ATTEMPT_SECONDS: 300,
+            MSG_INCOMPLETE: message("ko", "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
+            MSG_UNFINISHED: message("ko", "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+        }));
+        assert.deepStrictEqual([...check.dependsOn].sort(), [
+            "kubernetes:apps/v1:Deployment::bookinfo-details-v1",
+            "kubernetes:apps/v1:Deployment::bookinfo-productpage-v1",
+            "kubernetes:apps/v1:Deployment::bookinfo-ratings-v1",
+            "kubernetes:apps/v1:Deployment::bookinfo-reviews-v1",
+            "kubernetes:apps/v1:Deployment::bookinfo-reviews-v2",
+            "kubernetes:apps/v1:Deployment::bookinfo-reviews-v3",
+            "kubernetes:core/v1:ConfigMap::bookinfo-traffic",
+            "kubernetes:core/v1:Namespace::bookinfo",
+            "kubernetes:core/v1:Service::bookinfo-details",
+            "kubernetes:core/v1:Service::bookinfo-productpage",
+            "kubernetes:core/v1:Service::bookinfo-ratings",
+            "kubernetes:core/v1:Service::bookinfo-reviews",
+        ]);
+    });
+
+    it("writes the check's verdict in English when the stack's language is en", async () => {
+        const program = await runProgram({ config: { language: "en" } });
+        const stdin = String(program.get("command:remote:Command", "bookinfo-traffic-check").inputs.stdin);
+        assert.ok(stdin.includes(`MSG_INCOMPLETE=${shellQuote(message("en", "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }))}\n`));
+    });
+
+    it("takes the every-up nonce from a resource whose provider Pulumi can store", async () => {
+        const program = await runProgram();
+        const everyUp = program.get("pulumi-nodejs:dynamic:Resource", "every-up");
+        assert.match(String(everyUp.inputs.__provider), /exports\.handler = /);
+    });
+
+    it("keeps a steady load of one page every 2 seconds, without warm-up or end", async () => {
+        const program = await runProgram();
         const load = program.get(DEPLOYMENT, "bookinfo-loadgen");
-        const loadEnv = (podOf(load).containers[0] as unknown as { env: { name: string; value: string }[] }).env;
-        assert.deepStrictEqual(loadEnv.find((e) => e.name === "COUNT")?.value, "0");
+        assert.deepStrictEqual((podOf(load).containers[0] as unknown as { env: unknown }).env, [
+            { name: "URL", value: "http://productpage.bookinfo.svc:9080/productpage" },
+            { name: "COUNT", value: "0" },
+            { name: "INTERVAL", value: "2" },
+        ]);
     });
 
     it("creates nothing in the cluster that would create AWS resources", async () => {

@@ -126,6 +126,9 @@ export function answerResource(
             return { id, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` } };
         case "command:remote:Command":
             return { id, state: { ...inputs, stdout: commandStdout(inputs), stderr: "" } };
+        case "pulumi-nodejs:dynamic:Resource":
+            // components/everyUp.ts: a fixed nonce, so that two runs can be compared.
+            return { id, state: { ...inputs, nonce: `${name}-nonce` } };
         case "aws:ec2/keyPair:KeyPair":
             return { id, state: { ...inputs, keyName: `${name}-keypair` } };
         default:
