@@ -9,6 +9,7 @@ import { Bookinfo, bookinfoNamespace, bookinfoPort, productpageWorkload } from "
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { EveryUp } from "./components/everyUp";
 import { Mesh } from "./components/mesh";
+import { PlacementCheck } from "./components/placement";
 import { grafanaWorkload, monitoringNamespace, monitoringRelease, Monitoring } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
@@ -16,7 +17,7 @@ import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
 import { translator } from "./lib/messages";
-import { platformTransform } from "./lib/placement";
+import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
 import { sshCommands } from "./lib/ssh";
@@ -85,7 +86,7 @@ export = async () => {
 
     // The platform: the workloads served on the control-plane node are pinned there, and each
     // public port is served by the configured mechanism, through one transform.
-    const transform = platformTransform({
+    const { transform, unseen } = platformPlacement({
         controlPlaneWorkloads: [productpageWorkload.deployment, grafanaWorkload.deployment, ...config.controlPlaneWorkloads],
         exposure: config.exposure,
         ports: [
@@ -106,6 +107,7 @@ export = async () => {
         everyUp: everyUp.nonce,
         language: nodeLanguage(config.language),
     }, { transforms: [transform] });
+    new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo], language: config.language });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;

@@ -41,6 +41,7 @@ const en = {
     "instance.memoryLow": "Instance type {instanceType} has {memoryGiB} GiB of memory; the {role} needs at least {minimumGiB} GiB and may run out of memory.",
     "instance.lookupFailed": "Could not look up the instance type {instanceType} given in {key} in {region} ({reason}): check that the type exists there, such as t3.large, and that AWS credentials are set.",
     "instance.noZone": "No availability zone of {region} offers both {controlPlaneType} and {workerType}: choose other instance types or another region.",
+    "placement.unseen": "No chart or Bookinfo object matched {missing}, so nothing is pinned to the control-plane node or served there under that name: compare controlPlaneWorkloads with the names kubectl get deploy,sts,ds,svc -A lists, or, after a chart upgrade, the names the project expects.",
     // Cluster bootstrap, printed by the node scripts; {log} and {nodes} are filled on the node.
     "bootstrap.prepFailed": "Node {node} was not prepared: cloud-init or the preparation script failed; read {log} on that node.",
     "bootstrap.joinUnpinned": "The join command for {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
@@ -132,6 +133,7 @@ const ko: Catalogue = {
     "instance.memoryLow": "인스턴스 타입 {instanceType}의 메모리는 {memoryGiB} GiB입니다. {role}에는 최소 {minimumGiB} GiB가 필요하며 메모리가 부족할 수 있습니다.",
     "instance.lookupFailed": "{key}에 지정한 인스턴스 타입 {instanceType}을(를) {region}에서 조회하지 못했습니다({reason}): t3.large처럼 그 리전에 있는 타입인지, AWS 자격 증명이 설정되어 있는지 확인하세요.",
     "instance.noZone": "{region}에는 {controlPlaneType}와(과) {workerType}을(를) 모두 제공하는 가용 영역이 없습니다: 다른 인스턴스 타입이나 리전을 선택하세요.",
+    "placement.unseen": "다음 이름과 일치하는 객체가 차트와 Bookinfo 어디에도 없어서 그 이름으로는 아무것도 컨트롤 플레인 노드에 고정되거나 그곳에서 제공되지 않았습니다({missing}): controlPlaneWorkloads를 kubectl get deploy,sts,ds,svc -A가 보여 주는 이름과 비교하거나, 차트를 올린 뒤라면 이 프로젝트가 기대하는 이름을 확인하세요.",
     "bootstrap.prepFailed": "노드 {node}가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log}을(를) 확인하세요.",
     "bootstrap.joinUnpinned": "{node}의 join 명령이 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",

@@ -36,11 +36,17 @@ function updateAt(obj: Json, path: string[], update: (current: Json) => Json): J
     return { ...obj, [head]: rest.length === 0 ? update(current) : updateAt(current, rest, update) };
 }
 
-/** A toleration already lets the pod onto the control-plane node when it matches the taint. */
+/**
+ * A toleration already lets the pod onto the control-plane node when it matches the taint
+ * `node-role.kubernetes.io/control-plane:NoSchedule`, whose value is empty: an empty key with
+ * Exists matches every taint; our key matches with Exists, or with Equal (the default operator)
+ * and an empty value.
+ */
 function tolerates(t: Json): boolean {
     const effectOk = t.effect === undefined || t.effect === "" || t.effect === "NoSchedule";
     if (t.operator === "Exists" && (t.key === undefined || t.key === "")) return effectOk;
-    return t.key === controlPlaneLabel && effectOk;
+    const valueOk = t.operator === "Exists" || ((t.operator === undefined || t.operator === "Equal") && (t.value === undefined || t.value === ""));
+    return t.key === controlPlaneLabel && valueOk && effectOk;
 }
 
 /**
@@ -126,14 +132,56 @@ export interface ExposedPort {
     publicPort: number;
 }
 
+/** What the platform transform is given: the workloads to pin, and how each public port is served. */
+export interface PlacementArgs {
+    /** `namespace/name` of each workload pinned to the control-plane node. */
+    controlPlaneWorkloads: string[];
+    exposure: Exposure;
+    ports: ExposedPort[];
+}
+
+/**
+ * An object the transform must meet: a configured workload (of any kind it can place), or the
+ * Deployment (hostPort) or Service (nodePort) that serves a public port.
+ */
+export interface PlacementTarget {
+    kind: "workload" | "Deployment" | "Service";
+    id: string;
+}
+
+/** What the transform must meet for these arguments, each once; a hostPort Deployment stands for its workload. */
+export function placementTargets(args: PlacementArgs): PlacementTarget[] {
+    const exposed: PlacementTarget[] = args.ports.flatMap((port): PlacementTarget[] => {
+        if (args.exposure === "hostPort") return [{ kind: "Deployment", id: port.deployment }];
+        if (args.exposure === "nodePort") return [{ kind: "Service", id: port.service }];
+        return [];
+    });
+    const workloads = [...new Set(args.controlPlaneWorkloads)]
+        .filter((id) => !exposed.some((t) => t.kind === "Deployment" && t.id === id))
+        .map((id): PlacementTarget => ({ kind: "workload", id }));
+    const unique = new Map([...workloads, ...exposed].map((t) => [`${t.kind} ${t.id}`, t]));
+    return [...unique.values()];
+}
+
+/** How a target is named to the operator: `namespace/name`, with the kind for a Deployment or Service. */
+export const targetLabel = (target: PlacementTarget): string => (target.kind === "workload" ? target.id : `${target.kind} ${target.id}`);
+
+function meets(target: PlacementTarget, obj: KubeObject): boolean {
+    if (workloadId(obj) !== target.id) return false;
+    return target.kind === "workload" ? placeableKinds.includes(obj.kind ?? "") : obj.kind === target.kind;
+}
+
 /**
  * The Pulumi transform that places the listed workloads on the control-plane node and serves
  * each public port by exactly one mechanism: hostPort on the workload, or NodePort on its
- * Service. Objects it does not name pass through untouched.
+ * Service. Objects it does not name pass through untouched. Each target it meets is added to
+ * `seen` (by `targetLabel`), so that a caller can tell what it never met.
  */
-export function platformTransform(args: { controlPlaneWorkloads: string[]; exposure: Exposure; ports: ExposedPort[] }): pulumi.ResourceTransform {
+export function platformTransform(args: PlacementArgs, seen: Set<string> = new Set()): pulumi.ResourceTransform {
+    const targets = placementTargets(args);
     return ({ props, opts }) => {
         let obj = props as KubeObject;
+        for (const target of targets) if (meets(target, obj)) seen.add(targetLabel(target));
         const id = workloadId(obj);
         if (args.controlPlaneWorkloads.includes(id) && placeableKinds.includes(obj.kind ?? "")) obj = placeOnControlPlane(obj);
         for (const port of args.ports) {
@@ -146,4 +194,14 @@ export function platformTransform(args: { controlPlaneWorkloads: string[]; expos
         }
         return obj === props ? undefined : { props: obj, opts };
     };
+}
+
+/**
+ * The platform transform together with what it has met so far: `unseen()` lists, in the order
+ * of `placementTargets`, the targets no object passed through the transform has matched.
+ */
+export function platformPlacement(args: PlacementArgs): { transform: pulumi.ResourceTransform; unseen: () => string[] } {
+    const seen = new Set<string>();
+    const transform = platformTransform(args, seen);
+    return { transform, unseen: () => placementTargets(args).map(targetLabel).filter((label) => !seen.has(label)) };
 }

@@ -6,27 +6,35 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { renderedByDefault } from "./charts";
 import { answerCall, answerResource, HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
 import { projectFile, root } from "./stackConfig";
 
 const options = JSON.parse(process.env.HARNESS_OPTIONS ?? "{}") as HarnessOptions;
+/** The objects a packaged component renders: the scenario's, or the charts' usual objects. */
+const probes = options.probes ?? renderedByDefault;
 const resultFile = process.env.HARNESS_RESULT ?? "";
 
 const run: ProgramRun = { resources: [], outputs: {}, warnings: [] };
 const byUrnName = new Map<string, RecordedResource>();
 const stackTransforms: pulumi.ResourceTransform[] = [];
 const pending: Promise<void>[] = [];
-/** The transforms each resource was declared with; the mocks hand them over without running them. */
-const ownTransforms = new Map<RecordedResource, pulumi.ResourceTransform[]>();
+/** The transforms each resource (`type::name`) was declared with; the mocks hand them over without running them. */
+const ownTransforms = new Map<string, pulumi.ResourceTransform[]>();
+/** The parent each resource was declared with, known before it registers. */
+const parentOf = new Map<string, pulumi.Resource | undefined>();
+const probed: Record<string, unknown>[][] = [];
 
 /**
- * The transforms the engine would run on a resource: its own, then each ancestor's, walking up
- * to the stack, then the stack's.
+ * The transforms the engine runs on a resource as it registers it: its own, then each
+ * ancestor's, walking up to the stack, then the stack's.
  */
-function effectiveTransforms(resource: RecordedResource): pulumi.ResourceTransform[] {
+async function effectiveTransforms(key: string): Promise<pulumi.ResourceTransform[]> {
     const chain: pulumi.ResourceTransform[] = [];
-    for (let r: RecordedResource | undefined = resource; r !== undefined; r = r.parent === undefined ? undefined : byUrnName.get(r.parent)) {
-        chain.push(...(ownTransforms.get(r) ?? []));
+    for (let k: string | undefined = key; k !== undefined;) {
+        chain.push(...(ownTransforms.get(k) ?? []));
+        const parent = parentOf.get(k);
+        k = parent === undefined ? undefined : nameOfUrn(await valueOf(parent.urn));
     }
     return [...chain, ...stackTransforms];
 }
@@ -72,11 +80,19 @@ pulumi.runtime.setMocks(
     {
         async newResource(args) {
             const secretInputs: string[] = [];
-            const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
-            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom: args.custom ?? false, provider: args.provider, dependsOn: [], secretInputs, options: {} };
+            const key = `${args.type}::${args.name}`;
+            const custom = args.custom ?? false;
+            // As the engine does: the transforms run before the resource registers, and a packaged
+            // component's children (the probes) are transformed while it is built, before it returns.
+            ownTransforms.set(key, args.transforms ?? []);
+            const transforms = await effectiveTransforms(key);
+            const inputs = await applyTransforms(transforms, args.type, args.name, custom, unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>);
+            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom, provider: args.provider, dependsOn: [], secretInputs, options: {} };
             run.resources.push(recorded);
-            byUrnName.set(`${args.type}::${args.name}`, recorded);
-            ownTransforms.set(recorded, args.transforms ?? []);
+            byUrnName.set(key, recorded);
+            for (const [index, probe] of probes.entries()) {
+                if (probe.resource === key) probed[index] = await Promise.all(probe.objects.map((o) => applyTransforms(transforms, o.type, o.name, true, o.props)));
+            }
             return answerResource(args.type, args.name, inputs, run.resources);
         },
         call: (args) => answerCall(args.token, args.inputs as Record<string, unknown>, options),
@@ -96,6 +112,7 @@ function valueOf<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
 function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
     const key = `${args.type}::${args.name}`;
     const { parent, dependsOn, deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith } = args.opts as pulumi.CustomResourceOptions;
+    parentOf.set(key, parent);
     pending.push(
         (async () => {
             await new Promise(setImmediate); // the constructor has not set the urn yet
@@ -140,18 +157,24 @@ async function main(): Promise<void> {
             run.outputs[key] = { value: await valueOf(output), secret: await pulumi.isSecret(output) };
         }
         await Promise.all(pending);
-        for (const resource of run.resources) {
-            resource.inputs = await applyTransforms(effectiveTransforms(resource), resource.type, resource.name, resource.custom, resource.inputs);
-        }
-        run.probes = await Promise.all((options.probes ?? []).map(async (probe) => {
-            const owner = byUrnName.get(probe.resource);
-            if (owner === undefined) throw new Error(`probe: no resource ${probe.resource}`);
-            return Promise.all(probe.objects.map((o) => applyTransforms(effectiveTransforms(owner), o.type, o.name, true, o.props)));
-        }));
+        await new Promise(setImmediate); // a failure after the last registration is reported first
+        const missing = (options.probes ?? []).find((_, index) => probed[index] === undefined);
+        if (missing !== undefined && run.error === undefined) throw new Error(`probe: no resource ${missing.resource}`);
+        run.probes = probes.map((_, index) => probed[index] ?? []);
     } catch (err) {
-        run.error = { name: err instanceof Error ? err.name : "unknown", message: err instanceof Error ? err.message : String(err) };
+        recordError(err);
     }
     fs.writeFileSync(resultFile, JSON.stringify(run));
 }
+
+/**
+ * The program's first error; as under the Pulumi CLI, a failure in an output or a registration
+ * fails the run. A RunError, which the CLI prints without a stack trace, is named so.
+ */
+function recordError(err: unknown): void {
+    const name = pulumi.RunError.isInstance(err) ? "RunError" : err instanceof Error ? err.name : "unknown";
+    run.error ??= { name, message: err instanceof Error ? err.message : String(err) };
+}
+process.on("unhandledRejection", recordError);
 
 void main();
