@@ -1,5 +1,10 @@
 import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { runProgram } from "../harness";
+import { closeAll, fakeGrafana, serve } from "../harness/servers";
+import { root } from "../harness/stackConfig";
 
 const REMOTE = "command:remote:Command";
 const LOCAL = "command:local:Command";
@@ -49,8 +54,12 @@ describe("Access", () => {
     it("installs the port-forward services after the workloads, never after a check that can fail, and verifies after them", async () => {
         const program = await runProgram({ config: { exposure: "portForward" } });
         const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
+        assert.strictEqual(forwards.length, 2);
         for (const forward of forwards) {
-            assert.deepStrictEqual([...forward.dependsOn].sort(), [...bookinfoWorkloads, "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort(), forward.name);
+            const workloads = [...bookinfoWorkloads, "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"];
+            assert.deepStrictEqual(forward.dependsOn.filter((d) => workloads.includes(d)).sort(), [...workloads].sort(), forward.name);
+            // Nothing that can fail on one up and block the next: no check command, no awaited Job.
+            assert.deepStrictEqual(forward.dependsOn.filter((d) => d.startsWith("command:") || d.startsWith("kubernetes:batch/")), [], forward.name);
         }
         const verify = program.get(LOCAL, "access-verify");
         assert.deepStrictEqual([...verify.dependsOn].sort(), [
@@ -60,5 +69,40 @@ describe("Access", () => {
             "command:remote:Command::bookinfo-traffic-check",
             "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack",
         ].sort());
+    });
+
+    describe("a verification that fails", () => {
+        afterEach(closeAll);
+
+        /** Runs the verify command as @pulumi/command does: its `create` in a shell, with its environment, from the project. */
+        const runVerify = (create: string, environment: Record<string, string>): Promise<{ code: number; output: string }> =>
+            new Promise((resolve) => {
+                execFile("sh", ["-c", create], { cwd: root, env: { PATH: process.env.PATH, ...environment }, timeout: 50_000 }, (err, stdout, stderr) =>
+                    resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : -1, output: stdout + stderr }),
+                );
+            });
+
+        it("fails the up when a URL times out, and the next up, whose nonce differs, runs it again and passes", async function () {
+            this.timeout(60_000);
+            const program = await runProgram({ config: { verifyRetrySeconds: 0 } });
+            const verify = program.get(LOCAL, "access-verify");
+            const password = program.output("grafanaAdminPassword").value as string;
+            const grafana = await serve(fakeGrafana({ password, health: { status: "OK", message: "Data source is working" } }));
+            const environment = { ...(verify.inputs.environment as Record<string, string>), LAB_LANGUAGE: "en", LAB_GRAFANA_URL: grafana };
+
+            // This up: productpage does not answer; the command exits non-zero, so the up fails
+            // and the command is not recorded.
+            const hanging = await serve(() => undefined);
+            const failed = await runVerify(String(verify.inputs.create), { ...environment, LAB_BOOKINFO_URL: `${hanging}/productpage` });
+            assert.notStrictEqual(failed.code, 0, failed.output);
+            assert.match(failed.output, /did not answer within 10 s/);
+
+            // The next up: the same command (its trigger, the every-up nonce, has changed), a cluster that has settled.
+            const healthy = fs.readFileSync(path.join(root, "test", "fixtures", "productpage", "healthy.html"), "utf8");
+            const productpage = await serve((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end(healthy));
+            const passed = await runVerify(String(verify.inputs.create), { ...environment, LAB_BOOKINFO_URL: `${productpage}/productpage` });
+            assert.strictEqual(passed.code, 0, passed.output);
+            assert.ok(!passed.output.includes(password) && !failed.output.includes(password), "the password is never printed");
+        });
     });
 });
