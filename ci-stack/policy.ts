@@ -1,47 +1,44 @@
 /**
- * What the workflows' role may do: build and destroy the lab's network and instances in one
- * region, read Canonical's image parameters, find leftovers by tag, and use the state bucket
- * and the secrets key. Nothing on IAM, nothing in other regions.
+ * Who may do what, as pure functions of the CI stack's config: two roles behind GitHub's OIDC.
+ *
+ * - The **preview** role, for pull requests: reads what a preview reads (EC2 descriptions,
+ *   Canonical's image parameters) and uses its own state bucket and its own key. It cannot read
+ *   the daily stack's state, cannot use its key, and has no EC2 action that changes anything.
+ * - The **deploy** role, for the default branch through the `lab` deployment environment:
+ *   builds and destroys the lab, and only the lab: every create carries the lab's tags, every
+ *   change and delete needs them on the resource, instances only of the allowed types.
  */
-export function workflowPolicy(args: { region: string; bucketArn: string; keyArn: string }): object {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "LabNetworkAndInstances",
-                Effect: "Allow",
-                Action: [
-                    "ec2:Describe*",
-                    "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
-                    "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
-                    "ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-                    "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
-                    "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:CreateNatGateway", "ec2:DeleteNatGateway",
-                    "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                    "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
-                    "ec2:ImportKeyPair", "ec2:DeleteKeyPair",
-                    "ec2:RunInstances", "ec2:TerminateInstances", "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions",
-                    "ec2:DeleteVolume", "ec2:CreateTags", "ec2:DeleteTags",
-                ],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:RequestedRegion": args.region } },
-            },
-            {
-                Sid: "UbuntuImages",
-                Effect: "Allow",
-                Action: ["ssm:GetParameter", "ssm:GetParameters"],
-                Resource: `arn:aws:ssm:${args.region}::parameter/aws/service/canonical/*`,
-            },
-            { Sid: "Sweep", Effect: "Allow", Action: ["tag:GetResources"], Resource: "*" },
-            { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: args.bucketArn },
-            { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${args.bucketArn}/*` },
-            { Sid: "SecretsKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: args.keyArn },
-        ],
-    };
+
+/** The lab's identity tags: the program's provider puts them on everything it creates. */
+export const labProject = "k8s-lab";
+export const identityTagKeys = ["Project", "Stack", "LabId"] as const;
+
+/** Canonical's AWS account: the owner of the Ubuntu images the lab boots. */
+export const canonicalAccount = "099720109477";
+
+/** Session lengths in seconds: the deploy role outlives the up job's 90-minute timeout. */
+export const sessionSeconds = { deploy: 7200, preview: 3600 } as const;
+
+export interface GithubIdentity {
+    /** owner/name */
+    repository: string;
+    /** GitHub's immutable numeric ids of the owner and the repository. */
+    ownerId: string;
+    repositoryId: string;
 }
 
-/** Who may assume the role: this repository's workflows, on main and in its pull requests. */
-export function trustPolicy(args: { oidcProviderArn: string; repository: string }): object {
+/**
+ * Both forms of GitHub's OIDC `sub` for one context (`pull_request`, `environment:lab`): the
+ * legacy `repo:owner/name:…` and the immutable `repo:owner@ID/name@ID:…` that repositories
+ * created or renamed since mid-2026 send.
+ */
+export function subjects(github: GithubIdentity, context: string): string[] {
+    const [owner, name] = github.repository.split("/");
+    return [`repo:${github.repository}:${context}`, `repo:${owner}@${github.ownerId}/${name}@${github.repositoryId}:${context}`];
+}
+
+/** Who may assume a role: GitHub's OIDC tokens for exactly these subjects, for STS. */
+export function trustPolicy(args: { oidcProviderArn: string; subjects: string[] }): object {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -49,9 +46,154 @@ export function trustPolicy(args: { oidcProviderArn: string; repository: string 
             Principal: { Federated: args.oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
-                StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-                StringLike: { "token.actions.githubusercontent.com:sub": [`repo:${args.repository}:ref:refs/heads/main`, `repo:${args.repository}:pull_request`] },
+                StringEquals: {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": args.subjects,
+                },
             },
         }],
+    };
+}
+
+const readStatements = (region: string): object[] => [
+    // Describe calls support no resource-level permissions; they change nothing.
+    { Sid: "Describe", Effect: "Allow", Action: ["ec2:Describe*"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": region } } },
+    {
+        Sid: "UbuntuImages",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: `arn:aws:ssm:${region}::parameter/aws/service/canonical/*`,
+    },
+];
+
+const stateStatements = (bucketArn: string, keyArn: string): object[] => [
+    { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
+    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
+    { Sid: "SecretsKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], Resource: keyArn },
+];
+
+/** Pull requests: read-only in EC2 and SSM, their own bucket and key. */
+export function previewPolicy(args: { region: string; bucketArn: string; keyArn: string }): object {
+    return { Version: "2012-10-17", Statement: [...readStatements(args.region), ...stateStatements(args.bucketArn, args.keyArn)] };
+}
+
+/** The EC2 resource types the lab creates, each tagged at creation by the program's provider. */
+const taggedTypes = ["vpc", "subnet", "internet-gateway", "route-table", "elastic-ip", "natgateway", "security-group", "security-group-rule", "key-pair", "instance", "volume"];
+
+/** Actions that create a tagged lab resource (the new resource must carry the lab's tags). */
+export const createActions = [
+    "ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway", "ec2:CreateRouteTable", "ec2:AllocateAddress", "ec2:CreateNatGateway",
+    "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:ImportKeyPair", "ec2:RunInstances",
+];
+
+/** Actions on resources that exist (the resource must carry the lab's tags). */
+export const changeActions = [
+    "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateNatGateway",
+    "ec2:ModifyVpcAttribute", "ec2:ModifySubnetAttribute",
+    "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
+    "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
+    "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+    "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+    "ec2:TerminateInstances", "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions",
+    "ec2:DisassociateAddress", "ec2:ReleaseAddress", "ec2:DeleteNatGateway",
+    "ec2:DeleteSecurityGroup", "ec2:DeleteKeyPair", "ec2:DeleteVolume", "ec2:DeleteRouteTable", "ec2:DeleteInternetGateway", "ec2:DeleteSubnet", "ec2:DeleteVpc",
+    "ec2:CreateTags", "ec2:DeleteTags",
+];
+
+/**
+ * The daily workflows: build and destroy the lab in one region and nothing else. New resources
+ * must be tagged Project=k8s-lab, Stack=<the daily stack> and carry a LabId; existing ones can
+ * be changed, tagged or deleted only when they carry the same tags. Instances run only an
+ * allowed type and a Canonical image, in the lab's subnet and security groups, with the lab's
+ * key. No IAM, no other region.
+ */
+export function deployPolicy(args: { region: string; labStack: string; instanceTypes: readonly string[]; bucketArn: string; keyArn: string }): object {
+    const arn = (type: string): string => `arn:aws:ec2:${args.region}:*:${type}/*`;
+    const region = { "aws:RequestedRegion": args.region };
+    const tagged = (prefix: "aws:RequestTag" | "aws:ResourceTag") => ({
+        StringEquals: { ...region, [`${prefix}/Project`]: labProject, [`${prefix}/Stack`]: args.labStack },
+        Null: { [`${prefix}/LabId`]: "false" },
+    });
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...readStatements(args.region),
+            {
+                Sid: "CreateTaggedLabResources",
+                Effect: "Allow",
+                Action: createActions.filter((a) => a !== "ec2:RunInstances"),
+                Resource: taggedTypes.filter((t) => t !== "instance" && t !== "volume").map(arn),
+                Condition: tagged("aws:RequestTag"),
+            },
+            {
+                Sid: "RunLabInstancesOfAllowedTypes",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [arn("instance")],
+                Condition: { ...tagged("aws:RequestTag"), StringEquals: { ...tagged("aws:RequestTag").StringEquals, "ec2:InstanceType": [...args.instanceTypes] } },
+            },
+            { Sid: "RunInstancesVolumesTagged", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: [arn("volume")], Condition: tagged("aws:RequestTag") },
+            {
+                Sid: "RunInstancesInTheLabsNetwork",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [arn("subnet"), arn("security-group"), arn("key-pair")],
+                Condition: tagged("aws:ResourceTag"),
+            },
+            {
+                Sid: "RunInstancesOfCanonicalImages",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [`arn:aws:ec2:${args.region}::image/*`],
+                Condition: { StringEquals: { ...region, "ec2:Owner": canonicalAccount } },
+            },
+            {
+                // The provider tags an instance and its volumes at launch, not the network
+                // interface or the spot request that come with it: they are allowed only as part
+                // of a RunInstances call, which every statement above must allow as a whole.
+                Sid: "RunInstancesUntaggedParts",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [arn("network-interface"), arn("spot-instances-request")],
+                Condition: { StringEquals: region },
+            },
+            { Sid: "ChangeOnlyTheLab", Effect: "Allow", Action: changeActions, Resource: taggedTypes.map(arn), Condition: tagged("aws:ResourceTag") },
+            {
+                Sid: "TagOnlyWhenCreating",
+                Effect: "Allow",
+                Action: ["ec2:CreateTags"],
+                Resource: taggedTypes.map(arn),
+                // ec2:CreateAction names the API call without the service prefix: RunInstances.
+                Condition: { StringEquals: { ...region, "ec2:CreateAction": createActions.map((a) => a.replace(/^ec2:/, "")) } },
+            },
+            { Sid: "SweepLookup", Effect: "Allow", Action: ["tag:GetResources"], Resource: "*" },
+            ...stateStatements(args.bucketArn, args.keyArn),
+        ],
+    };
+}
+
+/** Every request to a state bucket over TLS, and principals that must never touch it. */
+export function bucketPolicy(args: { bucketArn: string; denied: string[] }): object {
+    const objects = [args.bucketArn, `${args.bucketArn}/*`];
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: objects, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ...(args.denied.length === 0 ? [] : [{ Sid: "NeverPreviews", Effect: "Deny", Principal: { AWS: args.denied }, Action: "s3:*", Resource: objects }]),
+        ],
+    };
+}
+
+/** The account of an IAM ARN: arn:aws:iam::123456789012:role/x → 123456789012. */
+export const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
+
+/** The daily key: administered through IAM as usual, never usable by the denied principals. */
+export function keyPolicy(args: { account: string; denied: string[] }): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "AccountThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${args.account}:root` }, Action: "kms:*", Resource: "*" },
+            { Sid: "NeverPreviews", Effect: "Deny", Principal: { AWS: args.denied }, Action: "kms:*", Resource: "*" },
+        ],
     };
 }

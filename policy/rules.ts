@@ -2,6 +2,7 @@
  * The checks of the k8s-lab policy pack, as pure functions of a resource and the pack's
  * configuration, so that the tests can run them without the Pulumi CLI.
  */
+import { allowedInstanceTypes } from "../lib/allowList";
 import { policyMessage } from "./messages";
 
 export interface CheckedResource {
@@ -20,7 +21,7 @@ export interface PackConfig {
 
 export const defaults: PackConfig = {
     allowedPorts: [30080, 30300],
-    allowedInstanceTypes: ["t3.medium", "t3.large", "t3.xlarge", "t3a.medium", "t3a.large", "t3a.xlarge", "t4g.medium", "t4g.large", "t4g.xlarge", "m7i.large", "m7g.large"],
+    allowedInstanceTypes: [...allowedInstanceTypes],
     requiredTags: ["Project", "Stack", "ManagedBy"],
 };
 

@@ -1,42 +1,267 @@
 import * as assert from "assert";
 import { runProgram } from "./harness";
+import { Program } from "./harness";
+import { allowedInstanceTypes } from "../lib/allowList";
+import { defaults as packDefaults } from "../policy/rules";
 
-type Statement = { Sid?: string; Action: string | string[]; Resource: string; Condition?: Record<string, Record<string, unknown>>; Principal?: Record<string, string> };
+type Condition = Record<string, Record<string, string | string[]>>;
+type Statement = { Sid?: string; Effect: "Allow" | "Deny"; Action: string | string[]; Resource?: string | string[]; Condition?: Condition; Principal?: "*" | { AWS?: string | string[]; Federated?: string } };
+type Policy = { Statement: Statement[] };
+type Context = Record<string, string | undefined>;
+
 const ci = (config = {}) => runProgram({ program: "ci-stack", stack: "ci", config });
+const json = (value: unknown): Policy => JSON.parse(String(value)) as Policy;
+const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
+const glob = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+^${}()|[\]\\?]/g, "\\$&")).join(".*")}$`).test(value);
+
+function holds(condition: Condition | undefined, context: Context): boolean {
+    return Object.entries(condition ?? {}).every(([operator, entries]) =>
+        Object.entries(entries).every(([key, expected]) => {
+            const actual = context[key];
+            const values = list(expected);
+            switch (operator) {
+                case "StringEquals":
+                case "Bool":
+                    return actual !== undefined && values.includes(actual);
+                case "StringLike":
+                    return actual !== undefined && values.some((v) => glob(v, actual));
+                case "Null":
+                    return (values[0] === "true") === (actual === undefined);
+                default:
+                    throw new Error(`the test's evaluator does not know ${operator}`);
+            }
+        }),
+    );
+}
+
+/**
+ * IAM's verdict for one action on one resource, as far as these policies go: an explicit deny
+ * wins, then any allow; `principal` matters for resource policies only.
+ */
+function verdict(policies: Policy[], action: string, resource: string, context: Context = {}, principal?: string): "allow" | "deny" | "none" {
+    const applies = (s: Statement) =>
+        list(s.Action).some((a) => glob(a, action)) &&
+        list(s.Resource ?? "*").some((r) => glob(r, resource)) &&
+        (s.Principal === undefined || s.Principal === "*" || [...list(s.Principal.AWS ?? []), ...list(s.Principal.Federated ?? [])].includes(principal ?? "")) &&
+        holds(s.Condition, context);
+    const statements = policies.flatMap((p) => p.Statement).filter(applies);
+    if (statements.some((s) => s.Effect === "Deny")) return "deny";
+    return statements.some((s) => s.Effect === "Allow") ? "allow" : "none";
+}
+
+const region = "ap-northeast-2";
+const ec2 = (type: string, id = "x-0123") => `arn:aws:ec2:${region}:111122223333:${type}/${id}`;
+const labRequest = { "aws:RequestedRegion": region, "aws:RequestTag/Project": "k8s-lab", "aws:RequestTag/Stack": "dev", "aws:RequestTag/LabId": "0a1b2c3d4e5f6789" };
+const labResource = { "aws:RequestedRegion": region, "aws:ResourceTag/Project": "k8s-lab", "aws:ResourceTag/Stack": "dev", "aws:ResourceTag/LabId": "0a1b2c3d4e5f6789" };
+
+interface Ci {
+    program: Program;
+    deploy: Policy;
+    preview: Policy;
+    daily: { bucket: string; key: string; bucketPolicy: Policy; keyPolicy: Policy };
+    previews: { bucket: string; key: string; bucketPolicy: Policy };
+    previewRole: string;
+}
+
+async function load(config = {}): Promise<Ci> {
+    const program = await ci(config);
+    const mockArn = (name: string) => `arn:aws:mock:::${name}`;
+    return {
+        program,
+        deploy: json(program.get("aws:iam/rolePolicy:RolePolicy", "github-actions").inputs.policy),
+        preview: json(program.get("aws:iam/rolePolicy:RolePolicy", "github-actions-preview").inputs.policy),
+        daily: {
+            bucket: mockArn("state"),
+            key: mockArn("pulumi-secrets"),
+            bucketPolicy: json(program.get("aws:s3/bucketPolicy:BucketPolicy", "state").inputs.policy),
+            keyPolicy: json(program.get("aws:kms/key:Key", "pulumi-secrets").inputs.policy),
+        },
+        previews: { bucket: mockArn("previews"), key: mockArn("preview-secrets"), bucketPolicy: json(program.get("aws:s3/bucketPolicy:BucketPolicy", "previews").inputs.policy) },
+        previewRole: mockArn("github-actions-preview"),
+    };
+}
 
 describe("CI stack", () => {
-    it("keeps the daily stack's state in a versioned, KMS-encrypted, private bucket, protected", async () => {
+    it("keeps the daily stack's state in a versioned, KMS-encrypted, private bucket, protected, and previews in another", async () => {
         const program = await ci();
-        const bucket = program.get("aws:s3/bucket:Bucket", "state");
-        assert.strictEqual(bucket.inputs.bucketPrefix, "k8s-lab-state-");
-        assert.deepStrictEqual(program.get("aws:s3/bucketVersioning:BucketVersioning", "state").inputs.versioningConfiguration, { status: "Enabled" });
-        const encryption = program.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "state").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
-        assert.strictEqual(encryption[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-        const block = program.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "state").inputs;
-        assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-        assert.strictEqual(program.get("aws:kms/key:Key", "pulumi-secrets").inputs.enableKeyRotation, true);
+        for (const [name, prefix, key] of [["state", "k8s-lab-state-", "pulumi-secrets"], ["previews", "k8s-lab-previews-", "preview-secrets"]]) {
+            assert.strictEqual(program.get("aws:s3/bucket:Bucket", name).inputs.bucketPrefix, prefix);
+            assert.deepStrictEqual(program.get("aws:s3/bucketVersioning:BucketVersioning", name).inputs.versioningConfiguration, { status: "Enabled" });
+            assert.deepStrictEqual(program.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).inputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:mock:::${key}` }, bucketKeyEnabled: true },
+            ]);
+            const block = program.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name).inputs;
+            assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            assert.strictEqual(program.get("aws:kms/key:Key", key).inputs.enableKeyRotation, true);
+        }
+        assert.deepStrictEqual(program.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "previews").inputs.rules, [
+            { id: "throwaway-stacks", status: "Enabled", filter: {}, expiration: { days: 7 }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
+        ]);
+        // The mocks give a prefixed bucket no name; the URL's form is what counts.
         assert.match(String(program.output("backendUrl").value), /^s3:\/\//);
-        assert.strictEqual(program.output("secretsProvider").value, "awskms://alias/k8s-lab-pulumi?region=ap-northeast-2");
+        assert.match(String(program.output("previewBackendUrl").value), /^s3:\/\//);
+        assert.deepStrictEqual(
+            Object.fromEntries(["secretsProvider", "roleArn", "previewSecretsProvider", "previewRoleArn"].map((k) => [k, program.output(k).value])),
+            {
+                secretsProvider: "awskms://alias/k8s-lab-pulumi?region=ap-northeast-2",
+                roleArn: "arn:aws:mock:::github-actions",
+                previewSecretsProvider: "awskms://alias/k8s-lab-preview?region=ap-northeast-2",
+                previewRoleArn: "arn:aws:mock:::github-actions-preview",
+            },
+        );
     });
 
-    it("lets only this repository's workflows assume the role, through GitHub's OIDC", async () => {
+    it("trusts pull requests only with the preview role, and the deploy role only from the lab environment, in both sub forms", async () => {
         const program = await ci();
         assert.deepStrictEqual(program.get("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github").inputs.clientIdLists, ["sts.amazonaws.com"]);
-        const trust = JSON.parse(String(program.get("aws:iam/role:Role", "github-actions").inputs.assumeRolePolicy)) as { Statement: Statement[] };
-        const [statement] = trust.Statement;
-        assert.deepStrictEqual(statement.Condition?.StringLike["token.actions.githubusercontent.com:sub"], ["repo:example-org/k8s-lab:ref:refs/heads/main", "repo:example-org/k8s-lab:pull_request"]);
-        assert.strictEqual(statement.Condition?.StringEquals["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+        const trust = (role: string) => json(program.get("aws:iam/role:Role", role).inputs.assumeRolePolicy);
+        const assumes = (role: string, sub: string, aud = "sts.amazonaws.com") =>
+            verdict([trust(role)], "sts:AssumeRoleWithWebIdentity", "*", { "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": aud }, "arn:aws:mock:::github") === "allow";
+        const table: [string, boolean, boolean][] = [
+            // sub, deploy role, preview role
+            ["repo:example-org/k8s-lab:environment:lab", true, false],
+            ["repo:example-org@123456/k8s-lab@456789:environment:lab", true, false],
+            ["repo:example-org/k8s-lab:pull_request", false, true],
+            ["repo:example-org@123456/k8s-lab@456789:pull_request", false, true],
+            ["repo:example-org/k8s-lab:ref:refs/heads/main", false, false],
+            ["repo:example-org/k8s-lab:environment:staging", false, false],
+            ["repo:example-org@123456/k8s-lab@999999:environment:lab", false, false],
+            ["repo:other-org/k8s-lab:environment:lab", false, false],
+            ["repo:other-org/k8s-lab:pull_request", false, false],
+        ];
+        assert.deepStrictEqual(table.map(([sub]) => [sub, assumes("github-actions", sub), assumes("github-actions-preview", sub)]), table);
+        assert.strictEqual(assumes("github-actions", "repo:example-org/k8s-lab:environment:lab", "something-else"), false);
     });
 
-    it("gives the workflows least privilege: no wildcard action, no IAM, EC2 in the lab's region only", async () => {
-        const program = await ci();
-        const policy = JSON.parse(String(program.get("aws:iam/rolePolicy:RolePolicy", "github-actions").inputs.policy)) as { Statement: Statement[] };
-        const actions = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-        assert.ok(!actions.some((a) => a === "*" || a.endsWith(":*") || a.startsWith("iam:")), actions.join(" "));
-        for (const statement of policy.Statement.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith("ec2:")))) {
-            assert.deepStrictEqual(statement.Condition, { StringEquals: { "aws:RequestedRegion": "ap-northeast-2" } });
+    it("keeps the preview role out of the daily state and key, and away from every EC2 change", async () => {
+        const { deploy, preview, daily, previews, previewRole } = await load();
+        const asPreview = (action: string, resource: string, resourcePolicy?: Policy) =>
+            verdict(resourcePolicy ? [preview, resourcePolicy] : [preview], action, resource, { "aws:RequestedRegion": region, "aws:SecureTransport": "true" }, previewRole);
+        assert.deepStrictEqual(
+            ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((a) => asPreview(a, `${daily.bucket}/.pulumi/stacks/k8s-lab/dev.json`, daily.bucketPolicy)),
+            ["deny", "deny", "deny"],
+        );
+        assert.strictEqual(asPreview("s3:ListBucket", daily.bucket, daily.bucketPolicy), "deny");
+        assert.deepStrictEqual(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"].map((a) => asPreview(a, daily.key, daily.keyPolicy)), ["deny", "deny", "deny"]);
+        // Its own throwaway state works.
+        assert.deepStrictEqual(
+            ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((a) => asPreview(a, `${previews.bucket}/.pulumi/stacks/k8s-lab/pr-7.json`, previews.bucketPolicy)),
+            ["allow", "allow", "allow"],
+        );
+        assert.deepStrictEqual(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"].map((a) => asPreview(a, previews.key)), ["allow", "allow", "allow"]);
+        // What a preview reads.
+        assert.strictEqual(asPreview("ec2:DescribeInstanceTypes", "*"), "allow");
+        assert.strictEqual(asPreview("ssm:GetParameter", `arn:aws:ssm:${region}::parameter/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id`), "allow");
+        // No EC2 action but Describe*, and none of the deploy role's changes, even on the lab's own resources.
+        const previewEc2 = preview.Statement.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("ec2:"));
+        assert.deepStrictEqual(previewEc2, ["ec2:Describe*"]);
+        const mutating = [...new Set(deploy.Statement.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("ec2:") && !a.startsWith("ec2:Describe")))];
+        assert.ok(mutating.length > 30, mutating.join(" "));
+        const lab = { ...labRequest, ...labResource, "ec2:InstanceType": "t3.large", "ec2:CreateAction": "RunInstances" };
+        assert.deepStrictEqual(mutating.filter((a) => verdict([preview], a, ec2("instance"), lab) !== "none"), []);
+    });
+
+    it("lets the deploy role create only what carries the lab's tags, and run only allowed instance types", async () => {
+        const { deploy } = await load();
+        const can = (action: string, resource: string, context: Context) => verdict([deploy], action, resource, context) === "allow";
+        const run = { ...labRequest, "ec2:InstanceType": "t3.large" };
+        // RunInstances authorizes every resource it creates or uses; each must pass.
+        assert.deepStrictEqual(
+            Object.fromEntries(
+                Object.entries({
+                    instance: [ec2("instance"), run],
+                    volume: [ec2("volume"), labRequest],
+                    "network-interface": [ec2("network-interface"), labRequest],
+                    "spot-instances-request": [ec2("spot-instances-request"), labRequest],
+                    subnet: [ec2("subnet"), labResource],
+                    "security-group": [ec2("security-group"), labResource],
+                    "key-pair": [ec2("key-pair"), labResource],
+                    image: [`arn:aws:ec2:${region}::image/ami-1`, { "aws:RequestedRegion": region, "ec2:Owner": "099720109477" }],
+                } as Record<string, [string, Context]>).map(([type, [arn, context]]) => [type, can("ec2:RunInstances", arn, context)]),
+            ),
+            { instance: true, volume: true, "network-interface": true, "spot-instances-request": true, subnet: true, "security-group": true, "key-pair": true, image: true },
+        );
+        const without = (context: Context, key: string): Context => ({ ...context, [key]: undefined });
+        assert.deepStrictEqual(
+            [
+                can("ec2:RunInstances", ec2("instance"), { ...run, "ec2:InstanceType": "p5.48xlarge" }),
+                can("ec2:RunInstances", ec2("instance"), { ...run, "ec2:InstanceType": "t3.2xlarge" }),
+                can("ec2:RunInstances", ec2("instance"), without(run, "aws:RequestTag/LabId")),
+                can("ec2:RunInstances", ec2("instance"), { ...run, "aws:RequestTag/Stack": "laptop" }),
+                can("ec2:RunInstances", ec2("instance"), { ...run, "aws:RequestedRegion": "us-east-1" }),
+                can("ec2:RunInstances", ec2("volume"), without(labRequest, "aws:RequestTag/Project")),
+                can("ec2:RunInstances", ec2("subnet"), { "aws:RequestedRegion": region }),
+                can("ec2:RunInstances", ec2("security-group"), { ...labResource, "aws:ResourceTag/Project": "someone-else" }),
+                can("ec2:RunInstances", `arn:aws:ec2:${region}::image/ami-1`, { "aws:RequestedRegion": region, "ec2:Owner": "123456789012" }),
+                can("ec2:RunInstances", ec2("network-interface"), { ...labRequest, "aws:RequestedRegion": "us-east-1" }),
+            ],
+            [false, false, false, false, false, false, false, false, false, false],
+        );
+        // Network interfaces and spot requests come only with RunInstances, never on their own.
+        assert.deepStrictEqual(
+            ["ec2:CreateNetworkInterface", "ec2:RequestSpotInstances", "ec2:DeleteNetworkInterface", "ec2:CancelSpotInstanceRequests"].map((a) =>
+                can(a, ec2(a.includes("Spot") ? "spot-instances-request" : "network-interface"), { ...labRequest, ...labResource })),
+            [false, false, false, false],
+        );
+        // Every allowed type may run, from the one list the policy pack uses too.
+        assert.deepStrictEqual(allowedInstanceTypes.filter((type) => !can("ec2:RunInstances", ec2("instance"), { ...run, "ec2:InstanceType": type })), []);
+        assert.deepStrictEqual(packDefaults.allowedInstanceTypes, [...allowedInstanceTypes]);
+        // Creating the network: tagged, or not at all.
+        assert.deepStrictEqual(
+            ["ec2:CreateVpc", "ec2:AllocateAddress", "ec2:ImportKeyPair"].map((a) => [can(a, ec2(a === "ec2:CreateVpc" ? "vpc" : a === "ec2:AllocateAddress" ? "elastic-ip" : "key-pair"), labRequest), can(a, ec2("vpc"), { "aws:RequestedRegion": region })]),
+            [[true, false], [true, false], [true, false]],
+        );
+    });
+
+    it("lets the deploy role change, tag and delete only the lab's resources", async () => {
+        const { deploy } = await load();
+        const can = (action: string, resource: string, context: Context) => verdict([deploy], action, resource, context) === "allow";
+        const foreign = { "aws:RequestedRegion": region, "aws:ResourceTag/Project": "billing", "aws:ResourceTag/Stack": "prod" };
+        const laptop = { ...labResource, "aws:ResourceTag/LabId": undefined };
+        for (const [action, type] of [["ec2:TerminateInstances", "instance"], ["ec2:DeleteSecurityGroup", "security-group"], ["ec2:RevokeSecurityGroupIngress", "security-group"], ["ec2:DeleteVpc", "vpc"], ["ec2:DeleteVolume", "volume"], ["ec2:ReleaseAddress", "elastic-ip"], ["ec2:DeleteNatGateway", "natgateway"]]) {
+            assert.deepStrictEqual([action, can(action, ec2(type), labResource), can(action, ec2(type), foreign), can(action, ec2(type), laptop), can(action, ec2(type), { "aws:RequestedRegion": region })], [action, true, false, false, false]);
         }
-        for (const needed of ["ec2:RunInstances", "ec2:CreateNatGateway", "ssm:GetParameter", "tag:GetResources", "s3:PutObject", "kms:Decrypt"]) assert.ok(actions.includes(needed), needed);
+        // CreateTags: as part of a create, or on what is already the lab's; never to adopt something else.
+        assert.deepStrictEqual(
+            [
+                can("ec2:CreateTags", ec2("instance"), { "aws:RequestedRegion": region, "ec2:CreateAction": "RunInstances" }),
+                can("ec2:CreateTags", ec2("security-group"), { "aws:RequestedRegion": region, "ec2:CreateAction": "CreateSecurityGroup" }),
+                can("ec2:CreateTags", ec2("instance"), labResource),
+                can("ec2:CreateTags", ec2("instance"), { ...foreign, "aws:RequestTag/Project": "k8s-lab", "aws:RequestTag/Stack": "dev" }),
+                can("ec2:CreateTags", ec2("instance"), { "aws:RequestedRegion": region }),
+                can("ec2:CreateTags", ec2("instance"), { "aws:RequestedRegion": region, "ec2:CreateAction": "CreateSnapshot" }),
+            ],
+            [true, true, true, false, false, false],
+        );
+        const actions = deploy.Statement.flatMap((s) => list(s.Action));
+        assert.deepStrictEqual(actions.filter((a) => a === "*" || a.endsWith(":*") || a.startsWith("iam:") || (a.includes("*") && a !== "ec2:Describe*")), []);
+        // Every EC2 statement is bound to the lab's region.
+        for (const statement of deploy.Statement.filter((s) => list(s.Action).some((a) => a.startsWith("ec2:")))) {
+            assert.strictEqual(statement.Condition?.StringEquals?.["aws:RequestedRegion"], region, statement.Sid);
+        }
+    });
+
+    it("refuses plain HTTP to both state buckets", async () => {
+        const { daily, previews } = await load();
+        for (const { bucket, bucketPolicy } of [daily, previews]) {
+            const plain = { "aws:SecureTransport": "false" };
+            assert.deepStrictEqual(
+                [verdict([bucketPolicy], "s3:GetObject", `${bucket}/.pulumi/x.json`, plain, "arn:aws:iam::111122223333:role/anyone"), verdict([bucketPolicy], "s3:ListBucket", bucket, plain, "arn:aws:iam::111122223333:role/anyone")],
+                ["deny", "deny"],
+            );
+            assert.strictEqual(verdict([bucketPolicy], "s3:GetObject", `${bucket}/.pulumi/x.json`, { "aws:SecureTransport": "true" }, "arn:aws:iam::111122223333:role/github-actions"), "none");
+        }
+    });
+
+    it("gives each role a session longer than its job, and creates the spot service-linked role unless told not to", async () => {
+        const program = await ci();
+        assert.deepStrictEqual(
+            ["github-actions", "github-actions-preview"].map((r) => program.get("aws:iam/role:Role", r).inputs.maxSessionDuration),
+            [7200, 3600],
+        );
+        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
+        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
     });
 
     it("raises a budget alarm by email", async () => {
@@ -45,9 +270,20 @@ describe("CI stack", () => {
         assert.deepStrictEqual(budget.notifications.map((n) => [n.notificationType, n.subscriberEmailAddresses]), [["ACTUAL", ["platform-team@example.com"]], ["FORECASTED", ["platform-team@example.com"]]]);
     });
 
-    it("stops with one sentence when the repository is not set", async () => {
-        const program = await ci({ githubRepository: "" });
-        assert.strictEqual(program.run.error?.message, 'Config key k8s-lab-ci:githubRepository has the value "", which is not allowed: use the GitHub repository as owner/name.');
-        assert.deepStrictEqual(program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+    it("stops with one sentence when the repository or its IDs are not set, before building anything", async () => {
+        const cases: [Record<string, string>, string][] = [
+            [{ githubRepository: "" }, 'Config key k8s-lab-ci:githubRepository has the value "", which is not allowed: use the GitHub repository as owner/name.'],
+            [{ githubOwnerId: "" }, "Config key k8s-lab-ci:githubOwnerId has the value \"\", which is not allowed: use the numeric ID GitHub gives it, as printed by gh api repos/OWNER/NAME --jq '.owner.id, .id'."],
+            [{ githubRepositoryId: "0" }, "Config key k8s-lab-ci:githubRepositoryId has the value \"0\", which is not allowed: use the numeric ID GitHub gives it, as printed by gh api repos/OWNER/NAME --jq '.owner.id, .id'."],
+            [{ githubRepositoryId: "12a" }, "Config key k8s-lab-ci:githubRepositoryId has the value \"12a\", which is not allowed: use the numeric ID GitHub gives it, as printed by gh api repos/OWNER/NAME --jq '.owner.id, .id'."],
+            [{ deployEnvironment: "lab env" }, 'Config key k8s-lab-ci:deployEnvironment has the value "lab env", which is not allowed: use 1 to 100 letters, digits, dots, dashes or underscores.'],
+        ];
+        for (const [config, message] of cases) {
+            const program = await ci(config);
+            assert.strictEqual(program.run.error?.message, message);
+            assert.deepStrictEqual(program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+        }
+        // The smallest valid ID passes.
+        assert.strictEqual((await ci({ githubOwnerId: "1" })).run.error, undefined);
     });
 });
