@@ -16,7 +16,7 @@ import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
-import { translator } from "./lib/messages";
+import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
@@ -26,7 +26,7 @@ import { versions } from "./lib/versions";
 
 export = async () => {
     const config = readConfig();
-    const t = translator(config.language);
+    const t = translator(terminalLanguage(config.language));
     const adminCidrs = await adminCidrsOf(config, t);
     const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
 
@@ -60,6 +60,7 @@ export = async () => {
         securityGroupId: securityGroups.controlPlane.id,
         publicIp: true,
         userData: nodeUserData("control-plane", labName, config.kubernetesVersion),
+        dependsOn: [...network.controlPlaneEgress, securityGroups.egress.controlPlane],
     }, opts);
     const workers = new NodeGroup("worker", {
         ...nodes,
@@ -69,7 +70,7 @@ export = async () => {
         securityGroupId: securityGroups.workers.id,
         publicIp: false,
         userData: nodeUserData("worker", labName, config.kubernetesVersion),
-        dependsOn: network.workerEgress,
+        dependsOn: [...network.workerEgress, securityGroups.egress.workers],
     }, opts);
 
     const cluster = new KubernetesCluster("cluster", {
@@ -81,7 +82,7 @@ export = async () => {
         privateKey: sshKey.privateKey,
         podCidr: config.podCidr,
         serviceCidr: config.serviceCidr,
-        language: config.language,
+        language: nodeLanguage(config.language),
     });
 
     // The platform: the workloads served on the control-plane node are pinned there, and each
@@ -120,6 +121,7 @@ export = async () => {
             { name: "bookinfo", namespace: bookinfoNamespace, service: "productpage", servicePort: bookinfoPort, publicPort: config.bookinfoPort },
             { name: "grafana", namespace: monitoringNamespace, service: `${monitoringRelease}-grafana`, servicePort: 80, publicPort: config.grafanaPort },
         ],
+        platformOptions: cluster.platformOptions,
         bookinfoUrl,
         grafanaUrl,
         grafanaPassword: monitoring.grafanaAdminPassword,

@@ -2,21 +2,31 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { publicKubeconfig, renderCalicoInstallation, renderKubeadmConfig } from "../lib/kubeadm";
+import * as random from "@pulumi/random";
+import { apiServerPort, publicKubeconfig, renderCalicoInstallation, renderKubeadmConfig } from "../lib/kubeadm";
 import { Language, translator } from "../lib/messages";
 import { renderScript } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
-import { calicoOperatorManifest, Cni, KubernetesMinor, versions } from "../lib/versions";
+import { calicoCrdsManifest, calicoOperatorManifest, Cni, KubernetesMinor, versions } from "../lib/versions";
 
 export const controlPlaneNodeName = "control-plane";
 export const workerNodeName = (i: number): string => `worker-${i}`;
 
-/** SSH dial retries: a fresh instance takes a minute or two to answer; give it five. */
-export const dial = { dialErrorLimit: 300, perDialTimeout: 10 } as const;
+/**
+ * SSH dial retries. A blocked or dropped port costs a dial its whole timeout plus the
+ * provider's back-off (at most 5 s), so 20 dials give up after at most 20 × 15 s = 5 minutes,
+ * with an error naming the address and port; a fresh instance answers within a minute or two.
+ * (Node preparation is waited for inside the scripts, not by dialling.)
+ */
+export const dial = { dialErrorLimit: 20, perDialTimeout: 10 } as const;
 /** How long the bootstrap waits for every node to be Ready. */
 export const readyTimeoutSeconds = 600;
-/** Lifetime of a worker's bootstrap token: long enough to join, never forever. */
-export const joinTokenTtl = "30m";
+/**
+ * Lifetime of a worker's bootstrap token from the moment its join is prepared: a day, so that a
+ * join retried by a later `up` the same day still finds it valid. It is deleted as soon as the
+ * worker is registered (and every token once every node is Ready).
+ */
+export const joinTokenTtl = "24h";
 
 /** The user data that prepares a node for kubeadm, at the pinned Kubernetes version. */
 export function nodeUserData(role: "control-plane" | "worker", labName: string, minor: KubernetesMinor): string {
@@ -43,9 +53,11 @@ export interface KubernetesClusterArgs {
 
 /**
  * A kubeadm cluster built over SSH: init on the control-plane node, Calico, one join per worker
- * (in parallel, each with a token created at its own join time), a bounded wait until every
- * node is Ready, and the kubeconfig as a secret with a Kubernetes provider built from it.
- * Nothing runs at destroy time: the cluster goes with its instances.
+ * (in parallel, each with its own bootstrap token, valid when the join runs and deleted once the
+ * worker is registered), a bounded wait until every node is Ready, and the kubeconfig as a
+ * secret with a Kubernetes provider built from it. Every step is safe to run again, and a step
+ * that failed runs again on the next `up`. Nothing runs at destroy time: the cluster goes with
+ * its instances.
  */
 export class KubernetesCluster extends pulumi.ComponentResource {
     /** Admin kubeconfig pointing at the control-plane node's public address; a secret. */
@@ -64,13 +76,15 @@ export class KubernetesCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:KubernetesCluster", name, {}, opts);
+        // Every input of a remote command below is a function of the stack's config and state:
+        // a change to one re-runs its script (an update runs `create` again), and every script
+        // is safe to run again, so a re-run changes nothing on a converged cluster.
         const t = translator(args.language);
         const cp = args.controlPlane;
         const privateKey = pulumi.secret(args.privateKey);
         const onControlPlane = { host: cp.publicIp, user: sshUser, privateKey, ...dial };
         const run = "sudo bash -s";
         const prepFailed = (node: string): string => t("bootstrap.prepFailed", { node, log: "{log}" });
-        const unpinned = (node: string): string => t("bootstrap.joinUnpinned", { node });
 
         const init = new command.remote.Command(`${name}-init`, {
             connection: onControlPlane,
@@ -96,20 +110,33 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         const cni = new command.remote.Command(`${name}-cni-${args.cni}`, {
             connection: onControlPlane,
             create: run,
-            stdin: renderScript("calico.sh", { OPERATOR_MANIFEST: calicoOperatorManifest, INSTALLATION: renderCalicoInstallation(args.podCidr) }),
+            stdin: renderScript("calico.sh", {
+                CRDS_MANIFEST: calicoCrdsManifest,
+                OPERATOR_MANIFEST: calicoOperatorManifest,
+                INSTALLATION: renderCalicoInstallation(args.podCidr),
+            }),
             triggers: [this.identity],
         }, { parent: this, dependsOn: [init] });
 
         const joins = args.workers.map((worker, i) => {
             const node = workerNodeName(i);
-            const token = new command.remote.Command(`${name}-join-token-${node}`, {
+            // The token is Pulumi's, kept secret in the state: a retried join uses the same one,
+            // which the join-token step keeps valid. A new worker instance gets a new token.
+            const tokenPart = (part: string, length: number) => new random.RandomPassword(`${name}-join-token-${node}-${part}`, {
+                length,
+                special: false,
+                upper: false,
+                keepers: { instance: worker.id },
+            }, { parent: this });
+            const token = pulumi.secret(pulumi.interpolate`${tokenPart("id", 6).result}.${tokenPart("secret", 16).result}`);
+            const prepare = new command.remote.Command(`${name}-join-token-${node}`, {
                 connection: onControlPlane,
                 create: run,
-                stdin: renderScript("join-token.sh", { NODE_NAME: node, TOKEN_TTL: joinTokenTtl, MSG_UNPINNED: unpinned(node) }),
-                // Never log the token; keep it secret in the state.
-                logging: "stderr",
+                stdin: pulumi.secret(pulumi.all([token, worker.id]).apply(([value, instanceId]) =>
+                    renderScript("join-token.sh", { NODE_NAME: node, INSTANCE_ID: instanceId, TOKEN: value, TOKEN_TTL: joinTokenTtl }),
+                )),
                 triggers: [worker.id, this.identity],
-            }, { parent: this, dependsOn: [init], additionalSecretOutputs: ["stdout"] });
+            }, { parent: this, dependsOn: [init] });
             return new command.remote.Command(`${name}-join-${node}`, {
                 connection: {
                     host: worker.privateIp,
@@ -119,17 +146,21 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                     proxy: { host: cp.publicIp, user: sshUser, privateKey, ...dial },
                 },
                 create: run,
-                stdin: pulumi.secret(pulumi.all([token.stdout, worker.privateIp]).apply(([join, ip]) =>
-                    renderScript("worker-join.sh", {
-                        JOIN_COMMAND: join.trim(),
-                        NODE_NAME: node,
-                        NODE_IP: ip,
-                        MSG_PREP_FAILED: prepFailed(node),
-                        MSG_UNPINNED: unpinned(node),
-                    }),
+                stdin: pulumi.secret(pulumi.all([token, this.identity, cp.privateIp, worker.privateIp, worker.id]).apply(
+                    ([value, caHash, endpoint, ip, instanceId]) =>
+                        renderScript("worker-join.sh", {
+                            API_ENDPOINT: `${endpoint}:${apiServerPort}`,
+                            TOKEN: value,
+                            CA_HASH: caHash,
+                            NODE_NAME: node,
+                            NODE_IP: ip,
+                            INSTANCE_ID: instanceId,
+                            MSG_PREP_FAILED: prepFailed(node),
+                            MSG_UNPINNED: t("bootstrap.joinUnpinned", { node }),
+                        }),
                 )),
                 triggers: [worker.id, this.identity],
-            }, { parent: this, dependsOn: [init] });
+            }, { parent: this, dependsOn: [prepare] });
         });
 
         this.nodeNames = [controlPlaneNodeName, ...args.workers.map((_, i) => workerNodeName(i))];

@@ -21,7 +21,11 @@ export class Network extends pulumi.ComponentResource {
     readonly publicSubnet: aws.ec2.Subnet;
     readonly privateSubnet: aws.ec2.Subnet;
     readonly natGateway: aws.ec2.NatGateway;
-    /** What a worker waits for: its route to the internet and that route's association. */
+    /**
+     * What a node waits for before it boots, since its preparation downloads packages at once:
+     * its subnet's route to the internet and that route's association.
+     */
+    readonly controlPlaneEgress: pulumi.Resource[];
     readonly workerEgress: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -44,12 +48,13 @@ export class Network extends pulumi.ComponentResource {
             tags: nameTag("public"),
         }, parent);
         const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: nameTag("public") }, parent);
-        new aws.ec2.Route(`${name}-public-internet`, {
+        const publicInternet = new aws.ec2.Route(`${name}-public-internet`, {
             routeTableId: publicRoutes.id,
             destinationCidrBlock: "0.0.0.0/0",
             gatewayId: internetGateway.id,
         }, parent);
-        new aws.ec2.RouteTableAssociation(`${name}-public`, { subnetId: this.publicSubnet.id, routeTableId: publicRoutes.id }, parent);
+        const publicAssociation = new aws.ec2.RouteTableAssociation(`${name}-public`, { subnetId: this.publicSubnet.id, routeTableId: publicRoutes.id }, parent);
+        this.controlPlaneEgress = [publicInternet, publicAssociation];
 
         const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: nameTag("nat") }, { ...parent, dependsOn: [internetGateway] });
         this.natGateway = new aws.ec2.NatGateway(`${name}-nat`, {

@@ -62,6 +62,8 @@ const cidrName = (cidr: string): string => cidr.replace("/", "-");
 export class ClusterSecurityGroups extends pulumi.ComponentResource {
     readonly controlPlane: aws.ec2.SecurityGroup;
     readonly workers: aws.ec2.SecurityGroup;
+    /** Each group's outbound rule: a node needs it before it boots, or it has no packages. */
+    readonly egress: Readonly<Record<"controlPlane" | "workers", aws.vpc.SecurityGroupEgressRule>>;
 
     constructor(name: string, args: ClusterSecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:ClusterSecurityGroups", name, {}, opts);
@@ -113,14 +115,14 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
                 }, parent);
             }
         }
-        for (const group of ["controlPlane", "workers"] as const) {
+        const egressRule = (group: "controlPlane" | "workers") =>
             new aws.vpc.SecurityGroupEgressRule(ruleName(group, "egress"), {
                 securityGroupId: groups[group].id,
                 ipProtocol: "-1",
                 cidrIpv4: "0.0.0.0/0",
                 description: "All outbound traffic: packages, images, the NAT gateway",
             }, parent);
-        }
+        this.egress = { controlPlane: egressRule("controlPlane"), workers: egressRule("workers") };
 
         this.registerOutputs({ controlPlaneId: this.controlPlane.id, workersId: this.workers.id });
     }

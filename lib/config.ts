@@ -9,13 +9,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { Language, languageFromEnv, translator } from "./messages";
+import { LanguageSetting, languageSettings, terminalLanguage, translator } from "./messages";
 import { Exposure, exposures } from "./placement";
 import { Cni, KubernetesMinor, supportedCnis, versions } from "./versions";
 
 export interface LabConfig {
-    /** The language of operator-facing messages. */
-    language: Language;
+    /**
+     * The language setting: what runs on the nodes follows it (`auto` = Korean, see
+     * `nodeLanguage`), the operator's terminal follows it when it names a language.
+     */
+    language: LanguageSetting;
     region: string;
     /** Empty: the first zone of the region that offers both instance types. */
     availabilityZone: string;
@@ -88,10 +91,11 @@ function overlaps(a: Cidr, b: Cidr): boolean {
 }
 
 /** Validates raw config; `project` qualifies the keys in messages (`k8s-lab:workerCount`). */
-export function parseConfig(get: RawConfig, project: string, env: { LANG?: string } = process.env): LabConfig {
+export function parseConfig(get: RawConfig, project: string, env: Readonly<Record<string, string | undefined>> = process.env): LabConfig {
     const languageValue = get("language") ?? "auto";
-    let language = languageFromEnv(env.LANG);
-    let t = translator(language);
+    const language = languageSettings.find((setting) => setting === languageValue);
+    // Errors are read in the operator's terminal.
+    const t = translator(terminalLanguage(language, env));
 
     const fail = (key: string, value: string, allowed: string): never => {
         throw new ConfigError(key, t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(value), allowed }));
@@ -102,12 +106,7 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
         return value;
     };
 
-    if (languageValue === "ko" || languageValue === "en") {
-        language = languageValue;
-        t = translator(language);
-    } else if (languageValue !== "auto") {
-        fail("language", languageValue, t("allowed.language"));
-    }
+    if (language === undefined) fail("language", languageValue, t("allowed.language"));
 
     const integer = (key: string, range: { min: number; max: number }): number => {
         const allowed = t("allowed.integerRange", range);
@@ -224,7 +223,7 @@ export function parseConfig(get: RawConfig, project: string, env: { LANG?: strin
     }
 
     return {
-        language,
+        language: language ?? "auto",
         region,
         availabilityZone,
         vpcCidr: vpc.text,

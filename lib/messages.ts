@@ -12,7 +12,7 @@ const en = {
     // Config: one sentence that names the key, the bad value and what is allowed.
     "config.invalid": "Config key {key} has the value {value}, which is not allowed: {allowed}.",
     "config.missing": "Config key {key} is not set: {allowed}.",
-    "allowed.language": "use ko, en or auto (auto follows LANG: ko* is Korean, anything else English)",
+    "allowed.language": "use ko, en or auto (auto: Korean on the nodes, and your locale in your terminal)",
     "allowed.region": "use an AWS region name such as ap-northeast-2",
     "allowed.availabilityZone": "leave it empty or use a zone of region {region}, such as {region}a",
     "allowed.cidr": "use an IPv4 CIDR block such as 10.0.0.0/16",
@@ -46,14 +46,14 @@ const en = {
     "placement.unseen": "No chart or Bookinfo object matched {missing}, so nothing is pinned to the control-plane node or served there under that name: compare controlPlaneWorkloads with the names kubectl get deploy,sts,ds,svc -A lists, or, after a chart upgrade, the names the project expects.",
     // Cluster bootstrap, printed by the node scripts; {log} and {nodes} are filled on the node.
     "bootstrap.prepFailed": "Node {node} was not prepared: cloud-init or the preparation script failed; read {log} on that node.",
-    "bootstrap.joinUnpinned": "The join command for {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
+    "bootstrap.joinUnpinned": "The join of {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
     "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
-
-    // Access: one verdict each, with what to do next.
-    "access.ok": "{target} answered in {ms} ms: {url}",
     // Bookinfo traffic check, printed on the control-plane node; {ok} and {count} are filled there.
     "bookinfo.trafficIncomplete": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, {ok} of {count} product pages were whole after the warm-up (the failed requests are listed above). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.",
     "bookinfo.trafficUnfinished": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job gave no count within {seconds} s (its pod is listed above). Next: kubectl -n bookinfo describe job bookinfo-traffic-check.",
+
+    // Access: one verdict each, with what to do next.
+    "access.ok": "{target} answered in {ms} ms: {url}",
     "access.timeout": "{target} did not answer within {seconds} s at {url}. Next: check that the security group lets this machine reach the port and that the pod runs (kubectl get pods -A -o wide).",
     "access.refused": "{target} refused the connection at {url}: nothing listens on that port. Next: check how exposure {mode} serves it (kubectl get svc -A; in portForward mode, npm run lab -- port-forward status).",
     "access.unreachable": "{target} is unreachable at {url} ({detail}). Next: check that the control-plane node runs and that this is its public IP (npm run lab -- status).",
@@ -64,6 +64,7 @@ const en = {
     "access.datasourceUnhealthy": "{target} answers at {url}, but its Prometheus datasource is unhealthy ({detail}), the field reports' plugin error. Next: check pod traffic between nodes and the Prometheus pod (kubectl -n monitoring get pods -o wide).",
     "access.verified": "Both URLs answer within the KPI after {attempts} attempts, with exposure {mode}.",
     "access.failed": "The URLs did not both answer within {seconds} s of retrying, with exposure {mode}.",
+    "access.portForwardNoToken": "The Secret {name} in namespace {namespace} has had no ServiceAccount token for 60 s, so the port-forward service cannot log in. Next: check kubectl -n {namespace} describe secret {name} and the kube-controller-manager logs.",
 
     // The up command's fallback through the exposures.
     "fallback.apply": "Applying the stack with exposure {mode}.",
@@ -107,7 +108,7 @@ type Catalogue = { readonly [K in keyof typeof en]: string };
 const ko: Catalogue = {
     "config.invalid": "설정 키 {key}의 값 {value}은(는) 허용되지 않습니다: {allowed}.",
     "config.missing": "설정 키 {key}이(가) 설정되지 않았습니다: {allowed}.",
-    "allowed.language": "ko, en 또는 auto를 사용하세요 (auto는 LANG을 따르며 ko*이면 한국어, 그 외에는 영어)",
+    "allowed.language": "ko, en, auto 중 하나를 사용하세요 (auto는 노드에서는 한국어, 터미널에서는 로캘을 따릅니다)",
     "allowed.region": "ap-northeast-2 같은 AWS 리전 이름을 사용하세요",
     "allowed.availabilityZone": "비워 두거나 {region}a처럼 리전 {region}의 가용 영역을 사용하세요",
     "allowed.cidr": "10.0.0.0/16 같은 IPv4 CIDR 블록을 사용하세요",
@@ -138,23 +139,24 @@ const ko: Catalogue = {
     "instance.lookupFailed": "{key}에 지정한 인스턴스 타입 {instanceType}을(를) {region}에서 조회하지 못했습니다({reason}): t3.large처럼 그 리전에 있는 타입인지, AWS 자격 증명이 설정되어 있는지 확인하세요.",
     "instance.noZone": "{region}에는 {controlPlaneType}와(과) {workerType}을(를) 모두 제공하는 가용 영역이 없습니다: 다른 인스턴스 타입이나 리전을 선택하세요.",
     "placement.unseen": "다음 이름과 일치하는 객체가 차트와 Bookinfo 어디에도 없어서 그 이름으로는 아무것도 컨트롤 플레인 노드에 고정되거나 그곳에서 제공되지 않았습니다({missing}): controlPlaneWorkloads를 kubectl get deploy,sts,ds,svc -A가 보여 주는 이름과 비교하거나, 차트를 올린 뒤라면 이 프로젝트가 기대하는 이름을 확인하세요.",
-    "bootstrap.prepFailed": "노드 {node}가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log}을(를) 확인하세요.",
-    "bootstrap.joinUnpinned": "{node}의 join 명령이 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
+    "bootstrap.prepFailed": "{node} 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.",
+    "bootstrap.joinUnpinned": "{node} 노드의 조인 정보가 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
+    "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있습니다). 다음 단계: kubectl -n bookinfo get pods로 파드를 확인하고 실패하는 파드의 로그를 읽으세요.",
+    "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). 다음 단계: kubectl -n bookinfo describe job bookinfo-traffic-check로 확인하세요.",
 
     "access.ok": "{target}이(가) {ms} ms 만에 응답했습니다: {url}",
     "access.timeout": "{target}이(가) {url}에서 {seconds}초 안에 응답하지 않았습니다. 다음 단계: 보안 그룹이 이 머신에서 그 포트로의 접근을 허용하는지, 파드가 실행 중인지 확인하세요 (kubectl get pods -A -o wide).",
     "access.refused": "{target}이(가) {url}에서 연결을 거부했습니다: 그 포트에서 듣고 있는 것이 없습니다. 다음 단계: 노출 방식 {mode}이(가) 그 포트를 어떻게 제공하는지 확인하세요 (kubectl get svc -A, portForward 방식이면 npm run lab -- port-forward status).",
     "access.unreachable": "{url}의 {target}에 닿을 수 없습니다({detail}). 다음 단계: 컨트롤 플레인 노드가 실행 중이고 이것이 그 공인 IP인지 확인하세요 (npm run lab -- status).",
     "access.serverError": "{target}이(가) {url}에서 HTTP {status}로 응답했습니다: 앱은 떠 있지만 실패하고 있습니다. 다음 단계: 파드 로그를 확인하세요 (kubectl logs).",
-    "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있습니다). 다음 단계: kubectl -n bookinfo get pods로 파드를 확인하고 실패하는 파드의 로그를 읽으세요.",
-    "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). 다음 단계: kubectl -n bookinfo describe job bookinfo-traffic-check로 확인하세요.",
     "access.unexpectedStatus": "{target}이(가) {url}에서 예상과 다른 응답을 했습니다({detail}). 다음 단계: 그 포트가 {target}의 것인지 확인하세요 (kubectl get svc -A).",
     "access.notProductPage": "{target}이(가) {url}에서 HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다({detail}): productpage 뒤의 서비스가 내려가 있습니다. 다음 단계: kubectl -n bookinfo get pods.",
     "access.unauthorized": "{target}이(가) {url}에서 관리자 자격 증명을 거부했습니다. 다음 단계: Secret monitoring/grafana-admin과 pulumi stack output --show-secrets grafanaAdminPassword를 비교하세요.",
     "access.datasourceUnhealthy": "{target}은(는) {url}에서 응답하지만 Prometheus 데이터 소스가 비정상입니다({detail}). 현장 보고서의 plugin error입니다. 다음 단계: 노드 간 파드 통신과 Prometheus 파드를 확인하세요 (kubectl -n monitoring get pods -o wide).",
     "access.verified": "{attempts}번의 시도 끝에 두 URL 모두 KPI 안에 응답합니다. 노출 방식: {mode}.",
     "access.failed": "노출 방식 {mode}에서 {seconds}초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다.",
+    "access.portForwardNoToken": "60초가 지나도 {namespace} 네임스페이스의 Secret {name} 안에 ServiceAccount 토큰이 생기지 않아 port-forward 서비스가 로그인할 수 없습니다. 다음 단계: kube-controller-manager 로그와 kubectl -n {namespace} describe secret {name} 결과를 확인하세요.",
 
     "fallback.apply": "노출 방식 {mode}(으)로 스택을 적용합니다.",
     "fallback.switch": "노출 방식 {from}이(가) 두 URL을 모두 제공하지 못했습니다({reason}). {to}(으)로 바꾸어 다시 적용합니다.",
@@ -199,9 +201,36 @@ type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest
 
 export type MessageParams<K extends MessageKey> = { readonly [P in ParamNames<(typeof en)[K]>]: string | number };
 
-/** `ko*` in LANG means Korean; anything else, or nothing, means English. */
-export function languageFromEnv(lang: string | undefined = process.env.LANG): Language {
-    return lang !== undefined && lang.toLowerCase().startsWith("ko") ? "ko" : "en";
+/** The `language` setting: `auto`, or a language. */
+export const languageSettings = ["auto", "ko", "en"] as const;
+export type LanguageSetting = (typeof languageSettings)[number];
+
+/**
+ * The language of what runs on the nodes (scripts' messages): the stack's setting, with `auto`
+ * meaning Korean, the users' language. It never depends on who runs `up`, since it is part of
+ * the remote commands' inputs.
+ */
+export function nodeLanguage(setting: LanguageSetting): Language {
+    return setting === "en" ? "en" : "ko";
+}
+
+/**
+ * The language of the operator's locale: the first of LC_ALL, LC_MESSAGES and LANG that is set
+ * (`C` and `POSIX` count as unset, as CI runners set `C.UTF-8`); `ko*` is Korean, anything else
+ * or nothing is English.
+ */
+export function languageFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): Language {
+    for (const name of ["LC_ALL", "LC_MESSAGES", "LANG"]) {
+        const value = env[name];
+        if (value === undefined || value === "" || /^(C|POSIX)([._@].*)?$/.test(value)) continue;
+        return value.toLowerCase().startsWith("ko") ? "ko" : "en";
+    }
+    return "en";
+}
+
+/** The language of the operator's terminal: the setting when it names one, else the locale. */
+export function terminalLanguage(setting: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): Language {
+    return setting === "ko" || setting === "en" ? setting : languageFromEnv(env);
 }
 
 /** A template without parameters takes none; one with parameters takes all of them. */

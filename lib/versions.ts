@@ -35,8 +35,11 @@ export type KubernetesMinor = keyof typeof versions.kubernetes;
 export const supportedCnis = ["calico"] as const;
 export type Cni = (typeof supportedCnis)[number];
 
+const calicoManifests = `https://raw.githubusercontent.com/projectcalico/calico/${versions.calico}/manifests`;
+/** The operator's CRDs of the pinned Calico release: since v3.30 they are not in the operator manifest. */
+export const calicoCrdsManifest = `${calicoManifests}/operator-crds.yaml`;
 /** The Tigera operator manifest of the pinned Calico release. */
-export const calicoOperatorManifest = `https://raw.githubusercontent.com/projectcalico/calico/${versions.calico}/manifests/tigera-operator.yaml`;
+export const calicoOperatorManifest = `${calicoManifests}/tigera-operator.yaml`;
 
 /** Canonical's published SSM parameter holding the current Ubuntu server AMI for an architecture. */
 export function ubuntuAmiParameter(architecture: "amd64" | "arm64"): string {

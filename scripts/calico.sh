@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs Calico on the new cluster through the Tigera operator; run on the control-plane node
-# over SSH by Pulumi, as root.
+# Installs Calico on the new cluster through the Tigera operator, as upstream does: the CRDs
+# first, then the operator, then the Installation. Run on the control-plane node over SSH by
+# Pulumi, as root; server-side apply makes a second run change nothing.
 set -euo pipefail
 
+: "${CRDS_MANIFEST:?URL of the pinned operator-crds.yaml}"
 : "${OPERATOR_MANIFEST:?URL of the pinned tigera-operator.yaml}"
 : "${INSTALLATION:?the rendered Installation resource}"
 
@@ -10,12 +12,13 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
 export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
-# Server-side apply: the operator's CRDs are too large for the last-applied annotation.
-retry kubectl apply --server-side --force-conflicts -f "$OPERATOR_MANIFEST" >&2
+# Server-side apply: the CRDs are too large for the last-applied annotation.
+retry kubectl apply --server-side --force-conflicts -f "$CRDS_MANIFEST" >&2
 retry kubectl wait --for=condition=established --timeout=60s crd/installations.operator.tigera.io >&2
+retry kubectl apply --server-side --force-conflicts -f "$OPERATOR_MANIFEST" >&2
 
 installation="$(mktemp)"
+trap 'rm -f "$installation"' EXIT
 printf '%s\n' "$INSTALLATION" > "$installation"
 retry kubectl apply --server-side --force-conflicts -f "$installation" >&2
-rm -f "$installation"
 echo "k8s-lab: Calico applied"

@@ -6,9 +6,18 @@
 KUBERNETES_DIR="${KUBERNETES_DIR:-/etc/kubernetes}"
 PREPARED_MARKER="${PREPARED_MARKER:-/var/lib/k8s-lab/prepared}"
 CNI_CONFIG_DIR="${CNI_CONFIG_DIR:-/etc/cni/net.d}"
+# The marks of a completed init and join, and the root-only log of kubeadm's own output.
+INITIALIZED_MARKER="${INITIALIZED_MARKER:-/var/lib/k8s-lab/initialized}"
+JOINED_MARKER="${JOINED_MARKER:-/var/lib/k8s-lab/joined}"
+BOOTSTRAP_LOG="${BOOTSTRAP_LOG:-/var/log/k8s-lab-bootstrap.log}"
+# The Node label naming the EC2 instance a node runs on, set by the kubelet when it registers.
+# shellcheck disable=SC2034 # used by the scripts that include this file
+INSTANCE_LABEL="k8s-lab.io/instance-id"
 
 # Runs a command until it succeeds, at most RETRY_ATTEMPTS times (default 10), waiting longer
-# after each failure: package mirrors and registries fail now and then on a fresh instance.
+# after each failure (3, 6, ... 27 s: about two and a half minutes in all by default): package
+# mirrors and registries fail now and then on a fresh instance, and its egress may take a
+# moment. `apt-get update` is run with --error-on=any, or it would exit 0 on fetch failures.
 retry() {
   local attempt=1 max="${RETRY_ATTEMPTS:-10}"
   until "$@"; do
@@ -41,4 +50,29 @@ wait_for_cloud_init() {
     tail -n 40 /var/log/k8s-lab-prep.log >&2 || true
     return 1
   fi
+}
+
+# Hides bootstrap tokens (`abcdef.0123456789abcdef`) in text on its way to a log.
+redact() {
+  sed -E 's/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/<token>/g'
+}
+
+# Runs a command with its output appended to a root-only log ($1); on failure, prints the
+# command's last lines with tokens hidden, and fails.
+quietly() {
+  local log="$1" rc=0
+  shift
+  install -d -m 0755 "$(dirname "$log")"
+  [ -e "$log" ] || install -m 0600 /dev/null "$log"
+  "$@" >> "$log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "k8s-lab: '$1 ${2:-}' failed (exit ${rc}); its last lines, from ${log}:" >&2
+    tail -n 30 "$log" | redact >&2
+    return "$rc"
+  fi
+}
+
+# The SHA-256 of a CA certificate's public key, as kubeadm pins it: sha256:<hex>.
+ca_hash() {
+  echo "sha256:$(openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
 }

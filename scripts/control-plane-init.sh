@@ -2,6 +2,10 @@
 # Initialises the cluster on the control-plane node; run over SSH by Pulumi, as root.
 # Prints the cluster CA's public-key hash, the cluster's identity: when it changes, the workers
 # join again and the kubeconfig is read again.
+# Safe to run again: an init that completed with the same config is left alone; one that was
+# interrupted (admin.conf appears early, the completion mark only at the end) is reset and run
+# again; a new config is a new cluster. kubeadm's output, which names the cluster's
+# certificates and endpoints, goes to a root-only log on the node, never to Pulumi.
 set -euo pipefail
 
 : "${KUBEADM_CONFIG:?the rendered kubeadm config}"
@@ -13,19 +17,31 @@ set -euo pipefail
 wait_for_cloud_init "$MSG_PREP_FAILED"
 
 config="${KUBERNETES_DIR}/kubeadm-config.yaml"
-if [ -e "${KUBERNETES_DIR}/admin.conf" ] && [ "$(cat "$config" 2>/dev/null)" = "$(printf '%s' "$KUBEADM_CONFIG")" ]; then
+wanted="$(printf '%s\n' "$KUBEADM_CONFIG" | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$INITIALIZED_MARKER" 2>/dev/null)" = "$wanted" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ]; then
   echo "k8s-lab: the cluster is already initialised with this config" >&2
 else
-  if [ -e "${KUBERNETES_DIR}/admin.conf" ]; then
-    # The cluster config changed: that is a new cluster.
+  if [ -e "$INITIALIZED_MARKER" ]; then
     echo "k8s-lab: the kubeadm config changed; resetting the control plane for a new cluster" >&2
-    kubeadm reset -f >&2
+  elif [ -e "${KUBERNETES_DIR}/admin.conf" ] || [ -e "${KUBERNETES_DIR}/manifests/kube-apiserver.yaml" ]; then
+    echo "k8s-lab: an earlier kubeadm init did not complete; resetting it and initialising again" >&2
+  fi
+  if [ -e "$INITIALIZED_MARKER" ] || [ -e "${KUBERNETES_DIR}/admin.conf" ] || [ -e "${KUBERNETES_DIR}/manifests/kube-apiserver.yaml" ]; then
+    rm -f "$INITIALIZED_MARKER"
+    quietly "$BOOTSTRAP_LOG" kubeadm reset -f
     rm -rf "${CNI_CONFIG_DIR:?}"
   fi
   install -d -m 0755 "${KUBERNETES_DIR}"
   install -m 0600 /dev/null "$config"
   printf '%s\n' "$KUBEADM_CONFIG" > "$config"
-  kubeadm init --config "$config" >&2
+  # --skip-token-print: the join command with kubeadm's default token never reaches a log.
+  quietly "$BOOTSTRAP_LOG" kubeadm init --config "$config" --skip-token-print
+  # kubeadm init leaves a default bootstrap token valid for a day; each worker gets its own.
+  export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+  retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
+  install -d -m 0755 "$(dirname "$INITIALIZED_MARKER")"
+  printf '%s\n' "$wanted" > "$INITIALIZED_MARKER"
+  echo "k8s-lab: kubeadm init completed" >&2
 fi
 
 # kubectl for the ubuntu user, who logs in with the lab's SSH key.
@@ -34,5 +50,4 @@ if id ubuntu >/dev/null 2>&1; then
   install -o ubuntu -g ubuntu -m 0600 "${KUBERNETES_DIR}/admin.conf" /home/ubuntu/.kube/config
 fi
 
-hash="$(openssl x509 -pubkey -noout -in "${KUBERNETES_DIR}/pki/ca.crt" | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
-echo "sha256:${hash}"
+ca_hash "${KUBERNETES_DIR}/pki/ca.crt"

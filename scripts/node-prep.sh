@@ -65,7 +65,7 @@ net.ipv4.ip_forward = 1
 SYSCTL
   sysctl --system >/dev/null
 
-  retry apt-get update -q
+  retry apt-get update -q --error-on=any
   retry apt-get install -y -q containerd apt-transport-https ca-certificates curl gpg
   install -d -m 0755 /etc/containerd
   containerd config default > /etc/containerd/config.toml
@@ -81,7 +81,7 @@ SYSCTL
   gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg /tmp/kubernetes-release.key
   echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${KUBERNETES_MINOR}/deb/ /" \
     > /etc/apt/sources.list.d/kubernetes.list
-  retry apt-get update -q
+  retry apt-get update -q --error-on=any
   retry apt-get install -y -q \
     "kubelet=${KUBERNETES_PACKAGE_VERSION}" "kubeadm=${KUBERNETES_PACKAGE_VERSION}" "kubectl=${KUBERNETES_PACKAGE_VERSION}"
   apt-mark hold kubelet kubeadm kubectl

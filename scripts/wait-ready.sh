@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Waits, on the control-plane node, until every node the lab has now is Ready; deletes the Node
-# objects of workers the lab no longer has. Run over SSH by Pulumi, as root.
+# objects of workers the lab no longer has, and, once every node is Ready, every bootstrap token
+# (no worker needs one any more). Run over SSH by Pulumi, as root; safe to run again.
 set -euo pipefail
 
 : "${EXPECTED_NODES:?space-separated node names}"
@@ -27,6 +28,7 @@ while :; do
     [ "$status" = True ] || not_ready="${not_ready} ${node}"
   done
   if [ -z "$not_ready" ]; then
+    retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
     echo "k8s-lab: every node is Ready: ${EXPECTED_NODES}"
     exit 0
   fi

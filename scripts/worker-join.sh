@@ -1,63 +1,65 @@
 #!/usr/bin/env bash
-# Joins a worker to the cluster, with the join command the control-plane node created for it;
-# run over SSH through the control-plane node by Pulumi, as root. A worker that was in a cluster
-# before (the control plane was rebuilt) is reset first.
+# Joins a worker to the cluster; run over SSH through the control-plane node by Pulumi, as root.
+# Safe to run again: a worker that completed its join to this cluster (same CA hash, same name)
+# is left alone; a worker that was in another cluster, or whose join was interrupted, is reset
+# first. kubeadm's output goes to a root-only log on the node, never to Pulumi.
 set -euo pipefail
 
-: "${JOIN_COMMAND:?kubeadm join command from the control-plane node}"
+: "${API_ENDPOINT:?private address and API port of the control-plane node}"
+: "${TOKEN:?bootstrap token of this worker}"
+: "${CA_HASH:?sha256 hash of the cluster CA public key}"
 : "${NODE_NAME:?name of this node}"
 : "${NODE_IP:?private address of this node}"
+: "${INSTANCE_ID:?EC2 instance ID of this node}"
 : "${MSG_PREP_FAILED:?message for a node whose preparation failed}"
-: "${MSG_UNPINNED:?message for a join command that does not pin the CA}"
+: "${MSG_UNPINNED:?message for a join that does not pin the CA}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
 wait_for_cloud_init "$MSG_PREP_FAILED"
 
-# kubeadm join <endpoint> --token <token> --discovery-token-ca-cert-hash sha256:<hash>
-read -r -a words <<< "$JOIN_COMMAND"
-endpoint="" token="" hash=""
-if [ "${#words[@]}" -ge 3 ] && [ "${words[0]}" = kubeadm ] && [ "${words[1]}" = join ]; then
-  endpoint="${words[2]}"
-fi
-for ((i = 3; i < ${#words[@]}; i++)); do
-  case "${words[i]}" in
-    --token) token="${words[i + 1]:-}" ;;
-    --discovery-token-ca-cert-hash) hash="${words[i + 1]:-}" ;;
-    --discovery-token-unsafe-skip-ca-verification) hash="" ; break ;;
-  esac
-done
-if ! [[ "$hash" =~ ^sha256:[0-9a-f]{64}$ ]] || ! [[ "$token" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] || [ -z "$endpoint" ]; then
+if ! [[ "$CA_HASH" =~ ^sha256:[0-9a-f]{64}$ ]] || ! [[ "$TOKEN" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] || [ -z "$API_ENDPOINT" ]; then
   echo "$MSG_UNPINNED" >&2
   exit 1
 fi
 
-if [ -e "${KUBERNETES_DIR}/kubelet.conf" ]; then
-  echo "k8s-lab: ${NODE_NAME} was in a cluster before; resetting it to join the current one" >&2
-  kubeadm reset -f >&2
+joined="${CA_HASH} ${NODE_NAME}"
+if [ "$(cat "$JOINED_MARKER" 2>/dev/null)" = "$joined" ] && [ -e "${KUBERNETES_DIR}/kubelet.conf" ] &&
+  [ "$(ca_hash "${KUBERNETES_DIR}/pki/ca.crt" 2>/dev/null)" = "$CA_HASH" ]; then
+  echo "k8s-lab: ${NODE_NAME} has already joined this cluster" >&2
+  exit 0
+fi
+if [ -e "$JOINED_MARKER" ] || [ -e "${KUBERNETES_DIR}/kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/bootstrap-kubelet.conf" ]; then
+  echo "k8s-lab: ${NODE_NAME} was in another cluster or did not finish joining; resetting it" >&2
+  rm -f "$JOINED_MARKER"
+  quietly "$BOOTSTRAP_LOG" kubeadm reset -f
   rm -rf "${CNI_CONFIG_DIR:?}"
 fi
 
 install -d -m 0755 "${KUBERNETES_DIR}"
 config="${KUBERNETES_DIR}/kubeadm-join.yaml"
 install -m 0600 /dev/null "$config"
+trap 'rm -f "$config"' EXIT
 cat > "$config" <<YAML
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: JoinConfiguration
 discovery:
   bootstrapToken:
-    apiServerEndpoint: "${endpoint}"
-    token: "${token}"
+    apiServerEndpoint: "${API_ENDPOINT}"
+    token: "${TOKEN}"
     caCertHashes:
-      - "${hash}"
+      - "${CA_HASH}"
 nodeRegistration:
   name: "${NODE_NAME}"
   criSocket: unix:///run/containerd/containerd.sock
   kubeletExtraArgs:
     - name: node-ip
       value: "${NODE_IP}"
+    - name: node-labels
+      value: "${INSTANCE_LABEL}=${INSTANCE_ID}"
 YAML
-kubeadm join --config "$config" >&2
-rm -f "$config"
+quietly "$BOOTSTRAP_LOG" kubeadm join --config "$config"
+install -d -m 0755 "$(dirname "$JOINED_MARKER")"
+printf '%s\n' "$joined" > "$JOINED_MARKER"
 echo "k8s-lab: ${NODE_NAME} joined"

@@ -1,12 +1,24 @@
 import * as assert from "assert";
+import * as os from "os";
 import * as YAML from "yaml";
+import { renderCalicoInstallation } from "../../lib/kubeadm";
+import { scriptParameters } from "../../lib/scripts";
 import { Program, RecordedResource, runProgram } from "../harness";
+import { mockCaHash } from "../harness/mocks";
 
 const COMMAND = "command:remote:Command";
-type Connection = { host: string; user: string; dialErrorLimit: number; proxy?: { host: string; dialErrorLimit: number } };
+type Connection = { host: string; user: string; dialErrorLimit: number; perDialTimeout?: number; proxy?: { host: string; dialErrorLimit: number; perDialTimeout?: number } };
 const connection = (c: RecordedResource) => c.inputs.connection as Connection;
 const commands = (program: Program) => program.ofType(COMMAND);
 const named = (program: Program, name: string) => program.get(COMMAND, name);
+/** The parameters a rendered script was given, unquoted. */
+function params(c: RecordedResource): Record<string, string> {
+    const stdin = String(c.inputs.stdin);
+    return Object.fromEntries(scriptParameters(stdin).map((name) => {
+        const quoted = new RegExp(`^${name}=('(?:[^']|'\\\\'')*')$`, "m").exec(stdin)?.[1] ?? "";
+        return [name, quoted.slice(1, -1).replace(/'\\''/g, "'")];
+    }));
+}
 
 describe("KubernetesCluster", () => {
     it("initialises the cluster once, on the control-plane node, from the rendered kubeadm config", async () => {
@@ -24,7 +36,7 @@ describe("KubernetesCluster", () => {
         assert.deepStrictEqual(init.inputs.triggers, ["control-plane-0-id"], "a new control-plane node is a new cluster");
     });
 
-    it("joins each worker through the control-plane node, in parallel, with its own token", async () => {
+    it("joins each worker through the control-plane node, in parallel, with its own token kept valid on the control plane", async () => {
         const program = await runProgram({ config: { workerCount: 3 } });
         const joins = commands(program).filter((c) => c.name.startsWith("cluster-join-worker-"));
         const tokens = commands(program).filter((c) => c.name.startsWith("cluster-join-token-"));
@@ -32,28 +44,48 @@ describe("KubernetesCluster", () => {
         assert.strictEqual(tokens.length, 3);
         const workerIps = program.output("workerPrivateIps").value as string[];
         joins.forEach((join, i) => {
+            const node = `worker-${i}`;
+            const prepare = named(program, `cluster-join-token-${node}`);
             assert.strictEqual(connection(join).host, workerIps[i]);
             assert.strictEqual(connection(join).proxy?.host, "203.0.113.1", "the control-plane node is the jump host");
-            assert.deepStrictEqual(join.dependsOn, ["command:remote:Command::cluster-init"], "a join waits for the init only");
-            assert.deepStrictEqual(join.inputs.triggers, [`worker-${i}-id`, "sha256:" + "ab".repeat(32)], "its own instance and the cluster");
-            assert.match(String(join.inputs.stdin), new RegExp(`^NODE_NAME='worker-${i}'$`, "m"));
-            assert.match(String(join.inputs.stdin), /--discovery-token-ca-cert-hash sha256:/);
-            const token = named(program, `cluster-join-token-worker-${i}`);
-            assert.strictEqual(connection(token).host, "203.0.113.1");
-            assert.strictEqual((token.inputs.triggers as unknown[])[0], `worker-${i}-id`, "the token is created when its worker joins");
-            assert.match(String(token.inputs.stdin), /kubeadm token create --print-join-command --ttl "\$TOKEN_TTL"/);
-            assert.match(String(token.inputs.stdin), /^TOKEN_TTL='30m'$/m);
+            assert.deepStrictEqual(join.dependsOn, [`command:remote:Command::cluster-join-token-${node}`], "a join waits for its own token only");
+            assert.deepStrictEqual(join.inputs.triggers, [`${node}-id`, mockCaHash], "its own instance and the cluster");
+            assert.deepStrictEqual(prepare.inputs.triggers, [`${node}-id`, mockCaHash]);
+            assert.deepStrictEqual(prepare.dependsOn, ["command:remote:Command::cluster-init"]);
+            assert.strictEqual(connection(prepare).host, "203.0.113.1");
+            const joinParams = params(join);
+            const tokenParams = params(prepare);
+            assert.match(joinParams.TOKEN, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+            assert.deepStrictEqual(tokenParams, { NODE_NAME: node, INSTANCE_ID: `${node}-id`, TOKEN: joinParams.TOKEN, TOKEN_TTL: "24h" }, "the token the join uses is the one kept valid");
+            assert.deepStrictEqual({ ...joinParams, TOKEN: "", MSG_PREP_FAILED: "", MSG_UNPINNED: "" }, {
+                API_ENDPOINT: `${String(program.output("controlPlanePrivateIp").value)}:6443`,
+                TOKEN: "",
+                CA_HASH: mockCaHash,
+                NODE_NAME: node,
+                NODE_IP: workerIps[i],
+                INSTANCE_ID: `${node}-id`,
+                MSG_PREP_FAILED: "",
+                MSG_UNPINNED: "",
+            });
+            for (const part of ["id", "secret"]) {
+                const random = program.get("random:index/randomPassword:RandomPassword", `cluster-join-token-${node}-${part}`);
+                assert.deepStrictEqual(random.inputs.keepers, { instance: `${node}-id` }, "a new instance gets a new token");
+            }
         });
+        assert.strictEqual(new Set(joins.map((join) => params(join).TOKEN)).size, 3, "one token per worker");
     });
 
-    it("keeps join commands and the kubeconfig secret and out of the logs", async () => {
+    it("keeps tokens and the kubeconfig secret, and out of every log and plain input", async () => {
         const program = await runProgram();
-        for (const token of commands(program).filter((c) => c.name.startsWith("cluster-join-token-"))) {
-            assert.strictEqual(token.inputs.logging, "stderr", token.name);
-            assert.ok(token.options.additionalSecretOutputs?.includes("stdout"), token.name);
+        const tokens = commands(program).filter((c) => c.name.startsWith("cluster-join-")).map((c) => params(c).TOKEN);
+        for (const command of commands(program).filter((c) => c.name.startsWith("cluster-join-"))) {
+            assert.ok(command.secretInputs.includes("stdin"), `${command.name} receives the token as a secret`);
+            assert.notStrictEqual(command.inputs.logging, "none", "what the scripts print is safe to log");
         }
-        for (const join of commands(program).filter((c) => c.name.startsWith("cluster-join-worker-"))) {
-            assert.ok(join.secretInputs.includes("stdin"), `${join.name} receives the join command as a secret`);
+        // Outside secret inputs, no resource carries a token.
+        for (const resource of program.resources) {
+            const plain = JSON.stringify(Object.entries(resource.inputs).filter(([key]) => !resource.secretInputs.includes(key)));
+            for (const token of tokens) assert.ok(!plain.includes(token), `${resource.type}::${resource.name} carries a token in plain inputs`);
         }
         const kubeconfig = named(program, "cluster-kubeconfig");
         assert.strictEqual(kubeconfig.inputs.logging, "stderr");
@@ -76,27 +108,49 @@ describe("KubernetesCluster", () => {
         const ready = named(program, "cluster-ready");
         assert.deepStrictEqual(ready.dependsOn.sort(), ["command:remote:Command::cluster-cni-calico", "command:remote:Command::cluster-join-worker-0", "command:remote:Command::cluster-join-worker-1"]);
         assert.match(String(ready.inputs.stdin), /^EXPECTED_NODES='control-plane worker-0 worker-1'$/m);
-        assert.match(String(ready.inputs.stdin), /^MSG_NOT_READY='These nodes are not Ready after 600 seconds: \{nodes\}\./m);
+        assert.match(String(ready.inputs.stdin), /^MSG_NOT_READY='600초가 지나도 Ready가 아닌 노드: \{nodes\}\./m);
         assert.deepStrictEqual(program.output("nodeNames").value, ["control-plane", "worker-0", "worker-1"]);
         assert.deepStrictEqual(named(program, "cluster-kubeconfig").dependsOn, ["command:remote:Command::cluster-ready"]);
     });
 
-    it("installs the pinned Calico with VXLAN on the pod range", async () => {
+    it("installs the pinned Calico's CRDs, then its operator, with VXLAN on the pod range", async () => {
         const program = await runProgram({ config: { podCidr: "172.20.0.0/16" } });
-        const cni = named(program, "cluster-cni-calico");
-        const stdin = String(cni.inputs.stdin);
-        assert.match(stdin, /^OPERATOR_MANIFEST='https:\/\/raw\.githubusercontent\.com\/projectcalico\/calico\/v3\.32\.1\/manifests\/tigera-operator\.yaml'$/m);
-        assert.match(stdin, /cidr: 172\.20\.0\.0\/16/);
-        assert.match(stdin, /encapsulation: VXLAN/);
+        const cni = params(named(program, "cluster-cni-calico"));
+        const manifests = "https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests";
+        assert.deepStrictEqual([cni.CRDS_MANIFEST, cni.OPERATOR_MANIFEST], [`${manifests}/operator-crds.yaml`, `${manifests}/tigera-operator.yaml`]);
+        assert.strictEqual(cni.INSTALLATION, renderCalicoInstallation("172.20.0.0/16"));
     });
 
-    it("retries SSH long enough for a fresh instance, and needs no SSH at destroy", async () => {
+    it("gives up dialling SSH within five minutes, and needs no SSH at destroy", async () => {
         const program = await runProgram();
+        // A blocked port costs each dial its timeout and up to 5 s of the provider's back-off.
+        const budget = (c: { dialErrorLimit: number; perDialTimeout?: number }) => c.dialErrorLimit * ((c.perDialTimeout ?? 15) + 5);
         for (const command of commands(program)) {
-            assert.ok(connection(command).dialErrorLimit >= 100, command.name);
-            if (connection(command).proxy) assert.ok((connection(command).proxy?.dialErrorLimit ?? 0) >= 100, command.name);
+            const c = connection(command) as Connection & { perDialTimeout: number };
+            assert.ok(budget(c) <= 300 && budget(c) >= 120, `${command.name}: ${budget(c)} s`);
+            if (c.proxy) assert.ok(budget(c.proxy as typeof c) <= 300, command.name);
             assert.strictEqual(command.inputs.delete, undefined, `${command.name} runs something at destroy`);
         }
+    });
+
+    it("gives the nodes text in the stack's language, Korean for auto, whoever runs up", async () => {
+        const message = (program: Program) => params(named(program, "cluster-init")).MSG_PREP_FAILED;
+        const [auto, english] = await Promise.all([
+            runProgram({ env: { LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" } }),
+            runProgram({ config: { language: "en" }, env: { LANG: "ko_KR.UTF-8", LC_ALL: "ko_KR.UTF-8" } }),
+        ]);
+        assert.strictEqual(message(auto), "control-plane 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.");
+        assert.strictEqual(message(english), "Node control-plane was not prepared: cloud-init or the preparation script failed; read {log} on that node.");
+    });
+
+    it("declares the same resources with the same inputs whatever the operator's locale and folder", async () => {
+        const [korean, english] = await Promise.all([
+            runProgram({ env: { LANG: "ko_KR.UTF-8", LC_ALL: "ko_KR.UTF-8", LC_MESSAGES: "ko_KR.UTF-8" } }),
+            runProgram({ env: { LANG: "en_US.UTF-8", LC_ALL: "C.UTF-8", LC_MESSAGES: "en_US.UTF-8" }, cwd: os.tmpdir() }),
+        ]);
+        const shape = (program: Program) => program.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, dependsOn: r.dependsOn, secret: r.secretInputs }));
+        assert.ok(korean.resources.length > 50);
+        assert.deepStrictEqual(shape(english), shape(korean));
     });
 
     it("replaces a node before its successor joins under the same name", async () => {

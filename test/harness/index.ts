@@ -56,7 +56,7 @@ function spawnRun(options: HarnessOptions): Promise<Program> {
         // The program as JavaScript, transpiled once by build.ts; TypeScript through ts-node otherwise.
         const build = process.env.HARNESS_BUILD;
         const args = build ? [path.join(build, "test", "harness", "child.js")] : ["-r", "ts-node/register", path.join(__dirname, "child.ts")];
-        execFile(process.execPath, args, { cwd: build ?? root, env, timeout: 60_000 }, (err, _stdout, stderr) => {
+        execFile(process.execPath, args, { cwd: options.cwd ?? build ?? root, env, timeout: 60_000 }, (err, _stdout, stderr) => {
             try {
                 if (!fs.existsSync(resultFile)) {
                     reject(new Error(`the program run wrote no result (${err?.message ?? "no error"}):\n${stderr}`));

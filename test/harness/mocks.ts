@@ -2,6 +2,7 @@
  * What the mocked cloud answers: plausible outputs for the resources and data sources the
  * program uses, so that the program's own logic runs as it would against AWS.
  */
+import { createHash } from "crypto";
 import { ConfigValue } from "./stackConfig";
 
 export interface HarnessOptions {
@@ -12,6 +13,8 @@ export interface HarnessOptions {
     config?: Record<string, ConfigValue>;
     /** Environment of the program (LANG, for instance). */
     env?: Record<string, string>;
+    /** Working directory of the program's process: the transpiled build's folder by default. */
+    cwd?: string;
     /** The public IP the detection service answers, or null for a failing service. */
     publicIp?: string | null;
     /** Zones of the region and the instance types each offers. Default: a, b, c offer all. */
@@ -117,8 +120,11 @@ export function answerResource(
                     publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
                 },
             };
-        case "random:index/randomPassword:RandomPassword":
-            return { id, state: { ...inputs, result: "MockGrafanaPassw0rd12345" } };
+        case "random:index/randomPassword:RandomPassword": {
+            // Of the asked length and alphabet: lower-case only when upper is false (bootstrap tokens).
+            const result = "MockGrafanaPassw0rd12345";
+            return { id, state: { ...inputs, result: inputs.upper === false ? mockToken(name, Number(inputs.length)) : result } };
+        }
         case "tls:index/selfSignedCert:SelfSignedCert":
         case "tls:index/locallySignedCert:LocallySignedCert":
             return { id, state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` } };
@@ -137,13 +143,16 @@ export function answerResource(
 }
 
 export const mockCaHash = `sha256:${"ab".repeat(32)}`;
-export const mockJoinCommand = `kubeadm join 10.0.1.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${mockCaHash}`;
+
+/** A lower-case alphanumeric string of `length`, derived from the resource's name. */
+function mockToken(name: string, length: number): string {
+    return createHash("sha256").update(name).digest("hex").slice(0, length);
+}
 
 /** What the node scripts print, as far as the program reads it. */
 function commandStdout(inputs: Record<string, unknown>): string {
     const script = `${String(inputs.create ?? "")}\n${String(inputs.stdin ?? "")}`;
     if (script.includes("kubeadm init --config")) return `${mockCaHash}\n`;
-    if (script.includes("kubeadm token create")) return `${mockJoinCommand}\n`;
     if (script.includes("cat /etc/kubernetes/admin.conf")) {
         return [
             "apiVersion: v1",
