@@ -60,8 +60,8 @@ export class Access extends pulumi.ComponentResource {
                 LAB_EXPOSURE: args.exposure,
                 LAB_LANGUAGE: args.language,
             },
-            // Every `up` proves the URLs again, plain `pulumi up` included; a verification that
-            // fails is not recorded, and the next `up` runs it anyway.
+            // Every `up` proves the URLs again, plain `pulumi up` included; whatever a failed
+            // verification left in the state, the next `up` brings a new nonce and runs it again.
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [...args.platform, ...forwards, ...args.verifyAfter] });
 
