@@ -28,7 +28,7 @@ describe("scripts", () => {
     });
 
     it("inlines the shared functions, so that a script stands alone", () => {
-        const rendered = renderScript("join-token.sh", { NODE_NAME: "worker-0", TOKEN_TTL: "30m", MSG_UNPINNED: "m" });
+        const rendered = renderScript("join-token.sh", { NODE_NAME: "worker-0", INSTANCE_ID: "i-0abc", TOKEN: "abcdef.0123456789abcdef", TOKEN_TTL: "24h" });
         assert.doesNotMatch(rendered, /k8s-lab:include|BASH_SOURCE/);
         assert.match(rendered, /^KUBERNETES_DIR="\$\{KUBERNETES_DIR:-\/etc\/kubernetes\}"$/m);
         assert.strictEqual(rendered.match(/^#!/gm)?.length, 1, "one shebang");

@@ -8,10 +8,11 @@ import { message } from "../../lib/messages";
 import { renderScript } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
-const hash = `sha256:${"0123456789abcdef".repeat(4)}`;
-const joinLine = `kubeadm join 10.0.1.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${hash}`;
-const unpinned = "The join command for worker-0 does not pin the cluster CA.";
+const token = "abcdef.0123456789abcdef";
+const unpinned = "The join of worker-0 does not pin the cluster CA.";
 const prepFailed = "Node {node} was not prepared; read {log}.";
+/** The shape of a bootstrap token, wherever it may appear. */
+const tokenShape = /[a-z0-9]{6}\.[a-z0-9]{16}/;
 
 describe("bootstrap scripts", () => {
     let sandbox: Sandbox;
@@ -25,38 +26,74 @@ describe("bootstrap scripts", () => {
     describe("control-plane-init.sh", () => {
         const config = renderKubeadmConfig({ clusterName: "k8s-lab-dev", kubernetesVersion: "1.35.9", nodeName: "control-plane", privateIp: "10.0.1.10", publicIp: "203.0.113.1", podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12" });
         const script = (kubeadmConfig: string) => renderScript("control-plane-init.sh", { KUBEADM_CONFIG: kubeadmConfig, MSG_PREP_FAILED: prepFailed });
+        const pki = () => path.join(sandbox.kubernetesDir, "pki");
+        const kubeadmCalls = () => sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ")[1]);
+        /**
+         * A fake kubeadm init that leaves what the real one leaves (admin.conf first, then a CA)
+         * and prints, as the real one does without --skip-token-print, a join command with a token.
+         */
+        const fakeKubeadm = (initExit = 0) => sandbox.fake("kubeadm", `case "$1" in
+  init)
+    mkdir -p "${pki()}" "${sandbox.kubernetesDir}/manifests"; echo admin > "${sandbox.kubernetesDir}/admin.conf"
+    touch "${sandbox.kubernetesDir}/manifests/kube-apiserver.yaml"
+    case " $* " in *" --skip-token-print "*) ;; *) echo "kubeadm join 10.0.1.10:6443 --token ${token} --discovery-token-ca-cert-hash sha256:00" ;; esac
+    [ ${initExit} -eq 0 ] || { echo "error: timed out waiting for the control plane (token ${token})" >&2; exit ${initExit}; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=kubernetes -keyout "${pki()}/ca.key" -out "${pki()}/ca.crt" -days 1 2>/dev/null ;;
+  reset) rm -rf "${sandbox.kubernetesDir}"/* ;;
+esac`);
+        const env = () => ({ INITIALIZED_MARKER: path.join(sandbox.dir, "initialized"), BOOTSTRAP_LOG: path.join(sandbox.dir, "bootstrap.log") });
 
         beforeEach(() => {
-            // A fake kubeadm init that leaves what the real one leaves: admin.conf and a CA.
-            const pki = path.join(sandbox.kubernetesDir, "pki");
-            sandbox.fake("kubeadm", `if [ "$1" = init ]; then mkdir -p "${pki}"; echo admin > "${sandbox.kubernetesDir}/admin.conf"; openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=kubernetes -keyout "${pki}/ca.key" -out "${pki}/ca.crt" -days 1 2>/dev/null; fi`);
+            fakeKubeadm();
+            sandbox.fake("kubectl", "true");
         });
 
-        it("runs kubeadm init with the rendered config and prints the CA hash kubeadm pins", () => {
-            const result = sandbox.run(script(config));
+        it("runs kubeadm init with the rendered config, deletes kubeadm's default token and prints the CA hash kubeadm pins", () => {
+            const result = sandbox.run(script(config), env());
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.ok(sandbox.calls().includes(`kubeadm init --config ${sandbox.kubernetesDir}/kubeadm-config.yaml`));
+            assert.deepStrictEqual(sandbox.calls().filter((c) => /^kube(adm|ctl) /.test(c)), [
+                `kubeadm init --config ${sandbox.kubernetesDir}/kubeadm-config.yaml --skip-token-print`,
+                "kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token",
+            ]);
             assert.strictEqual(fs.readFileSync(path.join(sandbox.kubernetesDir, "kubeadm-config.yaml"), "utf8"), `${config}\n`);
             // kubeadm's CA pin: the SHA-256 of the CA certificate's SubjectPublicKeyInfo.
-            const ca = new crypto.X509Certificate(fs.readFileSync(path.join(sandbox.kubernetesDir, "pki", "ca.crt")));
+            const ca = new crypto.X509Certificate(fs.readFileSync(path.join(pki(), "ca.crt")));
             const spki = ca.publicKey.export({ type: "spki", format: "der" });
-            assert.strictEqual(result.stdout.trim(), `sha256:${crypto.createHash("sha256").update(spki).digest("hex")}`);
+            assert.strictEqual(result.stdout, `sha256:${crypto.createHash("sha256").update(spki).digest("hex")}\n`);
+            assert.doesNotMatch(result.stdout + result.stderr, tokenShape);
         });
 
-        it("does nothing again for the same config, and rebuilds the cluster for a new one", () => {
-            assert.strictEqual(sandbox.run(script(config)).status, 0);
-            const first = sandbox.run(script(config));
-            assert.strictEqual(first.status, 0, first.stderr);
-            assert.strictEqual(sandbox.calls().filter((c) => c.startsWith("kubeadm init")).length, 1);
-            const changed = sandbox.run(script(config.replace("10.244.0.0/16", "10.245.0.0/16")));
-            assert.strictEqual(changed.status, 0, changed.stderr);
-            assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ")[1]), ["init", "reset", "init"]);
+        it("keeps kubeadm's output, and any token in it, out of what Pulumi logs and stores, even when init fails", () => {
+            fakeKubeadm(1);
+            const result = sandbox.run(script(config), env());
+            assert.strictEqual(result.status, 1);
+            assert.match(result.stderr, /'kubeadm init' failed \(exit 1\); its last lines/);
+            assert.match(result.stderr, /timed out waiting for the control plane \(token <token>\)/, "the cause is shown");
+            assert.doesNotMatch(result.stdout + result.stderr, tokenShape);
+            assert.strictEqual(fs.statSync(env().BOOTSTRAP_LOG).mode & 0o777, 0o600, "the full output stays in a root-only log");
         });
+
+        // Each row: what a first run left, then what the next run must do.
+        const reruns: { what: string; first: () => void; next: string[]; config?: string }[] = [
+            { what: "a completed init with the same config is left alone", first: () => sandbox.run(script(config), env()), next: [] },
+            { what: "a completed init with another config is a new cluster", first: () => sandbox.run(script(config), env()), next: ["reset", "init"], config: config.replace("10.244.0.0/16", "10.245.0.0/16") },
+            { what: "an interrupted init (admin.conf written, no completion mark) is reset and run again", first: () => { fakeKubeadm(1); sandbox.run(script(config), env()); fakeKubeadm(); }, next: ["reset", "init"] },
+        ];
+        for (const row of reruns) {
+            it(`on the next up: ${row.what}`, () => {
+                row.first();
+                const before = kubeadmCalls().length;
+                const result = sandbox.run(script(row.config ?? config), env());
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.deepStrictEqual(kubeadmCalls().slice(before), row.next);
+                assert.match(result.stdout, /^sha256:[0-9a-f]{64}\n$/);
+            });
+        }
 
         it("stops when the node was not prepared", () => {
             sandbox.fake("cloud-init", "exit 1");
             sandbox.fake("tail", "true");
-            const result = sandbox.run(script(config));
+            const result = sandbox.run(script(config), env());
             assert.notStrictEqual(result.status, 0);
             assert.match(result.stderr, /Node \{node\} was not prepared; read \/var\/log\/cloud-init-output\.log\./);
             assert.ok(!sandbox.calls().some((c) => c.startsWith("kubeadm")));
@@ -64,74 +101,107 @@ describe("bootstrap scripts", () => {
     });
 
     describe("join-token.sh", () => {
-        const script = renderScript("join-token.sh", { NODE_NAME: "worker-0", TOKEN_TTL: "30m", MSG_UNPINNED: unpinned });
+        const script = renderScript("join-token.sh", { NODE_NAME: "worker-0", INSTANCE_ID: "i-0new", TOKEN: token, TOKEN_TTL: "24h" });
+        /** A fake kubectl whose cluster has a Node worker-0 on `owner`, or none. */
+        const cluster = (owner: string | undefined) => sandbox.fake("kubectl", `case "$*" in
+  "get node worker-0 --ignore-not-found -o jsonpath={.metadata.labels.k8s-lab\\.io/instance-id}") ${owner === undefined ? "true" : `echo ${owner}`} ;;
+  "get node worker-0 --ignore-not-found -o name") ${owner === undefined ? "true" : "echo node/worker-0"} ;;
+esac`);
+        const writes = () => sandbox.calls().filter((c) => !c.includes(" get "));
+        const deleteToken = "kubectl -n kube-system delete secret bootstrap-token-abcdef --ignore-not-found";
+        const createToken = `kubeadm token create ${token} --ttl 24h --description k8s-lab: join worker-0`;
 
-        it("creates an expiring token at join time and prints the join command with the CA hash", () => {
-            sandbox.fake("kubectl", "true");
-            sandbox.fake("kubeadm", `echo '${joinLine}'`);
-            const result = sandbox.run(script);
-            assert.strictEqual(result.status, 0, result.stderr);
-            assert.strictEqual(result.stdout, `${joinLine}\n`);
-            assert.deepStrictEqual(sandbox.calls(), [
-                "kubectl delete node worker-0 --ignore-not-found --wait=false",
-                "kubeadm token create --print-join-command --ttl 30m --description k8s-lab: join worker-0",
-            ]);
-        });
+        beforeEach(() => sandbox.fake("kubeadm", `echo ${token}`));
 
-        for (const [what, line] of [
-            ["without the CA hash", "kubeadm join 10.0.1.10:6443 --token abcdef.0123456789abcdef"],
-            ["that skips CA verification", `${joinLine} --discovery-token-unsafe-skip-ca-verification`],
-        ]) {
-            it(`refuses a join command ${what}`, () => {
-                sandbox.fake("kubectl", "true");
-                sandbox.fake("kubeadm", `echo '${line}'`);
+        const cases: { what: string; owner: string | undefined; calls: string[] }[] = [
+            { what: "a new worker: the token is made valid from now", owner: undefined, calls: [deleteToken, createToken] },
+            { what: "a replaced worker: the Node its predecessor left goes, then the token", owner: "i-0old", calls: ["kubectl delete node worker-0 --ignore-not-found", deleteToken, createToken] },
+            { what: "a worker that is registered already: its Node stays, its token goes", owner: "i-0new", calls: [deleteToken] },
+        ];
+        for (const row of cases) {
+            it(row.what, () => {
+                cluster(row.owner);
                 const result = sandbox.run(script);
-                assert.notStrictEqual(result.status, 0);
-                assert.strictEqual(result.stdout, "");
-                assert.match(result.stderr, /does not pin the cluster CA/);
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.deepStrictEqual(writes(), row.calls);
+                assert.strictEqual(result.stdout, "", "nothing on stdout, which Pulumi keeps in plain state");
+                assert.doesNotMatch(result.stderr, tokenShape);
             });
         }
     });
 
     describe("worker-join.sh", () => {
-        const script = (join: string) => renderScript("worker-join.sh", { JOIN_COMMAND: join, NODE_NAME: "worker-0", NODE_IP: "10.0.2.20", MSG_PREP_FAILED: prepFailed, MSG_UNPINNED: unpinned });
-        const joinConfig = path.join("kubeadm-join.yaml");
+        const caHash = `sha256:${"0123456789abcdef".repeat(4)}`;
+        const params = { API_ENDPOINT: "10.0.1.10:6443", TOKEN: token, CA_HASH: caHash, NODE_NAME: "worker-0", NODE_IP: "10.0.2.20", INSTANCE_ID: "i-0abc", MSG_PREP_FAILED: prepFailed, MSG_UNPINNED: unpinned };
+        const script = (overrides: Partial<typeof params> = {}) => renderScript("worker-join.sh", { ...params, ...overrides });
+        const env = () => ({ JOINED_MARKER: path.join(sandbox.dir, "joined"), BOOTSTRAP_LOG: path.join(sandbox.dir, "bootstrap.log") });
+        const kubeadmCalls = () => sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ")[1]);
+        /** A fake kubeadm join that keeps a copy of its config and leaves what a join leaves; `caHash` is the cluster's. */
+        const fakeKubeadm = (joinExit = 0) => sandbox.fake("kubeadm", `case "$1" in
+  join) cp "$3" "${sandbox.dir}/join-config.yaml"; touch "${sandbox.kubernetesDir}/kubelet.conf"; [ ${joinExit} -eq 0 ] || { echo "couldn't validate the identity of the API Server (token ${token})" >&2; exit ${joinExit}; } ;;
+  reset) rm -f "${sandbox.kubernetesDir}/kubelet.conf" ;;
+esac`);
 
         beforeEach(() => {
-            // The fake kubeadm join keeps a copy of the config it was given.
-            sandbox.fake("kubeadm", `if [ "$1" = join ]; then cp "$3" "${sandbox.dir}/join-config.yaml"; touch "${sandbox.kubernetesDir}/kubelet.conf"; fi`);
+            fakeKubeadm();
+            // The CA the worker sees once joined: openssl prints the pinned hash of the cluster's CA.
+            sandbox.fake("openssl", `case "$1" in x509) cat "$7" ;; pkey) cat ;; esac`);
+            sandbox.fake("sha256sum", `echo "${"0123456789abcdef".repeat(4)}  -"`);
+            fs.mkdirSync(path.join(sandbox.kubernetesDir, "pki"), { recursive: true });
+            fs.writeFileSync(path.join(sandbox.kubernetesDir, "pki", "ca.crt"), "the cluster's CA");
         });
 
-        it("joins with the token and the pinned CA hash, under its own name and address", () => {
-            const result = sandbox.run(script(joinLine));
+        it("joins with its token and the pinned CA hash, under its own name, address and instance label", () => {
+            const result = sandbox.run(script(), env());
             assert.strictEqual(result.status, 0, result.stderr);
-            const config = YAML.parse(fs.readFileSync(path.join(sandbox.dir, "join-config.yaml"), "utf8"));
-            assert.strictEqual(config.apiVersion, "kubeadm.k8s.io/v1beta4");
-            assert.strictEqual(config.kind, "JoinConfiguration");
-            assert.deepStrictEqual(config.discovery.bootstrapToken, { apiServerEndpoint: "10.0.1.10:6443", token: "abcdef.0123456789abcdef", caCertHashes: [hash] });
-            assert.strictEqual(config.nodeRegistration.name, "worker-0");
-            assert.deepStrictEqual(config.nodeRegistration.kubeletExtraArgs, [{ name: "node-ip", value: "10.0.2.20" }]);
-            assert.ok(!fs.existsSync(path.join(sandbox.kubernetesDir, joinConfig)), "the token does not stay on disk");
+            assert.deepStrictEqual(YAML.parse(fs.readFileSync(path.join(sandbox.dir, "join-config.yaml"), "utf8")), {
+                apiVersion: "kubeadm.k8s.io/v1beta4",
+                kind: "JoinConfiguration",
+                discovery: { bootstrapToken: { apiServerEndpoint: "10.0.1.10:6443", token, caCertHashes: [caHash] } },
+                nodeRegistration: {
+                    name: "worker-0",
+                    criSocket: "unix:///run/containerd/containerd.sock",
+                    kubeletExtraArgs: [{ name: "node-ip", value: "10.0.2.20" }, { name: "node-labels", value: "k8s-lab.io/instance-id=i-0abc" }],
+                },
+            });
+            assert.ok(!fs.existsSync(path.join(sandbox.kubernetesDir, "kubeadm-join.yaml")), "the token does not stay on disk");
+            assert.doesNotMatch(result.stdout + result.stderr, tokenShape);
         });
 
-        it("resets a worker that was in a cluster before, then joins", () => {
-            fs.mkdirSync(sandbox.kubernetesDir, { recursive: true });
-            fs.writeFileSync(path.join(sandbox.kubernetesDir, "kubelet.conf"), "old cluster");
-            const result = sandbox.run(script(joinLine));
-            assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ").slice(0, 3).join(" ")), ["kubeadm reset -f", `kubeadm join --config`]);
+        const reruns: { what: string; first: () => void; next: string[]; overrides?: Partial<typeof params> }[] = [
+            { what: "a worker joined to this cluster is left alone", first: () => sandbox.run(script(), env()), next: [] },
+            { what: "a worker joined to another cluster (a new control plane) is reset and joins", first: () => sandbox.run(script(), env()), next: ["reset", "join"], overrides: { CA_HASH: `sha256:${"f".repeat(64)}` } },
+            { what: "a join that failed is reset and run again", first: () => { fakeKubeadm(1); sandbox.run(script(), env()); fakeKubeadm(); }, next: ["reset", "join"] },
+            { what: "a worker that was in a cluster before the lab knew it is reset and joins", first: () => fs.writeFileSync(path.join(sandbox.kubernetesDir, "kubelet.conf"), "old"), next: ["reset", "join"] },
+        ];
+        for (const row of reruns) {
+            it(`on the next up: ${row.what}`, () => {
+                row.first();
+                const before = kubeadmCalls().length;
+                const result = sandbox.run(script(row.overrides), env());
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.deepStrictEqual(kubeadmCalls().slice(before), row.next);
+            });
+        }
+
+        it("keeps the token out of what Pulumi logs when the join fails", () => {
+            fakeKubeadm(1);
+            const result = sandbox.run(script(), env());
+            assert.strictEqual(result.status, 1);
+            assert.match(result.stderr, /couldn't validate the identity of the API Server \(token <token>\)/);
+            assert.doesNotMatch(result.stdout + result.stderr, tokenShape);
         });
 
-        for (const [what, line] of [
-            ["without the CA hash", "kubeadm join 10.0.1.10:6443 --token abcdef.0123456789abcdef"],
-            ["that skips CA verification", `${joinLine} --discovery-token-unsafe-skip-ca-verification`],
-            ["with a malformed hash", joinLine.replace(/sha256:\w+/, "sha256:1234")],
-            ["that is empty", " "],
-        ]) {
-            it(`refuses a join command ${what}`, () => {
-                const result = sandbox.run(script(line));
+        for (const [what, overrides, reason] of [
+            ["a malformed CA hash", { CA_HASH: "sha256:1234" }, /does not pin the cluster CA/],
+            ["an empty CA hash", { CA_HASH: "" }, /CA_HASH: sha256 hash of the cluster CA public key/],
+            ["a malformed token", { TOKEN: "abcdef.0123" }, /does not pin the cluster CA/],
+            ["no API endpoint", { API_ENDPOINT: "" }, /API_ENDPOINT: private address/],
+        ] as const) {
+            it(`refuses to join with ${what}`, () => {
+                const result = sandbox.run(script(overrides), env());
                 assert.notStrictEqual(result.status, 0);
-                assert.match(result.stderr, /does not pin the cluster CA/);
+                assert.match(result.stderr, reason);
                 assert.ok(!sandbox.calls().some((c) => c.startsWith("kubeadm")));
             });
         }
@@ -155,14 +225,18 @@ esac`);
             cluster("control-plane worker-0 worker-1 worker-2", { "control-plane": "True", "worker-0": "True", "worker-1": "True" });
             const result = sandbox.run(script("en"));
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.ok(sandbox.calls().includes("kubectl delete node worker-2 --wait=false"));
-            assert.ok(!sandbox.calls().some((c) => /delete node (control-plane|worker-[01])/.test(c)));
+            assert.deepStrictEqual(sandbox.calls().filter((c) => c.includes(" delete ")), [
+                "kubectl delete node worker-2 --wait=false",
+                // Every worker has joined: no bootstrap token is left behind.
+                "kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token",
+            ]);
         });
 
         it("fails after the timeout naming the nodes that are not Ready", () => {
             cluster("control-plane worker-0", { "control-plane": "True", "worker-0": "False" });
             const result = sandbox.run(script("en"));
             assert.strictEqual(result.status, 1);
+            assert.deepStrictEqual(sandbox.calls().filter((c) => c.includes(" delete ")), [], "a worker still joining keeps its token");
             assert.match(result.stderr, /These nodes are not Ready after 1 seconds: worker-0 worker-1\. Look at them/);
         });
 
@@ -175,14 +249,18 @@ esac`);
     });
 
     describe("calico.sh", () => {
-        it("applies the pinned operator, waits for its CRDs, then the Installation", () => {
+        it("applies the pinned CRDs, waits for them, then the operator and the Installation", () => {
             sandbox.fake("kubectl", "true");
-            const result = sandbox.run(renderScript("calico.sh", { OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml", INSTALLATION: "kind: Installation" }));
+            const result = sandbox.run(renderScript("calico.sh", { CRDS_MANIFEST: "https://example.invalid/operator-crds.yaml", OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml", INSTALLATION: "kind: Installation" }));
             assert.strictEqual(result.status, 0, result.stderr);
             const calls = sandbox.calls();
-            assert.strictEqual(calls[0], "kubectl apply --server-side --force-conflicts -f https://example.invalid/tigera-operator.yaml");
-            assert.match(calls[1], /^kubectl wait --for=condition=established .*crd\/installations\.operator\.tigera\.io$/);
-            assert.match(calls[2], /^kubectl apply --server-side --force-conflicts -f \S+$/);
+            assert.deepStrictEqual(calls.slice(0, 3), [
+                "kubectl apply --server-side --force-conflicts -f https://example.invalid/operator-crds.yaml",
+                "kubectl wait --for=condition=established --timeout=60s crd/installations.operator.tigera.io",
+                "kubectl apply --server-side --force-conflicts -f https://example.invalid/tigera-operator.yaml",
+            ]);
+            assert.match(calls[3], /^kubectl apply --server-side --force-conflicts -f \S+$/);
+            assert.strictEqual(calls.length, 4);
         });
     });
 });
