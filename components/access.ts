@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
 import { Exposure } from "../lib/placement";
-import { ForwardedPort, renderUnit, unitName } from "../lib/portForward";
+import { translator } from "../lib/messages";
+import { credentialFile, ForwardedPort, portForwardIdentity, renderUnit, roleRules, servicesByNamespace, unitName } from "../lib/portForward";
 import { renderScript } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 
@@ -13,6 +15,8 @@ export interface AccessArgs {
     privateKey: pulumi.Input<string>;
     /** The public ports, for the portForward exposure. */
     ports: ForwardedPort[];
+    /** The cluster's provider and deletedWith, for the port-forward identity's objects. */
+    platformOptions: pulumi.CustomResourceOptions;
     bookinfoUrl: pulumi.Input<string>;
     grafanaUrl: pulumi.Input<string>;
     grafanaPassword: pulumi.Input<string>;
@@ -38,18 +42,57 @@ export class Access extends pulumi.ComponentResource {
         const cp = args.controlPlane;
         const connection = { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.privateKey), ...dial };
 
-        const forwards = args.exposure !== "portForward" ? [] : args.ports.map((port) => {
-            const unit = unitName(port.name);
-            return new command.remote.Command(`${name}-${unit}`, {
-                connection,
-                create: "sudo bash -s",
-                stdin: renderScript("port-forward-install.sh", { UNIT_NAME: unit, UNIT: renderUnit(port) }),
-                // Switching to another exposure removes the service; destroying the lab does not
-                // need to (deletedWith: the node goes with it).
-                delete: `sudo systemctl disable --now ${unit}.service; sudo rm -f /etc/systemd/system/${unit}.service; sudo systemctl daemon-reload`,
-                triggers: [cp.id],
-            }, { parent: this, dependsOn: args.platform, deletedWith: cp });
-        });
+        // The portForward exposure: an identity that may only reach the forwarded Services
+        // (a ServiceAccount, its token, a Role and RoleBinding per namespace), and one sandboxed
+        // service per public port, logged in as it.
+        const forwards: command.remote.Command[] = [];
+        if (args.exposure === "portForward") {
+            const id = portForwardIdentity;
+            const k8sOptions = { ...args.platformOptions, parent: this };
+            const namespace = new k8s.core.v1.Namespace(`${name}-port-forward`, { metadata: { name: id.namespace } }, k8sOptions);
+            const account = new k8s.core.v1.ServiceAccount(`${name}-port-forward`, {
+                metadata: { name: id.serviceAccount, namespace: id.namespace },
+                automountServiceAccountToken: false,
+            }, { ...k8sOptions, dependsOn: [namespace] });
+            // A long-lived token: the services outlive any projected token's lifetime.
+            const token = new k8s.core.v1.Secret(`${name}-port-forward-token`, {
+                metadata: { name: id.tokenSecret, namespace: id.namespace, annotations: { "kubernetes.io/service-account.name": id.serviceAccount } },
+                type: "kubernetes.io/service-account-token",
+            }, { ...k8sOptions, dependsOn: [account], additionalSecretOutputs: ["data"] });
+            const bindings = servicesByNamespace(args.ports).map(({ namespace: ns, services }) => {
+                const role = new k8s.rbac.v1.Role(`${name}-port-forward-${ns}`, {
+                    metadata: { name: id.role, namespace: ns },
+                    rules: roleRules(services),
+                }, { ...k8sOptions, dependsOn: args.platform });
+                return new k8s.rbac.v1.RoleBinding(`${name}-port-forward-${ns}`, {
+                    metadata: { name: id.role, namespace: ns },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: id.role },
+                    subjects: [{ kind: "ServiceAccount", name: id.serviceAccount, namespace: id.namespace }],
+                }, { ...k8sOptions, dependsOn: [role, account] });
+            });
+            const noToken = translator(args.language === "en" ? "en" : "ko")("access.portForwardNoToken", { name: id.tokenSecret, namespace: id.namespace });
+            for (const port of args.ports) {
+                const unit = unitName(port.name);
+                forwards.push(new command.remote.Command(`${name}-${unit}`, {
+                    connection,
+                    create: "sudo bash -s",
+                    // Only what is fixed for the life of the node: the API server on its private address.
+                    stdin: cp.privateIp.apply((ip) => renderScript("port-forward-install.sh", {
+                        UNIT_NAME: unit,
+                        UNIT: renderUnit(port),
+                        CREDENTIAL_FILE: credentialFile(port.name),
+                        API_SERVER: `https://${ip}:6443`,
+                        TOKEN_NAMESPACE: id.namespace,
+                        TOKEN_SECRET: id.tokenSecret,
+                        MSG_NO_TOKEN: noToken,
+                    })),
+                    // Switching to another exposure removes the service and its kubeconfig;
+                    // destroying the lab does not need to (deletedWith: the node goes with it).
+                    delete: `sudo systemctl disable --now ${unit}.service; sudo rm -f /etc/systemd/system/${unit}.service ${credentialFile(port.name)}; sudo systemctl daemon-reload`,
+                    triggers: [cp.id],
+                }, { parent: this, dependsOn: [...args.platform, token, ...bindings], deletedWith: cp }));
+            }
+        }
 
         new command.local.Command(`${name}-verify`, {
             create: `node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry ${args.verifyRetrySeconds}`,

@@ -21,7 +21,7 @@ describe("Access", () => {
         const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
         assert.deepStrictEqual(forwards.map((c) => c.name).sort(), ["access-k8s-lab-port-forward-bookinfo", "access-k8s-lab-port-forward-grafana"]);
         for (const forward of forwards) {
-            assert.match(String(forward.inputs.stdin), /ExecStart=\/usr\/bin\/kubectl port-forward --address 0\.0\.0\.0 --namespace (bookinfo svc\/productpage 30080:9080|monitoring svc\/kube-prometheus-stack-grafana 30300:80)/);
+            assert.match(String(forward.inputs.stdin), /ExecStart=\/usr\/bin\/kubectl port-forward --cache-dir=\/tmp\/kubectl-cache --address 0\.0\.0\.0 --namespace (bookinfo svc\/productpage 30080:9080|monitoring svc\/kube-prometheus-stack-grafana 30300:80)/);
             assert.match(String(forward.inputs.delete), /systemctl disable --now k8s-lab-port-forward-\w+\.service/);
             assert.strictEqual(forward.options.deletedWith, "aws:ec2/instance:Instance::control-plane-0", "destroying the lab skips it");
         }

@@ -1,33 +1,94 @@
 import * as assert from "assert";
-import { renderUnit, unitName } from "../../lib/portForward";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { credentialFile, ForwardedPort, renderUnit, roleRules, servicesByNamespace, unitName } from "../../lib/portForward";
 
-/** A systemd unit as sections of key=value lines. */
-function sections(unit: string): Record<string, Record<string, string>> {
-    const result: Record<string, Record<string, string>> = {};
-    let current = "";
-    for (const line of unit.split("\n").filter((l) => l.trim() !== "")) {
-        const header = /^\[(\w+)\]$/.exec(line);
-        if (header) result[(current = header[1])] = {};
-        else {
-            const [key, ...value] = line.split("=");
-            result[current][key] = value.join("=");
-        }
-    }
-    return result;
-}
+const bookinfo: ForwardedPort = { name: "bookinfo", namespace: "bookinfo", service: "productpage", servicePort: 9080, publicPort: 30080 };
+const grafana: ForwardedPort = { name: "grafana", namespace: "monitoring", service: "kube-prometheus-stack-grafana", servicePort: 80, publicPort: 30300 };
+
+/** systemd-analyze, if this machine has it (Debian's systemd package). */
+const analyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
 
 describe("port-forward service", () => {
-    const unit = sections(renderUnit({ name: "bookinfo", namespace: "bookinfo", service: "productpage", servicePort: 9080, publicPort: 30080 }));
-
-    it("forwards the public port on every address of the node to the Service", () => {
-        assert.strictEqual(unit.Service.ExecStart, "/usr/bin/kubectl port-forward --address 0.0.0.0 --namespace bookinfo svc/productpage 30080:9080");
-        assert.strictEqual(unit.Service.Environment, "KUBECONFIG=/etc/kubernetes/admin.conf");
+    it("renders a unit that forwards the public port on every address as a dynamic user with the ServiceAccount's kubeconfig, sandboxed", () => {
+        assert.strictEqual(renderUnit(bookinfo), [
+            "[Unit]",
+            "Description=k8s-lab: kubectl port-forward svc/productpage on port 30080",
+            "After=network-online.target kubelet.service",
+            "Wants=network-online.target",
+            "",
+            "[Service]",
+            "DynamicUser=yes",
+            "LoadCredential=kubeconfig:/etc/k8s-lab/k8s-lab-port-forward-bookinfo.kubeconfig",
+            "Environment=KUBECONFIG=%d/kubeconfig",
+            "ExecStart=/usr/bin/kubectl port-forward --cache-dir=/tmp/kubectl-cache --address 0.0.0.0 --namespace bookinfo svc/productpage 30080:9080",
+            "Restart=always",
+            "RestartSec=3",
+            "CapabilityBoundingSet=",
+            "AmbientCapabilities=",
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "ProtectHome=yes",
+            "PrivateTmp=yes",
+            "PrivateDevices=yes",
+            "PrivateUsers=yes",
+            "ProtectKernelTunables=yes",
+            "ProtectKernelModules=yes",
+            "ProtectKernelLogs=yes",
+            "ProtectControlGroups=yes",
+            "ProtectClock=yes",
+            "ProtectHostname=yes",
+            "ProtectProc=invisible",
+            "ProcSubset=pid",
+            "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+            "RestrictNamespaces=yes",
+            "RestrictRealtime=yes",
+            "RestrictSUIDSGID=yes",
+            "LockPersonality=yes",
+            "MemoryDenyWriteExecute=yes",
+            "RemoveIPC=yes",
+            "SystemCallArchitectures=native",
+            "SystemCallFilter=@system-service",
+            "SystemCallFilter=~@privileged",
+            "SystemCallErrorNumber=EPERM",
+            "DevicePolicy=closed",
+            "UMask=0077",
+            "",
+            "[Install]",
+            "WantedBy=multi-user.target",
+            "",
+        ].join("\n"));
+        assert.strictEqual(unitName("grafana"), "k8s-lab-port-forward-grafana");
+        assert.strictEqual(credentialFile("grafana"), "/etc/k8s-lab/k8s-lab-port-forward-grafana.kubeconfig");
     });
 
-    it("restarts when it fails and starts at boot, after the kubelet", () => {
-        assert.strictEqual(unit.Service.Restart, "always");
-        assert.strictEqual(unit.Install.WantedBy, "multi-user.target");
-        assert.match(unit.Unit.After, /kubelet\.service/);
-        assert.strictEqual(unitName("grafana"), "k8s-lab-port-forward-grafana");
+    it("lets the ServiceAccount get only the forwarded Services, find their pods and port-forward to them", () => {
+        assert.deepStrictEqual(roleRules(["productpage"]), [
+            { apiGroups: [""], resources: ["services"], resourceNames: ["productpage"], verbs: ["get"] },
+            { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+            { apiGroups: [""], resources: ["pods/portforward"], verbs: ["get", "create"] },
+        ]);
+        assert.deepStrictEqual(servicesByNamespace([bookinfo, grafana, { ...bookinfo, name: "details", service: "details" }]), [
+            { namespace: "bookinfo", services: ["productpage", "details"] },
+            { namespace: "monitoring", services: ["kube-prometheus-stack-grafana"] },
+        ]);
+    });
+
+    it("scores OK or better in systemd-analyze security (overall exposure at most 2.0)", function () {
+        if (!analyze) this.skip();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-unit-"));
+        for (const port of [bookinfo, grafana]) {
+            const file = path.join(dir, `${unitName(port.name)}.service`);
+            fs.writeFileSync(file, renderUnit(port));
+            const result = spawnSync("systemd-analyze", ["security", "--offline=true", "--no-pager", file], { encoding: "utf8" });
+            const overall = /Overall exposure level for [\w.-]+: (\d+\.\d+) (\w+)/.exec(result.stdout);
+            assert.ok(overall, `${result.stdout}\n${result.stderr}`);
+            assert.ok(Number(overall[1]) <= 2.0 && ["OK", "SAFE", "PERFECT"].includes(overall[2]), overall[0]);
+        }
+        // The unit parses without complaint (kubectl itself need not be installed here).
+        const verify = spawnSync("systemd-analyze", ["verify", "--man=no", path.join(dir, `${unitName("bookinfo")}.service`)], { encoding: "utf8" });
+        assert.deepStrictEqual(verify.stderr.split("\n").filter((l) => l.includes(unitName("bookinfo")) && !l.includes("is not executable")), []);
     });
 });
