@@ -1,7 +1,18 @@
 /**
  * Alert rules for what kube-prometheus-stack does not already cover: the field reports'
- * availability KPI (99.9% success through the Bookinfo chain) and a product page with no
- * ready endpoint behind it.
+ * availability KPI (99.9% success through the Bookinfo chain), a product page with no ready
+ * endpoint behind it, and a service behind the page with none.
+ *
+ * Metrics, as the pinned versions export them:
+ * - Linkerd's proxy (edge-26.8.3): `response_total`, labelled `direction` (inbound: requests the
+ *   pod served; outbound: requests it sent, with `dst_deployment`, `dst_namespace`, …) and
+ *   `classification` (success|failure). Linkerd's own deployment dashboard reads the outbound
+ *   edges the same way.
+ * - kube-state-metrics v2.20.0 (chart 8.4.0, pinned by kube-prometheus-stack 88.5.3): the chart's
+ *   default collectors list endpointslices, not endpoints, so `kube_endpoint_*` is not exported;
+ *   `kube_endpointslice_endpoints` is experimental and names slices, not Services, without a
+ *   labels allowlist. `kube_deployment_status_replicas_ready{namespace, deployment}` is stable
+ *   and exported by default: a ready replica of the Deployment is a ready endpoint of its Service.
  */
 export const bookinfoSuccessObjective = 0.999;
 
@@ -13,30 +24,53 @@ export interface AlertRule {
     annotations: Record<string, string>;
 }
 
-export function bookinfoAlertRules(): { name: string; rules: AlertRule[] }[] {
-    const inbound = 'namespace="bookinfo", direction="inbound"';
+export interface AlertGroup {
+    name: string;
+    rules: AlertRule[];
+}
+
+/** The services behind the product page, whose Deployments are `<service>-v<n>`. */
+export const bookinfoBackends = ["details", "ratings", "reviews"] as const;
+
+export function bookinfoAlertRules(): AlertGroup[] {
+    const responses = 'response_total{namespace="bookinfo"}';
+    const successes = 'response_total{namespace="bookinfo", classification="success"}';
+    const ready = (deployments: string) => `kube_deployment_status_replicas_ready{namespace="bookinfo", deployment=~"${deployments}"}`;
     return [
         {
             name: "k8s-lab.bookinfo",
             rules: [
                 {
+                    // Inbound: what each Bookinfo pod answered. Outbound: what each got back from the
+                    // services it calls; a dead details or ratings shows only there, since productpage
+                    // still answers 200 with "unavailable" in the page.
                     alert: "BookinfoSuccessRateLow",
-                    expr: `sum(rate(response_total{${inbound}, classification="success"}[5m])) / sum(rate(response_total{${inbound}}[5m])) < ${bookinfoSuccessObjective}`,
+                    expr: `sum by (direction) (rate(${successes}[5m])) / sum by (direction) (rate(${responses}[5m])) < ${bookinfoSuccessObjective}`,
                     for: "5m",
                     labels: { severity: "warning" },
                     annotations: {
-                        summary: "Bookinfo success rate is below 99.9%",
-                        description: "Fewer than 99.9% of the requests into Bookinfo's services succeeded over the last 5 minutes (Linkerd proxy metrics).",
+                        summary: "Bookinfo success rate is below 99.9% ({{ $labels.direction }})",
+                        description: "Fewer than 99.9% of the {{ $labels.direction }} responses of Bookinfo's pods succeeded over the last 5 minutes (Linkerd proxy metrics); outbound means a service behind productpage is failing even if the page still loads.",
                     },
                 },
                 {
                     alert: "ProductpageNoReadyEndpoint",
-                    expr: '(sum(kube_endpoint_address{namespace="bookinfo", endpoint="productpage", ready="true"}) or vector(0)) < 1',
+                    expr: `(sum(${ready("productpage-v1")}) or vector(0)) < 1`,
                     for: "2m",
                     labels: { severity: "critical" },
                     annotations: {
                         summary: "productpage has no ready endpoint",
-                        description: "The productpage Service has had no ready endpoint for 2 minutes: the product page cannot be served.",
+                        description: "The productpage-v1 Deployment has had no ready replica, so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
+                    },
+                },
+                {
+                    alert: "BookinfoServiceNoReadyEndpoint",
+                    expr: `sum by (app) (label_replace(${ready(`(${bookinfoBackends.join("|")})-v[0-9]+`)}, "app", "$1", "deployment", "(.+)-v[0-9]+")) < 1`,
+                    for: "2m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Bookinfo's {{ $labels.app }} service has no ready endpoint",
+                        description: "No Deployment of {{ $labels.app }} has had a ready replica for 2 minutes: the product page loads, but says {{ $labels.app }} is unavailable.",
                     },
                 },
             ],

@@ -12,9 +12,13 @@ export const linkerdMetrics = {
     response_latency_ms_bucket: "histogram buckets of time to first byte, in milliseconds",
 } as const;
 
-/** kube-state-metrics, deployed by kube-prometheus-stack, for the endpoint alert. */
+/**
+ * kube-state-metrics v2.20.0, deployed by kube-prometheus-stack 88.5.3, for the endpoint alerts:
+ * its default collectors export this (docs/metrics/workload/deployment-metrics.md, STABLE), and
+ * no longer `kube_endpoint_address` (the endpoints collector is not among them).
+ */
 export const kubeStateMetrics = {
-    kube_endpoint_address: "gauge per endpoint address, labelled ready=true|false",
+    kube_deployment_status_replicas_ready: "gauge: ready replicas per deployment, labelled namespace and deployment",
 } as const;
 
 export type MetricName = keyof typeof linkerdMetrics | keyof typeof kubeStateMetrics;

@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parser } from "@prometheus-io/lezer-promql";
 import { bookinfoAlertRules } from "../../lib/alerts";
@@ -46,10 +48,9 @@ describe("Bookinfo dashboard", () => {
 describe("Bookinfo alert rules", () => {
     const groups = bookinfoAlertRules();
 
-    it("form a valid PrometheusRule spec whose expressions parse", () => {
-        assert.ok(groups.length > 0);
+    it("form a valid PrometheusRule spec whose expressions parse and read only exported metrics", () => {
+        assert.deepStrictEqual(groups.map((g) => g.rules.map((r) => r.alert)), [["BookinfoSuccessRateLow", "ProductpageNoReadyEndpoint", "BookinfoServiceNoReadyEndpoint"]]);
         for (const group of groups) {
-            assert.match(group.name, /\S/);
             for (const rule of group.rules) {
                 assert.match(rule.alert, /^[A-Za-z_][A-Za-z0-9_]*$/);
                 assert.match(rule.for, /^\d+[smh]$/);
@@ -58,10 +59,155 @@ describe("Bookinfo alert rules", () => {
             }
         }
     });
+});
 
-    it("alert below the field reports' 99.9% availability and when productpage has no ready endpoint", () => {
-        const rules = Object.fromEntries(groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
-        assert.match(rules.BookinfoSuccessRateLow.expr, /classification="success".*< 0\.999$/);
-        assert.match(rules.ProductpageNoReadyEndpoint.expr, /endpoint="productpage", ready="true"/);
+/**
+ * The rules against synthetic series in Prometheus's own rule tester (`promtool test rules`,
+ * Debian's prometheus package), with the metric names and labels the pinned Linkerd proxy and
+ * kube-state-metrics export.
+ */
+describe("Bookinfo alert rules in promtool", function () {
+    const promtool = spawnSync("promtool", ["--version"]).status === 0;
+    let dir = "";
+    before(function () {
+        if (!promtool && process.env.CI) throw new Error("promtool is missing: .ci/run installs it with Debian's prometheus package");
+        if (!promtool) this.skip();
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-rules-"));
+        fs.writeFileSync(path.join(dir, "rules.yaml"), JSON.stringify({ groups: bookinfoAlertRules() }, null, 2));
+    });
+    after(() => {
+        if (dir !== "") fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    type Alert = { exp_labels: Record<string, string>; exp_annotations: Record<string, string> };
+    type Check = { eval_time: string; alertname: string; exp_alerts: Alert[] };
+    function promtoolTest(series: { series: string; values: string }[], checks: Check[]): void {
+        const file = path.join(dir, "test.yaml");
+        fs.writeFileSync(file, JSON.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests: [{ interval: "1m", input_series: series, alert_rule_test: checks }] }, null, 2));
+        const result = spawnSync("promtool", ["test", "rules", file], { encoding: "utf8" });
+        assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    }
+    const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(", ")}}`;
+
+    /** A Bookinfo pod's proxy, as Linkerd's PodMonitor labels its series. */
+    const proxy = (deployment: string) => {
+        const [app, version] = deployment.split("-");
+        return { job: "linkerd/linkerd-proxy", namespace: "bookinfo", pod: `${deployment}-5c9f7b8d4-q2w4e`, deployment, app, version, control_plane_ns: "linkerd", endpoint: "linkerd-admin" };
+    };
+    /** Responses the pod served (inbound) or got back from `to` (outbound), per minute. */
+    const inbound = (deployment: string, perMinute: number, status = "200") => ({
+        series: `response_total${labels({ ...proxy(deployment), direction: "inbound", authority: `${deployment.split("-")[0]}:9080`, tls: "true", srv_kind: "default", srv_name: "all-unauthenticated", status_code: status, classification: status < "500" ? "success" : "failure" })}`,
+        values: `0+${perMinute}x30`,
+    });
+    const outbound = (deployment: string, to: string, perMinute: number, status = "200") => ({
+        series: `response_total${labels({
+            ...proxy(deployment), direction: "outbound", authority: `${to.split("-")[0]}.bookinfo.svc.cluster.local:9080`,
+            dst_namespace: "bookinfo", dst_deployment: to, dst_service: to.split("-")[0], dst_pod: `${to}-7b6d8f9c5-x8z2k`, dst_serviceaccount: `bookinfo-${to.split("-")[0]}`,
+            tls: "true", status_code: status, classification: status < "500" ? "success" : "failure",
+        })}`,
+        values: `0+${perMinute}x30`,
+    });
+    /** kube-state-metrics' ready replicas of a Deployment, as its ServiceMonitor labels them. */
+    const ready = (deployment: string, values: string) => ({
+        series: `kube_deployment_status_replicas_ready${labels({ job: "kube-state-metrics", namespace: "bookinfo", deployment, service: "kube-prometheus-stack-kube-state-metrics", endpoint: "http", instance: "10.244.1.9:8080", pod: "kube-prometheus-stack-kube-state-metrics-6b9f8d7c5-m4n7p" })}`,
+        values,
+    });
+    const deployments = ["productpage-v1", "details-v1", "reviews-v1", "reviews-v2", "reviews-v3", "ratings-v1"];
+    const allReady = (except: Record<string, string> = {}) => deployments.filter((d) => !(d in except)).map((d) => ready(d, "1x30")).concat(Object.entries(except).map(([d, v]) => ready(d, v)));
+    /** A healthy chain: every hop answered, inbound and outbound. */
+    const healthyTraffic = [
+        inbound("productpage-v1", 30), inbound("details-v1", 30), inbound("reviews-v1", 10), inbound("reviews-v2", 10), inbound("reviews-v3", 10), inbound("ratings-v1", 20),
+        outbound("productpage-v1", "details-v1", 30), outbound("productpage-v1", "reviews-v1", 10), outbound("productpage-v1", "reviews-v2", 10), outbound("productpage-v1", "reviews-v3", 10),
+        outbound("reviews-v2", "ratings-v1", 10), outbound("reviews-v3", "ratings-v1", 10),
+    ];
+    const none = (eval_time: string, ...alertnames: string[]): Check[] => alertnames.map((alertname) => ({ eval_time, alertname, exp_alerts: [] }));
+    const allAlerts = ["BookinfoSuccessRateLow", "ProductpageNoReadyEndpoint", "BookinfoServiceNoReadyEndpoint"];
+
+    const successLow = (direction: string): Alert => ({
+        exp_labels: { severity: "warning", direction },
+        exp_annotations: {
+            summary: `Bookinfo success rate is below 99.9% (${direction})`,
+            description: `Fewer than 99.9% of the ${direction} responses of Bookinfo's pods succeeded over the last 5 minutes (Linkerd proxy metrics); outbound means a service behind productpage is failing even if the page still loads.`,
+        },
+    });
+    const productpageDown: Alert = {
+        exp_labels: { severity: "critical" },
+        exp_annotations: {
+            summary: "productpage has no ready endpoint",
+            description: "The productpage-v1 Deployment has had no ready replica, so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
+        },
+    };
+    const serviceDown = (app: string): Alert => ({
+        exp_labels: { severity: "warning", app },
+        exp_annotations: {
+            summary: `Bookinfo's ${app} service has no ready endpoint`,
+            description: `No Deployment of ${app} has had a ready replica for 2 minutes: the product page loads, but says ${app} is unavailable.`,
+        },
+    });
+
+    it("stay silent while the chain is healthy", () => {
+        promtoolTest([...healthyTraffic, ...allReady()], [...none("10m", ...allAlerts), ...none("25m", ...allAlerts)]);
+    });
+
+    it("fire when productpage has no ready endpoint, after 2 minutes, and when its Deployment is gone", () => {
+        promtoolTest([...healthyTraffic, ...allReady({ "productpage-v1": "0x30" })], [
+            ...none("1m", "ProductpageNoReadyEndpoint"),
+            { eval_time: "3m", alertname: "ProductpageNoReadyEndpoint", exp_alerts: [productpageDown] },
+            ...none("3m", "BookinfoServiceNoReadyEndpoint"),
+        ]);
+        promtoolTest([...healthyTraffic, ...allReady().filter((s) => !s.series.includes('deployment="productpage-v1"'))], [
+            { eval_time: "3m", alertname: "ProductpageNoReadyEndpoint", exp_alerts: [productpageDown] },
+        ]);
+    });
+
+    it("stay silent while productpage has one ready endpoint, and recover when it is back", () => {
+        promtoolTest([...healthyTraffic, ...allReady({ "productpage-v1": "1x30" })], none("5m", "ProductpageNoReadyEndpoint"));
+        promtoolTest([...healthyTraffic, ...allReady({ "productpage-v1": "0x5 1x25" })], [
+            { eval_time: "4m", alertname: "ProductpageNoReadyEndpoint", exp_alerts: [productpageDown] },
+            ...none("7m", "ProductpageNoReadyEndpoint"),
+        ]);
+    });
+
+    it("fire on a dead ratings seen only on the outbound edges, while every page is a 200", () => {
+        const deadRatings = [
+            inbound("productpage-v1", 30), inbound("details-v1", 30), inbound("reviews-v1", 10), inbound("reviews-v2", 10), inbound("reviews-v3", 10),
+            outbound("productpage-v1", "details-v1", 30), outbound("productpage-v1", "reviews-v1", 10), outbound("productpage-v1", "reviews-v2", 10), outbound("productpage-v1", "reviews-v3", 10),
+            outbound("reviews-v2", "ratings-v1", 10, "503"), outbound("reviews-v3", "ratings-v1", 10, "503"),
+        ];
+        promtoolTest([...deadRatings, ...allReady()], [
+            ...none("3m", "BookinfoSuccessRateLow"),
+            { eval_time: "10m", alertname: "BookinfoSuccessRateLow", exp_alerts: [successLow("outbound")] },
+        ]);
+    });
+
+    it("fire on a dead details seen only on productpage's outbound edge", () => {
+        const deadDetails = healthyTraffic.filter((s) => !s.series.includes('deployment="details-v1"') && !s.series.includes('dst_deployment="details-v1"'))
+            .concat([outbound("productpage-v1", "details-v1", 30, "502")]);
+        promtoolTest([...deadDetails, ...allReady()], [{ eval_time: "10m", alertname: "BookinfoSuccessRateLow", exp_alerts: [successLow("outbound")] }]);
+    });
+
+    it("fire just below 99.9% success and not just above it, in either direction", () => {
+        const mix = (direction: "inbound" | "outbound", success: number, failure: number) => direction === "inbound"
+            ? [inbound("details-v1", success), inbound("details-v1", failure, "500")]
+            : [outbound("productpage-v1", "details-v1", success), outbound("productpage-v1", "details-v1", failure, "500")];
+        for (const direction of ["inbound", "outbound"] as const) {
+            const other = direction === "inbound" ? outbound("productpage-v1", "details-v1", 30) : inbound("details-v1", 30);
+            promtoolTest([...mix(direction, 9989, 11), other, ...allReady()], [{ eval_time: "10m", alertname: "BookinfoSuccessRateLow", exp_alerts: [successLow(direction)] }]);
+            promtoolTest([...mix(direction, 9991, 9), other, ...allReady()], none("10m", "BookinfoSuccessRateLow"));
+        }
+    });
+
+    it("fire when a service behind productpage has no ready endpoint, not while one version of it is ready", () => {
+        promtoolTest([...healthyTraffic, ...allReady({ "ratings-v1": "0x30", "reviews-v1": "0x30", "reviews-v3": "0x30" })], [
+            ...none("1m", "BookinfoServiceNoReadyEndpoint"),
+            { eval_time: "3m", alertname: "BookinfoServiceNoReadyEndpoint", exp_alerts: [serviceDown("ratings")] },
+            ...none("3m", "ProductpageNoReadyEndpoint"),
+        ]);
+    });
+
+    it("pass promtool check rules", () => {
+        const result = spawnSync("promtool", ["check", "rules", path.join(dir, "rules.yaml")], { encoding: "utf8" });
+        assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
+        assert.match(result.stdout, /SUCCESS: 3 rules found/);
     });
 });
