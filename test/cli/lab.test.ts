@@ -3,6 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { failedResource } from "../../cli/deps";
 import { defaultPolicyPack, Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
 import { LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
@@ -210,6 +211,24 @@ describe("operator CLI", () => {
             assert.strictEqual(await main(["up", "--policy-pack", installed], fake(outputs()).deps), exitCodes.usage);
             assert.strictEqual(await main(["up", "--policy-pack"], fake(outputs()).deps), exitCodes.usage);
         });
+    });
+
+    it("names the resources an update failed on, and the mandatory policies it broke, from the engine's events", () => {
+        const urn = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$command:remote:Command::cluster-init";
+        const base = { sequence: 1, timestamp: 0 };
+        assert.deepStrictEqual([
+            failedResource({ ...base, diagnosticEvent: { urn, message: "Process exited with status 1\n", color: "never", severity: "error" } }),
+            failedResource({ ...base, diagnosticEvent: { urn, message: "still waiting", color: "never", severity: "info" } }),
+            failedResource({ ...base, diagnosticEvent: { message: "update failed", color: "never", severity: "error" } }),
+            failedResource({ ...base, policyEvent: { resourceUrn: "urn:pulumi:dev::k8s-lab::aws:ec2/instance:Instance::control-plane-0", message: "IMDSv1 allowed", color: "never", policyName: "imdsv2", policyPackName: "k8s-lab", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" } }),
+            failedResource({ ...base, policyEvent: { message: "advice", color: "never", policyName: "tags", policyPackName: "k8s-lab", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "warning" } }),
+        ], [
+            { resource: "command:remote:Command::cluster-init", error: "Process exited with status 1\n" },
+            undefined,
+            undefined,
+            { resource: "aws:ec2/instance:Instance::control-plane-0", error: "imdsv2: IMDSv1 allowed" },
+            undefined,
+        ]);
     });
 
     describe("no secret in what the CLI prints or writes", () => {
