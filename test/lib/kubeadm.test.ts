@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { nodeRules } from "../../components/securityGroups";
 import { publicKubeconfig, renderCalicoInstallation, renderKubeadmConfig } from "../../lib/kubeadm";
+import { controlPlaneToleration, placeOnControlPlane } from "../../lib/placement";
 
 type Doc = Record<string, unknown> & { kind: string; apiVersion: string };
 const params = { clusterName: "k8s-lab-dev", kubernetesVersion: "1.35.9", nodeName: "control-plane", privateIp: "10.0.1.10", publicIp: "203.0.113.1", podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12" };
@@ -31,6 +32,20 @@ describe("kubeadm config", () => {
         assert.strictEqual(arg(init.nodeRegistration.kubeletExtraArgs, "node-ip"), "10.0.1.10");
     });
 
+    it("registers the node with the control-plane taint, which the placement's toleration matches", () => {
+        const init = config.InitConfiguration as { nodeRegistration: unknown };
+        assert.deepStrictEqual(init.nodeRegistration, {
+            name: "control-plane",
+            criSocket: "unix:///run/containerd/containerd.sock",
+            kubeletExtraArgs: [{ name: "node-ip", value: "10.0.1.10" }],
+            taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }],
+        });
+        const [taint] = (init.nodeRegistration as { taints: { key: string; effect: string }[] }).taints;
+        assert.deepStrictEqual([controlPlaneToleration.key, controlPlaneToleration.operator, controlPlaneToleration.effect], [taint.key, "Exists", taint.effect]);
+        const pinned = placeOnControlPlane({ kind: "Deployment", metadata: { name: "w", namespace: "ns" }, spec: { template: { spec: {} } } });
+        assert.deepStrictEqual(pinned.spec, { template: { spec: { nodeSelector: { [taint.key]: "" }, tolerations: [{ key: taint.key, operator: "Exists", effect: taint.effect }] } } });
+    });
+
     it("sets the pinned version, the subnets and a certificate for the public address", () => {
         const cluster = config.ClusterConfiguration as { kubernetesVersion: string; networking: { podSubnet: string; serviceSubnet: string }; apiServer: { certSANs: string[] } };
         assert.strictEqual(cluster.kubernetesVersion, "v1.35.9");
@@ -57,6 +72,23 @@ describe("kubeadm config", () => {
 });
 
 describe("Calico installation", () => {
+    it("is one whole Installation: the default pool over the pod range in VXLAN, BGP off, the node's internal IP", () => {
+        assert.deepStrictEqual(docs(renderCalicoInstallation("10.244.0.0/16")), [{
+            apiVersion: "operator.tigera.io/v1",
+            kind: "Installation",
+            metadata: { name: "default" },
+            spec: {
+                calicoNetwork: {
+                    bgp: "Disabled",
+                    ipPools: [{ name: "default-ipv4-ippool", cidr: "10.244.0.0/16", encapsulation: "VXLAN", natOutgoing: "Enabled", nodeSelector: "all()", blockSize: 26 }],
+                    nodeAddressAutodetectionV4: { kubernetes: "NodeInternalIP" },
+                },
+            },
+        }]);
+        assert.strictEqual((docs(renderCalicoInstallation("172.16.0.0/20"))[0].spec as { calicoNetwork: { ipPools: { cidr: string }[] } }).calicoNetwork.ipPools[0].cidr, "172.16.0.0/20");
+    });
+
+
     it("encapsulates all pod traffic between nodes in VXLAN, which the security groups carry", () => {
         const [installation] = docs(renderCalicoInstallation("10.244.0.0/16")) as unknown as { spec: { calicoNetwork: { bgp: string; ipPools: { cidr: string; encapsulation: string; natOutgoing: string }[] } } }[];
         const network = installation.spec.calicoNetwork;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { addHostPort, controlPlaneLabel, KubeObject, placeOnControlPlane, platformTransform, toNodePort } from "../../lib/placement";
+import { addHostPort, controlPlaneLabel, ExposedPort, KubeObject, placementTargets, placeOnControlPlane, platformPlacement, platformTransform, toNodePort } from "../../lib/placement";
 
 const podSpec = (extra: Record<string, unknown> = {}) => ({ containers: [{ name: "app", image: "app:1" }], ...extra });
 const workload = (kind: string, spec: Record<string, unknown>, apiVersion = "apps/v1"): KubeObject => ({ apiVersion, kind, metadata: { name: "w", namespace: "ns" }, spec });
@@ -51,6 +51,26 @@ describe("control-plane placement", () => {
         }
     });
 
+    it("adds ours next to a toleration that does not match the control-plane taint", () => {
+        for (const other of [
+            { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" },
+            { key: "dedicated", operator: "Equal", value: "lab", effect: "NoSchedule" },
+            { key: controlPlaneLabel, operator: "Exists", effect: "NoExecute" },
+            { key: controlPlaneLabel, operator: "Equal", value: "true", effect: "NoSchedule" },
+            { operator: "Exists", effect: "NoExecute" },
+        ]) {
+            const placed = placeOnControlPlane(realistic.Deployment(podSpec({ tolerations: [other] })));
+            assert.deepStrictEqual(podOf(placed).tolerations, [other, ours], JSON.stringify(other));
+        }
+    });
+
+    it("counts our key with Equal and an empty value, the taint's, as tolerating it", () => {
+        for (const existing of [{ key: controlPlaneLabel, operator: "Equal", value: "", effect: "NoSchedule" }, { key: controlPlaneLabel, effect: "NoSchedule" }]) {
+            const placed = placeOnControlPlane(realistic.Deployment(podSpec({ tolerations: [existing] })));
+            assert.deepStrictEqual(podOf(placed).tolerations, [existing]);
+        }
+    });
+
     it("leaves other kinds alone", () => {
         const service = { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } };
         assert.strictEqual(placeOnControlPlane(service), service);
@@ -84,6 +104,27 @@ describe("exposure", () => {
         assert.deepStrictEqual(exposed.spec, { type: "NodePort", ports: [{ name: "http-web", port: 80, targetPort: 3000, nodePort: 30300 }] });
     });
 
+    it("puts the node port on the named port of a multi-port Service only", () => {
+        const multi: KubeObject = { ...service(), spec: { type: "ClusterIP", ports: [{ name: "metrics", port: 9090, targetPort: 9090 }, { name: "http-web", port: 80, targetPort: 3000 }] } };
+        assert.deepStrictEqual(toNodePort(multi, { port: "http-web", nodePort: 30300 }).spec, {
+            type: "NodePort",
+            ports: [{ name: "metrics", port: 9090, targetPort: 9090 }, { name: "http-web", port: 80, targetPort: 3000, nodePort: 30300 }],
+        });
+    });
+
+    it("matches a port by number, on a Service and on a container", () => {
+        const multi: KubeObject = { ...service(), spec: { ports: [{ name: "metrics", port: 9090 }, { port: 80, targetPort: 3000 }] } };
+        assert.deepStrictEqual(toNodePort(multi, { port: 80, nodePort: 30300 }).spec, { type: "NodePort", ports: [{ name: "metrics", port: 9090 }, { port: 80, targetPort: 3000, nodePort: 30300 }] });
+        const exposed = addHostPort(grafana(), { container: "grafana", port: 9094, hostPort: 30300 });
+        const containers = (podOf(exposed) as unknown as { containers: { ports: Record<string, unknown>[] }[] }).containers;
+        assert.deepStrictEqual(containers[1].ports, [{ name: "grafana", containerPort: 3000, protocol: "TCP" }, { name: "gossip", containerPort: 9094, hostPort: 30300 }]);
+    });
+
+    it("refuses a Service port that is not there, by name or by number", () => {
+        assert.throws(() => toNodePort(service(), { port: "http", nodePort: 30300 }), /^Error: Service monitoring\/g has no port http$/);
+        assert.throws(() => toNodePort(service(), { port: 3000, nodePort: 30300 }), /^Error: Service monitoring\/g has no port 3000$/);
+    });
+
     const port = { deployment: "monitoring/g", service: "monitoring/g", container: "grafana", containerPort: "grafana", servicePort: "http-web", publicPort: 30300 };
     const run = (exposure: "nodePort" | "hostPort", obj: KubeObject) =>
         (platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure, ports: [port] })({ type: "t", name: "n", custom: true, props: obj, opts: {} }) as { props: KubeObject } | undefined)?.props ?? obj;
@@ -103,5 +144,59 @@ describe("exposure", () => {
     it("passes objects it does not name through untouched", () => {
         const other = realistic.Deployment(podSpec());
         assert.strictEqual(platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure: "hostPort", ports: [port] })({ type: "t", name: "n", custom: true, props: other, opts: {} }), undefined);
+    });
+});
+
+describe("placement check", () => {
+    const ports: ExposedPort[] = [
+        { deployment: "bookinfo/productpage-v1", service: "bookinfo/productpage", container: "productpage", containerPort: "http", servicePort: "http", publicPort: 30080 },
+        { deployment: "monitoring/grafana", service: "monitoring/grafana", container: "grafana", containerPort: "grafana", servicePort: "http-web", publicPort: 30300 },
+    ];
+    const controlPlaneWorkloads = ["bookinfo/productpage-v1", "monitoring/grafana", "monitoring/prometheus"];
+
+    it("expects each pinned workload, and the Service or Deployment that serves each port", () => {
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "nodePort", ports }), [
+            { kind: "workload", id: "bookinfo/productpage-v1" },
+            { kind: "workload", id: "monitoring/grafana" },
+            { kind: "workload", id: "monitoring/prometheus" },
+            { kind: "Service", id: "bookinfo/productpage" },
+            { kind: "Service", id: "monitoring/grafana" },
+        ]);
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads: [...controlPlaneWorkloads, "monitoring/prometheus"], exposure: "hostPort", ports }), [
+            { kind: "workload", id: "monitoring/prometheus" },
+            { kind: "Deployment", id: "bookinfo/productpage-v1" },
+            { kind: "Deployment", id: "monitoring/grafana" },
+        ]);
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "portForward", ports }), [
+            { kind: "workload", id: "bookinfo/productpage-v1" },
+            { kind: "workload", id: "monitoring/grafana" },
+            { kind: "workload", id: "monitoring/prometheus" },
+        ]);
+    });
+
+    const object = (kind: string, id: string, spec: Record<string, unknown>): KubeObject => {
+        const [namespace, name] = id.split("/");
+        return { apiVersion: kind === "Service" ? "v1" : "apps/v1", kind, metadata: { name, namespace }, spec };
+    };
+    const deployment = (id: string, container: string, portName: string) =>
+        object("Deployment", id, { template: { spec: { containers: [{ name: container, ports: [{ name: portName, containerPort: 9080 }] }] } } });
+    const svc = (id: string, portName: string) => object("Service", id, { ports: [{ name: portName, port: 80 }] });
+    const through = (transform: ReturnType<typeof platformPlacement>["transform"], objects: KubeObject[]) => {
+        for (const props of objects) void transform({ type: "t", name: "n", custom: true, props, opts: {} });
+    };
+
+    it("lists, in order, what the transform never met, until it has met everything", () => {
+        const placement = platformPlacement({ controlPlaneWorkloads, exposure: "nodePort", ports });
+        assert.deepStrictEqual(placement.unseen(), ["bookinfo/productpage-v1", "monitoring/grafana", "monitoring/prometheus", "Service bookinfo/productpage", "Service monitoring/grafana"]);
+        through(placement.transform, [deployment("bookinfo/productpage-v1", "productpage", "http"), svc("bookinfo/productpage", "http"), svc("monitoring/grafana", "http-web")]);
+        assert.deepStrictEqual(placement.unseen(), ["monitoring/grafana", "monitoring/prometheus"], "a Service does not stand for the workload of its name");
+        through(placement.transform, [deployment("monitoring/grafana", "grafana", "grafana"), object("Prometheus", "monitoring/prometheus", {}), object("ConfigMap", "monitoring/other", {})]);
+        assert.deepStrictEqual(placement.unseen(), []);
+    });
+
+    it("does not count an object of another namespace or kind", () => {
+        const placement = platformPlacement({ controlPlaneWorkloads: ["monitoring/prometheus"], exposure: "hostPort", ports: [ports[1]] });
+        through(placement.transform, [object("Prometheus", "default/prometheus", {}), object("ConfigMap", "monitoring/prometheus", {}), object("StatefulSet", "monitoring/grafana", { template: { spec: {} } })]);
+        assert.deepStrictEqual(placement.unseen(), ["monitoring/prometheus", "Deployment monitoring/grafana"]);
     });
 });
