@@ -22,13 +22,22 @@ describe("NodeGroup", () => {
         assert.strictEqual((program.output("workerPrivateIps").value as string[]).length, 3);
     });
 
-    it("creates the workers only after their route to the internet", async () => {
+    it("creates every node only after its way to the internet, since its preparation downloads at boot", async () => {
         const program = await runProgram();
-        const workers = program.ofType(INSTANCE).filter((i) => i.parent === "k8slab:index:NodeGroup::worker");
-        assert.strictEqual(workers.length, 2);
-        for (const worker of workers) {
-            assert.ok(worker.dependsOn.includes("aws:ec2/route:Route::network-private-internet"), worker.name);
-            assert.ok(worker.dependsOn.includes("aws:ec2/routeTableAssociation:RouteTableAssociation::network-private"), worker.name);
+        const egress = (i: { dependsOn: string[] }) => i.dependsOn.filter((d) => /^aws:(ec2\/route|ec2\/routeTableAssociation|vpc\/securityGroupEgressRule):/.test(d)).sort();
+        const nodes = program.ofType(INSTANCE);
+        assert.strictEqual(nodes.length, 3);
+        for (const node of nodes) {
+            const controlPlane = node.parent === "k8slab:index:NodeGroup::control-plane";
+            assert.deepStrictEqual(egress(node), controlPlane ? [
+                "aws:ec2/route:Route::network-public-internet",
+                "aws:ec2/routeTableAssociation:RouteTableAssociation::network-public",
+                "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::security-groups-control-plane-egress",
+            ] : [
+                "aws:ec2/route:Route::network-private-internet",
+                "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private",
+                "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::security-groups-workers-egress",
+            ], node.name);
         }
     });
 

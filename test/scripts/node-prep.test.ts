@@ -68,6 +68,18 @@ describe("node-prep.sh", () => {
         assert.doesNotMatch(script, /k8s-lab:include/, "the shared functions are inlined");
     });
 
+    it("treats a failed package index fetch as a failure, so that it is retried", () => {
+        const script = nodeUserData("control-plane", "k8s-lab-dev", "1.35");
+        const updates = script.split("\n").filter((line) => line.includes("apt-get update"));
+        assert.deepStrictEqual(updates.map((line) => line.trim()), ["retry apt-get update -q --error-on=any", "retry apt-get update -q --error-on=any"]);
+        // An index that fails twice (no egress yet), then answers: retried until it does.
+        const count = path.join(sandbox.dir, "count");
+        sandbox.fake("apt-get", `n=$(( $(cat ${count} 2>/dev/null || echo 0) + 1 )); echo $n > ${count}; [ $n -ge 3 ]`);
+        const result = call("retry", "apt-get", "update", "-q", "--error-on=any");
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("apt-get")), Array(3).fill("apt-get update -q --error-on=any"));
+    });
+
     describe("waiting for cloud-init", () => {
         const wait = (exitCode: number, prepared: boolean) => {
             sandbox.fake("cloud-init", `exit ${exitCode}`);
