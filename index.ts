@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { Access } from "./components/access";
 import { Bookinfo, bookinfoNamespace, bookinfoPort, productpageWorkload } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
@@ -30,10 +31,13 @@ export = async () => {
     const adminCidrs = await adminCidrsOf(config, t);
     const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
 
-    const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags) } });
+    // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
+    const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
+    const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags, labId) } });
     const opts = { providers: [provider] };
 
-    const placement = await preflight(config, t, { provider });
+    // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
+    const placement = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
     const network = new Network("network", {
         vpcCidr: config.vpcCidr,
         publicSubnetCidr: config.publicSubnetCidr,
@@ -47,7 +51,8 @@ export = async () => {
             { port: config.grafanaPort, purpose: "Grafana" },
         ],
         publicCidrs: config.publicCidrs,
-        adminCidrs,
+        adminCidrs: config.adminCidrs,
+        detectedCidr: adminCidrs.find((cidr) => !config.adminCidrs.includes(cidr)),
     }, opts);
     const sshKey = new SshKey("ssh-key", opts);
 
@@ -136,6 +141,7 @@ export = async () => {
     );
     return {
         availabilityZone: placement.availabilityZone,
+        labId,
         adminCidrs,
         controlPlanePublicIp,
         controlPlanePrivateIp: controlPlane.privateIps.apply((ips) => ips[0]),

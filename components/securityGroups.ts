@@ -17,6 +17,12 @@ export interface ClusterSecurityGroupsArgs {
     publicCidrs: string[];
     /** Who may reach SSH and the Kubernetes API on the control-plane node. Never the world. */
     adminCidrs: string[];
+    /**
+     * The detected /32 of the machine running `pulumi`, also let in to SSH and the API. Its
+     * rules are named `…-detected-22` and `…-detected-6443` whatever the address, so that CI
+     * can remove exactly them when its job ends.
+     */
+    detectedCidr?: string;
 }
 
 type Group = "controlPlane" | "workers";
@@ -86,14 +92,18 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
             { port: 22, description: "SSH from an admin CIDR" },
             { port: 6443, description: "Kubernetes API from an admin CIDR" },
         ];
+        const detected = args.detectedCidr !== undefined && !args.adminCidrs.includes(args.detectedCidr) ? [args.detectedCidr] : [];
         const fromOutside = [
             ...args.publicPorts.flatMap(({ port, purpose }) =>
-                args.publicCidrs.map((cidr) => ({ what: "public", port, cidr, description: `${purpose} (NodePort ${port}) from an allowed CIDR` })),
+                args.publicCidrs.map((cidr) => ({ key: `public-${port}-${cidrName(cidr)}`, port, cidr, description: `${purpose} (NodePort ${port}) from an allowed CIDR` })),
             ),
-            ...adminPorts.flatMap(({ port, description }) => args.adminCidrs.map((cidr) => ({ what: "admin", port, cidr, description }))),
+            ...adminPorts.flatMap(({ port, description }) => args.adminCidrs.map((cidr) => ({ key: `admin-${port}-${cidrName(cidr)}`, port, cidr, description }))),
+            ...adminPorts.flatMap(({ port, description }) =>
+                detected.map((cidr) => ({ key: `detected-${port}`, port, cidr, description: description.replace("an admin CIDR", "the machine running pulumi (detected)") })),
+            ),
         ];
-        for (const { what, port, cidr, description } of fromOutside) {
-            new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", `${what}-${port}-${cidrName(cidr)}`), {
+        for (const { key, port, cidr, description } of fromOutside) {
+            new aws.vpc.SecurityGroupIngressRule(ruleName("controlPlane", key), {
                 securityGroupId: this.controlPlane.id,
                 ipProtocol: "tcp",
                 fromPort: port,

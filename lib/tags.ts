@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** Tags on every AWS resource (through the provider's default tags): ours, then the user's. */
-export function labTags(userTags: Record<string, string>): Record<string, string> {
-    return { ...userTags, Project: pulumi.getProject(), Stack: pulumi.getStack(), ManagedBy: "pulumi" };
+/**
+ * Tags on every AWS resource (through the provider's default tags): the user's, then ours.
+ * Project and Stack say which lab; LabId (generated once per stack and kept in its state) says
+ * which copy of it, so that a laptop stack that shares the stack name is never taken for it.
+ */
+export function labTags(userTags: Record<string, string>, labId: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+    return { ...userTags, Project: pulumi.getProject(), Stack: pulumi.getStack(), LabId: labId, ManagedBy: "pulumi" };
 }
 
 /** A Name tag that tells in the AWS console which lab and which part a resource is. */

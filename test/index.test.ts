@@ -6,7 +6,7 @@ describe("the program", () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
             "adminCidrs", "availabilityZone", "bookinfoUrl", "controlPlanePrivateIp", "controlPlanePublicIp", "exposure", "grafanaAdminPassword", "grafanaUrl",
-            "kubeconfig", "kubernetesVersion", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
+            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");
         assert.strictEqual(program.output("bookinfoUrl").value, "http://203.0.113.1:30080/productpage");
@@ -23,7 +23,10 @@ describe("the program", () => {
         const program = await runProgram({ config: { region: "ap-northeast-1", tags: ["Owner=platform"] }, zones: { "ap-northeast-1a": "all" } });
         const provider = program.get("pulumi:providers:aws", "aws");
         assert.strictEqual(provider.inputs.region, "ap-northeast-1");
-        assert.deepStrictEqual(JSON.parse(String(provider.inputs.defaultTags)), { tags: { Owner: "platform", Project: "k8s-lab", Stack: "dev", ManagedBy: "pulumi" } });
+        assert.deepStrictEqual(JSON.parse(String(provider.inputs.defaultTags)), { tags: { Owner: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" } });
+        // The LabId comes from the stack's state (a RandomId), nothing from the machine running pulumi.
+        assert.deepStrictEqual(program.get("random:index/randomId:RandomId", "lab-id").inputs, { byteLength: 8 });
+        assert.strictEqual(program.output("labId").value, "0a1b2c3d4e5f6789");
         const aws = program.resources.filter((r) => r.type.startsWith("aws:"));
         assert.ok(aws.length > 10);
         for (const resource of aws) assert.match(resource.provider ?? "", /[:$]pulumi:providers:aws::aws::/, `${resource.type}::${resource.name}`);

@@ -1,12 +1,19 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { sessionSeconds } from "../ci-stack/policy";
+import { runProgram } from "./harness";
+import { Sandbox } from "./harness/shell";
 import { root } from "./harness/stackConfig";
 
-type Job = { if?: string; needs?: string; steps: { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown> }[]; permissions?: Record<string, string> };
-type Workflow = { on: Record<string, unknown>; concurrency?: { group: string; "cancel-in-progress": boolean }; jobs: Record<string, Job> };
-const workflow = (name: string) => YAML.parse(fs.readFileSync(path.join(root, ".github", "workflows", name), "utf8")) as Workflow;
+type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { if?: string; needs?: string; environment?: string; "timeout-minutes"?: number; "runs-on": string; steps: Step[]; permissions?: Record<string, string>; env?: Record<string, string> };
+type Workflow = { on: Record<string, unknown>; concurrency?: { group: string; "cancel-in-progress": boolean }; env?: Record<string, string>; jobs: Record<string, Job> };
+const files = ["daily.yml", "pull-request.yml"];
+const text = (name: string) => fs.readFileSync(path.join(root, ".github", "workflows", name), "utf8");
+const workflow = (name: string) => YAML.parse(text(name)) as Workflow;
 
 /** KST is UTC+9: a cron's hour and weekdays in Korea. */
 function kst(cron: string): { hour: number; days: number[] } {
@@ -17,38 +24,227 @@ function kst(cron: string): { hour: number; days: number[] } {
     return { hour: (Number(hour) + 9) % 24, days: Array.from({ length: to - from + 1 }, (_, i) => (from + i + shift) % 7) };
 }
 
+/**
+ * GitHub's expression language, as far as the job conditions use it: contexts, string
+ * literals, ==, !=, !, &&, ||, parentheses and always(); a missing value is null, and null ==
+ * '' is false, as on GitHub.
+ */
+function evaluate(expression: string, contexts: Record<string, string | undefined>): boolean {
+    const tokens = expression.match(/'[^']*'|[A-Za-z_][\w.-]*\(\)|[A-Za-z_][\w.-]*|==|!=|&&|\|\||[()!]/g) ?? [];
+    let i = 0;
+    type Value = string | boolean | null;
+    const truthy = (v: Value) => v !== null && v !== false && v !== "";
+    const primary = (): Value => {
+        const token = tokens[i++];
+        if (token === "(") {
+            const value = or();
+            assert.strictEqual(tokens[i++], ")");
+            return value;
+        }
+        if (token === "!") return !truthy(primary());
+        if (token === "always()") return true;
+        if (token.startsWith("'")) return token.slice(1, -1);
+        if (!(token in contexts)) throw new Error(`the test's evaluator has no value for ${token}`);
+        return contexts[token] ?? null;
+    };
+    const comparison = (): Value => {
+        const left = primary();
+        if (tokens[i] === "==" || tokens[i] === "!=") {
+            const operator = tokens[i++];
+            const right = primary();
+            return operator === "==" ? left === right : left !== right;
+        }
+        return left;
+    };
+    const and = (): Value => {
+        let value = comparison();
+        while (tokens[i] === "&&") {
+            i++;
+            const right = comparison();
+            value = truthy(value) ? right : value;
+        }
+        return value;
+    };
+    const or = (): Value => {
+        let value = and();
+        while (tokens[i] === "||") {
+            i++;
+            const right = and();
+            value = truthy(value) ? value : right;
+        }
+        return value;
+    };
+    const value = or();
+    assert.strictEqual(i, tokens.length, `unparsed: ${tokens.slice(i).join(" ")}`);
+    return truthy(value);
+}
+
+/** A fake Pulumi state: what `pulumi stack export` prints. */
+const stateExport = (resources: { urn: string; type: string; outputs?: Record<string, unknown> }[]) => JSON.stringify({ version: 3, deployment: { resources } });
+const jqAvailable = spawnSync("jq", ["--version"]).status === 0;
+
 describe("GitHub workflows", () => {
     const daily = workflow("daily.yml");
+    const pr = workflow("pull-request.yml");
     const crons = (daily.on.schedule as { cron: string }[]).map((s) => s.cron);
 
     it("bring the lab up at 08:00 and destroy it at 19:00 Korea time, Monday to Friday", () => {
         assert.deepStrictEqual(kst(crons[0]), { hour: 8, days: [1, 2, 3, 4, 5] });
         assert.deepStrictEqual(kst(crons[1]), { hour: 19, days: [1, 2, 3, 4, 5] });
-        assert.ok(daily.jobs.up.if?.includes(crons[0]) && daily.jobs.destroy.if?.includes(crons[1]));
-    });
-
-    it("never let up and destroy overlap, destroy even after a failed up, and honour keep-it-up", () => {
         assert.deepStrictEqual(daily.concurrency, { group: "k8s-lab-dev", "cancel-in-progress": false });
-        assert.match(daily.jobs.destroy.if ?? "", /^always\(\) &&/);
-        assert.match(daily.jobs.destroy.if ?? "", /vars\.KEEP_UP_TONIGHT != 'true' && !inputs\.keep_up/);
-        assert.ok("workflow_dispatch" in daily.on);
     });
 
-    it("report the URLs, keep the diagnosis of a failed up, and sweep after destroy", () => {
-        const up = daily.jobs.up.steps;
-        assert.ok(up.some((s) => s.run?.includes("lab -- up --json")));
-        assert.ok(up.some((s) => s.if === "always()" && s.run?.includes("GITHUB_STEP_SUMMARY")));
-        assert.ok(up.some((s) => s.if === "failure()" && s.run?.includes("lab -- diagnose")));
-        assert.ok(up.some((s) => s.if === "failure()" && s.uses?.startsWith("actions/upload-artifact")));
-        assert.ok(daily.jobs.destroy.steps.some((s) => s.run?.includes("lab -- sweep --delete")));
+    it("run up, destroy and keep-up as the docs say: the evening honours KEEP_UP_TONIGHT, a destroy by hand always destroys", () => {
+        const jobs = ["up", "destroy", "kept-up"] as const;
+        const runs = (event: string, schedule: string | undefined, action: string | undefined, keepUp: string | undefined) =>
+            jobs.filter((job) => evaluate(daily.jobs[job].if ?? "true", {
+                "github.event_name": event, "github.event.schedule": schedule, "inputs.action": action, "vars.KEEP_UP_TONIGHT": keepUp,
+            }));
+        assert.deepStrictEqual(
+            [
+                runs("schedule", crons[0], undefined, undefined),
+                runs("schedule", crons[0], undefined, "true"),
+                runs("schedule", crons[1], undefined, undefined),
+                runs("schedule", crons[1], undefined, "false"),
+                runs("schedule", crons[1], undefined, "true"),
+                runs("workflow_dispatch", undefined, "up", undefined),
+                runs("workflow_dispatch", undefined, "up", "true"),
+                runs("workflow_dispatch", undefined, "destroy", undefined),
+                runs("workflow_dispatch", undefined, "destroy", "true"),
+            ],
+            [["up"], ["up"], ["destroy"], ["destroy"], ["kept-up"], ["up"], ["up"], ["destroy"], ["destroy"]],
+        );
+        assert.deepStrictEqual(Object.keys((daily.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs), ["action"]);
     });
 
-    it("preview pull requests with the policy pack, skipping the cloud for forks", () => {
-        const pr = workflow("pull-request.yml");
+    it("pin every action by commit, with its release in a comment, and the Pulumi CLI to the SDK's version", () => {
+        const pins = new Map<string, string>();
+        for (const file of files) {
+            const lines = text(file).split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+            assert.ok(lines.length >= 5, file);
+            for (const line of lines) {
+                const match = /^\s*(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) {2}# v\d+\.\d+\.\d+$/.exec(line);
+                assert.ok(match, `${file}: ${line.trim()}`);
+                assert.strictEqual(pins.get(match[1]) ?? match[2], match[2], `${match[1]} pinned to two commits`);
+                pins.set(match[1], match[2]);
+            }
+        }
+        assert.deepStrictEqual([...pins.keys()].sort(), ["actions/checkout", "actions/setup-node", "actions/upload-artifact", "aws-actions/configure-aws-credentials", "pulumi/actions"]);
+        const sdk = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+        const pulumiSteps = files.flatMap((f) => Object.values(workflow(f).jobs).flatMap((j) => j.steps)).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        assert.deepStrictEqual(pulumiSteps.map((s) => s.with?.["pulumi-version"]), pulumiSteps.map(() => sdk));
+        assert.strictEqual(sdk, "3.270.0");
+    });
+
+    it("assume the deploy role only in the lab environment and the preview role only in pull requests, for longer than the job may run", () => {
+        const assuming = files.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => ({ file, name, job, credentials: job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) })))
+            .filter((j) => j.credentials !== undefined);
+        assert.deepStrictEqual(
+            assuming.map(({ file, name, job, credentials }) => [file, name, job.environment, credentials?.with?.["role-to-assume"], job["timeout-minutes"], credentials?.with?.["role-duration-seconds"]]),
+            [
+                ["daily.yml", "up", "lab", "${{ vars.AWS_ROLE_ARN }}", 90, sessionSeconds.deploy],
+                ["daily.yml", "destroy", "lab", "${{ vars.AWS_ROLE_ARN }}", 60, sessionSeconds.deploy],
+                ["pull-request.yml", "preview", undefined, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", 30, sessionSeconds.preview],
+            ],
+        );
+        for (const { job, credentials } of assuming) assert.ok(Number(credentials?.with?.["role-duration-seconds"]) >= (job["timeout-minutes"] ?? 360) * 60);
+        // The preview never sees the daily stack's backend or key.
+        assert.deepStrictEqual(pr.jobs.preview.env, {
+            PULUMI_BACKEND_URL: "${{ vars.PULUMI_PREVIEW_BACKEND_URL }}",
+            PULUMI_SECRETS_PROVIDER: "${{ vars.PULUMI_PREVIEW_SECRETS_PROVIDER }}",
+            PREVIEW_STACK: "pr-${{ github.event.pull_request.number }}-${{ github.run_id }}-${{ github.run_attempt }}",
+            AWS_REGION: "ap-northeast-2",
+        });
+        assert.doesNotMatch(text("pull-request.yml"), /vars\.(PULUMI_BACKEND_URL|PULUMI_SECRETS_PROVIDER|AWS_ROLE_ARN)\b/);
+        for (const job of Object.values(daily.jobs)) for (const step of job.steps) if (step.uses?.startsWith("actions/checkout@")) assert.strictEqual(step.with?.["persist-credentials"], false);
+    });
+
+    it("preview pull requests on a throwaway stack, judged by the base branch's policy pack", () => {
         assert.ok(pr.jobs.test.steps.some((s) => s.run === "bash .ci/run"));
         assert.strictEqual(pr.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
         assert.strictEqual(pr.jobs.preview.permissions?.["id-token"], "write");
-        const preview = pr.jobs.preview.steps.find((s) => s.uses?.startsWith("pulumi/actions"));
-        assert.deepStrictEqual([preview?.with?.command, preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]], ["preview", "policy", true]);
+        const steps = pr.jobs.preview.steps;
+        const base = steps.find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.ref !== undefined);
+        assert.deepStrictEqual(base?.with, { ref: "${{ github.base_ref }}", path: ".base", "persist-credentials": false });
+        assert.ok(steps.some((s) => s.run === "npm ci && npm ci --prefix .base/policy"));
+        const preview = steps.find((s) => s.with?.command === "preview");
+        assert.deepStrictEqual(
+            [preview?.with?.["stack-name"], preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]],
+            ["${{ env.PREVIEW_STACK }}", ".base/policy", true],
+        );
+        const init = steps.findIndex((s) => s.run?.includes('pulumi stack init "$PREVIEW_STACK" --secrets-provider "$PULUMI_SECRETS_PROVIDER"'));
+        assert.ok(init > 0 && init < steps.indexOf(preview as Step));
+        assert.deepStrictEqual(steps[steps.length - 1], { name: "Remove the throwaway stack", if: "always()", run: 'pulumi stack rm "$PREVIEW_STACK" --yes --force || true' });
+    });
+
+    it("pass the policy pack to the daily up, report, keep the diagnosis of a failed up", () => {
+        const up = daily.jobs.up.steps;
+        assert.ok(up.some((s) => s.run === "npm ci && npm ci --prefix policy"));
+        assert.ok(up.some((s) => s.run === "npm run --silent lab -- up --json --policy-pack policy > up-report.json"));
+        assert.ok(up.some((s) => s.if === "always()" && s.run?.includes("GITHUB_STEP_SUMMARY")));
+        assert.ok(up.some((s) => s.if === "failure()" && s.run?.includes("lab -- diagnose")));
+        assert.ok(up.some((s) => s.if === "failure()" && s.uses?.startsWith("actions/upload-artifact@")));
+    });
+
+    it("close SSH and the API to the runner at the end of every up job, removing exactly the detected-address rules", async function () {
+        if (!jqAvailable) this.skip();
+        const up = daily.jobs.up.steps;
+        const close = up[up.length - 1];
+        assert.strictEqual(close.if, "always()");
+        // The rules as the program names them, with the runner's address detected.
+        const program = await runProgram();
+        const rules = program.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .map((r) => ({ urn: `urn:pulumi:dev::k8s-lab::k8slab:index:ClusterSecurityGroups$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::${r.name}`, type: r.type, cidr: r.inputs.cidrIpv4 }));
+        const detected = rules.filter((r) => r.cidr === "198.51.100.23/32").map((r) => r.urn);
+        assert.strictEqual(detected.length, 2);
+        const sandbox = new Sandbox();
+        try {
+            const stateFile = path.join(sandbox.dir, "state.json");
+            fs.writeFileSync(stateFile, stateExport(rules));
+            sandbox.fake("pulumi", `[ "$1 $2" = "stack export" ] && cat "${stateFile}"; exit 0`);
+            const result = sandbox.run(close.run ?? "", close.env ?? {});
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.deepStrictEqual(sandbox.calls(), ["pulumi stack export --stack dev", `pulumi destroy --stack dev --yes --skip-preview ${detected.map((u) => `--target=${u}`).join(" ")}`]);
+
+            // Nothing detected (or no state yet): nothing to destroy, and no failure.
+            fs.writeFileSync(stateFile, stateExport(rules.filter((r) => !detected.includes(r.urn))));
+            const calls = sandbox.calls().length;
+            assert.strictEqual(sandbox.run(close.run ?? "", close.env ?? {}).status, 0);
+            assert.deepStrictEqual(sandbox.calls().slice(calls), ["pulumi stack export --stack dev"]);
+        } finally {
+            sandbox.remove();
+        }
+    });
+
+    it("read the lab's identity from the state before the destroy, and sweep even after a failed destroy", function () {
+        if (!jqAvailable) this.skip();
+        const steps = daily.jobs.destroy.steps;
+        const read = steps.findIndex((s) => s.name === "The lab's identity, for the sweep");
+        const destroy = steps.findIndex((s) => s.run === "pulumi destroy --stack dev --yes --skip-preview");
+        assert.ok(read >= 0 && read < destroy);
+        assert.deepStrictEqual(steps[steps.length - 1], { name: "Sweep what the destroy left behind", if: "always()", run: 'npm run --silent lab -- sweep --delete >> "$GITHUB_STEP_SUMMARY"' });
+        const sandbox = new Sandbox();
+        try {
+            const env = path.join(sandbox.dir, "github-env");
+            const stateFile = path.join(sandbox.dir, "state.json");
+            fs.writeFileSync(stateFile, stateExport([
+                { urn: "urn:pulumi:dev::k8s-lab::pulumi:pulumi:Stack::k8s-lab-dev", type: "pulumi:pulumi:Stack" },
+                { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: "random:index/randomId:RandomId", outputs: { hex: "0a1b2c3d4e5f6789", byteLength: 8 } },
+            ]));
+            sandbox.fake("pulumi", `cat "${stateFile}"`);
+            const step = steps[read];
+            assert.strictEqual(sandbox.run(step.run ?? "", { ...step.env, GITHUB_ENV: env }).status, 0);
+            // No state at all: an empty LabId, which the sweep refuses to guess.
+            sandbox.fake("pulumi", "echo 'error: no stack named dev found' >&2; exit 255");
+            assert.strictEqual(sandbox.run(step.run ?? "", { ...step.env, GITHUB_ENV: env }).status, 0);
+            assert.strictEqual(fs.readFileSync(env, "utf8"), "LAB_ID=0a1b2c3d4e5f6789\nLAB_ID=\n");
+        } finally {
+            sandbox.remove();
+        }
+    });
+
+    it("ask the code owners to review the pack, the CI stack and the workflows", () => {
+        const owners = fs.readFileSync(path.join(root, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
+        assert.deepStrictEqual(owners, ["/policy/", "/ci-stack/", "/.github/"]);
     });
 });

@@ -31,6 +31,26 @@ describe("ClusterSecurityGroups", () => {
         assert.deepStrictEqual(program.output("adminCidrs").value, ["203.0.113.0/24", "198.51.100.23/32"]);
     });
 
+    it("names the detected address's rules by port alone, so that CI can remove exactly them after its job", async () => {
+        const admin = (program: Program) => cidrRules(program).filter((r) => [22, 6443].includes(Number(r.inputs.fromPort))).map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.description]);
+        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: ["203.0.113.0/24"] } })), [
+            ["security-groups-control-plane-admin-22-203.0.113.0-24", "203.0.113.0/24", "SSH from an admin CIDR"],
+            ["security-groups-control-plane-admin-6443-203.0.113.0-24", "203.0.113.0/24", "Kubernetes API from an admin CIDR"],
+            ["security-groups-control-plane-detected-22", "198.51.100.23/32", "SSH from the machine running pulumi (detected)"],
+            ["security-groups-control-plane-detected-6443", "198.51.100.23/32", "Kubernetes API from the machine running pulumi (detected)"],
+        ]);
+        // Another machine, the same names: its address replaces the last one's.
+        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: [] }, publicIp: "192.0.2.77" })), [
+            ["security-groups-control-plane-detected-22", "192.0.2.77/32", "SSH from the machine running pulumi (detected)"],
+            ["security-groups-control-plane-detected-6443", "192.0.2.77/32", "Kubernetes API from the machine running pulumi (detected)"],
+        ]);
+        // Already an admin CIDR: one rule per port, the configured one, which CI never removes.
+        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: ["198.51.100.23/32"] } })), [
+            ["security-groups-control-plane-admin-22-198.51.100.23-32", "198.51.100.23/32", "SSH from an admin CIDR"],
+            ["security-groups-control-plane-admin-6443-198.51.100.23-32", "198.51.100.23/32", "Kubernetes API from an admin CIDR"],
+        ]);
+    });
+
     it("opens the public ports only to the allowed CIDRs when they are narrowed", async () => {
         const program = await runProgram({ config: { publicCidrs: ["192.0.2.0/24"], bookinfoPort: 31080 } });
         const publicRules = cidrRules(program).filter((r) => ![22, 6443].includes(Number(r.inputs.fromPort)));

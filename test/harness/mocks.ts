@@ -120,6 +120,9 @@ export function answerResource(
                     publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
                 },
             };
+        case "random:index/randomId:RandomId":
+            // index.ts: the lab's identity (LabId).
+            return { id, state: { ...inputs, hex: "0a1b2c3d4e5f6789" } };
         case "random:index/randomPassword:RandomPassword": {
             // Of the asked length and alphabet: lower-case only when upper is false (bootstrap tokens).
             const result = "MockGrafanaPassw0rd12345";
