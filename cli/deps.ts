@@ -77,6 +77,7 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                 },
                 endpoints: async () => {
                     const o = await s.outputs();
+                    if (o.bookinfoUrl === undefined) throw new Error(`stack ${stack} has no outputs yet`);
                     return { bookinfoUrl: String(o.bookinfoUrl?.value), grafanaUrl: String(o.grafanaUrl?.value), grafanaPassword: String(o.grafanaAdminPassword?.value) };
                 },
             };
