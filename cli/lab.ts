@@ -12,7 +12,7 @@ import * as path from "path";
 import { z } from "zod";
 import { describe } from "../lib/access";
 import { LabStack, UpOptions, upWithFallback } from "../lib/fallback";
-import { Language, languageFromEnv, translator } from "../lib/messages";
+import { Language, terminalLanguage, translator } from "../lib/messages";
 import { exposures } from "../lib/placement";
 import { unitName } from "../lib/portForward";
 import { Endpoints, verify } from "../lib/probe";
@@ -87,7 +87,7 @@ function parseArgs(argv: string[]): Args | undefined {
 
 export async function main(argv: string[], deps: Deps): Promise<number> {
     const configured = deps.env.LAB_LANGUAGE;
-    const language: Language = configured === "ko" || configured === "en" ? configured : languageFromEnv(deps.env.LANG);
+    const language: Language = terminalLanguage(configured, deps.env);
     const t = translator(language);
     // Values known to be secret, redacted wherever they appear; grows as the CLI reads them.
     const secrets: string[] = [deps.env.LAB_GRAFANA_PASSWORD ?? ""];
