@@ -169,10 +169,10 @@ async function main(): Promise<void> {
 
 /**
  * The program's first error; as under the Pulumi CLI, a failure in an output or a registration
- * fails the run. A RunError, which the CLI prints without a stack trace, is named so.
+ * fails the run. A plain RunError, which the CLI prints without a stack trace, is named so.
  */
 function recordError(err: unknown): void {
-    const name = pulumi.RunError.isInstance(err) ? "RunError" : err instanceof Error ? err.name : "unknown";
+    const name = err instanceof Error ? (pulumi.RunError.isInstance(err) && err.name === "Error" ? "RunError" : err.name) : "unknown";
     run.error ??= { name, message: err instanceof Error ? err.message : String(err) };
 }
 process.on("unhandledRejection", recordError);
