@@ -6,9 +6,8 @@
 KUBERNETES_DIR="${KUBERNETES_DIR:-/etc/kubernetes}"
 PREPARED_MARKER="${PREPARED_MARKER:-/var/lib/k8s-lab/prepared}"
 CNI_CONFIG_DIR="${CNI_CONFIG_DIR:-/etc/cni/net.d}"
-# The marks of a completed init and join, and the root-only log of kubeadm's own output.
+# The mark of a completed init (the hash of its config), and the root-only log of kubeadm's output.
 INITIALIZED_MARKER="${INITIALIZED_MARKER:-/var/lib/k8s-lab/initialized}"
-JOINED_MARKER="${JOINED_MARKER:-/var/lib/k8s-lab/joined}"
 BOOTSTRAP_LOG="${BOOTSTRAP_LOG:-/var/log/k8s-lab-bootstrap.log}"
 # The Node label naming the EC2 instance a node runs on, set by the kubelet when it registers.
 # shellcheck disable=SC2034 # used by the scripts that include this file

@@ -18,6 +18,15 @@ wait_for_cloud_init "$MSG_PREP_FAILED"
 
 config="${KUBERNETES_DIR}/kubeadm-config.yaml"
 wanted="$(printf '%s\n' "$KUBEADM_CONFIG" | sha256sum | cut -d' ' -f1)"
+export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+# No mark, but this very config and kube-proxy, the last thing kubeadm init installs: an init that
+# completed before the mark was written (or before the lab wrote marks). Adopt it.
+if [ ! -e "$INITIALIZED_MARKER" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ] &&
+  [ "$(cat "$config" 2>/dev/null)" = "$(printf '%s' "$KUBEADM_CONFIG")" ] &&
+  RETRY_ATTEMPTS=5 retry kubectl -n kube-system get daemonset kube-proxy >/dev/null 2>&1; then
+  install -d -m 0755 "$(dirname "$INITIALIZED_MARKER")"
+  printf '%s\n' "$wanted" > "$INITIALIZED_MARKER"
+fi
 if [ "$(cat "$INITIALIZED_MARKER" 2>/dev/null)" = "$wanted" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ]; then
   echo "k8s-lab: the cluster is already initialised with this config" >&2
 else
@@ -37,7 +46,6 @@ else
   # --skip-token-print: the join command with kubeadm's default token never reaches a log.
   quietly "$BOOTSTRAP_LOG" kubeadm init --config "$config" --skip-token-print
   # kubeadm init leaves a default bootstrap token valid for a day; each worker gets its own.
-  export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
   retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
   install -d -m 0755 "$(dirname "$INITIALIZED_MARKER")"
   printf '%s\n' "$wanted" > "$INITIALIZED_MARKER"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Joins a worker to the cluster; run over SSH through the control-plane node by Pulumi, as root.
-# Safe to run again: a worker that completed its join to this cluster (same CA hash, same name)
-# is left alone; a worker that was in another cluster, or whose join was interrupted, is reset
+# Safe to run again: a worker joined to this cluster (same CA hash) is left alone; a worker that
+# was in another cluster, or whose join stopped before the kubelet had its credentials, is reset
 # first. kubeadm's output goes to a root-only log on the node, never to Pulumi.
 set -euo pipefail
 
@@ -24,15 +24,14 @@ if ! [[ "$CA_HASH" =~ ^sha256:[0-9a-f]{64}$ ]] || ! [[ "$TOKEN" =~ ^[a-z0-9]{6}\
   exit 1
 fi
 
-joined="${CA_HASH} ${NODE_NAME}"
-if [ "$(cat "$JOINED_MARKER" 2>/dev/null)" = "$joined" ] && [ -e "${KUBERNETES_DIR}/kubelet.conf" ] &&
-  [ "$(ca_hash "${KUBERNETES_DIR}/pki/ca.crt" 2>/dev/null)" = "$CA_HASH" ]; then
+# Joined to this cluster: the kubelet has its own credentials (kubelet.conf, written once the
+# bootstrap token did its work) and the CA it trusts is the one pinned.
+if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] && [ "$(ca_hash "${KUBERNETES_DIR}/pki/ca.crt" 2>/dev/null)" = "$CA_HASH" ]; then
   echo "k8s-lab: ${NODE_NAME} has already joined this cluster" >&2
   exit 0
 fi
-if [ -e "$JOINED_MARKER" ] || [ -e "${KUBERNETES_DIR}/kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/bootstrap-kubelet.conf" ]; then
+if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/bootstrap-kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/pki/ca.crt" ]; then
   echo "k8s-lab: ${NODE_NAME} was in another cluster or did not finish joining; resetting it" >&2
-  rm -f "$JOINED_MARKER"
   quietly "$BOOTSTRAP_LOG" kubeadm reset -f
   rm -rf "${CNI_CONFIG_DIR:?}"
 fi
@@ -60,6 +59,4 @@ nodeRegistration:
       value: "${INSTANCE_LABEL}=${INSTANCE_ID}"
 YAML
 quietly "$BOOTSTRAP_LOG" kubeadm join --config "$config"
-install -d -m 0755 "$(dirname "$JOINED_MARKER")"
-printf '%s\n' "$joined" > "$JOINED_MARKER"
 echo "k8s-lab: ${NODE_NAME} joined"
