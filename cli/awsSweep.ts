@@ -1,16 +1,35 @@
 /**
- * The sweep's AWS side: the Resource Groups Tagging API finds what still carries the lab's
- * tags, EC2 deletes it. Instances and NAT gateways that are already going away are not counted.
+ * The sweep's AWS side, in the stack's region: the Resource Groups Tagging API finds what still
+ * carries the lab's tags, EC2 deletes it. Instances and NAT gateways that are already going
+ * away are not counted.
  */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
 import {
     DeleteInternetGatewayCommand, DeleteKeyPairCommand, DeleteNatGatewayCommand, DeleteRouteTableCommand, DeleteSecurityGroupCommand,
     DeleteSubnetCommand, DeleteVolumeCommand, DeleteVpcCommand, DescribeInstancesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand,
-    DetachInternetGatewayCommand, EC2Client, ReleaseAddressCommand, TerminateInstancesCommand, waitUntilInstanceTerminated, waitUntilNatGatewayDeleted,
+    DescribeSecurityGroupRulesCommand, DetachInternetGatewayCommand, EC2Client, ReleaseAddressCommand, RevokeSecurityGroupEgressCommand,
+    RevokeSecurityGroupIngressCommand, TerminateInstancesCommand, waitUntilInstanceTerminated, waitUntilNatGatewayDeleted,
 } from "@aws-sdk/client-ec2";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
-import { deleteOrder, Leftover, parseArn, SweepClient } from "../lib/sweep";
+import { deleteOrder, GroupRule, Leftover, parseArn, SweepClient } from "../lib/sweep";
 
 const wait = { maxWaitTime: 900 };
+
+/**
+ * The region a stack builds in: its stack file's `k8s-lab:region`, else the project's default.
+ * Never AWS_REGION: the sweep must look where the lab is, whatever the shell says.
+ */
+export function stackRegion(projectDir: string, stack: string): string {
+    const read = (file: string): Record<string, unknown> => {
+        const full = path.join(projectDir, file);
+        return fs.existsSync(full) ? ((YAML.parse(fs.readFileSync(full, "utf8")) ?? {}) as Record<string, unknown>) : {};
+    };
+    const project = read("Pulumi.yaml") as { name?: string; config?: Record<string, { default?: unknown }> };
+    const stackConfig = (read(`Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
+    return String(stackConfig[`${project.name ?? "k8s-lab"}:region`] ?? project.config?.region?.default ?? "");
+}
 
 export function awsSweepClient(region: string): SweepClient {
     const ec2 = new EC2Client({ region });
@@ -47,6 +66,26 @@ export function awsSweepClient(region: string): SweepClient {
                 token = page.PaginationToken || undefined;
             } while (token);
             return live(arns);
+        },
+        async groupReferences(groupIds) {
+            const rules: GroupRule[] = [];
+            let token: string | undefined;
+            do {
+                const page = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: groupIds }], NextToken: token }));
+                for (const rule of page.SecurityGroupRules ?? []) {
+                    const referenced = rule.ReferencedGroupInfo?.GroupId;
+                    if (referenced !== undefined && rule.GroupId !== undefined && rule.SecurityGroupRuleId !== undefined) {
+                        rules.push({ groupId: rule.GroupId, ruleId: rule.SecurityGroupRuleId, egress: rule.IsEgress === true, referencedGroupId: referenced });
+                    }
+                }
+                token = page.NextToken || undefined;
+            } while (token);
+            return rules;
+        },
+        async revoke({ groupId, ruleId, egress }) {
+            const input = { GroupId: groupId, SecurityGroupRuleIds: [ruleId] };
+            if (egress) await ec2.send(new RevokeSecurityGroupEgressCommand(input));
+            else await ec2.send(new RevokeSecurityGroupIngressCommand(input));
         },
         async remove({ type, id }) {
             switch (type) {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
-import { awsSweepClient } from "./awsSweep";
+import { awsSweepClient, stackRegion } from "./awsSweep";
 import { Deps, SshTarget } from "./lab";
 import { LabStack, ResourceError, UpFailed } from "../lib/fallback";
 import { Exposure } from "../lib/placement";
@@ -82,7 +82,8 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                 },
             };
         },
-        sweepClient: () => awsSweepClient(env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "ap-northeast-2"),
+        // The stack's own region, never AWS_REGION: the sweep looks where the lab is.
+        sweepClient: () => awsSweepClient(stackRegion(projectDir, stack)),
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
     };

@@ -240,7 +240,14 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 return report.ok ? exitCodes.ok : exitCodes.unhealthy;
             }
             case "sweep": {
-                const tags = { Project: "k8s-lab", Stack: deps.stack };
+                // Only what carries this stack's LabId: LAB_ID (the daily workflow reads it from the
+                // state before its destroy), else the stack's output while the lab is up.
+                const labId = deps.env.LAB_ID || (await deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), () => ""));
+                const tags = { Project: "k8s-lab", Stack: deps.stack, LabId: labId };
+                if (labId === "") {
+                    print({ found: [], revoked: [], deleted: [], failed: [] }, [t("cli.sweepNoLabId", { stack: deps.stack })]);
+                    return exitCodes.ok;
+                }
                 const result = await sweep(deps.sweepClient(), tags, args.delete).catch((e: Error) => {
                     toErr(t("cli.awsFailed", { reason: e.message }));
                     return undefined;
@@ -248,10 +255,10 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 if (result === undefined) return exitCodes.remoteFailed;
                 const names = (list: { type: string; id: string }[]) => list.map((r) => `${r.type}/${r.id}`).join(", ");
                 const lines = result.found.length === 0
-                    ? [t("cli.sweepNone", { project: tags.Project, stack: tags.Stack })]
+                    ? [t("cli.sweepNone", { project: tags.Project, stack: tags.Stack, labId })]
                     : args.delete
                       ? [t("cli.sweepDeleted", { count: result.deleted.length, list: names(result.deleted) }), ...result.failed.map((f) => t("cli.sweepFailed", { resource: `${f.resource.type}/${f.resource.id}`, reason: f.reason }))]
-                      : [t("cli.sweepFound", { count: result.found.length, project: tags.Project, stack: tags.Stack, list: names(result.found) })];
+                      : [t("cli.sweepFound", { count: result.found.length, project: tags.Project, stack: tags.Stack, labId, list: names(result.found) })];
                 print(result, lines);
                 if (result.failed.length > 0) return exitCodes.remoteFailed;
                 return !args.delete && result.found.length > 0 ? exitCodes.unhealthy : exitCodes.ok;

@@ -1,6 +1,8 @@
 /**
  * Nothing left behind: after `pulumi destroy`, list the resources of the known types still
- * tagged with the lab's project and stack, and delete them in dependency order when asked.
+ * tagged with this lab's identity (project, stack and LabId), and delete them in dependency
+ * order when asked. A lab of another backend that shares the stack name has another LabId and
+ * is never touched.
  */
 
 /** EC2 resource types the lab creates, in the order they can be deleted. */
@@ -13,10 +15,28 @@ export interface Leftover {
     arn: string;
 }
 
-/** What the sweep asks of AWS; the real one is in cli/deps.ts, the tests pass a fake. */
+/** Which lab: every tag must match. */
+export interface LabIdentity {
+    Project: string;
+    Stack: string;
+    LabId: string;
+}
+
+/** A rule of one security group that names a security group (the two groups name each other). */
+export interface GroupRule {
+    groupId: string;
+    ruleId: string;
+    egress: boolean;
+    referencedGroupId: string;
+}
+
+/** What the sweep asks of AWS; the real one is in cli/awsSweep.ts, the tests pass a fake. */
 export interface SweepClient {
     /** ARNs of the live resources carrying every one of the tags. */
     tagged(tags: Record<string, string>): Promise<string[]>;
+    /** The rules of these groups that reference a security group. */
+    groupReferences(groupIds: string[]): Promise<GroupRule[]>;
+    revoke(rule: GroupRule): Promise<void>;
     remove(resource: Leftover): Promise<void>;
 }
 
@@ -30,23 +50,44 @@ export function parseArn(arn: string): Leftover | undefined {
 
 export interface SweepResult {
     found: Leftover[];
+    /** Cross-references revoked so that the groups could be deleted. */
+    revoked: GroupRule[];
     deleted: Leftover[];
     failed: { resource: Leftover; reason: string }[];
 }
 
-export async function sweep(client: SweepClient, tags: Record<string, string>, remove: boolean): Promise<SweepResult> {
-    const found = (await client.tagged(tags))
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export async function sweep(client: SweepClient, identity: LabIdentity, remove: boolean): Promise<SweepResult> {
+    if (identity.LabId === "") throw new Error("a sweep needs the lab's LabId");
+    const found = (await client.tagged({ Project: identity.Project, Stack: identity.Stack, LabId: identity.LabId }))
         .map(parseArn)
         .filter((r): r is Leftover => r !== undefined)
         .sort((a, b) => deleteOrder.indexOf(a.type) - deleteOrder.indexOf(b.type));
-    const result: SweepResult = { found, deleted: [], failed: [] };
+    const result: SweepResult = { found, revoked: [], deleted: [], failed: [] };
     if (!remove) return result;
+    const groups = found.filter((r) => r.type === "security-group");
     for (const resource of found) {
+        // A group that another group's rule names cannot be deleted: revoke those rules first.
+        if (resource === groups[0]) {
+            const rules = await client.groupReferences(groups.map((g) => g.id)).catch((err: unknown) => {
+                result.failed.push({ resource, reason: reason(err) });
+                return [];
+            });
+            for (const rule of rules) {
+                try {
+                    await client.revoke(rule);
+                    result.revoked.push(rule);
+                } catch (err) {
+                    result.failed.push({ resource: groups.find((g) => g.id === rule.groupId) ?? resource, reason: reason(err) });
+                }
+            }
+        }
         try {
             await client.remove(resource);
             result.deleted.push(resource);
         } catch (err) {
-            result.failed.push({ resource, reason: err instanceof Error ? err.message : String(err) });
+            result.failed.push({ resource, reason: reason(err) });
         }
     }
     return result;

@@ -323,11 +323,15 @@ describe("operator CLI", () => {
     describe("sweep", () => {
         const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-2:123456789012:${type}/${id}`;
         const leftovers = [arn("vpc", "vpc-1"), arn("subnet", "subnet-1"), arn("instance", "i-1"), arn("elastic-ip", "eipalloc-1"), arn("natgateway", "nat-1"), arn("security-group", "sg-1"), arn("internet-gateway", "igw-1"), arn("route-table", "rtb-1"), arn("key-pair", "key-1")];
+        const env = { LANG: "en_US.UTF-8", LAB_ID: "0a1b2c3d4e5f6789" };
+        const identity = { Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789" };
         function fakeAws(failing: string[] = []) {
             const asked: Record<string, string>[] = [];
             const removed: string[] = [];
             const client: SweepClient = {
                 tagged: async (tags) => (asked.push(tags), leftovers),
+                groupReferences: async () => [],
+                revoke: async () => assert.fail("nothing to revoke"),
                 remove: async (r: Leftover) => {
                     if (failing.includes(r.id)) throw new Error("DependencyViolation");
                     removed.push(`${r.type}/${r.id}`);
@@ -335,34 +339,48 @@ describe("operator CLI", () => {
             };
             return { client, asked, removed };
         }
+        const none = { groupReferences: async () => [], revoke: async () => undefined };
 
-        it("lists what is left, tagged with the lab's project and stack, and deletes nothing by default", async () => {
+        it("lists what is left, tagged with the lab's project, stack and LabId, and deletes nothing by default", async () => {
             const aws = fakeAws();
-            const cli = fake(new Error("destroyed"), { sweep: aws.client });
+            const cli = fake(new Error("destroyed"), { sweep: aws.client, env });
             assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.unhealthy);
-            assert.deepStrictEqual(aws.asked, [{ Project: "k8s-lab", Stack: "dev" }]);
+            assert.deepStrictEqual(aws.asked, [identity]);
             assert.deepStrictEqual(aws.removed, []);
-            assert.match(cli.out[0], /^9 resources tagged Project=k8s-lab, Stack=dev are left: instance\/i-1, natgateway\/nat-1, elastic-ip\/eipalloc-1, security-group\/sg-1, internet-gateway\/igw-1, subnet\/subnet-1, route-table\/rtb-1, key-pair\/key-1, vpc\/vpc-1\. Run sweep --delete/);
+            assert.match(cli.out[0], /^9 resources tagged Project=k8s-lab, Stack=dev, LabId=0a1b2c3d4e5f6789 are left: instance\/i-1, natgateway\/nat-1, elastic-ip\/eipalloc-1, security-group\/sg-1, internet-gateway\/igw-1, subnet\/subnet-1, route-table\/rtb-1, key-pair\/key-1, vpc\/vpc-1\. Run sweep --delete/);
+        });
+
+        it("takes the LabId from the stack's outputs while the lab is up", async () => {
+            const aws = fakeAws();
+            const cli = fake({ labId: "feedfacecafebeef" }, { sweep: aws.client });
+            await main(["sweep"], cli.deps);
+            assert.deepStrictEqual(aws.asked, [{ ...identity, LabId: "feedfacecafebeef" }]);
+        });
+
+        it("sweeps nothing without a LabId, so that another lab of the same stack name is never touched", async () => {
+            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => assert.fail("must not ask"), remove: async () => assert.fail("must not remove"), ...none } });
+            assert.strictEqual(await main(["sweep", "--delete"], cli.deps), exitCodes.ok);
+            assert.deepStrictEqual(cli.out, ["Nothing was swept: stack dev has no LabId in its state, and without it this lab cannot be told apart from another of the same name. Set LAB_ID to the value pulumi stack output labId printed before the destroy."]);
         });
 
         it("deletes in dependency order when asked, and reports what it could not", async () => {
             const aws = fakeAws(["sg-1"]);
-            const cli = fake(new Error("destroyed"), { sweep: aws.client });
+            const cli = fake(new Error("destroyed"), { sweep: aws.client, env });
             assert.strictEqual(await main(["sweep", "--delete", "--json"], cli.deps), exitCodes.remoteFailed);
             assert.deepStrictEqual(aws.removed, ["instance/i-1", "natgateway/nat-1", "elastic-ip/eipalloc-1", "internet-gateway/igw-1", "subnet/subnet-1", "route-table/rtb-1", "key-pair/key-1", "vpc/vpc-1"]);
             assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).failed.map((f: { resource: { id: string }; reason: string }) => [f.resource.id, f.reason]), [["sg-1", "DependencyViolation"]]);
         });
 
         it("says what went wrong when AWS cannot be asked", async () => {
-            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => { throw new Error("Could not load credentials from any providers"); }, remove: async () => undefined } });
+            const cli = fake(new Error("destroyed"), { env, sweep: { tagged: async () => { throw new Error("Could not load credentials from any providers"); }, remove: async () => undefined, ...none } });
             assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.remoteFailed);
             assert.strictEqual(cli.err[0], "AWS could not be asked (Could not load credentials from any providers): check the AWS credentials and AWS_REGION.");
         });
 
         it("says so when nothing is left", async () => {
-            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => [], remove: async () => assert.fail("nothing to remove") } });
+            const cli = fake(new Error("destroyed"), { env, sweep: { tagged: async () => [], remove: async () => assert.fail("nothing to remove"), ...none } });
             assert.strictEqual(await main(["sweep", "--delete"], cli.deps), exitCodes.ok);
-            assert.strictEqual(cli.out[0], "Nothing tagged Project=k8s-lab, Stack=dev is left.");
+            assert.strictEqual(cli.out[0], "Nothing tagged Project=k8s-lab, Stack=dev, LabId=0a1b2c3d4e5f6789 is left.");
         });
     });
 
