@@ -1,29 +1,13 @@
 import * as assert from "assert";
+import { bookinfoAlertRules } from "../../lib/alerts";
 import { Program, runProgram } from "../harness";
+import { chartProbe, chartType, kubePrometheusStack } from "../harness/charts";
 import { merge, unknownKeys, upstreamValues } from "../harness/upstream";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
+const CHART = chartType;
 const chartOf = (program: Program) => program.get(CHART, "kube-prometheus-stack");
-const grafanaDeployment = {
-    apiVersion: "apps/v1", kind: "Deployment",
-    metadata: { name: "kube-prometheus-stack-grafana", namespace: "monitoring" },
-    spec: {
-        strategy: { type: "RollingUpdate" },
-        template: {
-            spec: {
-                containers: [
-                    { name: "grafana-sc-dashboard", image: "quay.io/kiwigrid/k8s-sidecar" },
-                    { name: "grafana-sc-datasources", image: "quay.io/kiwigrid/k8s-sidecar" },
-                    { name: "grafana", image: "docker.io/grafana/grafana", ports: [{ name: "grafana", containerPort: 3000, protocol: "TCP" }] },
-                ],
-            },
-        },
-    },
-};
-const grafanaService = { apiVersion: "v1", kind: "Service", metadata: { name: "kube-prometheus-stack-grafana", namespace: "monitoring" }, spec: { type: "ClusterIP", ports: [{ name: "http-web", port: 80, targetPort: 3000 }] } };
-const prometheus = { apiVersion: "monitoring.coreos.com/v1", kind: "Prometheus", metadata: { name: "kube-prometheus-stack-prometheus", namespace: "monitoring" }, spec: { replicas: 1 } };
-const operator = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "kube-prometheus-stack-operator", namespace: "monitoring" }, spec: { template: { spec: { containers: [{ name: "kube-prometheus-stack" }] } } } };
-const probe = { resource: `${CHART}::kube-prometheus-stack`, objects: [grafanaDeployment, grafanaService, prometheus, operator].map((props) => ({ type: `kubernetes:${props.apiVersion.includes("/") ? props.apiVersion : `core/${props.apiVersion}`}:${props.kind}`, name: props.metadata.name, props })) };
+const { grafanaDeployment, grafanaService, prometheus, operator } = kubePrometheusStack;
+const probe = chartProbe([grafanaDeployment, grafanaService, prometheus, operator]);
 
 type Pod = { nodeSelector?: Record<string, string>; tolerations?: unknown[]; containers: { name: string; ports?: { hostPort?: number }[] }[] };
 const podOf = (obj: Record<string, unknown>): Pod => ((obj.spec as { template: { spec: Pod } }).template.spec);
@@ -70,6 +54,7 @@ describe("Monitoring", () => {
         assert.ok(JSON.parse((dashboard.inputs.data as Record<string, string>)["bookinfo.json"]).panels.length >= 3);
         const rules = program.get("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-bookinfo-rules");
         assert.deepStrictEqual((rules.inputs.metadata as { labels: object }).labels, { release: "kube-prometheus-stack" });
+        assert.deepStrictEqual(rules.inputs.spec, { groups: bookinfoAlertRules() }, "the rules promtool tests");
         for (const own of [dashboard, rules]) assert.deepStrictEqual(own.dependsOn, [`${CHART}::kube-prometheus-stack`]);
     });
 
