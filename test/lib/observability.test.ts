@@ -33,6 +33,18 @@ describe("Bookinfo dashboard", () => {
         for (const panel of dashboard.panels) for (const target of panel.targets) assert.match(target.expr, /by \(deployment/, panel.title);
     });
 
+    it("shows the outbound edges too, where a dead service behind productpage appears", () => {
+        assert.deepStrictEqual(dashboard.panels.map((p) => p.title), [
+            "Request rate per deployment (inbound, req/s)",
+            "Success rate per deployment (inbound)",
+            "Latency p50 / p95 / p99 per deployment (inbound, ms)",
+            "Success rate per edge (outbound: deployment → the service it calls)",
+        ]);
+        assert.deepStrictEqual(dashboard.panels[3].targets.map((t) => t.expr), [
+            'sum by (deployment, dst_deployment) (rate(response_total{namespace="bookinfo", direction="outbound", classification="success"}[1m])) / sum by (deployment, dst_deployment) (rate(response_total{namespace="bookinfo", direction="outbound"}[1m]))',
+        ]);
+    });
+
     it("queries only Linkerd proxy metrics from the list, in PromQL that parses", () => {
         const used = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsOf(t.expr)));
         assert.ok(used.length >= 4);
