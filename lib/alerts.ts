@@ -34,7 +34,10 @@ export const bookinfoBackends = ["details", "ratings", "reviews"] as const;
 
 export function bookinfoAlertRules(): AlertGroup[] {
     const responses = 'response_total{namespace="bookinfo"}';
-    const successes = 'response_total{namespace="bookinfo", classification="success"}';
+    const failures = 'response_total{namespace="bookinfo", classification="failure"}';
+    // The failure ratio, not the success ratio: with no success at all in a direction there is
+    // no success series to divide, and the alert would stay silent.
+    const errorBudget = Number((1 - bookinfoSuccessObjective).toPrecision(6));
     const ready = (deployments: string) => `kube_deployment_status_replicas_ready{namespace="bookinfo", deployment=~"${deployments}"}`;
     return [
         {
@@ -45,7 +48,7 @@ export function bookinfoAlertRules(): AlertGroup[] {
                     // services it calls; a dead details or ratings shows only there, since productpage
                     // still answers 200 with "unavailable" in the page.
                     alert: "BookinfoSuccessRateLow",
-                    expr: `sum by (direction) (rate(${successes}[5m])) / sum by (direction) (rate(${responses}[5m])) < ${bookinfoSuccessObjective}`,
+                    expr: `sum by (direction) (rate(${failures}[5m])) / sum by (direction) (rate(${responses}[5m])) > ${errorBudget}`,
                     for: "5m",
                     labels: { severity: "warning" },
                     annotations: {

@@ -192,6 +192,12 @@ describe("Bookinfo alert rules in promtool", function () {
         ]);
     });
 
+    it("fire when every outbound call fails and no success was ever recorded", () => {
+        promtoolTest([inbound("productpage-v1", 30), outbound("productpage-v1", "details-v1", 30, "503"), ...allReady()], [
+            { eval_time: "10m", alertname: "BookinfoSuccessRateLow", exp_alerts: [successLow("outbound")] },
+        ]);
+    });
+
     it("fire on a dead details seen only on productpage's outbound edge", () => {
         const deadDetails = healthyTraffic.filter((s) => !s.series.includes('deployment="details-v1"') && !s.series.includes('dst_deployment="details-v1"'))
             .concat([outbound("productpage-v1", "details-v1", 30, "502")]);
