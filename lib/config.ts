@@ -68,7 +68,7 @@ export const limits = {
     adminWidestPrefix: 8,
 } as const;
 
-export const reservedTagKeys = ["Project", "Stack", "ManagedBy", "Name"] as const;
+export const reservedTagKeys = ["Project", "Stack", "ManagedBy", "LabId", "Name"] as const;
 
 export class ConfigError extends pulumi.RunError {
     constructor(

@@ -36,7 +36,7 @@ const en = {
     "allowed.email": "use an email address",
     "allowed.githubId": "use the numeric ID GitHub gives it, as printed by gh api repos/OWNER/NAME --jq '.owner.id, .id'",
     "allowed.ciName": "use 1 to 100 letters, digits, dots, dashes or underscores",
-    "allowed.tag": "use Key=Value with a key of 1 to 128 characters that does not start with aws: and is not one of Project, Stack, ManagedBy or Name, and a value of at most 256 characters",
+    "allowed.tag": "use Key=Value with a key of 1 to 128 characters that does not start with aws: and is not one of Project, Stack, ManagedBy, LabId or Name, and a value of at most 256 characters",
 
     // Deploy-time checks.
     "publicIp.failed": "Could not detect the public IP of this machine ({reason}): set adminCidrs, or set detectAdminIp to false if adminCidrs already covers you.",
@@ -133,7 +133,7 @@ const ko: Catalogue = {
     "allowed.email": "이메일 주소를 사용하세요",
     "allowed.githubId": "GitHub가 부여한 숫자 ID를 사용하세요. gh api repos/OWNER/NAME --jq '.owner.id, .id'로 확인할 수 있습니다",
     "allowed.ciName": "영문자, 숫자, 점, 대시, 밑줄로 1~100자를 사용하세요",
-    "allowed.tag": "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, Name이 아니어야 하고, 값은 256자 이하여야 합니다",
+    "allowed.tag": "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, LabId, Name이 아니어야 하고, 값은 256자 이하여야 합니다",
 
     "publicIp.failed": "이 머신의 공인 IP를 알아내지 못했습니다({reason}): adminCidrs를 설정하거나, adminCidrs에 이미 포함되어 있다면 detectAdminIp를 false로 설정하세요.",
     "instance.memoryLow": "인스턴스 타입 {instanceType}의 메모리는 {memoryGiB} GiB입니다. {role}에는 최소 {minimumGiB} GiB가 필요하며 메모리가 부족할 수 있습니다.",

@@ -97,6 +97,7 @@ describe("config", () => {
         ["public CIDRs that are not a list", { publicCidrs: "0.0.0.0/0" }, "publicCidrs", "0.0.0.0/0", "allowed.stringList"],
         ["a boolean that is not one", { detectAdminIp: "yes" }, "detectAdminIp", "yes", "allowed.boolean"],
         ["a tag overriding a lab tag", { tags: ["Project=other"] }, "tags", "Project=other", "allowed.tag"],
+        ["a tag overriding the lab's identity, which the sweep trusts", { tags: ["LabId=someone-else"] }, "tags", "LabId=someone-else", "allowed.tag"],
         ["a tag without a value separator", { tags: ["Owner"] }, "tags", "Owner", "allowed.tag"],
     ];
 
