@@ -21,7 +21,9 @@ export interface HarnessOptions {
     zones?: Record<string, string[] | "all">;
     /**
      * Objects to run through the transforms of a resource (`type::name`) and its ancestors, as
-     * the engine would for a packaged component's children, which the mocks never see.
+     * the engine would for a packaged component's children, which the mocks never see: while
+     * that resource registers, before it returns. Default: what the charts usually render
+     * (`renderedByDefault` in charts.ts).
      */
     probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
 }
