@@ -20,7 +20,7 @@ export interface PlacementCheckArgs {
  * not judge: before the cluster exists the charts are not rendered.
  */
 export class PlacementCheck extends pulumi.ComponentResource {
-    /** What was pinned or exposed, once every object was built; fails the update otherwise. */
+    /** True once every object was built and every target met (false in a preview, which does not judge); rejects otherwise. */
     readonly checked: pulumi.Output<boolean>;
 
     constructor(name: string, args: PlacementCheckArgs, opts?: pulumi.ComponentResourceOptions) {
