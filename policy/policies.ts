@@ -1,44 +1,70 @@
 /**
- * The policies of the pack, importable by the tests without starting the pack.
+ * The policies of the pack: each reads the resource once through `snapshot`, reports every
+ * violation it knows, and only then, if an unknown value kept it from deciding the rest, lets
+ * the engine say so (an advisory "can't run during preview").
  */
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import * as rules from "./rules";
 
-export type { ResourceValidationArgs };
+type Json = Record<string, unknown>;
+type Rule = (r: rules.CheckedResource, config: rules.PackConfig) => rules.Finding[];
+type Setting = keyof rules.PackConfig;
 
-/** A policy whose validation is one function, as the tests call it. */
-export type LabPolicy = ResourceValidationPolicy & { validateResource: (args: ResourceValidationArgs, report: ReportViolation) => void };
-
-type Rule = (r: rules.CheckedResource, config: rules.PackConfig) => string[];
-
-const configSchema = {
-    properties: {
-        allowedPorts: { type: "array" as const, items: { type: "integer" as const }, default: rules.defaults.allowedPorts },
-        allowedInstanceTypes: { type: "array" as const, items: { type: "string" as const }, default: rules.defaults.allowedInstanceTypes },
-        requiredTags: { type: "array" as const, items: { type: "string" as const }, default: rules.defaults.requiredTags },
-    },
+/** The settings, as `--policy-pack-config` gives them per policy; the pack still applies its limits (rules.effectiveConfig). */
+const settingSchemas = {
+    allowedPorts: { type: "array" as const, items: { type: "integer" as const, minimum: rules.nodePortRange.min, maximum: rules.nodePortRange.max }, default: rules.defaults.allowedPorts },
+    allowedInstanceTypes: { type: "array" as const, items: { type: "string" as const }, default: rules.defaults.allowedInstanceTypes },
+    requiredTags: { type: "array" as const, items: { type: "string" as const }, default: rules.defaults.requiredTags },
 };
 
-function policy(name: string, description: string, rule: Rule): LabPolicy {
+const configSchema = (settings: Setting[]) => (settings.length === 0 ? undefined : { properties: Object.fromEntries(settings.map((s) => [s, settingSchemas[s]])) });
+
+function report(findings: rules.Finding[], reportViolation: ReportViolation): void {
+    for (const finding of findings) if (typeof finding === "string") reportViolation(finding);
+    const unknown = findings.find((f): f is rules.Unknown => f instanceof rules.Unknown);
+    if (unknown) throw unknown.error;
+}
+
+function checked(r: { type: string; name: string; props: Json; provider?: { type: string; props: Json } }): rules.CheckedResource {
+    return {
+        type: r.type,
+        name: r.name,
+        props: rules.snapshot(r.props) as Json,
+        provider: r.provider && { type: r.provider.type, props: rules.snapshot(r.provider.props) as Json },
+    };
+}
+
+function resourcePolicy(name: string, description: string, settings: Setting[], rule: Rule): ResourceValidationPolicy {
     return {
         name,
         description,
         enforcementLevel: "mandatory",
-        configSchema,
-        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-            const config = { ...rules.defaults, ...args.getConfig<Partial<rules.PackConfig>>() };
-            const resource = { type: args.type, name: args.name, props: args.props, provider: args.provider && { type: args.provider.type, props: args.provider.props } };
-            for (const violation of rule(resource, config)) reportViolation(violation);
-        },
+        configSchema: configSchema(settings),
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) =>
+            report(rule(checked(args), rules.effectiveConfig(args.getConfig<Partial<rules.PackConfig>>())), reportViolation),
     };
 }
 
-export const policies: LabPolicy[] = [
-    policy("no-world-ingress-except-public-ports", "No ingress from 0.0.0.0/0 or ::/0 except on the allowed public ports.", rules.worldIngress),
-    policy("no-world-ssh-or-api", "SSH (22) and the Kubernetes API (6443) are never open to the world.", rules.worldAdmin),
-    policy("imdsv2-required", "Every instance requires IMDSv2.", rules.imdsv2),
-    policy("encrypted-volumes", "Every volume is encrypted.", rules.encryptedVolumes),
-    policy("instance-type-allow-list", "Instances use an allowed type (cost).", rules.instanceType),
-    policy("required-tags", "Every taggable AWS resource carries the required tags, its own or its provider's defaults.", rules.requiredTags),
-    policy("no-loadbalancer-services", "No Kubernetes Service of type LoadBalancer: destroy would leave the AWS load balancer behind.", rules.noLoadBalancer),
+const stackResource = (r: PolicyResource): rules.StackResource => ({
+    ...checked(r),
+    urn: r.urn,
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, deps]) => [key, deps.map((d) => ({ urn: d.urn }))])),
+});
+
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    resourcePolicy("no-world-ingress-except-public-ports", "No ingress from the world (or any source wider than /8) except TCP on the allowed public ports, within the NodePort range.", ["allowedPorts"], rules.worldIngress),
+    resourcePolicy("no-world-ssh-or-api", "SSH (22) and the Kubernetes API (6443) are never open to the world, whatever the settings.", [], rules.worldAdmin),
+    {
+        name: "no-world-ingress-across-rules",
+        description: "The rules that reach one security group (with the prefix lists of the stack) do not together open anything but the allowed public ports to the world.",
+        enforcementLevel: "mandatory",
+        configSchema: configSchema(["allowedPorts"]),
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) =>
+            report(rules.worldTogether(args.resources.map(stackResource), rules.effectiveConfig(args.getConfig<Partial<rules.PackConfig>>())), reportViolation),
+    },
+    resourcePolicy("imdsv2-required", "Every instance, launch template and fleet requires IMDSv2 (or turns the metadata service off).", [], rules.imdsv2),
+    resourcePolicy("encrypted-volumes", "Every EBS volume, standalone or launched with an instance, is encrypted.", [], rules.encryptedVolumes),
+    resourcePolicy("instance-type-allow-list", "Instances, templates, fleets and groups use allowed instance types (cost).", ["allowedInstanceTypes"], rules.instanceType),
+    resourcePolicy("required-tags", "Every taggable AWS resource carries the required tags, its own or its provider's defaults.", ["requiredTags"], rules.requiredTags),
+    resourcePolicy("no-loadbalancer-services", "No Kubernetes Service of type LoadBalancer, in a Service, a patch or chart values: destroy would leave the AWS load balancer behind.", [], rules.noLoadBalancer),
 ];

@@ -1,13 +1,27 @@
 /**
- * The checks of the k8s-lab policy pack, as pure functions of a resource and the pack's
- * configuration, so that the tests can run them without the Pulumi CLI.
+ * The checks of the k8s-lab policy pack, as functions of a resource's properties (read once
+ * through `snapshot`, which turns every value the engine does not know yet into an `Unknown`)
+ * and the pack's settings. A check returns its violations and the unknown values it needed:
+ * a known violation is reported whatever else is unknown (fail closed), and an unknown value
+ * only matters where the known part does not already decide.
  */
-import { allowedInstanceTypes } from "../lib/allowList";
+import { UnknownValueError } from "@pulumi/policy";
+import * as ipaddr from "ipaddr.js";
+import { allowedInstanceTypes } from "./allowList";
 import { policyMessage } from "./messages";
+
+/** A value the engine does not know yet (during a preview), with the engine's own error. */
+export class Unknown {
+    constructor(readonly error: Error) {}
+}
+
+/** A violation's message, or an unknown value that kept a check from deciding. */
+export type Finding = string | Unknown;
 
 export interface CheckedResource {
     type: string;
     name: string;
+    /** The properties, with unknown values as `Unknown`. */
     props: Record<string, unknown>;
     /** The resource's provider, whose default tags count as its tags. */
     provider?: { type: string; props: Record<string, unknown> };
@@ -19,105 +33,555 @@ export interface PackConfig {
     requiredTags: string[];
 }
 
+/** Limits no setting can loosen: public ports only from the NodePort range, never SSH or the API. */
+export const nodePortRange = { min: 30000, max: 32767 } as const;
+export const adminPorts: readonly (readonly [number, string])[] = [[22, "SSH"], [6443, "Kubernetes API"]];
+/** A source wider than this prefix counts as the world: the widest admin prefix the program allows. */
+export const widestPrefix = 8;
+
 export const defaults: PackConfig = {
     allowedPorts: [30080, 30300],
     allowedInstanceTypes: [...allowedInstanceTypes],
-    requiredTags: ["Project", "Stack", "ManagedBy"],
+    requiredTags: ["Project", "Stack", "LabId", "ManagedBy"],
 };
 
-type Json = Record<string, unknown>;
-const worldCidrs = ["0.0.0.0/0", "::/0"];
-
-interface Ingress {
-    from: number;
-    to: number;
-    protocol: string;
-    cidrs: string[];
+/** The settings as the pack applies them: ports within the NodePort range, types within the allow-list. */
+export function effectiveConfig(given: Partial<PackConfig>): PackConfig {
+    const config = { ...defaults, ...given };
+    return {
+        allowedPorts: config.allowedPorts.filter((p) => Number.isInteger(p) && p >= nodePortRange.min && p <= nodePortRange.max),
+        allowedInstanceTypes: config.allowedInstanceTypes.filter((t) => allowedInstanceTypes.includes(t)),
+        requiredTags: config.requiredTags,
+    };
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+/** Copies the engine's properties, turning each unknown value into an `Unknown`. */
+export function snapshot(value: unknown): unknown {
+    if (typeof value !== "object" || value === null) return value;
+    const source = value as Record<string, unknown>;
+    const read = (key: string): unknown => {
+        try {
+            return snapshot(source[key]);
+        } catch (e) {
+            // (The class is internal to @pulumi/policy's typings: `Error` narrows the type.)
+            if (e instanceof Error && e instanceof UnknownValueError) return new Unknown(e);
+            throw e;
+        }
+    };
+    if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => read(String(i)));
+    return Object.fromEntries(Object.keys(source).map((key) => [key, read(key)]));
+}
 
-/** Every way to write ingress: inline on a security group, a SecurityGroupRule, a vpc ingress rule. */
+type Json = Record<string, unknown>;
+const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;
+const obj = (v: unknown): Json | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v) ? (v as Json) : undefined);
+const absent = (v: unknown): boolean => v === undefined || v === null;
+/** A list property: its items, `[]` when absent, or the Unknown of the whole list. */
+const items = (v: unknown): unknown[] | Unknown => (isUnknown(v) ? v : Array.isArray(v) ? v : absent(v) ? [] : [v]);
+const firstUnknown = (values: unknown[]): Unknown[] => {
+    const found = values.find(isUnknown);
+    return found ? [found] : [];
+};
+
+// ---------------------------------------------------------------------------------------------
+// Ingress: every way to write it, as one shape.
+
+export type Protocol = "tcp" | "udp" | "icmp" | "icmpv6" | "all";
+
+export interface Ingress {
+    /** The resource, and the inline rule's index when it has several. */
+    label: string;
+    protocol: Protocol | Unknown;
+    /** For tcp and udp; all ports for the other protocols. */
+    from: number | Unknown;
+    to: number | Unknown;
+    cidrs: (string | Unknown)[] | Unknown;
+    prefixLists: (string | Unknown)[] | Unknown;
+    /** `false` only when the resource is known to be an egress rule. */
+    ingress: boolean;
+}
+
+/** EC2 ignores the ports of any protocol other than tcp, udp, icmp and icmpv6: all ports. */
+export function protocolOf(value: unknown): Protocol | Unknown {
+    if (isUnknown(value)) return value;
+    const p = String(value ?? "-1").trim().toLowerCase();
+    return ({ tcp: "tcp", "6": "tcp", udp: "udp", "17": "udp", icmp: "icmp", "1": "icmp", icmpv6: "icmpv6", "58": "icmpv6" } as Record<string, Protocol>)[p] ?? "all";
+}
+
+function ingressOf(label: string, p: Json, protocolKey: string, cidrKeys: string[], prefixKey: string, ingress = true): Ingress {
+    const protocol = protocolOf(p[protocolKey]);
+    const port = (v: unknown, fallback: number): number | Unknown => (isUnknown(v) ? v : absent(v) || Number(v) < 0 || Number.isNaN(Number(v)) ? fallback : Number(v));
+    const ported = protocol === "tcp" || protocol === "udp";
+    const from = ported ? port(p.fromPort, 0) : 0;
+    const unsetPorts = ported && absent(p.fromPort);
+    const to = !ported ? 65535 : unsetPorts ? 65535 : absent(p.toPort) ? from : port(p.toPort, 65535);
+    const cidrLists = cidrKeys.map((k) => items(p[k]));
+    const cidrs = cidrLists.find(isUnknown) ?? (cidrLists as unknown[][]).flat().map((c) => (isUnknown(c) ? c : String(c)));
+    const lists = items(p[prefixKey]);
+    const prefixLists = isUnknown(lists) ? lists : lists.map((l) => (isUnknown(l) ? l : String(l)));
+    return { label, protocol, from, to, cidrs, prefixLists, ingress };
+}
+
+/** Every ingress rule a resource declares: inline on a (default) security group, a SecurityGroupRule, a vpc ingress rule. */
 export function ingressesOf(r: CheckedResource): Ingress[] {
     const p = r.props;
-    const rule = (from: unknown, to: unknown, protocol: unknown, cidrs: string[]): Ingress => {
-        const all = ["-1", "all"].includes(String(protocol).toLowerCase()) || from === undefined || from === null;
-        return { from: all ? 0 : Number(from), to: all ? 65535 : Number(to ?? from), protocol: all ? "all" : String(protocol), cidrs };
-    };
     switch (r.type) {
         case "aws:ec2/securityGroup:SecurityGroup":
-            return ((p.ingress ?? []) as Json[]).map((i) => rule(i.fromPort, i.toPort, i.protocol, [...list(i.cidrBlocks), ...list(i.ipv6CidrBlocks)]));
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+            const inline = items(p.ingress);
+            // An unknown list or rule: nothing known, so nothing decided.
+            const unknownRule = (u: Unknown): Ingress => ({ label: r.name, protocol: u, from: u, to: u, cidrs: u, prefixLists: u, ingress: true });
+            if (isUnknown(inline)) return [unknownRule(inline)];
+            return inline.map((i, n) =>
+                isUnknown(i) ? unknownRule(i) : ingressOf(inline.length > 1 ? `${r.name} ingress[${n}]` : r.name, obj(i) ?? {}, "protocol", ["cidrBlocks", "ipv6CidrBlocks"], "prefixListIds"),
+            );
+        }
         case "aws:ec2/securityGroupRule:SecurityGroupRule":
-            return p.type === "ingress" ? [rule(p.fromPort, p.toPort, p.protocol, [...list(p.cidrBlocks), ...list(p.ipv6CidrBlocks)])] : [];
+            return [ingressOf(r.name, p, "protocol", ["cidrBlocks", "ipv6CidrBlocks"], "prefixListIds", p.type !== "egress")];
         case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            return [rule(p.fromPort, p.toPort, p.ipProtocol, [p.cidrIpv4, p.cidrIpv6].filter((c): c is string => typeof c === "string"))];
+            return [ingressOf(r.name, p, "ipProtocol", ["cidrIpv4", "cidrIpv6"], "prefixListId")];
         default:
             return [];
     }
 }
 
-const portsText = (i: Ingress): string => (i.from === i.to ? String(i.from) : `${i.from}-${i.to}`);
-
-export function worldIngress(r: CheckedResource, config: PackConfig): string[] {
-    return ingressesOf(r).flatMap((i) =>
-        i.cidrs.filter((cidr) => worldCidrs.includes(cidr)).flatMap((cidr) => {
-            const allowedInRange = config.allowedPorts.filter((port) => port >= i.from && port <= i.to).length;
-            const onlyAllowed = i.protocol !== "all" && allowedInRange === i.to - i.from + 1;
-            return onlyAllowed ? [] : [policyMessage("policy.worldIngress", { resource: r.name, ports: portsText(i), protocol: i.protocol, cidr, allowed: config.allowedPorts.join(", ") })];
-        }),
-    );
+export interface Block {
+    family: "IPv4" | "IPv6";
+    prefix: number;
+    first: bigint;
+    last: bigint;
 }
 
-export function worldAdmin(r: CheckedResource): string[] {
-    const admin = [[22, "SSH"], [6443, "Kubernetes API"]] as const;
-    return ingressesOf(r).flatMap((i) =>
-        i.cidrs.filter((cidr) => worldCidrs.includes(cidr)).flatMap((cidr) =>
-            admin.filter(([port]) => port >= i.from && port <= i.to).map(([port, what]) => policyMessage("policy.worldAdmin", { resource: r.name, port, what, cidr })),
-        ),
-    );
+/** A CIDR as an address range, whatever its spelling; undefined when it does not parse. */
+export function parseCidr(text: string): Block | undefined {
+    let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+    try {
+        parsed = ipaddr.parseCIDR(text);
+    } catch {
+        return undefined;
+    }
+    const [address, prefix] = parsed;
+    const bits = address.kind() === "ipv4" ? 32 : 128;
+    const value = address.toByteArray().reduce((n, byte) => (n << 8n) | BigInt(byte), 0n);
+    const size = 1n << BigInt(bits - prefix);
+    const first = value - (value % size);
+    return { family: bits === 32 ? "IPv4" : "IPv6", prefix, first, last: first + size - 1n };
 }
 
-export function imdsv2(r: CheckedResource): string[] {
-    if (r.type !== "aws:ec2/instance:Instance") return [];
-    return (r.props.metadataOptions as Json | undefined)?.httpTokens === "required" ? [] : [policyMessage("policy.imdsv2", { resource: r.name })];
+/** Whether a source is the world or close to it: wider than /8, or not a CIDR at all. */
+const wide = (cidr: string): boolean => (parseCidr(cidr)?.prefix ?? 0) < widestPrefix;
+
+const portsText = (i: { protocol: Protocol; from: number; to: number }): string =>
+    i.protocol === "icmp" || i.protocol === "icmpv6" ? "*" : i.from === i.to ? String(i.from) : `${i.from}-${i.to}`;
+
+interface KnownPorts {
+    protocol: Protocol;
+    from: number;
+    to: number;
+}
+const knownPorts = (i: Ingress): KnownPorts | undefined =>
+    isUnknown(i.protocol) || isUnknown(i.from) || isUnknown(i.to) ? undefined : { protocol: i.protocol, from: i.from, to: i.to };
+
+const count = (ports: readonly number[], from: number, to: number): number => new Set(ports.filter((p) => p >= from && p <= to)).size;
+/** Whether a rule opens nothing but the allowed public ports (TCP only). */
+const onlyAllowed = (k: KnownPorts, config: PackConfig): boolean => k.protocol === "tcp" && count(config.allowedPorts, k.from, k.to) === k.to - k.from + 1;
+const adminIn = (k: KnownPorts): (readonly [number, string])[] => (k.protocol === "tcp" || k.protocol === "all" ? adminPorts.filter(([p]) => p >= k.from && p <= k.to) : []);
+
+const allowedText = (config: PackConfig): string => (config.allowedPorts.length > 0 ? config.allowedPorts.join(", ") : "-");
+
+/**
+ * Ingress from a wide source on anything but the allowed public ports. A rule whose only other
+ * ports are SSH or the API is left to `worldAdmin`, so that one rule is not reported twice.
+ */
+export function worldIngress(r: CheckedResource, config: PackConfig): Finding[] {
+    return ingressesOf(r).filter((i) => i.ingress).flatMap((i): Finding[] => {
+        const k = knownPorts(i);
+        if (k && onlyAllowed(k, config)) return [];
+        if (isUnknown(i.cidrs)) return [i.cidrs];
+        const known = i.cidrs.filter((c): c is string => !isUnknown(c) && wide(c));
+        const unknown = firstUnknown(i.cidrs);
+        if (k === undefined) return [...known.map((cidr) => policyMessage("policy.worldUnknownPorts", { resource: i.label, cidr, allowed: allowedText(config) })), ...unknown];
+        const others = k.to - k.from + 1 - count(config.allowedPorts, k.from, k.to);
+        if (k.protocol === "tcp" && others === adminIn(k).length) return unknown;
+        return [...known.map((cidr) => policyMessage("policy.worldIngress", { resource: i.label, ports: portsText(k), protocol: k.protocol, cidr, allowed: allowedText(config) })), ...unknown];
+    });
 }
 
-export function encryptedVolumes(r: CheckedResource): string[] {
-    if (r.type === "aws:ebs/volume:Volume") return r.props.encrypted === true ? [] : [policyMessage("policy.unencrypted", { resource: r.name, volume: r.name })];
-    if (r.type !== "aws:ec2/instance:Instance") return [];
-    const root = r.props.rootBlockDevice as Json | undefined;
-    const volumes: [string, Json | undefined][] = [["root", root], ...((r.props.ebsBlockDevices ?? []) as Json[]).map((v): [string, Json] => [String(v.deviceName), v])];
-    return volumes.filter(([, v]) => v?.encrypted !== true).map(([volume]) => policyMessage("policy.unencrypted", { resource: r.name, volume }));
+/** SSH and the Kubernetes API from a wide source, whatever the settings say. */
+export function worldAdmin(r: CheckedResource): Finding[] {
+    return ingressesOf(r).filter((i) => i.ingress).flatMap((i): Finding[] => {
+        const k = knownPorts(i);
+        if (k === undefined) return []; // a wide source with unknown ports is worldIngress's
+        const ports = adminIn(k);
+        if (ports.length === 0) return [];
+        if (isUnknown(i.cidrs)) return [i.cidrs];
+        return [
+            ...i.cidrs.filter((c): c is string => !isUnknown(c) && wide(c)).flatMap((cidr) => ports.map(([port, what]) => policyMessage("policy.worldAdmin", { resource: i.label, port, what, cidr }))),
+            ...firstUnknown(i.cidrs),
+        ];
+    });
 }
 
-export function instanceType(r: CheckedResource, config: PackConfig): string[] {
-    if (r.type !== "aws:ec2/instance:Instance") return [];
-    const type = String(r.props.instanceType);
-    return config.allowedInstanceTypes.includes(type) ? [] : [policyMessage("policy.instanceType", { resource: r.name, instanceType: type, allowed: config.allowedInstanceTypes.join(", ") })];
+// ---------------------------------------------------------------------------------------------
+// The stack: the rules that reach one security group, together.
+
+/** What the stack check needs of a resource; the engine's PolicyResource has all of it. */
+export interface StackResource extends CheckedResource {
+    urn: string;
+    propertyDependencies: Record<string, { urn: string }[]>;
 }
 
-/** AWS resource types of the lab that carry tags. */
+interface Reach {
+    rule: string;
+    protocol: Protocol;
+    from: number;
+    to: number;
+    /** The rule's own CIDRs and every entry of the prefix lists it names. */
+    sources: (Block & { cidr: string; list?: string })[];
+}
+
+const known = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** The entries of the prefix lists declared in the stack, by the list's URN and by its id. */
+function prefixLists(resources: StackResource[]): { byKey: Map<string, { name: string; cidrs: string[] }>; of: (ref: string | undefined, deps: { urn: string }[]) => { name: string; cidrs: string[] }[] } {
+    const byKey = new Map<string, { name: string; cidrs: string[] }>();
+    for (const r of resources.filter((r) => r.type === "aws:ec2/managedPrefixList:ManagedPrefixList")) {
+        const entries = items(r.props.entries);
+        const list = { name: r.name, cidrs: isUnknown(entries) ? [] : entries.flatMap((e) => (known(obj(e)?.cidr) ? [known(obj(e)?.cidr) as string] : [])) };
+        byKey.set(r.urn, list);
+        const id = known(r.props.id);
+        if (id) byKey.set(id, list);
+    }
+    for (const r of resources.filter((r) => r.type === "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry")) {
+        const list = [...(r.propertyDependencies.prefixListId ?? []).map((d) => d.urn), known(r.props.prefixListId)].map((k) => k && byKey.get(k)).find((l) => l);
+        const cidr = known(r.props.cidr);
+        if (list && cidr) list.cidrs.push(cidr);
+    }
+    const of = (ref: string | undefined, deps: { urn: string }[]): { name: string; cidrs: string[] }[] => {
+        const byRef = ref ? byKey.get(ref) : undefined;
+        if (byRef) return [byRef];
+        return [...new Set(deps.map((d) => byKey.get(d.urn)).filter((l): l is { name: string; cidrs: string[] } => l !== undefined))];
+    };
+    return { byKey, of };
+}
+
+/** The security group a rule resource reaches: its URN when the engine says, else its id. */
+function groupOf(r: StackResource): string | undefined {
+    const dep = r.propertyDependencies.securityGroupId?.[0]?.urn;
+    return dep ?? known(r.props.securityGroupId);
+}
+
+/** The rules of the stack by the security group they reach, with the group's name. */
+export function reachesByGroup(resources: StackResource[]): Map<string, { name: string; reaches: Reach[] }> {
+    const lists = prefixLists(resources);
+    const groups = new Map<string, { name: string; reaches: Reach[] }>();
+    const names = new Map<string, string>();
+    for (const r of resources) {
+        if (r.type === "aws:ec2/securityGroup:SecurityGroup" || r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") {
+            names.set(r.urn, r.name);
+            const id = known(r.props.id);
+            if (id) names.set(id, r.name);
+        }
+    }
+    for (const r of resources) {
+        const inline = r.type === "aws:ec2/securityGroup:SecurityGroup" || r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+        const key = inline ? r.urn : groupOf(r);
+        for (const i of ingressesOf(r).filter((i) => i.ingress)) {
+            const k = knownPorts(i);
+            if (k === undefined) continue;
+            const sources: Reach["sources"] = [];
+            for (const cidr of isUnknown(i.cidrs) ? [] : i.cidrs) {
+                const block = isUnknown(cidr) ? undefined : parseCidr(cidr);
+                if (block) sources.push({ ...block, cidr: cidr as string });
+            }
+            const refDeps = inline ? (r.propertyDependencies.ingress ?? []) : (r.propertyDependencies.prefixListId ?? r.propertyDependencies.prefixListIds ?? []);
+            for (const ref of isUnknown(i.prefixLists) ? [undefined] : i.prefixLists.length > 0 ? i.prefixLists : []) {
+                for (const list of lists.of(isUnknown(ref) ? undefined : ref, refDeps)) {
+                    for (const cidr of list.cidrs) {
+                        const block = parseCidr(cidr);
+                        sources.push({ ...(block ?? { family: "IPv4", prefix: 0, first: 0n, last: (1n << 32n) - 1n }), cidr, list: list.name });
+                    }
+                }
+            }
+            if (sources.length === 0) continue;
+            const groupKey = key ?? `${r.urn}#${i.label}`;
+            const group = groups.get(groupKey) ?? { name: (key && names.get(key)) ?? key ?? i.label, reaches: [] };
+            group.reaches.push({ rule: i.label, ...k, sources });
+            groups.set(groupKey, group);
+        }
+    }
+    return groups;
+}
+
+function covers(blocks: Block[], family: Block["family"]): boolean {
+    const max = family === "IPv4" ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+    let next = 0n;
+    for (const b of blocks.filter((b) => b.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))) {
+        if (b.first > next) return false;
+        if (b.last + 1n > next) next = b.last + 1n;
+        if (next > max) return true;
+    }
+    return false;
+}
+
+/**
+ * The rules that reach one security group, together: CIDRs that add up to every address of a
+ * family (when the wide ones alone, reported per resource, do not), and prefix lists of the stack whose entries are the world or wider than /8, on
+ * anything but the allowed public ports. One violation per group, protocol and port range.
+ */
+export function worldTogether(resources: StackResource[], config: PackConfig): string[] {
+    const found: string[] = [];
+    for (const { name: group, reaches } of reachesByGroup(resources).values()) {
+        for (const protocol of ["tcp", "udp", "icmp", "icmpv6"] as const) {
+            const applicable = reaches.filter((r) => r.protocol === protocol || r.protocol === "all");
+            if (applicable.length === 0) continue;
+            const ported = protocol === "tcp" || protocol === "udp";
+            const cuts = ported ? [...new Set([0, 65536, ...applicable.flatMap((r) => [r.from, r.to + 1])])].sort((a, b) => a - b) : [0, 65536];
+            const bad: { from: number; to: number; message: (ports: string) => string; key: string }[] = [];
+            for (let s = 0; s + 1 < cuts.length; s++) {
+                const [from, to] = [cuts[s], cuts[s + 1] - 1];
+                const active = applicable.filter((r) => !ported || (r.from <= from && r.to >= to));
+                if (active.length === 0) continue;
+                if (protocol === "tcp" && count(config.allowedPorts, from, to) === to - from + 1) continue;
+                const rules = [...new Set(active.map((r) => r.rule))].sort().join(", ");
+                const sources = active.flatMap((r) => r.sources);
+                const widest = sources.find((b) => b.list !== undefined && b.prefix < widestPrefix);
+                // Wide sources of the rules themselves are reported per resource: here only when the narrow ones are needed.
+                const family = (["IPv4", "IPv6"] as const).find((f) => covers(sources, f) && !covers(sources.filter((b) => b.list === undefined && b.prefix < widestPrefix), f));
+                const allowed = allowedText(config);
+                if (widest) {
+                    bad.push({ from, to, key: `list ${rules} ${widest.cidr}`, message: (ports) => policyMessage("policy.widePrefixList", { rules, group, ports, protocol, cidr: widest.cidr, list: widest.list as string, allowed }) });
+                } else if (family) {
+                    bad.push({ from, to, key: `${family} ${rules}`, message: (ports) => policyMessage("policy.worldTogether", { rules, group, ports, protocol, family, allowed }) });
+                }
+            }
+            // Adjacent ranges with the same finding are one violation.
+            const merged: typeof bad = [];
+            for (const b of bad) {
+                const last = merged[merged.length - 1];
+                if (last && last.key === b.key && last.to + 1 === b.from) last.to = b.to;
+                else merged.push({ ...b });
+            }
+            for (const b of merged) found.push(b.message(ported ? portsText({ protocol, from: b.from, to: b.to }) : "*"));
+        }
+    }
+    return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instances: every resource that launches them, and standalone volumes.
+
+const instanceLike = ["aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/launchConfiguration:LaunchConfiguration"];
+export const launchingTypes = [
+    ...instanceLike, "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/spotFleetRequest:SpotFleetRequest", "aws:ec2/fleet:Fleet", "aws:autoscaling/group:Group",
+];
+
+function metadataFindings(label: string, options: unknown): Finding[] {
+    if (isUnknown(options)) return [options];
+    const m = obj(options);
+    if (m?.httpEndpoint === "disabled" || m?.httpTokens === "required") return [];
+    const unknown = firstUnknown([m?.httpEndpoint, m?.httpTokens]);
+    return unknown.length > 0 ? unknown : [policyMessage("policy.imdsv2", { resource: label })];
+}
+
+/** IMDSv2 required, or the metadata service off, wherever instances are described. */
+export function imdsv2(r: CheckedResource): Finding[] {
+    const p = r.props;
+    if (instanceLike.includes(r.type) || r.type === "aws:ec2/launchTemplate:LaunchTemplate") return metadataFindings(r.name, p.metadataOptions);
+    if (r.type === "aws:ec2/spotFleetRequest:SpotFleetRequest") {
+        const specs = items(p.launchSpecifications);
+        if (isUnknown(specs)) return [specs];
+        return specs.length > 0 ? [policyMessage("policy.imdsv2LaunchSpecification", { resource: r.name })] : [];
+    }
+    return []; // fleets and groups launch from launch templates, judged themselves
+}
+
+const encrypted = (v: unknown): boolean | Unknown => (isUnknown(v) ? v : v === true || v === "true");
+
+function volumeFindings(resource: string, volumes: [string, unknown][]): Finding[] {
+    return volumes.flatMap(([volume, v]): Finding[] => {
+        if (isUnknown(v)) return [v];
+        const e = encrypted(obj(v)?.encrypted);
+        return isUnknown(e) ? [e] : e ? [] : [policyMessage("policy.unencrypted", { resource, volume })];
+    });
+}
+
+function blockDevices(prefix: string, root: unknown, ebs: unknown): [string, unknown][] {
+    const extra = items(ebs);
+    return [
+        [`${prefix}root`, root],
+        ...(isUnknown(extra) ? [[`${prefix}ebsBlockDevices`, extra] as [string, unknown]] : extra.map((v, n): [string, unknown] => [`${prefix}${known(obj(v)?.deviceName) ?? `ebsBlockDevices[${n}]`}`, v])),
+    ];
+}
+
+/** Every EBS volume encrypted: a missing root volume setting is the AMI's or the account's, not known to be encrypted. */
+export function encryptedVolumes(r: CheckedResource): Finding[] {
+    const p = r.props;
+    if (r.type === "aws:ebs/volume:Volume") {
+        const e = encrypted(p.encrypted);
+        return isUnknown(e) ? [e] : e ? [] : [policyMessage("policy.unencrypted", { resource: r.name, volume: r.name })];
+    }
+    if (instanceLike.includes(r.type)) return volumeFindings(r.name, blockDevices("", p.rootBlockDevice, p.ebsBlockDevices));
+    if (r.type === "aws:ec2/launchTemplate:LaunchTemplate") {
+        const mappings = items(p.blockDeviceMappings);
+        if (isUnknown(mappings)) return [mappings];
+        if (mappings.length === 0) return [policyMessage("policy.unencrypted", { resource: r.name, volume: "root" })];
+        return volumeFindings(r.name, mappings.flatMap((m, n): [string, unknown][] => {
+            const mapping = obj(m);
+            if (isUnknown(m)) return [[`blockDeviceMappings[${n}]`, m]];
+            if (!mapping || absent(mapping.ebs)) return []; // instance store or no device
+            return [[known(mapping.deviceName) ?? `blockDeviceMappings[${n}]`, mapping.ebs]];
+        }));
+    }
+    if (r.type === "aws:ec2/spotFleetRequest:SpotFleetRequest") {
+        const specs = items(p.launchSpecifications);
+        if (isUnknown(specs)) return [specs];
+        return specs.flatMap((s, n) => {
+            const spec = obj(s) ?? {};
+            const roots = items(spec.rootBlockDevices);
+            const root = isUnknown(roots) ? roots : roots[0];
+            return volumeFindings(r.name, blockDevices(`launchSpecifications[${n}] `, root, spec.ebsBlockDevices));
+        });
+    }
+    return [];
+}
+
+/** The instance types a resource names: `[label, type]`, with `undefined` for a missing type and "requirements" for attribute-based selection. */
+function instanceTypesOf(r: CheckedResource): [string, unknown][] {
+    const p = r.props;
+    const overrides = (label: string, list: unknown): [string, unknown][] => {
+        const all = items(list);
+        if (isUnknown(all)) return [[label, all]];
+        return all.flatMap((o): [string, unknown][] => {
+            const override = obj(o);
+            if (isUnknown(o)) return [[label, o]];
+            if (override && !absent(override.instanceRequirements)) return [[label, "requirements"]];
+            return override && !absent(override.instanceType) ? [[label, override.instanceType]] : [];
+        });
+    };
+    switch (r.type) {
+        case "aws:ec2/instance:Instance":
+        case "aws:ec2/spotInstanceRequest:SpotInstanceRequest":
+        case "aws:ec2/launchConfiguration:LaunchConfiguration":
+            return [[r.name, p.instanceType]];
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            // A template may leave the type to whoever launches from it.
+            if (!absent(p.instanceRequirements)) return [[r.name, "requirements"]];
+            return absent(p.instanceType) ? [] : [[r.name, p.instanceType]];
+        case "aws:ec2/spotFleetRequest:SpotFleetRequest": {
+            const specs = items(p.launchSpecifications);
+            const configs = items(p.launchTemplateConfigs);
+            return [
+                ...(isUnknown(specs) ? [[r.name, specs] as [string, unknown]] : specs.map((s, n): [string, unknown] => [`${r.name} launchSpecifications[${n}]`, obj(s)?.instanceType])),
+                ...(isUnknown(configs) ? [[r.name, configs] as [string, unknown]] : configs.flatMap((c) => overrides(r.name, obj(c)?.overrides))),
+            ];
+        }
+        case "aws:ec2/fleet:Fleet": {
+            const configs = items(p.launchTemplateConfigs);
+            return isUnknown(configs) ? [[r.name, configs]] : configs.flatMap((c) => overrides(r.name, obj(c)?.overrides));
+        }
+        case "aws:autoscaling/group:Group": {
+            const policy = p.mixedInstancesPolicy;
+            if (isUnknown(policy)) return [[r.name, policy]];
+            const template = obj(policy)?.launchTemplate;
+            return isUnknown(template) ? [[r.name, template]] : overrides(r.name, obj(template)?.overrides);
+        }
+        default:
+            return [];
+    }
+}
+
+/** Instance types from the allow-list (cost), wherever instances are described. */
+export function instanceType(r: CheckedResource, config: PackConfig): Finding[] {
+    const allowed = config.allowedInstanceTypes.join(", ");
+    return instanceTypesOf(r).flatMap(([resource, type]): Finding[] => {
+        if (isUnknown(type)) return [type];
+        if (absent(type)) return [policyMessage("policy.instanceTypeMissing", { resource, allowed })];
+        if (type === "requirements") return [policyMessage("policy.instanceRequirements", { resource, allowed })];
+        return config.allowedInstanceTypes.includes(String(type)) ? [] : [policyMessage("policy.instanceType", { resource, instanceType: String(type), allowed })];
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tags and Kubernetes.
+
+/** AWS resource types that carry tags (besides any resource that sets `tags`). */
 export const taggableTypes = [
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/eip:Eip",
-    "aws:ec2/natGateway:NatGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/instance:Instance", "aws:ec2/keyPair:KeyPair",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:ec2/natGateway:NatGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/keyPair:KeyPair",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/managedPrefixList:ManagedPrefixList",
+    "aws:ec2/networkInterface:NetworkInterface", "aws:ebs/volume:Volume", ...launchingTypes.filter((t) => t !== "aws:ec2/launchConfiguration:LaunchConfiguration"),
 ];
 
 /** A provider's default tags, which the engine may hand over as JSON text. */
-function defaultTags(provider: CheckedResource["provider"]): Json {
+function defaultTags(provider: CheckedResource["provider"]): Json | Unknown {
     let value = provider?.props.defaultTags;
-    if (typeof value === "string") value = JSON.parse(value) as unknown;
-    return ((value as Json | undefined)?.tags ?? {}) as Json;
+    if (isUnknown(value)) return value;
+    if (typeof value === "string") {
+        try {
+            value = JSON.parse(value) as unknown;
+        } catch {
+            value = undefined;
+        }
+    }
+    const tags = obj(value)?.tags;
+    return isUnknown(tags) ? tags : (obj(tags) ?? {});
 }
 
-export function requiredTags(r: CheckedResource, config: PackConfig): string[] {
-    if (!taggableTypes.includes(r.type)) return [];
-    const tags = { ...defaultTags(r.provider), ...((r.props.tags ?? {}) as Json) };
-    const missing = config.requiredTags.filter((key) => !(key in tags));
-    return missing.length === 0 ? [] : [policyMessage("policy.tags", { resource: r.name, missing: missing.join(", ") })];
+export function requiredTags(r: CheckedResource, config: PackConfig): Finding[] {
+    const own = r.props.tags;
+    if (!taggableTypes.includes(r.type) && (!r.type.startsWith("aws:") || absent(own))) return [];
+    if (r.type === "aws:autoscaling/group:Group") {
+        // Default tags do not reach a group: its own tags, a list of { key, value, propagateAtLaunch }.
+        const list = items(own);
+        if (isUnknown(list)) return [list];
+        const keys = list.map((t) => obj(t)?.key);
+        const missing = config.requiredTags.filter((key) => !keys.includes(key));
+        return missing.length === 0 ? [] : [...firstUnknown(keys), ...(firstUnknown(keys).length > 0 ? [] : [policyMessage("policy.tagsOwn", { resource: r.name, missing: missing.join(", ") })])];
+    }
+    const defaults = defaultTags(r.provider);
+    const ownTags = isUnknown(own) ? own : (obj(own) ?? {});
+    const present = new Set([...(isUnknown(defaults) ? [] : Object.keys(defaults)), ...(isUnknown(ownTags) ? [] : Object.keys(ownTags))]);
+    const missing = config.requiredTags.filter((key) => !present.has(key));
+    if (missing.length === 0) return [];
+    const unknown = [defaults, ownTags].find(isUnknown);
+    return unknown ? [unknown] : [policyMessage("policy.tags", { resource: r.name, missing: missing.join(", ") })];
 }
 
-export function noLoadBalancer(r: CheckedResource): string[] {
-    if (r.type !== "kubernetes:core/v1:Service") return [];
-    return (r.props.spec as Json | undefined)?.type === "LoadBalancer" ? [policyMessage("policy.loadBalancer", { resource: r.name })] : [];
+/** Where a chart's values ask for a LoadBalancer: any `...type` key with that value, at any depth. */
+function loadBalancerPaths(value: unknown, path: string): Finding[] {
+    if (isUnknown(value) && path === "values") return [value];
+    if (Array.isArray(value)) return value.flatMap((v, n) => loadBalancerPaths(v, `${path}[${n}]`));
+    const o = obj(value);
+    if (!o) return [];
+    return Object.entries(o).flatMap(([key, v]): Finding[] => {
+        const here = `${path}.${key}`;
+        if (/type$/i.test(key)) {
+            if (isUnknown(v)) return [v];
+            if (typeof v === "string" && v.toLowerCase() === "loadbalancer") return [here];
+        }
+        return loadBalancerPaths(v, here);
+    });
+}
+
+const chartTypes = ["kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"];
+
+/** No LoadBalancer Service: in a Service, a patch, a list, or a chart's values. */
+export function noLoadBalancer(r: CheckedResource): Finding[] {
+    const p = r.props;
+    const serviceType = (service: unknown, path: string): Finding[] => {
+        if (isUnknown(service)) return [service];
+        const spec = obj(service)?.spec;
+        if (isUnknown(spec)) return [spec];
+        const type = obj(spec)?.type;
+        if (isUnknown(type)) return [type];
+        return type === "LoadBalancer" ? [`${path}spec.type`] : [];
+    };
+    let paths: Finding[] = [];
+    if (r.type === "kubernetes:core/v1:Service" || r.type === "kubernetes:core/v1:ServicePatch") paths = serviceType(p, "");
+    else if (r.type === "kubernetes:core/v1:ServiceList") {
+        const list = items(p.items);
+        paths = isUnknown(list) ? [list] : list.flatMap((s, n) => serviceType(s, `items[${n}].`));
+    } else if (chartTypes.includes(r.type)) paths = loadBalancerPaths(p.values, "values");
+    return paths.map((where) => (isUnknown(where) ? where : policyMessage("policy.loadBalancer", { resource: r.name, where })));
 }
