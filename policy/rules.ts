@@ -197,12 +197,11 @@ export function worldIngress(r: CheckedResource, config: PackConfig): Finding[] 
     return ingressesOf(r).filter((i) => i.ingress).flatMap((i): Finding[] => {
         const k = knownPorts(i);
         if (k && onlyAllowed(k, config)) return [];
+        if (k && k.protocol === "tcp" && k.to - k.from + 1 - count(config.allowedPorts, k.from, k.to) === adminIn(k).length) return [];
         if (isUnknown(i.cidrs)) return [i.cidrs];
         const known = i.cidrs.filter((c): c is string => !isUnknown(c) && wide(c));
         const unknown = firstUnknown(i.cidrs);
         if (k === undefined) return [...known.map((cidr) => policyMessage("policy.worldUnknownPorts", { resource: i.label, cidr, allowed: allowedText(config) })), ...unknown];
-        const others = k.to - k.from + 1 - count(config.allowedPorts, k.from, k.to);
-        if (k.protocol === "tcp" && others === adminIn(k).length) return unknown;
         return [...known.map((cidr) => policyMessage("policy.worldIngress", { resource: i.label, ports: portsText(k), protocol: k.protocol, cidr, allowed: allowedText(config) })), ...unknown];
     });
 }

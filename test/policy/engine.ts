@@ -65,7 +65,8 @@ export class PolicyEngine {
         const dir = path.join(root, "policy");
         const child = spawn(process.execPath, ["-r", path.join(dir, "node_modules", "ts-node", "register", "transpile-only"), "index.ts"], {
             cwd: dir,
-            env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json"), ...env },
+            // `undefined` unsets a variable.
+            env: Object.fromEntries(Object.entries({ ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json"), ...env }).filter(([, value]) => value !== undefined)),
             stdio: ["ignore", "pipe", "pipe"],
         });
         return new Promise((resolve, reject) => {
