@@ -78,6 +78,8 @@ export = async () => {
         dependsOn: [...network.workerEgress, securityGroups.egress.workers],
     }, opts);
 
+    // Changes on every `up`: what must run each time (the proofs, the token renewal) takes it.
+    const everyUp = new EveryUp("every-up");
     const cluster = new KubernetesCluster("cluster", {
         clusterName: labName,
         kubernetesVersion: config.kubernetesVersion,
@@ -88,6 +90,7 @@ export = async () => {
         podCidr: config.podCidr,
         serviceCidr: config.serviceCidr,
         language: nodeLanguage(config.language),
+        everyUp: everyUp.nonce,
     });
 
     // The platform: the workloads served on the control-plane node are pinned there, and each
@@ -104,7 +107,6 @@ export = async () => {
     const monitoring = new Monitoring("monitoring", platform);
     const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
     // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
-    const everyUp = new EveryUp("every-up");
     const bookinfo = new Bookinfo("bookinfo", {
         platformOptions: cluster.platformOptions,
         mesh: mesh.controlPlane,

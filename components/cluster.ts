@@ -19,14 +19,21 @@ export const workerNodeName = (i: number): string => `worker-${i}`;
  * (Node preparation is waited for inside the scripts, not by dialling.)
  */
 export const dial = { dialErrorLimit: 20, perDialTimeout: 10 } as const;
+/**
+ * The hop from the control-plane node to a worker has no dial timeout of its own: a worker that
+ * drops packets costs each attempt the control plane's TCP timeout (about 130 s). By the time a
+ * join runs, the worker has been up for minutes, so three attempts (at most about 7 minutes) are
+ * plenty.
+ */
+export const workerDial = { dialErrorLimit: 3, perDialTimeout: 10 } as const;
 /** How long the bootstrap waits for every node to be Ready. */
 export const readyTimeoutSeconds = 600;
 /**
- * Lifetime of a worker's bootstrap token from the moment its join is prepared: a day, so that a
- * join retried by a later `up` the same day still finds it valid. It is deleted as soon as the
- * worker is registered (and every token once every node is Ready).
+ * Lifetime of a worker's bootstrap token from the moment its join is prepared, which every `up`
+ * does again until the worker is registered: long enough for the join that follows. It is
+ * deleted as soon as the worker is registered (and every token once every node is Ready).
  */
-export const joinTokenTtl = "24h";
+export const joinTokenTtl = "1h";
 
 /** The user data that prepares a node for kubeadm, at the pinned Kubernetes version. */
 export function nodeUserData(role: "control-plane" | "worker", labName: string, minor: KubernetesMinor): string {
@@ -49,6 +56,8 @@ export interface KubernetesClusterArgs {
     podCidr: string;
     serviceCidr: string;
     language: Language;
+    /** The every-up nonce: each worker's token preparation runs on every `up` (see join-token.sh). */
+    everyUp: pulumi.Input<string>;
 }
 
 /**
@@ -129,11 +138,14 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 keepers: { instance: worker.id },
             }, { parent: this });
             const token = pulumi.secret(pulumi.interpolate`${tokenPart("id", 6).result}.${tokenPart("secret", 16).result}`);
+            // Runs on every `up` (the nonce in its input makes an update, which runs the script
+            // again): until the worker is registered it renews the token, then it deletes it. A
+            // join retried days later finds a valid token, with no manual step.
             const prepare = new command.remote.Command(`${name}-join-token-${node}`, {
                 connection: onControlPlane,
                 create: run,
-                stdin: pulumi.secret(pulumi.all([token, worker.id]).apply(([value, instanceId]) =>
-                    renderScript("join-token.sh", { NODE_NAME: node, INSTANCE_ID: instanceId, TOKEN: value, TOKEN_TTL: joinTokenTtl }),
+                stdin: pulumi.secret(pulumi.all([token, worker.id, args.everyUp]).apply(([value, instanceId, nonce]) =>
+                    `${renderScript("join-token.sh", { NODE_NAME: node, INSTANCE_ID: instanceId, TOKEN: value, TOKEN_TTL: joinTokenTtl })}\n# up ${nonce}\n`,
                 )),
                 triggers: [worker.id, this.identity],
             }, { parent: this, dependsOn: [init] });
@@ -142,7 +154,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                     host: worker.privateIp,
                     user: sshUser,
                     privateKey,
-                    ...dial,
+                    ...workerDial,
                     proxy: { host: cp.publicIp, user: sshUser, privateKey, ...dial },
                 },
                 create: run,

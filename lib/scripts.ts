@@ -2,8 +2,9 @@
  * Scripts that run on the nodes are real files under scripts/, linted by shellcheck.
  * A script declares each parameter it needs as `: "${NAME:?}"`; rendering puts the values
  * right after the shebang, single-quoted, and refuses a missing or unknown parameter. A line
- * `. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include` is replaced by that file, so
- * that the rendered script stands alone (it runs from user data or from SSH's stdin).
+ * `. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include` is replaced by that file (and
+ * its own includes), so that the rendered script stands alone (it runs from user data or from
+ * SSH's stdin).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,6 +21,9 @@ export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A script's text with LF line endings whatever the checkout did: a CR would change every input and break bash. */
+const readScript = (name: string): string => fs.readFileSync(path.join(scriptsDir, name), "utf8").replace(/\r\n/g, "\n");
+
 const includeLine = /^\. "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/([\w.-]+)" # k8s-lab:include$/;
 
 function inlineIncludes(source: string): string {
@@ -28,15 +32,15 @@ function inlineIncludes(source: string): string {
         .map((line) => {
             const include = includeLine.exec(line);
             if (include === null) return line;
-            const library = fs.readFileSync(path.join(scriptsDir, include[1]), "utf8").replace(/^#!.*\n/, "");
-            return library.replace(/\n$/, "");
+            const library = readScript(include[1]).replace(/^#!.*\n/, "");
+            return inlineIncludes(library).replace(/\n$/, "");
         })
         .join("\n");
 }
 
 /** Renders scripts/<name> with its parameters set and its includes inlined. */
 export function renderScript(name: string, params: Readonly<Record<string, string | number>>): string {
-    const source = inlineIncludes(fs.readFileSync(path.join(scriptsDir, name), "utf8"));
+    const source = inlineIncludes(readScript(name));
     const declared = scriptParameters(source);
     const missing = declared.filter((p) => !(p in params));
     const unknown = Object.keys(params).filter((p) => !declared.includes(p));

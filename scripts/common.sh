@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Functions shared by the node scripts; rendering inlines this file where a script includes it.
 
-# Where kubeadm keeps its files, and the mark node-prep.sh leaves when it is done. On a node they
+# Where kubeadm keeps its files, and the mark node-prep.sh leaves when it is done (node-prep.sh
+# declares the same path: it includes only retry.sh, since the user data replaces the node). On a node they
 # are always the defaults; the tests run the scripts against directories of their own.
 KUBERNETES_DIR="${KUBERNETES_DIR:-/etc/kubernetes}"
 PREPARED_MARKER="${PREPARED_MARKER:-/var/lib/k8s-lab/prepared}"
+# cloud-init's copy of the user data: node-prep.sh, rendered.
+PREP_SCRIPT="${PREP_SCRIPT:-/var/lib/cloud/instance/user-data.txt}"
 CNI_CONFIG_DIR="${CNI_CONFIG_DIR:-/etc/cni/net.d}"
 # The mark of a completed init (the hash of its config), and the root-only log of kubeadm's output.
 INITIALIZED_MARKER="${INITIALIZED_MARKER:-/var/lib/k8s-lab/initialized}"
@@ -13,37 +16,23 @@ BOOTSTRAP_LOG="${BOOTSTRAP_LOG:-/var/log/k8s-lab-bootstrap.log}"
 # shellcheck disable=SC2034 # used by the scripts that include this file
 INSTANCE_LABEL="k8s-lab.io/instance-id"
 
-# Runs a command until it succeeds, at most RETRY_ATTEMPTS times (default 10), waiting longer
-# after each failure (3, 6, ... 27 s: about two and a half minutes in all by default): package
-# mirrors and registries fail now and then on a fresh instance, and its egress may take a
-# moment. `apt-get update` is run with --error-on=any, or it would exit 0 on fetch failures.
-retry() {
-  local attempt=1 max="${RETRY_ATTEMPTS:-10}"
-  until "$@"; do
-    if [ "$attempt" -ge "$max" ]; then
-      echo "k8s-lab: giving up after $attempt attempts: $*" >&2
-      return 1
-    fi
-    sleep "$((attempt * ${RETRY_DELAY_SECONDS:-3}))"
-    attempt=$((attempt + 1))
-  done
-}
+# shellcheck source-path=SCRIPTDIR source=retry.sh
+. "$(dirname "${BASH_SOURCE[0]}")/retry.sh" # k8s-lab:include
 
-# Waits for cloud-init, which runs the node preparation from user data. `cloud-init status`
-# exits 0 when done, 2 when done but degraded (a recoverable warning) and 1 on error.
+# Waits for cloud-init, which runs the node preparation from user data once per instance, and
+# makes sure the preparation finished: when its mark is missing (a mirror was down for longer
+# than the retries), runs the same script again from cloud-init's copy of the user data, so a
+# later `up` recovers the node. `cloud-init status` exits 0 when done, 2 when done but degraded
+# and 1 on error; what counts is the preparation's mark.
 # $1: the message to print on error, with {log} standing for the log to read.
 wait_for_cloud_init() {
   local rc=0
   cloud-init status --wait >/dev/null || rc=$?
-  case "$rc" in
-    0) ;;
-    2) echo "k8s-lab: cloud-init finished degraded (exit 2); continuing" >&2 ;;
-    *)
-      echo "${1//\{log\}//var/log/cloud-init-output.log}" >&2
-      tail -n 40 /var/log/cloud-init-output.log >&2 || true
-      return 1
-      ;;
-  esac
+  [ "$rc" -eq 0 ] || echo "k8s-lab: cloud-init finished with exit code ${rc}" >&2
+  if [ ! -e "$PREPARED_MARKER" ] && [ -r "$PREP_SCRIPT" ]; then
+    echo "k8s-lab: the node preparation did not finish; running it again" >&2
+    bash "$PREP_SCRIPT" >/dev/null 2>&1 || true
+  fi
   if [ ! -e "$PREPARED_MARKER" ]; then
     echo "${1//\{log\}//var/log/k8s-lab-prep.log}" >&2
     tail -n 40 /var/log/k8s-lab-prep.log >&2 || true

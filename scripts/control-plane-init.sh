@@ -19,13 +19,27 @@ wait_for_cloud_init "$MSG_PREP_FAILED"
 config="${KUBERNETES_DIR}/kubeadm-config.yaml"
 wanted="$(printf '%s\n' "$KUBEADM_CONFIG" | sha256sum | cut -d' ' -f1)"
 export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
-# No mark, but this very config and kube-proxy, the last thing kubeadm init installs: an init that
-# completed before the mark was written (or before the lab wrote marks). Adopt it.
-if [ ! -e "$INITIALIZED_MARKER" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ] &&
-  [ "$(cat "$config" 2>/dev/null)" = "$(printf '%s' "$KUBEADM_CONFIG")" ] &&
-  RETRY_ATTEMPTS=5 retry kubectl -n kube-system get daemonset kube-proxy >/dev/null 2>&1; then
+mark_initialized() {
   install -d -m 0755 "$(dirname "$INITIALIZED_MARKER")"
   printf '%s\n' "$wanted" > "$INITIALIZED_MARKER"
+}
+# Whether kube-proxy, the last thing kubeadm init installs, exists: present, absent, or unknown
+# when the API server has not answered for about two minutes.
+kube_proxy_state() {
+  local out attempt
+  for attempt in 1 2 3 4 5 6; do
+    if out="$(kubectl -n kube-system get daemonset kube-proxy -o name 2>&1)"; then echo present; return; fi
+    case "$out" in *NotFound*) echo absent; return ;; esac
+    sleep "$((attempt * ${RETRY_DELAY_SECONDS:-5}))"
+  done
+  echo unknown
+}
+# No mark, but admin.conf and this very config: an init that completed before the lab wrote its
+# mark (kube-proxy exists) is adopted; one that was interrupted (kube-proxy absent, or an API
+# server that never came up) is reset below.
+if [ ! -e "$INITIALIZED_MARKER" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ] &&
+  [ "$(cat "$config" 2>/dev/null)" = "$(printf '%s' "$KUBEADM_CONFIG")" ] && [ "$(kube_proxy_state)" = present ]; then
+  mark_initialized
 fi
 if [ "$(cat "$INITIALIZED_MARKER" 2>/dev/null)" = "$wanted" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ]; then
   echo "k8s-lab: the cluster is already initialised with this config" >&2
@@ -45,11 +59,10 @@ else
   printf '%s\n' "$KUBEADM_CONFIG" > "$config"
   # --skip-token-print: the join command with kubeadm's default token never reaches a log.
   quietly "$BOOTSTRAP_LOG" kubeadm init --config "$config" --skip-token-print
+  mark_initialized
+  echo "k8s-lab: kubeadm init completed" >&2
   # kubeadm init leaves a default bootstrap token valid for a day; each worker gets its own.
   retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
-  install -d -m 0755 "$(dirname "$INITIALIZED_MARKER")"
-  printf '%s\n' "$wanted" > "$INITIALIZED_MARKER"
-  echo "k8s-lab: kubeadm init completed" >&2
 fi
 
 # kubectl for the ubuntu user, who logs in with the lab's SSH key.

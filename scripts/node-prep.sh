@@ -10,8 +10,11 @@ set -euo pipefail
 : "${KUBERNETES_MINOR:?Kubernetes minor version, e.g. 1.35}"
 : "${KUBERNETES_PACKAGE_VERSION:?exact package version, e.g. 1.35.9-1.1}"
 
-# shellcheck source-path=SCRIPTDIR source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
+# shellcheck source-path=SCRIPTDIR source=retry.sh
+. "$(dirname "${BASH_SOURCE[0]}")/retry.sh" # k8s-lab:include
+
+# The mark of a prepared node, which the bootstrap scripts wait for (common.sh declares it too).
+PREPARED_MARKER="${PREPARED_MARKER:-/var/lib/k8s-lab/prepared}"
 
 # Sets `SystemdCgroup = true` for runc in a containerd config: in the CRI plugin's runc options
 # table, whose name depends on the config format (version 2 for containerd 1.x, version 3 for

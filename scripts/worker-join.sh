@@ -27,7 +27,14 @@ fi
 # Joined to this cluster: the kubelet has its own credentials (kubelet.conf, written once the
 # bootstrap token did its work) and the CA it trusts is the one pinned.
 if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] && [ "$(ca_hash "${KUBERNETES_DIR}/pki/ca.crt" 2>/dev/null)" = "$CA_HASH" ]; then
-  echo "k8s-lab: ${NODE_NAME} has already joined this cluster" >&2
+  # Its Node object may be gone (deleted by hand): the kubelet registers it again on a restart.
+  own_node="$(kubectl --kubeconfig "${KUBERNETES_DIR}/kubelet.conf" get node "$NODE_NAME" -o name 2>&1 || true)"
+  if [[ "$own_node" == *NotFound* ]]; then
+    echo "k8s-lab: ${NODE_NAME} has joined, but its Node is gone; restarting the kubelet to register it again" >&2
+    systemctl restart kubelet
+  else
+    echo "k8s-lab: ${NODE_NAME} has already joined this cluster" >&2
+  fi
   exit 0
 fi
 if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/bootstrap-kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/pki/ca.crt" ]; then

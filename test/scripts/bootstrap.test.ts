@@ -47,7 +47,10 @@ esac`);
         beforeEach(() => {
             fakeKubeadm();
             // kube-proxy, the last thing kubeadm init installs, exists once an init completed.
-            sandbox.fake("kubectl", `case "$*" in "-n kube-system get daemonset kube-proxy") [ -e "${sandbox.dir}/kube-proxy" ] ;; esac`);
+            sandbox.fake("kubectl", `case "$*" in
+  "-n kube-system get daemonset kube-proxy -o name")
+    if [ -e "${sandbox.dir}/kube-proxy" ]; then echo daemonset.apps/kube-proxy; else echo 'Error from server (NotFound): daemonsets.apps "kube-proxy" not found' >&2; exit 1; fi ;;
+esac`);
         });
 
         it("runs kubeadm init with the rendered config, deletes kubeadm's default token and prints the CA hash kubeadm pins", () => {
@@ -81,6 +84,7 @@ esac`);
             { what: "a completed init with another config is a new cluster", first: () => sandbox.run(script(config), env()), next: ["reset", "init"], config: config.replace("10.244.0.0/16", "10.245.0.0/16") },
             { what: "an interrupted init (admin.conf written, no completion mark) is reset and run again", first: () => { fakeKubeadm(1); sandbox.run(script(config), env()); fakeKubeadm(); }, next: ["reset", "init"] },
             { what: "an init that completed before the lab wrote its mark is adopted, not reset", first: () => { sandbox.run(script(config), env()); fs.rmSync(env().INITIALIZED_MARKER); }, next: [] },
+            { what: "an unmarked init whose API server never answers is reset and run again", first: () => { fakeKubeadm(1); sandbox.run(script(config), env()); fakeKubeadm(); sandbox.fake("kubectl", `case "$*" in *"get daemonset"*) echo 'connection refused' >&2; exit 1 ;; esac`); }, next: ["reset", "init"] },
         ];
         for (const row of reruns) {
             it(`on the next up: ${row.what}`, () => {
@@ -93,12 +97,14 @@ esac`);
             });
         }
 
-        it("stops when the node was not prepared", () => {
+        it("stops when the node was not prepared, and its preparation fails again", () => {
             sandbox.fake("cloud-init", "exit 1");
             sandbox.fake("tail", "true");
-            const result = sandbox.run(script(config), env());
+            fs.rmSync(sandbox.marker);
+            fs.writeFileSync(path.join(sandbox.dir, "user-data.txt"), "exit 1\n");
+            const result = sandbox.run(script(config), { ...env(), PREP_SCRIPT: path.join(sandbox.dir, "user-data.txt") });
             assert.notStrictEqual(result.status, 0);
-            assert.match(result.stderr, /Node \{node\} was not prepared; read \/var\/log\/cloud-init-output\.log\./);
+            assert.match(result.stderr, /Node \{node\} was not prepared; read \/var\/log\/k8s-lab-prep\.log\./);
             assert.ok(!sandbox.calls().some((c) => c.startsWith("kubeadm")));
         });
     });
@@ -120,6 +126,7 @@ esac`);
             { what: "a new worker: the token is made valid from now", owner: undefined, calls: [deleteToken, createToken] },
             { what: "a replaced worker: the Node its predecessor left goes, then the token", owner: "i-0old", calls: ["kubectl delete node worker-0 --ignore-not-found", deleteToken, createToken] },
             { what: "a worker that is registered already: its Node stays, its token goes", owner: "i-0new", calls: [deleteToken] },
+            { what: "a Node that does not name its machine (joined before the label existed) is never deleted", owner: "", calls: [deleteToken] },
         ];
         for (const row of cases) {
             it(row.what, () => {
@@ -159,6 +166,9 @@ esac`);
             // (Only in a pipe does it read its input: the script itself arrives on bash's standard input.)
             sandbox.fake("openssl", `case "$1" in pkey) cat >/dev/null ;; esac`);
             sandbox.fake("sha256sum", `echo "${"0123456789abcdef".repeat(4)}  -"`);
+            // The kubelet's view of its own Node: there, unless a test removes it.
+            sandbox.fake("kubectl", `[ -e "${sandbox.dir}/node-gone" ] && { echo 'Error from server (NotFound): nodes "worker-0" not found' >&2; exit 1; }; echo node/worker-0`);
+            sandbox.fake("systemctl", "true");
         });
 
         it("joins with its token and the pinned CA hash, under its own name, address and instance label", () => {
@@ -180,6 +190,7 @@ esac`);
 
         const reruns: { what: string; first: () => void; next: string[]; overrides?: Partial<typeof params> }[] = [
             { what: "a worker joined to this cluster is left alone", first: () => sandbox.run(script(), env()), next: [] },
+            { what: "a joined worker whose Node was deleted restarts its kubelet to register again", first: () => { sandbox.run(script(), env()); fs.writeFileSync(path.join(sandbox.dir, "node-gone"), ""); }, next: [] },
             { what: "a worker joined to another cluster (a new control plane) is reset and joins", first: () => sandbox.run(script(), env()), next: ["reset", "join"], overrides: { CA_HASH: `sha256:${"f".repeat(64)}` } },
             { what: "a join that failed is reset and run again", first: () => { fakeKubeadm(1); sandbox.run(script(), env()); fakeKubeadm(); }, next: ["reset", "join"] },
             { what: "a worker left with a bootstrap kubeconfig only is reset and joins", first: () => { fs.mkdirSync(sandbox.kubernetesDir, { recursive: true }); fs.writeFileSync(path.join(sandbox.kubernetesDir, "bootstrap-kubelet.conf"), "old"); }, next: ["reset", "join"] },
@@ -191,6 +202,8 @@ esac`);
                 const result = sandbox.run(script(row.overrides), env());
                 assert.strictEqual(result.status, 0, result.stderr);
                 assert.deepStrictEqual(kubeadmCalls().slice(before), row.next);
+                const restarts = sandbox.calls().filter((c) => c === "systemctl restart kubelet");
+                assert.strictEqual(restarts.length, row.what.includes("restarts its kubelet") ? 1 : 0);
             });
         }
 
