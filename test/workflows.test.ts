@@ -187,6 +187,7 @@ describe("GitHub workflows", () => {
     });
 
     it("close SSH and the API to the runner at the end of every up job, removing exactly the detected-address rules", async function () {
+        if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
         if (!jqAvailable) this.skip();
         const up = daily.jobs.up.steps;
         const close = up[up.length - 1];
@@ -217,6 +218,7 @@ describe("GitHub workflows", () => {
     });
 
     it("read the lab's identity from the state before the destroy, and sweep even after a failed destroy", function () {
+        if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
         if (!jqAvailable) this.skip();
         const steps = daily.jobs.destroy.steps;
         const read = steps.findIndex((s) => s.name === "The lab's identity, for the sweep");
