@@ -6,12 +6,16 @@
  * unknown values as the engine's sentinels, so @pulumi/policy's own proxy sees them.
  */
 import { ChildProcess, spawn } from "child_process";
+import { createRequire } from "module";
 import * as path from "path";
 import * as grpc from "../../policy/node_modules/@grpc/grpc-js";
 import { AnalyzerClient } from "../../policy/node_modules/@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "../../policy/node_modules/@pulumi/pulumi/proto/analyzer_pb";
-import { Struct } from "../../policy/node_modules/google-protobuf/google/protobuf/struct_pb";
+import type { Struct as StructClass } from "../../policy/node_modules/@types/google-protobuf/google/protobuf/struct_pb";
 import { root } from "../harness/stackConfig";
+
+// The pack's own protobuf runtime, as the analyzer's messages expect (its typings live apart).
+const { Struct } = createRequire(path.join(root, "policy", "package.json"))("google-protobuf/google/protobuf/struct_pb") as { Struct: typeof StructClass };
 
 /** What the engine sends for a value it does not know yet (a preview), by type. */
 export const unknown = {
@@ -35,7 +39,7 @@ export interface Resource {
 
 export const urnOf = (r: { type: string; name: string }): string => `urn:pulumi:dev::k8s-lab::${r.type}::${r.name}`;
 
-const struct = (props: Props): Struct => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Parameters<typeof Struct.fromJavaScript>[0]);
+const struct = (props: Props): StructClass => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Parameters<typeof Struct.fromJavaScript>[0]);
 
 function options(): pb.AnalyzerResourceOptions {
     return new pb.AnalyzerResourceOptions().setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());

@@ -1,0 +1,33 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { allowedInstanceTypes } from "../../lib/allowList";
+import { catalogue, languageFromEnv, terminalLanguage } from "../../lib/messages";
+import { generatedFiles } from "../../policy/generate";
+import * as allowList from "../../policy/allowList";
+import * as generated from "../../policy/messages";
+import { root } from "../harness/stackConfig";
+
+describe("the policy pack's generated modules", () => {
+    it("are what policy/generate.ts writes from the program's catalogue and allow-list (run it after changing either)", () => {
+        const files = generatedFiles();
+        assert.deepStrictEqual(Object.keys(files), ["policy/messages.ts", "policy/allowList.ts"]);
+        for (const [file, text] of Object.entries(files)) assert.strictEqual(fs.readFileSync(path.join(root, file), "utf8"), text, file);
+    });
+
+    it("carry every policy message of the catalogue, in both languages, and the same allow-list", () => {
+        for (const language of ["en", "ko"] as const) {
+            const policyEntries = Object.entries(catalogue[language]).filter(([key]) => key.startsWith("policy."));
+            assert.deepStrictEqual(Object.entries(generated.policyCatalogue[language]), policyEntries);
+        }
+        assert.deepStrictEqual(allowList.allowedInstanceTypes, allowedInstanceTypes);
+    });
+
+    it("read the operator's language as the CLI does", () => {
+        const envs = [{}, { LANG: "ko_KR.UTF-8" }, { LANG: "C.UTF-8", LC_ALL: "ko_KR.UTF-8" }, { LC_MESSAGES: "POSIX", LANG: "ko" }, { LANG: "en_US.UTF-8" }];
+        assert.deepStrictEqual(envs.map((env) => generated.languageFromEnv(env)), envs.map((env) => languageFromEnv(env)));
+        for (const setting of [undefined, "auto", "ko", "en"]) {
+            assert.deepStrictEqual(envs.map((env) => generated.terminalLanguage(setting, env)), envs.map((env) => terminalLanguage(setting, env)));
+        }
+    });
+});

@@ -1,0 +1,74 @@
+import * as assert from "assert";
+import { parseConfig } from "../../lib/config";
+import { policyPackConfig } from "../../lib/policyConfig";
+import { Program, runProgram } from "../harness";
+import { renderedByDefault } from "../harness/charts";
+import { ConfigValue, rawConfig } from "../harness/stackConfig";
+import { PolicyEngine, Resource, unknown } from "./engine";
+
+/**
+ * What the engine hands the pack for the program: every resource with its inputs and provider,
+ * the chart's rendered children, and the security group each rule's `securityGroupId` comes from.
+ * In a preview, every id of a resource still to be created is unknown.
+ */
+function asEngineSees(program: Program, preview: boolean): Resource[] {
+    const names = new Set(program.resources.map((r) => r.name));
+    const isId = (value: unknown): value is string => typeof value === "string" && value.endsWith("-id") && names.has(value.slice(0, -3));
+    const unknownIds = (value: unknown): unknown =>
+        isId(value) ? unknown.string : Array.isArray(value) ? value.map(unknownIds) : typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownIds(v)])) : value;
+    const props = (p: Record<string, unknown>) => (preview ? (unknownIds(p) as Record<string, unknown>) : p);
+    const declared = program.resources.filter((r) => r.custom).map((r): Resource => {
+        const ref = r.provider?.match(/pulumi:providers:(\w+)::(\S+?)::/);
+        const provider = ref ? program.resources.find((p) => p.type === `pulumi:providers:${ref[1]}` && p.name === ref[2]) : undefined;
+        const group = r.inputs.securityGroupId;
+        return {
+            type: r.type,
+            name: r.name,
+            props: props(r.inputs),
+            ...(provider ? { provider: { type: provider.type, name: provider.name, props: props(provider.inputs) } } : {}),
+            ...(isId(group) ? { dependsOn: { securityGroupId: [group.slice(0, -3)] } } : {}),
+        };
+    });
+    const rendered = renderedByDefault.flatMap((probe, i) => probe.objects.map((o, j): Resource => ({ type: o.type, name: o.name, props: program.run.probes?.[i]?.[j] ?? o.props })));
+    return [...declared, ...rendered];
+}
+
+describe("policy pack on the whole program", function () {
+    this.timeout(180_000);
+    let engine: PolicyEngine;
+    before(async () => (engine = await PolicyEngine.start({ LANG: "C.UTF-8" })));
+    after(() => engine?.stop());
+
+    const scenarios: [string, Record<string, ConfigValue>][] = [
+        ["nodePort", { exposure: "nodePort" }],
+        ["portForward", { exposure: "portForward" }],
+        ["hostPort", { exposure: "hostPort" }],
+        ["the cheapest allowed types, one worker, other public ports", { exposure: "nodePort", controlPlaneInstanceType: "t3.medium", workerInstanceType: "t3.medium", workerCount: 1, bookinfoPort: 31080, grafanaPort: 31300 }],
+    ];
+    for (const [what, config] of scenarios) {
+        it(`reports nothing, in a preview or an update, with the settings lab up derives (${what})`, async () => {
+            const program = await runProgram({ config });
+            assert.strictEqual(program.run.error, undefined);
+            await engine.configure(policyPackConfig(parseConfig(rawConfig("dev", config), "k8s-lab", {})));
+            for (const preview of [false, true]) {
+                const resources = asEngineSees(program, preview);
+                assert.ok(resources.length > 50);
+                assert.strictEqual(resources.some((r) => r.props.securityGroupId === unknown.string), preview);
+                const found = [...(await Promise.all(resources.map((r) => engine.analyze(r)))).flat(), ...(await engine.analyzeStack(resources))];
+                assert.deepStrictEqual(found, [], preview ? "preview" : "update");
+            }
+        });
+    }
+
+    it("would see the program's own public rules: the same program with the pack's default ports", async () => {
+        // The settings matter: the stack's ports are allowed because lab up passes them.
+        const config = { exposure: "nodePort", bookinfoPort: 31080, grafanaPort: 31300 };
+        const program = await runProgram({ config });
+        await engine.configure();
+        const found = (await Promise.all(asEngineSees(program, false).map((r) => engine.analyze(r)))).flat();
+        assert.deepStrictEqual(found, [31080, 31300].map((port) => {
+            const rule = program.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => r.inputs.fromPort === port && r.inputs.cidrIpv4 === "0.0.0.0/0");
+            return `no-world-ingress-except-public-ports: ${rule?.name} opens ${port}/tcp to 0.0.0.0/0; only TCP 30080, 30300 may be open to the world.`;
+        }));
+    });
+});
