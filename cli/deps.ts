@@ -62,14 +62,14 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
             return {
                 exposure: async () => ((await s.getConfig(key).catch(() => undefined))?.value ?? "nodePort") as Exposure,
                 setExposure: (mode) => s.setConfig(key, { value: mode }),
-                up: async ({ policyPacks, output }) => {
+                up: async ({ policyPacks, policyPackConfigs, output }) => {
                     const failed = new Map<string, string>();
                     const onEvent = (event: EngineEvent): void => {
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                     };
                     try {
-                        await s.up({ policyPacks, onOutput: output, onError: output, onEvent });
+                        await s.up({ policyPacks, policyPackConfigs, onOutput: output, onError: output, onEvent });
                     } catch (err) {
                         // The command error carries the engine's whole output: keep only the failing resources.
                         throw failed.size > 0 ? new UpFailed([...failed].map(([resource, error]) => ({ resource, error }))) : err;

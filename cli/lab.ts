@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { z } from "zod";
 import { describe } from "../lib/access";
+import { ConfigError } from "../lib/config";
 import { LabStack, UpOptions, upWithFallback } from "../lib/fallback";
 import { Language, terminalLanguage, translator } from "../lib/messages";
 import { exposures } from "../lib/placement";
@@ -19,6 +20,7 @@ import { Endpoints, verify } from "../lib/probe";
 import { lineRedactor, redact, redactValue } from "../lib/redact";
 import { renderScript } from "../lib/scripts";
 import { sweep, SweepClient } from "../lib/sweep";
+import { writePolicyPackConfig } from "./policyConfig";
 
 export const exitCodes = { ok: 0, unhealthy: 1, usage: 2, noOutputs: 3, remoteFailed: 4 } as const;
 
@@ -219,10 +221,20 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                     toErr(t("cli.policyPackMissing", { dir: policyPack }));
                     return exitCodes.usage;
                 }
+                // Its settings follow the stack's config (public ports, instance types, tags): a pack cannot read it.
+                const packConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-policy-config-"));
+                let packConfig: string;
+                try {
+                    packConfig = writePolicyPackConfig(path.join(__dirname, ".."), deps.stack, path.join(packConfigDir, "config.json"), deps.env);
+                } catch (e) {
+                    fs.rmSync(packConfigDir, { recursive: true, force: true });
+                    toErr(e instanceof ConfigError ? e.message : String(e));
+                    return exitCodes.usage;
+                }
                 const stack = await deps.labStack();
                 // The engine's output, line by line and redacted, on stderr (stdout is the report with --json).
                 const engine = lineRedactor(toErr, () => secrets);
-                const options: UpOptions = { policyPacks: [policyPack], output: (chunk) => engine.write(chunk) };
+                const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk) };
                 const watched: LabStack = {
                     ...stack,
                     up: (o) => stack.up(o).finally(() => engine.end()),
@@ -234,7 +246,9 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 };
                 // A stack kept up already has its password: learn it before the engine talks.
                 await watched.endpoints().catch(() => undefined);
-                const report = await upWithFallback(watched, options, (e) => verify(e, { retryForMs: args.retrySeconds * 1000 }), (line) => (args.json ? toErr(line) : toOut(line)), t);
+                const report = await upWithFallback(watched, options, (e) => verify(e, { retryForMs: args.retrySeconds * 1000 }), (line) => (args.json ? toErr(line) : toOut(line)), t).finally(() =>
+                    fs.rmSync(packConfigDir, { recursive: true, force: true }),
+                );
                 const last = report.steps[report.steps.length - 1]?.verification;
                 print(report, last ? last.results.map((r) => describe(r, t, report.mode ?? report.steps[report.steps.length - 1].mode)) : []);
                 return report.ok ? exitCodes.ok : exitCodes.unhealthy;

@@ -13,6 +13,8 @@ import { errorLine } from "./redact";
 export interface UpOptions {
     /** Folders of CrossGuard packs, run where the resources are created. */
     policyPacks: string[];
+    /** JSON files of the packs' settings (`--policy-pack-config`), derived from the stack's config. */
+    policyPackConfigs?: string[];
     /** The engine's output, in chunks. */
     output(chunk: string): void;
 }

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { failedResource } from "../../cli/deps";
+import { stackPolicyPackConfig } from "../../cli/policyConfig";
 import { defaultPolicyPack, Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
 import { LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
@@ -193,6 +194,21 @@ describe("operator CLI", () => {
             const named = recording();
             await main(["up", "--policy-pack", path.relative(process.cwd(), pack), "--json"], fake(outputs(), { stack: named.stack }).deps);
             assert.deepStrictEqual(named.runs, [[pack]]);
+        });
+
+        it("gives the pack the settings of the stack's config (--policy-pack-config), and removes the file after", async () => {
+            const files: string[] = [];
+            const seen: unknown[] = [];
+            const stack: LabStack = {
+                ...recording().stack,
+                up: async (options: UpOptions) => {
+                    files.push(...(options.policyPackConfigs ?? []));
+                    seen.push(...files.map((file) => JSON.parse(fs.readFileSync(file, "utf8"))));
+                },
+            };
+            await main(["up", "--json", "--policy-pack", installedPack()], fake(outputs(), { stack }).deps);
+            assert.deepStrictEqual(seen, [stackPolicyPackConfig(path.resolve(__dirname, "..", ".."), "dev", {})]);
+            assert.deepStrictEqual(files.filter((file) => fs.existsSync(file)), []);
         });
 
         it("stops before touching the stack when the pack is not installed, saying how to install it", async () => {
