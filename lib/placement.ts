@@ -68,10 +68,19 @@ export function placeOnControlPlane<T extends KubeObject>(obj: T): T {
 }
 
 /**
- * Serves a container port on the node: hostPort on the named container's named port, and the
- * Recreate strategy, since a rolling update would wait forever for the port its predecessor
- * holds on the single node it may run on.
+ * How a hostPort workload is updated: the old pod, which holds the port on the one node it may
+ * run on, goes before its successor starts (a surge pod would wait for the port forever).
+ * A rolling update with no surge, not `Recreate`: under server-side apply the `rollingUpdate`
+ * the API server defaulted stays on the live Deployment, and switching it to `Recreate` is
+ * rejected ("spec.strategy.rollingUpdate: Forbidden", pulumi-kubernetes#2843), so the fallback
+ * to hostPort could never apply to a lab that already runs. A DaemonSet gets the same; a
+ * StatefulSet's rolling update already deletes each pod before recreating it, and Jobs and the
+ * operator's CRs have no update strategy to set.
  */
+export const hostPortRollout = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } as const;
+const hostPortStrategyField: Record<string, string> = { Deployment: "strategy", DaemonSet: "updateStrategy" };
+
+/** Serves a container port on the node: hostPort on the named container's named port, rolled out by `hostPortRollout`. */
 export function addHostPort<T extends KubeObject>(obj: T, target: { container: string; port: string | number; hostPort: number }): T {
     const path = podSpecPaths[obj.kind ?? ""];
     if (path === undefined) return obj;
@@ -91,7 +100,8 @@ export function addHostPort<T extends KubeObject>(obj: T, target: { container: s
         }),
     }));
     if (!found) throw new Error(`${obj.kind} ${workloadId(obj)} has no port ${target.port} in a container named ${target.container}`);
-    if (obj.kind === "Deployment") result = updateAt(result, ["spec"], (spec) => ({ ...spec, strategy: { type: "Recreate" } }));
+    const field = hostPortStrategyField[obj.kind ?? ""];
+    if (field !== undefined) result = updateAt(result, ["spec"], (spec) => ({ ...spec, [field]: clone(hostPortRollout) }));
     return result as T;
 }
 

@@ -50,11 +50,11 @@ describe("Bookinfo", () => {
         assert.ok(!JSON.stringify(program.resources.map((r) => r.inputs)).includes("hostPort"), "no hostPort in nodePort mode");
     });
 
-    it("serves productpage by hostPort, with Recreate, in hostPort mode", async () => {
+    it("serves productpage by hostPort, rolled out without a surge pod, in hostPort mode", async () => {
         const program = await runProgram({ config: { exposure: "hostPort" } });
         const productpage = program.get(DEPLOYMENT, "bookinfo-productpage-v1");
         assert.strictEqual(podOf(productpage).containers[0].ports[0].hostPort, 30080);
-        assert.deepStrictEqual((productpage.inputs.spec as { strategy: unknown }).strategy, { type: "Recreate" });
+        assert.deepStrictEqual((productpage.inputs.spec as { strategy: unknown }).strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
         assert.strictEqual((service(program, "productpage").inputs.spec as { type?: string }).type, undefined, "the Service stays ClusterIP");
     });
 

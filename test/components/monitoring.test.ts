@@ -69,12 +69,12 @@ describe("Monitoring", () => {
         assert.deepStrictEqual(op, operator, "a workload not in the list is untouched");
     });
 
-    it("serves Grafana by hostPort on its own container, Recreate, in hostPort mode; moves Prometheus when listed", async () => {
+    it("serves Grafana by hostPort on its own container, no surge pod, in hostPort mode; moves Prometheus when listed", async () => {
         const program = await runProgram({ config: { exposure: "hostPort", grafanaPort: 31300, controlPlaneWorkloads: ["monitoring/kube-prometheus-stack-prometheus"] }, probes: [probe] });
         const [deployment, service, prom] = program.run.probes?.[0] ?? [];
         const containers = podOf(deployment).containers;
         assert.deepStrictEqual(containers.map((c) => c.ports?.map((p) => p.hostPort)), [undefined, undefined, [31300]]);
-        assert.deepStrictEqual((deployment.spec as { strategy: unknown }).strategy, { type: "Recreate" });
+        assert.deepStrictEqual((deployment.spec as { strategy: unknown }).strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
         assert.deepStrictEqual(service, grafanaService, "the Service stays ClusterIP: one mechanism per port");
         assert.deepStrictEqual((prom.spec as { nodeSelector: unknown }).nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
     });

@@ -87,12 +87,51 @@ describe("exposure", () => {
     }));
     const service = (): KubeObject => ({ apiVersion: "v1", kind: "Service", metadata: { name: "g", namespace: "monitoring" }, spec: { type: "ClusterIP", ports: [{ name: "http-web", port: 80, targetPort: 3000 }] } });
 
-    it("puts the hostPort on the named container's named port and recreates instead of rolling", () => {
+    it("puts the hostPort on the named container's named port and rolls out without a surge pod", () => {
         const exposed = addHostPort(grafana(), { container: "grafana", port: "grafana", hostPort: 30300 });
-        const containers = (podOf(exposed) as unknown as { containers: { name: string; ports: Record<string, unknown>[] }[] }).containers;
-        assert.deepStrictEqual(containers[0].ports, [], "not on the sidecar at index 0");
-        assert.deepStrictEqual(containers[1].ports, [{ name: "grafana", containerPort: 3000, protocol: "TCP", hostPort: 30300 }, { name: "gossip", containerPort: 9094 }]);
-        assert.deepStrictEqual((exposed.spec as Record<string, unknown>).strategy, { type: "Recreate" });
+        assert.deepStrictEqual(exposed, {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "w", namespace: "ns" },
+            spec: {
+                replicas: 1,
+                selector: { matchLabels: { app: "w" } },
+                // Not Recreate: server-side apply keeps the defaulted rollingUpdate on a live
+                // Deployment, and the API server refuses it next to Recreate.
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+                template: {
+                    metadata: { labels: { app: "w" } },
+                    spec: {
+                        containers: [
+                            { name: "grafana-sc-dashboard", image: "sidecar", ports: [] },
+                            { name: "grafana", image: "grafana", ports: [{ name: "grafana", containerPort: 3000, protocol: "TCP", hostPort: 30300 }, { name: "gossip", containerPort: 9094 }] },
+                        ],
+                    },
+                },
+            },
+        });
+    });
+
+    it("replaces a chart's surge strategy, or its Recreate, by the no-surge rolling update", () => {
+        for (const strategy of [{ type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } }, { type: "Recreate" }]) {
+            const deployment = grafana();
+            (deployment.spec as Record<string, unknown>).strategy = strategy;
+            const exposed = addHostPort(deployment, { container: "grafana", port: "grafana", hostPort: 30300 });
+            assert.deepStrictEqual((exposed.spec as Record<string, unknown>).strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+        }
+    });
+
+    it("gives a DaemonSet the no-surge update too, and leaves the StatefulSet's and the Job's spec alone but for the port", () => {
+        const pod = podSpec({ containers: [{ name: "app", image: "app:1", ports: [{ name: "http", containerPort: 80 }] }] });
+        const withPort = { containers: [{ name: "app", image: "app:1", ports: [{ name: "http", containerPort: 80, hostPort: 30080 }] }] };
+        const target = { container: "app", port: "http", hostPort: 30080 };
+        assert.deepStrictEqual(addHostPort(realistic.DaemonSet({ ...pod }), target).spec, {
+            selector: { matchLabels: { app: "w" } },
+            template: { spec: withPort },
+            updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+        });
+        assert.deepStrictEqual(addHostPort(realistic.StatefulSet({ ...pod }), target).spec, { serviceName: "w", selector: { matchLabels: { app: "w" } }, template: { spec: withPort } });
+        assert.deepStrictEqual(addHostPort(realistic.Job({ ...pod }), target).spec, { backoffLimit: 2, template: { spec: { ...withPort, restartPolicy: "Never" } } });
     });
 
     it("refuses a port that is not there", () => {
