@@ -33,7 +33,8 @@ export = async () => {
 
     // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
     const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
-    const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: labTags(config.tags, labId) } });
+    const tags = labTags(config.tags, labId);
+    const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags } });
     const opts = { providers: [provider] };
 
     // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
@@ -56,7 +57,7 @@ export = async () => {
     }, opts);
     const sshKey = new SshKey("ssh-key", opts);
 
-    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb };
+    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb, labTags: tags };
     const controlPlane = new NodeGroup("control-plane", {
         ...nodes,
         count: 1,

@@ -105,7 +105,7 @@ export const changeActions = [
  * must be tagged Project=k8s-lab, Stack=<the daily stack> and carry a LabId; existing ones can
  * be changed, tagged or deleted only when they carry the same tags. Instances run only an
  * allowed type and a Canonical image, in the lab's subnet and security groups, with the lab's
- * key. No IAM, no other region.
+ * key, and are never changed to another type. No IAM, no other region.
  */
 export function deployPolicy(args: { region: string; labStack: string; instanceTypes: readonly string[]; bucketArn: string; keyArn: string }): object {
     const arn = (type: string): string => `arn:aws:ec2:${args.region}:*:${type}/*`;
@@ -158,6 +158,16 @@ export function deployPolicy(args: { region: string; labStack: string; instanceT
                 Condition: { StringEquals: region },
             },
             { Sid: "ChangeOnlyTheLab", Effect: "Allow", Action: changeActions, Resource: taggedTypes.map(arn), Condition: tagged("aws:ResourceTag") },
+            {
+                // Stop, change the type, start: the allow-list holds for a running lab too. The
+                // two conditions are ANDed: only a request that sets an instance type (the key is
+                // present) to one outside the list is refused; other attributes stay allowed.
+                Sid: "NoOtherInstanceTypeLater",
+                Effect: "Deny",
+                Action: ["ec2:ModifyInstanceAttribute"],
+                Resource: "*",
+                Condition: { Null: { "ec2:Attribute/InstanceType": "false" }, StringNotEquals: { "ec2:Attribute/InstanceType": [...args.instanceTypes] } },
+            },
             {
                 Sid: "TagOnlyWhenCreating",
                 Effect: "Allow",

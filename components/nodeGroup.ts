@@ -15,13 +15,19 @@ export interface NodeGroupArgs {
     publicIp: boolean;
     /** Boot-time script; a change replaces the instances. */
     userData: pulumi.Input<string>;
+    /**
+     * The lab's tags, as the provider's default tags carry them (lib/tags.ts labTags). The
+     * provider puts default tags on an instance, not on the root volume RunInstances creates
+     * with it: they go there through volumeTags, which the deploy role requires at launch.
+     */
+    labTags: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Resources the instances wait for, such as the workers' route to the internet. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
- * EC2 instances of one role: IMDSv2 only, encrypted gp3 root volume, user data that replaces
- * the instance when it changes.
+ * EC2 instances of one role: IMDSv2 only, encrypted gp3 root volume tagged as the lab, user
+ * data that replaces the instance when it changes.
  */
 export class NodeGroup extends pulumi.ComponentResource {
     readonly instances: aws.ec2.Instance[];
@@ -40,7 +46,10 @@ export class NodeGroup extends pulumi.ComponentResource {
                 associatePublicIpAddress: args.publicIp,
                 // Hop limit 1: containers cannot reach the metadata service.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                // Tags on the root volume through volumeTags only: the provider refuses them
+                // together with rootBlockDevice.tags.
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true },
+                volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag(`${name}-${i}`) })),
                 userData: args.userData,
                 userDataReplaceOnChange: true,
                 tags: nameTag(`${name}-${i}`),

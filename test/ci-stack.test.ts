@@ -24,6 +24,9 @@ function holds(condition: Condition | undefined, context: Context): boolean {
                 case "StringEquals":
                 case "Bool":
                     return actual !== undefined && values.includes(actual);
+                case "StringNotEquals":
+                    // IAM: true when the key is absent, hence the Null check next to it.
+                    return actual === undefined || !values.includes(actual);
                 case "StringLike":
                     return actual !== undefined && values.some((v) => glob(v, actual));
                 case "Null":
@@ -166,14 +169,33 @@ describe("CI stack", () => {
         const { deploy } = await load();
         const can = (action: string, resource: string, context: Context) => verdict([deploy], action, resource, context) === "allow";
         const run = { ...labRequest, "ec2:InstanceType": "t3.large" };
+        // What the lab program really sends in RunInstances: the instance's tags merged with the
+        // provider's default tags, the volume's from volumeTags (the provider does not put default
+        // tags on the volume in that request), nothing on the network interface.
+        const lab = await runProgram();
+        const defaults = (JSON.parse(String(lab.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        const requestTags = (tags: unknown): Context =>
+            ({ "aws:RequestedRegion": region, ...Object.fromEntries(Object.entries((tags ?? {}) as Record<string, string>).map(([k, v]) => [`aws:RequestTag/${k}`, v])) });
+        const sent = lab.ofType("aws:ec2/instance:Instance").map((i) => ({
+            instance: { ...requestTags({ ...defaults, ...(i.inputs.tags as object) }), "ec2:InstanceType": String(i.inputs.instanceType) },
+            volume: requestTags(i.inputs.volumeTags),
+        }));
+        assert.strictEqual(sent.length, 3);
+        for (const request of sent) {
+            assert.deepStrictEqual(
+                [can("ec2:RunInstances", ec2("instance"), request.instance), can("ec2:RunInstances", ec2("volume"), request.volume)],
+                [true, true],
+                JSON.stringify(request),
+            );
+        }
         // RunInstances authorizes every resource it creates or uses; each must pass.
         assert.deepStrictEqual(
             Object.fromEntries(
                 Object.entries({
                     instance: [ec2("instance"), run],
-                    volume: [ec2("volume"), labRequest],
-                    "network-interface": [ec2("network-interface"), labRequest],
-                    "spot-instances-request": [ec2("spot-instances-request"), labRequest],
+                    volume: [ec2("volume"), sent[0].volume],
+                    "network-interface": [ec2("network-interface"), { "aws:RequestedRegion": region }],
+                    "spot-instances-request": [ec2("spot-instances-request"), { "aws:RequestedRegion": region }],
                     subnet: [ec2("subnet"), labResource],
                     "security-group": [ec2("security-group"), labResource],
                     "key-pair": [ec2("key-pair"), labResource],
@@ -236,10 +258,32 @@ describe("CI stack", () => {
         );
         const actions = deploy.Statement.flatMap((s) => list(s.Action));
         assert.deepStrictEqual(actions.filter((a) => a === "*" || a.endsWith(":*") || a.startsWith("iam:") || (a.includes("*") && a !== "ec2:Describe*")), []);
-        // Every EC2 statement is bound to the lab's region.
-        for (const statement of deploy.Statement.filter((s) => list(s.Action).some((a) => a.startsWith("ec2:")))) {
+        // Every EC2 statement that allows is bound to the lab's region.
+        for (const statement of deploy.Statement.filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => a.startsWith("ec2:")))) {
             assert.strictEqual(statement.Condition?.StringEquals?.["aws:RequestedRegion"], region, statement.Sid);
         }
+    });
+
+    it("never lets the deploy role change a lab instance to a type outside the allow-list (stop, modify, start)", async () => {
+        const { deploy } = await load();
+        const modify = (context: Context) => verdict([deploy], "ec2:ModifyInstanceAttribute", ec2("instance"), { ...labResource, ...context });
+        assert.deepStrictEqual(
+            [
+                modify({ "ec2:Attribute/InstanceType": "p5.48xlarge" }),
+                modify({ "ec2:Attribute/InstanceType": "t3.2xlarge" }),
+                modify({ "ec2:Attribute/InstanceType": "t3.large" }),
+                modify({ "ec2:Attribute/InstanceType": allowedInstanceTypes[allowedInstanceTypes.length - 1] }),
+                // Another attribute (no instance type in the request) stays allowed.
+                modify({ "ec2:Attribute/DisableApiTermination": "false" }),
+                modify({}),
+                // Someone else's instance: never.
+                verdict([deploy], "ec2:ModifyInstanceAttribute", ec2("instance"), { "aws:RequestedRegion": region, "ec2:Attribute/InstanceType": "t3.large" }),
+            ],
+            ["deny", "deny", "allow", "allow", "allow", "allow", "none"],
+        );
+        assert.deepStrictEqual(allowedInstanceTypes.filter((type) => modify({ "ec2:Attribute/InstanceType": type }) !== "allow"), []);
+        // Stopping and starting stay allowed: the type is what the Deny guards.
+        assert.deepStrictEqual(["ec2:StopInstances", "ec2:StartInstances"].map((a) => verdict([deploy], a, ec2("instance"), labResource)), ["allow", "allow"]);
     });
 
     it("refuses plain HTTP to both state buckets", async () => {
@@ -254,14 +298,16 @@ describe("CI stack", () => {
         }
     });
 
-    it("gives each role a session longer than its job, and creates the spot service-linked role unless told not to", async () => {
+    it("gives each role a session longer than its job, and creates the spot service-linked role only when told to", async () => {
         const program = await ci();
         assert.deepStrictEqual(
             ["github-actions", "github-actions-preview"].map((r) => program.get("aws:iam/role:Role", r).inputs.maxSessionDuration),
             [7200, 3600],
         );
-        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
+        // Off by default: the lab runs no spot yet, and an account that already has the role would fail the up.
+        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
         assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
+        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: true })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
     });
 
     it("raises a budget alarm by email", async () => {

@@ -49,6 +49,18 @@ describe("NodeGroup", () => {
         }
     });
 
+    it("tags every root volume at launch with the provider's default tags, the LabId included, and its Name", async () => {
+        const program = await runProgram({ config: { workerCount: 2, tags: ["Team=platform"] } });
+        const defaultTags = (JSON.parse(String(program.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        assert.deepStrictEqual(defaultTags, { Team: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" });
+        assert.deepStrictEqual(
+            Object.fromEntries(program.ofType(INSTANCE).map((i) => [i.name, i.inputs.volumeTags])),
+            Object.fromEntries(["control-plane-0", "worker-0", "worker-1"].map((name) => [name, { ...defaultTags, Name: `k8s-lab-dev-${name}` }])),
+        );
+        // volumeTags and the root block device's own tags conflict in the provider.
+        assert.deepStrictEqual(program.ofType(INSTANCE).filter((i) => "tags" in (i.inputs.rootBlockDevice as object)), []);
+    });
+
     it("boots Ubuntu 24.04 from Canonical's parameter for the instance type's architecture", async () => {
         const amd = await runProgram();
         assert.ok(amd.ofType(INSTANCE).every((i) => i.inputs.ami === "ami-ubuntu2404amd64"));
