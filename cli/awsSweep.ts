@@ -13,7 +13,7 @@ import {
     RevokeSecurityGroupIngressCommand, TerminateInstancesCommand, waitUntilInstanceTerminated, waitUntilNatGatewayDeleted,
 } from "@aws-sdk/client-ec2";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
-import { deleteOrder, GroupRule, Leftover, parseArn, SweepClient } from "../lib/sweep";
+import { deleteOrder, goneAmong, GroupRule, Leftover, parseArn, SweepClient } from "../lib/sweep";
 
 const wait = { maxWaitTime: 900 };
 
@@ -38,17 +38,17 @@ export function awsSweepClient(region: string): SweepClient {
     async function live(arns: string[]): Promise<string[]> {
         const parsed = arns.map(parseArn);
         const ids = (type: string) => parsed.filter((r): r is Leftover => r?.type === type).map((r) => r.id);
-        const gone = new Set<string>();
-        if (ids("instance").length > 0) {
-            const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids("instance") }));
-            for (const instance of described.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) {
-                if (["terminated", "shutting-down"].includes(instance.State?.Name ?? "")) gone.add(instance.InstanceId ?? "");
-            }
-        }
-        if (ids("natgateway").length > 0) {
-            const described = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: ids("natgateway") }));
-            for (const nat of described.NatGateways ?? []) if (["deleted", "deleting"].includes(nat.State ?? "")) gone.add(nat.NatGatewayId ?? "");
-        }
+        const gone = new Set<string>([
+            ...(await goneAmong(ids("instance"), async (InstanceIds) => {
+                const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds }));
+                return (described.Reservations?.flatMap((r) => r.Instances ?? []) ?? [])
+                    .filter((instance) => ["terminated", "shutting-down"].includes(instance.State?.Name ?? "")).map((instance) => instance.InstanceId ?? "");
+            })),
+            ...(await goneAmong(ids("natgateway"), async (NatGatewayIds) => {
+                const described = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds }));
+                return (described.NatGateways ?? []).filter((nat) => ["deleted", "deleting"].includes(nat.State ?? "")).map((nat) => nat.NatGatewayId ?? "");
+            })),
+        ]);
         return arns.filter((_, i) => !gone.has(parsed[i]?.id ?? ""));
     }
 

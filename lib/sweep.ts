@@ -58,6 +58,34 @@ export interface SweepResult {
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * EC2's answer for something that is not there (InvalidInstanceID.NotFound,
+ * InvalidGroup.NotFound, InvalidAllocationID.NotFound, NatGatewayNotFound, …): what the sweep
+ * wanted gone is gone. The SDK puts the code in the error's name (and Code).
+ */
+export function isNotFound(err: unknown): boolean {
+    if (typeof err !== "object" || err === null) return false;
+    const { name, Code } = err as { name?: unknown; Code?: unknown };
+    return [name, Code].some((code) => typeof code === "string" && /NotFound$/.test(code));
+}
+
+/**
+ * The ids among these that are going or gone, by `describe` (which returns those of them it
+ * finds going). One unknown id fails a whole EC2 Describe with NotFound (the tagging API still
+ * lists a purged instance for a while): then each is described on its own, and an unknown one
+ * is gone.
+ */
+export async function goneAmong(ids: string[], describe: (ids: string[]) => Promise<string[]>): Promise<string[]> {
+    if (ids.length === 0) return [];
+    try {
+        return await describe(ids);
+    } catch (err) {
+        if (!isNotFound(err)) throw err;
+        if (ids.length === 1) return ids;
+        return (await Promise.all(ids.map((id) => goneAmong([id], describe)))).flat();
+    }
+}
+
 export async function sweep(client: SweepClient, identity: LabIdentity, remove: boolean): Promise<SweepResult> {
     if (identity.LabId === "") throw new Error("a sweep needs the lab's LabId");
     const found = (await client.tagged({ Project: identity.Project, Stack: identity.Stack, LabId: identity.LabId }))
@@ -76,7 +104,9 @@ export async function sweep(client: SweepClient, identity: LabIdentity, remove: 
             });
             for (const rule of rules) {
                 try {
-                    await client.revoke(rule);
+                    await client.revoke(rule).catch((err: unknown) => {
+                        if (!isNotFound(err)) throw err;
+                    });
                     result.revoked.push(rule);
                 } catch (err) {
                     result.failed.push({ resource: groups.find((g) => g.id === rule.groupId) ?? resource, reason: reason(err) });
@@ -84,7 +114,10 @@ export async function sweep(client: SweepClient, identity: LabIdentity, remove: 
             }
         }
         try {
-            await client.remove(resource);
+            // Already gone (deleted by the destroy a moment ago, or by hand): as good as deleted.
+            await client.remove(resource).catch((err: unknown) => {
+                if (!isNotFound(err)) throw err;
+            });
             result.deleted.push(resource);
         } catch (err) {
             result.failed.push({ resource, reason: reason(err) });

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stackRegion } from "../../cli/awsSweep";
-import { GroupRule, Leftover, sweep, SweepClient } from "../../lib/sweep";
+import { goneAmong, GroupRule, isNotFound, Leftover, sweep, SweepClient } from "../../lib/sweep";
 import { root } from "../harness/stackConfig";
 
 const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-2:123456789012:${type}/${id}`;
@@ -73,6 +73,50 @@ describe("sweep", () => {
         assert.deepStrictEqual(listed.found.map((r) => r.id), ["i-ours"]);
         await sweep(aws.client, ours, true);
         assert.deepStrictEqual(aws.resources.map((r) => r.arn), [arn("instance", "i-laptop"), arn("vpc", "vpc-laptop"), arn("vpc", "vpc-untagged")]);
+    });
+
+    it("counts what EC2 no longer knows (NotFound) as deleted, and any other error as a failure", async () => {
+        /** An SDK error as @aws-sdk/client-ec2 throws it: the code in name (and Code). */
+        const ec2Error = (code: string) => Object.assign(new Error(`The ${code} does not exist`), { name: code, Code: code });
+        const aws = account();
+        for (const [type, id] of [["instance", "i-gone"], ["security-group", "sg-gone"], ["natgateway", "nat-gone"], ["elastic-ip", "eipalloc-denied"], ["vpc", "vpc-1"]]) aws.add(type, id, ours);
+        aws.setRules([{ groupId: "sg-gone", ruleId: "sgr-gone", egress: false, referencedGroupId: "sg-gone" }]);
+        const errors: Record<string, Error> = {
+            "i-gone": ec2Error("InvalidInstanceID.NotFound"),
+            "sg-gone": ec2Error("InvalidGroup.NotFound"),
+            "nat-gone": ec2Error("NatGatewayNotFound"),
+            "eipalloc-denied": ec2Error("UnauthorizedOperation"),
+        };
+        const client: SweepClient = {
+            ...aws.client,
+            revoke: async () => { throw ec2Error("InvalidSecurityGroupRuleId.NotFound"); },
+            remove: async (r) => (errors[r.id] ? Promise.reject(errors[r.id]) : aws.client.remove(r)),
+        };
+        const result = await sweep(client, ours, true);
+        assert.deepStrictEqual(
+            { deleted: result.deleted.map((r) => r.id), revoked: result.revoked.map((r) => r.ruleId), failed: result.failed.map((f) => [f.resource.id, f.reason]) },
+            { deleted: ["i-gone", "nat-gone", "sg-gone", "vpc-1"], revoked: ["sgr-gone"], failed: [["eipalloc-denied", "The UnauthorizedOperation does not exist"]] },
+        );
+        assert.deepStrictEqual(
+            ["InvalidVpcID.NotFound", "InvalidKeyPair.NotFound", "NatGatewayNotFound", "InvalidParameterValue", "DependencyViolation", "NotFoundish"].map((code) => isNotFound(ec2Error(code))),
+            [true, true, true, false, false, false],
+        );
+        assert.deepStrictEqual([isNotFound(new Error("InvalidGroup.NotFound")), isNotFound("InvalidGroup.NotFound"), isNotFound(undefined)], [false, false, false]);
+    });
+
+    it("tells which instances are gone even when one of them is unknown to a batched Describe", async () => {
+        const known: Record<string, string> = { "i-running": "running", "i-terminated": "terminated" };
+        const calls: string[][] = [];
+        const describe = async (ids: string[]) => {
+            calls.push(ids);
+            const unknown = ids.find((id) => !(id in known));
+            if (unknown) throw Object.assign(new Error(`The instance ID '${unknown}' does not exist`), { name: "InvalidInstanceID.NotFound" });
+            return ids.filter((id) => known[id] === "terminated");
+        };
+        assert.deepStrictEqual(await goneAmong(["i-running", "i-purged", "i-terminated"], describe), ["i-purged", "i-terminated"]);
+        assert.deepStrictEqual(calls, [["i-running", "i-purged", "i-terminated"], ["i-running"], ["i-purged"], ["i-terminated"]]);
+        assert.deepStrictEqual(await goneAmong([], describe), []);
+        await assert.rejects(goneAmong(["i-running"], async () => { throw Object.assign(new Error("throttled"), { name: "RequestLimitExceeded" }); }), /throttled/);
     });
 
     it("refuses to sweep without a LabId", async () => {
