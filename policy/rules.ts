@@ -47,11 +47,12 @@ export const defaults: PackConfig = {
 
 /** The settings as the pack applies them: ports within the NodePort range, types within the allow-list. */
 export function effectiveConfig(given: Partial<PackConfig>): PackConfig {
-    const config = { ...defaults, ...given };
+    // A setting that is not a list (the engine checks the schema, a hand-made call may not) is the default.
+    const list = <T>(value: unknown, fallback: T[]): T[] => (Array.isArray(value) ? (value as T[]) : fallback);
     return {
-        allowedPorts: config.allowedPorts.filter((p) => Number.isInteger(p) && p >= nodePortRange.min && p <= nodePortRange.max),
-        allowedInstanceTypes: config.allowedInstanceTypes.filter((t) => allowedInstanceTypes.includes(t)),
-        requiredTags: config.requiredTags,
+        allowedPorts: list<number>(given.allowedPorts, defaults.allowedPorts).filter((p) => Number.isInteger(p) && p >= nodePortRange.min && p <= nodePortRange.max),
+        allowedInstanceTypes: list<string>(given.allowedInstanceTypes, defaults.allowedInstanceTypes).filter((t) => allowedInstanceTypes.includes(t)),
+        requiredTags: list<unknown>(given.requiredTags, defaults.requiredTags).map(String),
     };
 }
 

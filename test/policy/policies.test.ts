@@ -105,6 +105,7 @@ const resourceCases: Case[] = [
     ["a default public port the settings leave out", vpcRule("r", tcp(30080, "0.0.0.0/0")), [v.world("r", "30080", "tcp", "0.0.0.0/0", "30443")], { "no-world-ingress-except-public-ports": { allowedPorts: [30443] } }],
     ["settings cannot open 443", vpcRule("r", tcp(443, "0.0.0.0/0")), [v.world("r", "443", "tcp", "0.0.0.0/0", "30443")], { "no-world-ingress-except-public-ports": { allowedPorts: [443, 30443] } }],
     ["settings cannot open SSH", vpcRule("r", tcp(22, "0.0.0.0/0")), [v.admin("r", 22, "0.0.0.0/0")], { "no-world-ingress-except-public-ports": { allowedPorts: [22, 6443, 30443] } }],
+    ["a setting that is not a list: the default, no crash", vpcRule("r", tcp(30080, "0.0.0.0/0")), [], { "no-world-ingress-except-public-ports": { allowedPorts: "30443" } }],
     // Unknown values during a preview.
     ["a world CIDR with unknown ports", vpcRule("r", { ipProtocol: "tcp", fromPort: unknown.number, toPort: unknown.number, cidrIpv4: "0.0.0.0/0" }), [v.worldUnknownPorts("r", "0.0.0.0/0")]],
     ["a world CIDR with an unknown protocol", vpcRule("r", { ipProtocol: unknown.string, fromPort: 30080, toPort: 30080, cidrIpv4: "0.0.0.0/0" }), [v.worldUnknownPorts("r", "0.0.0.0/0")]],
