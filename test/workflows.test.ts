@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { sessionSeconds } from "../ci-stack/policy";
+import { deployPolicy, sessionSeconds } from "../ci-stack/policy";
 import { runProgram } from "./harness";
 import { Sandbox } from "./harness/shell";
 import { root } from "./harness/stackConfig";
@@ -151,7 +151,7 @@ describe("GitHub workflows", () => {
         // The preview never sees the daily stack's backend or key.
         assert.deepStrictEqual(pr.jobs.preview.env, {
             PULUMI_BACKEND_URL: "${{ vars.PULUMI_PREVIEW_BACKEND_URL }}",
-            PULUMI_SECRETS_PROVIDER: "${{ vars.PULUMI_PREVIEW_SECRETS_PROVIDER }}",
+            PREVIEW_SECRETS_PROVIDER: "${{ vars.PULUMI_PREVIEW_SECRETS_PROVIDER }}",
             PREVIEW_STACK: "pr-${{ github.event.pull_request.number }}-${{ github.run_id }}-${{ github.run_attempt }}",
             AWS_REGION: "ap-northeast-2",
         });
@@ -166,13 +166,15 @@ describe("GitHub workflows", () => {
         const steps = pr.jobs.preview.steps;
         const base = steps.find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.ref !== undefined);
         assert.deepStrictEqual(base?.with, { ref: "${{ github.base_ref }}", path: ".base", "persist-credentials": false });
-        assert.ok(steps.some((s) => s.run === "npm ci && npm ci --prefix .base/policy"));
+        // The pull request's packages install without their scripts, before the base's pack (which
+        // runs its own); nothing of the pull request installs with scripts in the cloud job.
+        assert.deepStrictEqual(steps.filter((s) => s.run?.includes("npm ")).map((s) => s.run), ["npm ci --ignore-scripts && npm ci --prefix .base/policy"]);
         const preview = steps.find((s) => s.with?.command === "preview");
         assert.deepStrictEqual(
             [preview?.with?.["stack-name"], preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]],
             ["${{ env.PREVIEW_STACK }}", ".base/policy", true],
         );
-        const init = steps.findIndex((s) => s.run?.includes('pulumi stack init "$PREVIEW_STACK" --secrets-provider "$PULUMI_SECRETS_PROVIDER"'));
+        const init = steps.findIndex((s) => s.run?.includes('pulumi stack init "$PREVIEW_STACK" --secrets-provider "$PREVIEW_SECRETS_PROVIDER"'));
         assert.ok(init > 0 && init < steps.indexOf(preview as Step));
         assert.deepStrictEqual(steps[steps.length - 1], { name: "Remove the throwaway stack", if: "always()", run: 'pulumi stack rm "$PREVIEW_STACK" --yes --force || true' });
     });
@@ -217,36 +219,156 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("read the lab's identity from the state before the destroy, and sweep even after a failed destroy", function () {
+    it("read the lab's identity from the state before the destroy, keep it with the LabIds not yet swept clean, and sweep them all even after a failed destroy", function () {
         if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
         if (!jqAvailable) this.skip();
         const steps = daily.jobs.destroy.steps;
         const read = steps.findIndex((s) => s.name === "The lab's identity, for the sweep");
         const destroy = steps.findIndex((s) => s.run === "pulumi destroy --stack dev --yes --skip-preview");
+        const sweepStep = steps[steps.length - 1];
         assert.ok(read >= 0 && read < destroy);
-        assert.deepStrictEqual(steps[steps.length - 1], { name: "Sweep what the destroy left behind", if: "always()", run: 'npm run --silent lab -- sweep --delete >> "$GITHUB_STEP_SUMMARY"' });
+        assert.deepStrictEqual([sweepStep.name, sweepStep.if], ["Sweep what the destroy left behind, and what earlier sweeps could not delete", "always()"]);
         const sandbox = new Sandbox();
         try {
+            const bucket = path.join(sandbox.dir, "s3");
+            const historyFile = path.join(bucket, "k8s-lab-state-1", "k8s-lab", "dev", "lab-ids");
+            const swept = path.join(sandbox.dir, "swept");
             const env = path.join(sandbox.dir, "github-env");
             const stateFile = path.join(sandbox.dir, "state.json");
-            fs.writeFileSync(stateFile, stateExport([
+            const labState = (hex: string) => stateExport([
                 { urn: "urn:pulumi:dev::k8s-lab::pulumi:pulumi:Stack::k8s-lab-dev", type: "pulumi:pulumi:Stack" },
-                { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: "random:index/randomId:RandomId", outputs: { hex: "0a1b2c3d4e5f6789", byteLength: 8 } },
-            ]));
-            sandbox.fake("pulumi", `cat "${stateFile}"`);
-            const step = steps[read];
-            assert.strictEqual(sandbox.run(step.run ?? "", { ...step.env, GITHUB_ENV: env }).status, 0);
-            // No state at all: an empty LabId, which the sweep refuses to guess.
+                { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: "random:index/randomId:RandomId", outputs: { hex, byteLength: 8 } },
+            ]);
+            // S3 as a folder: `aws s3 cp` between a file (or - for stdout) and s3://…, 404 when absent.
+            sandbox.fake("aws", `[ "$1 $2" = "s3 cp" ] || exit 2
+to_path() { printf '%s/%s' "${bucket}" "\${1#s3://}"; }
+if [[ "$3" == s3://* ]]; then
+  f="$(to_path "$3")"; [ -f "$f" ] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation" >&2; exit 1; }
+  if [ "$4" = - ]; then cat "$f"; else cat "$f" > "$4"; fi
+else
+  f="$(to_path "$4")"; mkdir -p "$(dirname "$f")"; cat "$3" > "$f"
+fi`);
+            // The sweep of one LabId fails (FAILING), the others succeed.
+            sandbox.fake("npm", `echo "$LAB_ID" >> "${swept}"; [ "$LAB_ID" != "\${FAILING:-}" ]`);
+            const github = { PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2", RUNNER_TEMP: sandbox.dir, GITHUB_ENV: env, GITHUB_STEP_SUMMARY: path.join(sandbox.dir, "summary") };
+            const identity = (hex: string) => {
+                fs.writeFileSync(stateFile, labState(hex));
+                sandbox.fake("pulumi", `cat "${stateFile}"`);
+                const result = sandbox.run(steps[read].run ?? "", { ...steps[read].env, ...github });
+                assert.strictEqual(result.status, 0, result.stderr);
+                return fs.readFileSync(env, "utf8").trim().split("\n").pop()?.replace(/^LAB_ID=/, "") ?? "";
+            };
+            const sweep = (labId: string, failing = "") => {
+                fs.rmSync(swept, { force: true });
+                const status = sandbox.run(sweepStep.run ?? "", { ...github, LAB_ID: labId, FAILING: failing }).status;
+                return { status, swept: fs.existsSync(swept) ? fs.readFileSync(swept, "utf8").trim().split("\n") : [], history: fs.readFileSync(historyFile, "utf8") };
+            };
+
+            // Monday: the LabId is on the list before the destroy; its sweep fails, so it stays.
+            assert.strictEqual(identity("0a1b2c3d4e5f6789"), "0a1b2c3d4e5f6789");
+            assert.strictEqual(fs.readFileSync(historyFile, "utf8"), "0a1b2c3d4e5f6789\n");
+            assert.deepStrictEqual(sweep("0a1b2c3d4e5f6789", "0a1b2c3d4e5f6789"), { status: 1, swept: ["0a1b2c3d4e5f6789"], history: "0a1b2c3d4e5f6789\n" });
+            // Tuesday: a new LabId; Monday's is swept again, both clean, the list empties.
+            assert.strictEqual(identity("1111222233334444"), "1111222233334444");
+            assert.strictEqual(fs.readFileSync(historyFile, "utf8"), "0a1b2c3d4e5f6789\n1111222233334444\n");
+            assert.deepStrictEqual(sweep("1111222233334444"), { status: 0, swept: ["0a1b2c3d4e5f6789", "1111222233334444"], history: "" });
+            // Wednesday: no state (nothing was up), nothing on the list: nothing to sweep, no failure.
             sandbox.fake("pulumi", "echo 'error: no stack named dev found' >&2; exit 255");
-            assert.strictEqual(sandbox.run(step.run ?? "", { ...step.env, GITHUB_ENV: env }).status, 0);
-            assert.strictEqual(fs.readFileSync(env, "utf8"), "LAB_ID=0a1b2c3d4e5f6789\nLAB_ID=\n");
+            assert.strictEqual(sandbox.run(steps[read].run ?? "", { ...steps[read].env, ...github }).status, 0);
+            assert.strictEqual(fs.readFileSync(env, "utf8").trim().split("\n").pop(), "LAB_ID=");
+            assert.deepStrictEqual(sweep(""), { status: 0, swept: [], history: "" });
+            // What is not a LabId on the list is never passed on; a repeated one is swept once.
+            fs.writeFileSync(historyFile, "feedfacecafebeef\n$(reboot)\nFEEDFACECAFEBEEF\nfeedfacecafebeef\n");
+            assert.deepStrictEqual(sweep("feedfacecafebeef"), { status: 0, swept: ["feedfacecafebeef"], history: "" });
+            // No list yet in a new bucket: today's LabId alone.
+            fs.rmSync(historyFile);
+            assert.deepStrictEqual(sweep("2222333344445555", "2222333344445555"), { status: 1, swept: ["2222333344445555"], history: "2222333344445555\n" });
         } finally {
             sandbox.remove();
         }
     });
 
-    it("ask the code owners to review the pack, the CI stack and the workflows", () => {
-        const owners = fs.readFileSync(path.join(root, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
-        assert.deepStrictEqual(owners, ["/policy/", "/ci-stack/", "/.github/"]);
+    it("remove a lock left by a cancelled or timed-out run before up and destroy touch the stack, with a right the deploy role has", () => {
+        const project = (YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+        for (const job of ["up", "destroy"] as const) {
+            const steps = daily.jobs[job].steps;
+            const credentials = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            const unlock = steps.findIndex((s) => s.name === "Remove a lock left by a cancelled or timed-out run");
+            const firstPulumi = steps.findIndex((s) => /\bpulumi |lab -- /.test(s.run ?? ""));
+            assert.deepStrictEqual([credentials + 1, unlock < firstPulumi], [unlock, true], job);
+            const sandbox = new Sandbox();
+            try {
+                sandbox.fake("aws", "exit 0");
+                const result = sandbox.run(steps[unlock].run ?? "", { PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2" });
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.deepStrictEqual(sandbox.calls(), [`aws s3 rm s3://k8s-lab-state-1/.pulumi/locks/organization/${project}/dev/ --recursive`]);
+            } finally {
+                sandbox.remove();
+            }
+        }
+        // The concurrency group is what makes it safe: no other run of the workflow can hold the lock.
+        assert.deepStrictEqual(daily.concurrency, { group: "k8s-lab-dev", "cancel-in-progress": false });
+        // aws s3 rm --recursive lists, then deletes: the deploy role may do both in its bucket, and nothing else there is needed.
+        const statements = (deployPolicy({ region: "ap-northeast-2", labStack: "dev", instanceTypes: ["t3.large"], bucketArn: "arn:aws:s3:::b", keyArn: "arn:aws:kms:k" }) as { Statement: { Sid?: string; Action: string[]; Resource: string }[] }).Statement;
+        assert.deepStrictEqual(
+            statements.filter((st) => st.Sid === "StateBucket" || st.Sid === "StateObjects").map((st) => [st.Action, st.Resource]),
+            [[["s3:ListBucket", "s3:GetBucketLocation"], "arn:aws:s3:::b"], [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "arn:aws:s3:::b/*"]],
+        );
+    });
+
+    it("take the daily stack's secrets key from its state, never from a variable the CLI does not read nor from a tracked stack file", function () {
+        if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
+        if (!jqAvailable) this.skip();
+        // The CLI reads PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER; it never read PULUMI_SECRETS_PROVIDER.
+        assert.strictEqual(daily.env?.PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER, "true");
+        const envNames = files.flatMap((f) => {
+            const w = workflow(f);
+            return [w.env, ...Object.values(w.jobs).flatMap((j) => [j.env, ...j.steps.map((st) => st.env)])].flatMap((e) => Object.keys(e ?? {}));
+        });
+        assert.deepStrictEqual(envNames.filter((n) => n === "PULUMI_SECRETS_PROVIDER" || n === "PULUMI_CONFIG_PASSPHRASE"), []);
+        // Laptops share Pulumi.dev.yaml with their own backend: it names no secrets provider or key.
+        const stackFile = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as Record<string, unknown>;
+        assert.deepStrictEqual(Object.keys(stackFile), ["config"]);
+
+        const steps = daily.jobs.up.steps;
+        const ensure = steps.findIndex((st) => st.name === "The daily stack, on the daily key");
+        const up = steps.findIndex((st) => st.run?.includes("lab -- up"));
+        const unlock = steps.findIndex((st) => st.name === "Remove a lock left by a cancelled or timed-out run");
+        assert.ok(unlock < ensure && ensure < up && steps.slice(0, ensure).every((st) => !/\bpulumi |lab -- /.test(st.run ?? "")));
+        const kms = "awskms://alias/k8s-lab-pulumi?region=ap-northeast-2";
+        const sandbox = new Sandbox();
+        try {
+            const stateFile = path.join(sandbox.dir, "state.json");
+            sandbox.fake("pulumi", `[ "$1 $2" = "stack export" ] && cat "${stateFile}"; exit 0`);
+            const run = (deployment: Record<string, unknown>) => {
+                fs.writeFileSync(stateFile, JSON.stringify({ version: 3, deployment }));
+                const before = sandbox.calls().length;
+                const result = sandbox.run(steps[ensure].run ?? "", { ...daily.env, DAILY_SECRETS_PROVIDER: kms });
+                assert.strictEqual(result.status, 0, result.stderr);
+                return sandbox.calls().slice(before);
+            };
+            const select = `pulumi stack select dev --create --secrets-provider ${kms}`;
+            const change = `pulumi stack change-secrets-provider --stack dev ${kms}`;
+            // Every morning after the first: the key is in the state; nothing changes.
+            assert.deepStrictEqual(run({ secrets_providers: { type: "cloud", state: { url: kms, encryptedkey: "AQICAHg" } }, resources: [] }), [select, "pulumi stack export --stack dev"]);
+            // The first morning (a stack just created, no state yet), or a stack made on a passphrase: onto the key.
+            assert.deepStrictEqual(run({}), [select, "pulumi stack export --stack dev", change]);
+            assert.deepStrictEqual(run({ secrets_providers: { type: "passphrase", state: { salt: "v1:x" } } }), [select, "pulumi stack export --stack dev", change]);
+        } finally {
+            sandbox.remove();
+        }
+    });
+
+    it("ask the code owners to review the pack and what it imports, the CI stack, the workflows and what they run or install", () => {
+        const lines = fs.readFileSync(path.join(root, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/));
+        assert.deepStrictEqual(lines.map((l) => l[0]), [
+            "/policy/", "/ci-stack/", "/.github/", "/.ci/",
+            "/lib/allowList.ts", "/lib/policyConfig.ts", "/lib/fallback.ts",
+            "/cli/lab.ts", "/cli/deps.ts", "/cli/policyConfig.ts",
+            "/package.json", "/package-lock.json", "/Pulumi.yaml", "/Pulumi.dev.yaml",
+        ]);
+        assert.deepStrictEqual(lines.filter((l) => l.length !== 2 || l[1] !== "@example-org/platform-leads"), []);
+        // Each names something that exists: a misspelt path guards nothing.
+        assert.deepStrictEqual(lines.map((l) => l[0]).filter((p) => !fs.existsSync(path.join(root, p))), []);
     });
 });
