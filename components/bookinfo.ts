@@ -8,25 +8,11 @@ import { dial } from "./cluster";
 import { Language, translator } from "../lib/messages";
 import { renderScript, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
+import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../lib/trafficCheck";
 import { bookinfoImage, versions } from "../lib/versions";
 
 export const bookinfoNamespace = "bookinfo";
 export const bookinfoPort = 9080;
-/**
- * The traffic check: the field reports' 50 requests through the whole chain, all of which must
- * be whole product pages, counted after a warm-up (5 whole pages in a row, for at most two
- * minutes: the reviews JVMs answer their first requests slowly). A Job tries at most 3 times,
- * each for at most 5 minutes.
- */
-export const trafficCheck = {
-    job: "bookinfo-traffic-check",
-    requests: 50,
-    warmupPages: 5,
-    warmupSeconds: 120,
-    attempts: 3,
-    attemptSeconds: 300,
-} as const;
-
 /** productpage, which the public port serves. */
 export const productpageWorkload = {
     deployment: `${bookinfoNamespace}/productpage-v1`,
@@ -65,27 +51,37 @@ function trafficPod(env: Record<string, string | number>) {
             name: "traffic",
             image: versions.images.curl,
             command: ["sh", "/scripts/bookinfo-traffic.sh"],
-            env: Object.entries({ URL: productpageUrl, ...env }).map(([name, value]) => ({ name, value: String(value) })),
+            env: Object.entries({ URL: productpageUrl, REQUEST_SECONDS: trafficCheck.requestSeconds, ...env }).map(([name, value]) => ({ name, value: String(value) })),
             volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
         }],
         volumes: [{ name: "scripts", configMap: { name: "bookinfo-traffic" } }],
     };
 }
 
-/** The check Job, created afresh on the control-plane node by every `up`. */
+/**
+ * The check Job, created afresh on the control-plane node by every attempt of every `up`, each
+ * under its own generated name: an old one whose pod is stuck Terminating blocks nothing.
+ */
 export function trafficCheckJob() {
     const labels = { app: trafficCheck.job };
     return {
         apiVersion: "batch/v1",
         kind: "Job",
-        metadata: { name: trafficCheck.job, namespace: bookinfoNamespace, labels },
+        metadata: { generateName: `${trafficCheck.job}-`, namespace: bookinfoNamespace, labels },
         spec: {
             backoffLimit: 0,
-            activeDeadlineSeconds: trafficCheck.attemptSeconds,
+            activeDeadlineSeconds: trafficCheckDeadline(trafficCheck),
+            ttlSecondsAfterFinished: trafficCheck.ttlSecondsAfterFinished,
             template: {
                 metadata: { labels },
                 spec: {
-                    ...trafficPod({ COUNT: trafficCheck.requests, INTERVAL: 0, WARMUP_PAGES: trafficCheck.warmupPages, WARMUP_SECONDS: trafficCheck.warmupSeconds }),
+                    ...trafficPod({
+                        COUNT: trafficCheck.requests,
+                        INTERVAL: 0,
+                        WARMUP_PAGES: trafficCheck.warmupPages,
+                        WARMUP_SECONDS: trafficCheck.warmupSeconds,
+                        WARMUP_PAUSE: trafficCheck.warmupPauseSeconds,
+                    }),
                     restartPolicy: "Never",
                 },
             },
@@ -180,12 +176,13 @@ export class Bookinfo extends pulumi.ComponentResource {
             create: "sudo bash -s",
             stdin: renderScript("bookinfo-traffic-check.sh", {
                 NAMESPACE: bookinfoNamespace,
-                JOB_NAME: trafficCheck.job,
+                JOB_LABEL: `app=${trafficCheck.job}`,
                 JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
                 ATTEMPTS: trafficCheck.attempts,
-                ATTEMPT_SECONDS: trafficCheck.attemptSeconds,
+                WAIT_SECONDS: trafficCheckWait,
                 MSG_INCOMPLETE: t("bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
                 MSG_UNFINISHED: t("bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+                MSG_NOT_CREATED: t("bookinfo.trafficNotCreated", { attempts: "{attempts}" }),
             }),
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [script, ...this.workloads] });

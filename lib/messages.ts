@@ -49,8 +49,9 @@ const en = {
     "bootstrap.joinUnpinned": "The join of {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
     "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
     // Bookinfo traffic check, printed on the control-plane node; {ok} and {count} are filled there.
-    "bookinfo.trafficIncomplete": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, {ok} of {count} product pages were whole after the warm-up (the failed requests are listed above). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.",
-    "bookinfo.trafficUnfinished": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job gave no count within {seconds} s (its pod is listed above). Next: kubectl -n bookinfo describe job bookinfo-traffic-check.",
+    "bookinfo.trafficIncomplete": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, {ok} of {count} product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.",
+    "bookinfo.trafficUnfinished": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job gave no count within {seconds} s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.",
+    "bookinfo.trafficNotCreated": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.",
 
     // Access: one verdict each, with what to do next.
     "access.ok": "{target} answered in {ms} ms: {url}",
@@ -150,8 +151,9 @@ const ko: Catalogue = {
     "bootstrap.prepFailed": "{node} 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.",
     "bootstrap.joinUnpinned": "{node} 노드의 조인 정보가 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
-    "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있습니다). 다음 단계: kubectl -n bookinfo get pods로 파드를 확인하고 실패하는 파드의 로그를 읽으세요.",
-    "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). 다음 단계: kubectl -n bookinfo describe job bookinfo-traffic-check로 확인하세요.",
+    "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있고, 제한 시간 때문에 보내지 못한 요청도 실패로 셉니다). 다음 단계: kubectl -n bookinfo get pods로 파드를 확인하고 실패하는 파드의 로그를 읽으세요.",
+    "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). 다음 단계: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check로 확인하세요.",
+    "bookinfo.trafficNotCreated": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job을 만들지 못했습니다(kubectl 오류는 위에 있습니다). 다음 단계: kubectl get nodes와 kubectl -n bookinfo get jobs,pods로 확인하세요.",
 
     "access.ok": "{target}이(가) {ms} ms 만에 응답했습니다: {url}",
     "access.timeout": "{target}이(가) {url}에서 {seconds}초 안에 응답하지 않았습니다. 다음 단계: 보안 그룹이 이 머신에서 그 포트로의 접근을 허용하는지, 파드가 실행 중인지 확인하세요 (kubectl get pods -A -o wide).",

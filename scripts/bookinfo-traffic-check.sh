@@ -1,66 +1,109 @@
 #!/usr/bin/env bash
-# The Bookinfo traffic check, on the control-plane node, run by every `pulumi up`: replaces the
-# check Job by a fresh one (the Job runs bookinfo-traffic.sh in the meshed namespace), waits a
-# bounded time for its verdict, prints its log, and tries again a bounded number of times. When
-# every attempt fails, it exits non-zero with the last verdict: that fails this `up`, and the
-# next `up` simply runs the check again. Run over SSH by Pulumi, as root.
+# The Bookinfo traffic check, on the control-plane node, run by every `pulumi up`: starts a fresh
+# check Job (it runs bookinfo-traffic.sh in the meshed namespace), waits a bounded time for its
+# verdict, prints its log, and tries again a bounded number of times. Each attempt's Job has its
+# own generated name, and older check Jobs are deleted without waiting, so a pod stuck
+# Terminating on a NotReady node holds up nothing; an attempt whose Job cannot be created is
+# counted as failed and the next one runs. When every attempt fails, it exits non-zero with the
+# last attempt's verdict: that fails this `up`, and the next `up` simply runs the check again.
+# Run over SSH by Pulumi, as root.
 set -euo pipefail
 
-: "${NAMESPACE:?namespace of the check Job}"
-: "${JOB_NAME:?name of the check Job}"
-: "${JOB_MANIFEST:?the check Job, as JSON}"
+: "${NAMESPACE:?namespace of the check Jobs}"
+: "${JOB_LABEL:?label selector of every check Job}"
+: "${JOB_MANIFEST:?the check Job, as JSON, with a generateName}"
 : "${ATTEMPTS:?how many Jobs to try}"
-: "${ATTEMPT_SECONDS:?how long to wait for each Job to finish}"
+: "${WAIT_SECONDS:?how long to wait for each Job to finish: longer than its deadline}"
 : "${MSG_INCOMPLETE:?message for an attempt that counted, with {attempts}, {ok} and {count}}"
 : "${MSG_UNFINISHED:?message for an attempt without a count, with {attempts} and {seconds}}"
+: "${MSG_NOT_CREATED:?message for an attempt whose Job was not created, with {attempts}}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
 export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
 
-# Prints Complete or Failed once the Job has finished, nothing while it runs.
+# Prints Complete or Failed once Job $1 has finished, nothing while it runs.
 job_state() {
   local conditions
-  conditions=" $(kubectl get job "$JOB_NAME" --namespace "$NAMESPACE" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true) "
+  conditions=" $(kubectl get job "$1" --namespace "$NAMESPACE" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true) "
   case "$conditions" in
     *" Complete "*) echo Complete ;;
     *" Failed "*) echo Failed ;;
   esac
 }
 
-counted=""
+# The log of Job $1's pod, or nothing while there is none.
+job_log() {
+  kubectl logs "job/$1" --namespace "$NAMESPACE" --container traffic 2>/dev/null || true
+}
+
+# "ok count" from a check's log: its final count, or else its last running count (a Job stopped
+# at its deadline; the requests it never sent count as failed), or nothing.
+count_of() {
+  local line ok count
+  line="$(printf '%s\n' "$1" | grep -E '^[0-9]+ of [0-9]+ product pages complete$' | tail -n 1 || true)"
+  if [ -n "$line" ]; then
+    read -r ok _ count _ <<<"$line"
+    echo "$ok $count"
+    return
+  fi
+  line="$(printf '%s\n' "$1" | grep -E '^after [0-9]+ of [0-9]+ requests: [0-9]+ whole pages$' | tail -n 1 || true)"
+  if [ -n "$line" ]; then
+    read -r _ _ _ count _ ok _ <<<"$line"
+    echo "$ok $count"
+  fi
+}
+
+last="" # the last attempt's outcome: "not-created", "counted <ok> <count>" or "no-count"
 for attempt in $(seq 1 "$ATTEMPTS"); do
-  # The previous Job and its pods go first, whether it passed, failed or still runs.
-  kubectl delete job "$JOB_NAME" --namespace "$NAMESPACE" --ignore-not-found --cascade=foreground --wait=true --timeout=120s >&2
-  printf '%s\n' "$JOB_MANIFEST" | kubectl create -f - >&2
-  deadline=$((SECONDS + ATTEMPT_SECONDS))
+  [ "$attempt" -eq 1 ] || sleep "${PAUSE_SECONDS:-10}"
+  # Older check Jobs go (their pods with them), finished or not, without waiting for them.
+  kubectl delete job --namespace "$NAMESPACE" --selector "$JOB_LABEL" --ignore-not-found --wait=false >&2 || true
+  if ! created="$(printf '%s\n' "$JOB_MANIFEST" | kubectl create -f - -o name)" || [ -z "$created" ]; then
+    echo "k8s-lab: traffic check, attempt ${attempt} of ${ATTEMPTS}: the Job was not created" >&2
+    last="not-created"
+    continue
+  fi
+  job="${created##*/}"
+  deadline=$((SECONDS + WAIT_SECONDS))
   state=""
+  log=""
   while :; do
-    state="$(job_state)"
+    state="$(job_state "$job")"
     [ -z "$state" ] || break
+    # Kept while the Job runs: a Job stopped at its deadline loses its pod, and the log with it.
+    seen="$(job_log "$job")"
+    [ -z "$seen" ] || log="$seen"
     [ "$SECONDS" -lt "$deadline" ] || break
     sleep "${POLL_SECONDS:-5}"
   done
-  log="$(kubectl logs "job/${JOB_NAME}" --namespace "$NAMESPACE" --container traffic 2>&1 || true)"
-  echo "k8s-lab: traffic check, attempt ${attempt} of ${ATTEMPTS}: ${state:-not finished after ${ATTEMPT_SECONDS} s}" >&2
+  if final="$(kubectl logs "job/${job}" --namespace "$NAMESPACE" --container traffic 2>&1)" || [ -z "$log" ]; then
+    log="$final"
+  fi
+  echo "k8s-lab: traffic check, attempt ${attempt} of ${ATTEMPTS} (Job ${job}): ${state:-not finished after ${WAIT_SECONDS} s}" >&2
   printf '%s\n' "$log" >&2
-  counted="$(printf '%s\n' "$log" | grep -E '^[0-9]+ of [0-9]+ product pages complete$' | tail -n 1 || true)"
+  counted="$(count_of "$log")"
   if [ "$state" = Complete ]; then
-    printf '%s\n' "$counted"
+    printf '%s\n' "$log" | grep -E '^[0-9]+ of [0-9]+ product pages complete$' | tail -n 1 || true
     exit 0
   fi
-  if [ -z "$counted" ]; then
-    kubectl get pods --namespace "$NAMESPACE" --selector "job-name=${JOB_NAME}" -o wide >&2 || true
+  if [ -n "$counted" ]; then
+    last="counted ${counted}"
+  else
+    last="no-count"
+    kubectl get pods --namespace "$NAMESPACE" --selector "job-name=${job}" -o wide >&2 || true
   fi
 done
 
-if [ -n "$counted" ]; then
-  read -r ok _ count _ <<<"$counted"
-  message="${MSG_INCOMPLETE//\{ok\}/$ok}"
-  message="${message//\{count\}/$count}"
-else
-  message="${MSG_UNFINISHED//\{seconds\}/$ATTEMPT_SECONDS}"
-fi
+case "$last" in
+  counted*)
+    read -r _ ok count <<<"$last"
+    message="${MSG_INCOMPLETE//\{ok\}/$ok}"
+    message="${message//\{count\}/$count}"
+    ;;
+  not-created) message="$MSG_NOT_CREATED" ;;
+  *) message="${MSG_UNFINISHED//\{seconds\}/$WAIT_SECONDS}" ;;
+esac
 echo "${message//\{attempts\}/$ATTEMPTS}" >&2
 exit 1

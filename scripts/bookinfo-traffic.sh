@@ -8,11 +8,16 @@
 # With WARMUP_PAGES, it first warms the chain up (the reviews JVMs answer their first requests
 # slowly): it asks until WARMUP_PAGES pages in a row are whole, for at most WARMUP_SECONDS,
 # pausing WARMUP_PAUSE seconds after a failure. Warm-up pages do not count.
+#
+# Each request gets at most REQUEST_SECONDS. While counting, a running count every 10 requests
+# ("after 10 of 50 requests: 10 whole pages") lets the node give a verdict even when the Job is
+# stopped at its deadline before the final count.
 set -eu
 
 : "${URL:?the product page URL}"
 : "${COUNT:?how many requests, 0 for a steady load}"
 : "${INTERVAL:?seconds between requests}"
+: "${REQUEST_SECONDS:?the most seconds one request may take}"
 WARMUP_PAGES="${WARMUP_PAGES:-0}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-0}"
 WARMUP_PAUSE="${WARMUP_PAUSE:-1}"
@@ -39,7 +44,7 @@ body="$(mktemp)"
 
 # Asks for the page once; prints why it is not whole, and fails, when it is not.
 request() {
-  status="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 "$URL" || true)"
+  status="$(curl -s -o "$body" -w '%{http_code}' --max-time "$REQUEST_SECONDS" "$URL" || true)"
   check_page "$body" "${status:-000}"
 }
 
@@ -71,6 +76,9 @@ while [ "$COUNT" -eq 0 ] || [ "$i" -lt "$COUNT" ]; do
     ok=$((ok + 1))
   else
     echo "request ${i}: ${reason}"
+  fi
+  if [ "$COUNT" -gt 0 ] && [ "$i" -lt "$COUNT" ] && [ $((i % 10)) -eq 0 ]; then
+    echo "after ${i} of ${COUNT} requests: ${ok} whole pages"
   fi
   if [ "$INTERVAL" != 0 ]; then
     sleep "$INTERVAL"

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { dial } from "../../components/cluster";
 import { message } from "../../lib/messages";
+import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../../lib/trafficCheck";
 import { renderScript, shellQuote } from "../../lib/scripts";
 import { Program, RecordedResource, runProgram } from "../harness";
 
@@ -69,10 +70,12 @@ describe("Bookinfo", () => {
         const job = {
             apiVersion: "batch/v1",
             kind: "Job",
-            metadata: { name: "bookinfo-traffic-check", namespace: "bookinfo", labels: { app: "bookinfo-traffic-check" } },
+            metadata: { generateName: "bookinfo-traffic-check-", namespace: "bookinfo", labels: { app: "bookinfo-traffic-check" } },
             spec: {
                 backoffLimit: 0,
-                activeDeadlineSeconds: 300,
+                // 60 s to start, 120 s of warm-up and its last request and pause, 50 × 10 s.
+                activeDeadlineSeconds: 691,
+                ttlSecondsAfterFinished: 3600,
                 template: {
                     metadata: { labels: { app: "bookinfo-traffic-check" } },
                     spec: {
@@ -82,10 +85,12 @@ describe("Bookinfo", () => {
                             command: ["sh", "/scripts/bookinfo-traffic.sh"],
                             env: [
                                 { name: "URL", value: "http://productpage.bookinfo.svc:9080/productpage" },
+                                { name: "REQUEST_SECONDS", value: "10" },
                                 { name: "COUNT", value: "50" },
                                 { name: "INTERVAL", value: "0" },
                                 { name: "WARMUP_PAGES", value: "5" },
                                 { name: "WARMUP_SECONDS", value: "120" },
+                                { name: "WARMUP_PAUSE", value: "1" },
                             ],
                             volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
                         }],
@@ -98,12 +103,13 @@ describe("Bookinfo", () => {
         // The dev stack's language is auto, which on the nodes means Korean.
         assert.strictEqual(check.inputs.stdin, renderScript("bookinfo-traffic-check.sh", {
             NAMESPACE: "bookinfo",
-            JOB_NAME: "bookinfo-traffic-check",
+            JOB_LABEL: "app=bookinfo-traffic-check",
             JOB_MANIFEST: JSON.stringify(job),
             ATTEMPTS: 3,
-            ATTEMPT_SECONDS: 300,
+            WAIT_SECONDS: 751,
             MSG_INCOMPLETE: message("ko", "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
             MSG_UNFINISHED: message("ko", "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+            MSG_NOT_CREATED: message("ko", "bookinfo.trafficNotCreated", { attempts: "{attempts}" }),
         }));
         assert.deepStrictEqual([...check.dependsOn].sort(), [
             "kubernetes:apps/v1:Deployment::bookinfo-details-v1",
@@ -119,6 +125,19 @@ describe("Bookinfo", () => {
             "kubernetes:core/v1:Service::bookinfo-ratings",
             "kubernetes:core/v1:Service::bookinfo-reviews",
         ]);
+    });
+
+    it("derives the Job's deadline from the check's own numbers, and waits a minute longer on the node", () => {
+        const timing = { requests: 50, requestSeconds: 10, warmupSeconds: 120, warmupPauseSeconds: 1, startSeconds: 60 };
+        assert.strictEqual(trafficCheckDeadline(timing), 691);
+        // Each number counts once: one more request, one more second of any kind, is one more step.
+        assert.strictEqual(trafficCheckDeadline({ ...timing, requests: 51 }), 701);
+        assert.strictEqual(trafficCheckDeadline({ ...timing, requestSeconds: 5 }), 60 + 120 + 5 + 1 + 250);
+        assert.strictEqual(trafficCheckDeadline({ ...timing, warmupSeconds: 60 }), 631);
+        assert.strictEqual(trafficCheckDeadline({ ...timing, warmupPauseSeconds: 0 }), 690);
+        assert.strictEqual(trafficCheckDeadline({ ...timing, startSeconds: 0 }), 631);
+        assert.strictEqual(trafficCheckWait, trafficCheckDeadline(trafficCheck) + 60);
+        assert.ok(trafficCheckDeadline(trafficCheck) > trafficCheck.warmupSeconds + trafficCheck.requests * trafficCheck.requestSeconds, "longer than the warm-up and every request at its timeout");
     });
 
     it("writes the check's verdict in English when the stack's language is en", async () => {
@@ -138,6 +157,7 @@ describe("Bookinfo", () => {
         const load = program.get(DEPLOYMENT, "bookinfo-loadgen");
         assert.deepStrictEqual((podOf(load).containers[0] as unknown as { env: unknown }).env, [
             { name: "URL", value: "http://productpage.bookinfo.svc:9080/productpage" },
+            { name: "REQUEST_SECONDS", value: "10" },
             { name: "COUNT", value: "0" },
             { name: "INTERVAL", value: "2" },
         ]);

@@ -2,10 +2,12 @@ import * as assert from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { message } from "../../lib/messages";
 import { renderScript, scriptsDir } from "../../lib/scripts";
+import { trafficCheckDeadline } from "../../lib/trafficCheck";
 import { Sandbox } from "../harness/shell";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "productpage");
@@ -14,7 +16,7 @@ const page = (name: string) => fs.readFileSync(path.join(fixtures, `${name}.html
 /** Runs the traffic check with sh, as the Job does, against a URL. */
 function traffic(url: string, count: number): Promise<{ status: number | null; stdout: string }> {
     return new Promise((resolve) => {
-        const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], { env: { PATH: process.env.PATH, URL: url, COUNT: String(count), INTERVAL: "0" } });
+        const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], { env: { PATH: process.env.PATH, URL: url, COUNT: String(count), INTERVAL: "0", REQUEST_SECONDS: "10" } });
         let stdout = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.on("close", (status) => resolve({ status, stdout }));
@@ -65,6 +67,19 @@ describe("bookinfo-traffic.sh", () => {
         assert.match(result.stdout, /request 2: no "Book Details" on the page/);
     });
 
+    it("prints a running count every 10 requests, which the node reads when the Job is stopped at its deadline", async () => {
+        answers = [...Array.from({ length: 11 }, () => ({ status: 200, body: page("healthy") })), { status: 200, body: page("reviews-unavailable") }, { status: 200, body: page("healthy") }];
+        const result = await traffic(base, 25);
+        assert.strictEqual(result.status, 1);
+        assert.strictEqual(result.stdout, [
+            "after 10 of 25 requests: 10 whole pages",
+            "request 12: a backend is down: product reviews are currently unavailable",
+            "after 20 of 25 requests: 19 whole pages",
+            "24 of 25 product pages complete",
+            "",
+        ].join("\n"));
+    });
+
     it("fails when nothing answers", async () => {
         const closed = http.createServer();
         await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -95,7 +110,7 @@ describe("bookinfo-traffic.sh warm-up", () => {
 
     const run = (env: Record<string, string>): Promise<{ status: number | null; stdout: string }> =>
         new Promise((resolve) => {
-            const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], { env: { PATH: process.env.PATH, URL: base, INTERVAL: "0", WARMUP_PAUSE: "0", ...env } });
+            const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], { env: { PATH: process.env.PATH, URL: base, INTERVAL: "0", WARMUP_PAUSE: "0", REQUEST_SECONDS: "10", ...env } });
             let stdout = "";
             child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
             child.on("close", (status) => resolve({ status, stdout }));
@@ -131,107 +146,217 @@ describe("bookinfo-traffic.sh warm-up", () => {
     });
 });
 
+describe("bookinfo-traffic.sh against a productpage that never answers", () => {
+    let server: net.Server;
+    const sockets: net.Socket[] = [];
+    let url: string;
+    before(async () => {
+        server = net.createServer((socket) => void sockets.push(socket));
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/productpage`;
+    });
+    after(() => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => server.close(resolve));
+    });
+
+    it("ends within the deadline derived from its numbers, each request cut at REQUEST_SECONDS", async () => {
+        const timing = { requests: 3, requestSeconds: 1, warmupSeconds: 2, warmupPauseSeconds: 1, startSeconds: 0 };
+        const started = Date.now();
+        const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+            const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], {
+                env: {
+                    PATH: process.env.PATH, URL: url, COUNT: String(timing.requests), INTERVAL: "0", REQUEST_SECONDS: String(timing.requestSeconds),
+                    WARMUP_PAGES: "1", WARMUP_SECONDS: String(timing.warmupSeconds), WARMUP_PAUSE: String(timing.warmupPauseSeconds),
+                },
+            });
+            let stdout = "";
+            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.on("close", (status) => resolve({ status, stdout }));
+        });
+        const seconds = (Date.now() - started) / 1000;
+        assert.strictEqual(result.status, 1);
+        assert.match(result.stdout, /^warm-up: not 1 whole pages in a row within 2 s \(\d requests\); counting all the same\nrequest 1: HTTP 000\nrequest 2: HTTP 000\nrequest 3: HTTP 000\n0 of 3 product pages complete\n$/);
+        // The warm-up stops once a whole second past WARMUP_SECONDS - 1 has gone; every request
+        // then waits its full REQUEST_SECONDS. The derived deadline (here 2 + 1 + 1 + 3 × 1, with
+        // no start time) is never passed, save for process start-up.
+        assert.ok(seconds > timing.warmupSeconds - 1 + timing.requests * timing.requestSeconds, `${seconds} s: each request waited its time`);
+        assert.ok(seconds <= trafficCheckDeadline(timing) + 0.5, `${seconds} s, past the deadline of ${trafficCheckDeadline(timing)} s`);
+    });
+});
+
 describe("bookinfo-traffic-check.sh", () => {
-    const manifest = JSON.stringify({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "bookinfo-traffic-check", namespace: "bookinfo" } });
-    const script = (attemptSeconds = 300) => renderScript("bookinfo-traffic-check.sh", {
+    const manifest = JSON.stringify({ apiVersion: "batch/v1", kind: "Job", metadata: { generateName: "bookinfo-traffic-check-", namespace: "bookinfo" } });
+    const params = (language: "en" | "ko" = "en", waitSeconds = 751) => ({
         NAMESPACE: "bookinfo",
-        JOB_NAME: "bookinfo-traffic-check",
+        JOB_LABEL: "app=bookinfo-traffic-check",
         JOB_MANIFEST: manifest,
         ATTEMPTS: 3,
-        ATTEMPT_SECONDS: attemptSeconds,
-        MSG_INCOMPLETE: message("en", "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
-        MSG_UNFINISHED: message("en", "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+        WAIT_SECONDS: waitSeconds,
+        MSG_INCOMPLETE: message(language, "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
+        MSG_UNFINISHED: message(language, "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
+        MSG_NOT_CREATED: message(language, "bookinfo.trafficNotCreated", { attempts: "{attempts}" }),
     });
-    const deleteJob = "kubectl delete job bookinfo-traffic-check --namespace bookinfo --ignore-not-found --cascade=foreground --wait=true --timeout=120s";
-    const createJob = "kubectl create -f -";
-    const getJob = "kubectl get job bookinfo-traffic-check --namespace bookinfo -o jsonpath={.status.conditions[?(@.status==\"True\")].type}";
-    const logs = "kubectl logs job/bookinfo-traffic-check --namespace bookinfo --container traffic";
-    const listPods = "kubectl get pods --namespace bookinfo --selector job-name=bookinfo-traffic-check -o wide";
+    const script = (waitSeconds = 751) => renderScript("bookinfo-traffic-check.sh", params("en", waitSeconds));
+    const deleteOld = "kubectl delete job --namespace bookinfo --selector app=bookinfo-traffic-check --ignore-not-found --wait=false";
+    const createJob = "kubectl create -f - -o name";
+    const getJob = (n: number) => `kubectl get job bookinfo-traffic-check-${n} --namespace bookinfo -o jsonpath={.status.conditions[?(@.status=="True")].type}`;
+    const logs = (n: number) => `kubectl logs job/bookinfo-traffic-check-${n} --namespace bookinfo --container traffic`;
+    const listPods = (n: number) => `kubectl get pods --namespace bookinfo --selector job-name=bookinfo-traffic-check-${n} -o wide`;
+    const pause = "sleep 10";
 
     let sandbox: Sandbox;
     /**
-     * A fake cluster: each Job created takes the next line of `jobs`: `<polls while running>
-     * <Complete|Failed|Running> [whole pages of 50]`. A Job without a count has no log yet.
+     * A fake cluster. Each `kubectl create` takes the next line of `jobs`, `<polls> <state> <ok>
+     * <running count>`, and names its Job bookinfo-traffic-check-<n>, n counting every create:
+     * the Job runs for <polls> polls, showing its running count (`<requests>:<whole>`, or `-`
+     * for none yet), then ends in <state>: Complete, Failed, Running (never ends), Deadline
+     * (stopped at its deadline: Failed, and its pod deleted with the log), or NotCreated (the
+     * create fails). <ok> is the final count of 50 (`-`: none). With a file `delete-fails`, the
+     * delete of old Jobs fails.
      */
     const cluster = (jobs: string[]) => {
         fs.writeFileSync(path.join(sandbox.dir, "jobs"), jobs.map((j) => `${j}\n`).join(""));
+        fs.writeFileSync(path.join(sandbox.dir, "n"), "0");
         const dir = sandbox.dir;
         sandbox.fake("kubectl", `
+job() { read -r polls state ok progress < "${dir}/job"; }
 case "$1" in
-  delete) rm -f "${dir}/job" ;;
-  create) cat > "${dir}/created"; head -n 1 "${dir}/jobs" > "${dir}/job"; sed -i 1d "${dir}/jobs" ;;
+  delete)
+    if [ -f "${dir}/delete-fails" ]; then echo 'Error from server: etcdserver: request timed out' >&2; exit 1; fi ;;
+  create)
+    cat > "${dir}/created"; head -n 1 "${dir}/jobs" > "${dir}/job"; sed -i 1d "${dir}/jobs"
+    n=$(( $(cat "${dir}/n") + 1 )); echo "$n" > "${dir}/n"
+    job
+    if [ "$state" = NotCreated ]; then echo 'Error from server (InternalError): Internal error occurred: resource quota evaluation timed out' >&2; exit 1; fi
+    echo "job.batch/bookinfo-traffic-check-$n" ;;
   get)
-    [ "$2" = job ] || { echo "bookinfo-traffic-check-x7k2p   0/2   Init:ImagePullBackOff"; exit 0; }
-    [ -f "${dir}/job" ] || exit 1
-    read -r polls state ok < "${dir}/job"
-    if [ "$polls" -gt 0 ]; then echo "$((polls - 1)) $state $ok" > "${dir}/job"; exit 0; fi
-    case "$state" in Complete) printf 'SuccessCriteriaMet Complete' ;; Failed) printf 'FailureTarget Failed' ;; esac ;;
+    [ "$2" = job ] || { echo "bookinfo-traffic-check-$(cat "${dir}/n")-x7k2p   0/2   Init:ImagePullBackOff"; exit 0; }
+    [ "$3" = "bookinfo-traffic-check-$(cat "${dir}/n")" ] || exit 1
+    job
+    if [ "$polls" -gt 0 ]; then echo "$((polls - 1)) $state $ok $progress" > "${dir}/job"; exit 0; fi
+    case "$state" in Complete) printf 'SuccessCriteriaMet Complete' ;; Failed|Deadline) printf 'FailureTarget Failed' ;; esac ;;
   logs)
-    read -r _ _ ok < "${dir}/job"
-    if [ -z "$ok" ]; then echo 'container "traffic" in pod "bookinfo-traffic-check-x7k2p" is waiting to start: PodInitializing' >&2; exit 1; fi
+    job
+    if [ "$polls" -gt 0 ] && [ "$progress" != - ]; then
+      echo "warm-up: 5 whole pages in a row after 9 requests"
+      echo "request 7: a backend is down: product reviews are currently unavailable"
+      echo "after \${progress%:*} of 50 requests: \${progress#*:} whole pages"
+      exit 0
+    fi
+    if [ "$polls" -eq 0 ] && [ "$state" = Deadline ]; then echo 'error: timed out waiting for the condition' >&2; exit 1; fi
+    if [ "$polls" -gt 0 ] || [ "$ok" = - ]; then echo "container \\"traffic\\" in pod \\"bookinfo-traffic-check-$(cat "${dir}/n")-x7k2p\\" is waiting to start: PodInitializing" >&2; exit 1; fi
     echo "warm-up: 5 whole pages in a row after 9 requests"
     [ "$ok" = 50 ] || echo "request 7: a backend is down: product reviews are currently unavailable"
     echo "$ok of 50 product pages complete" ;;
 esac`);
     };
-    const attempt = (polls: number, outcome: string[]) => [deleteJob, createJob, ...Array.from({ length: polls }, () => [getJob, "sleep 5"]).flat(), getJob, logs, ...outcome];
+    /**
+     * The calls of attempt `n` (its Job is the n-th created), running for `polls` polls; with
+     * `unfinished`, still running when the wait is over (its log read once more while it runs).
+     */
+    const attempt = (n: number, polls: number, outcome: string[] = [], unfinished = false) => [
+        ...(n > 1 ? [pause] : []), deleteOld, createJob, ...Array.from({ length: polls }, () => [getJob(n), logs(n), "sleep 5"]).flat(),
+        getJob(n), ...(unfinished ? [logs(n)] : []), logs(n), ...outcome,
+    ];
+    const lastLine = (text: string) => text.split("\n").filter((l) => l !== "").pop();
 
     beforeEach(() => (sandbox = new Sandbox()));
     afterEach(() => sandbox.remove());
 
-    it("replaces the previous Job, waits for the new one, prints its count and passes", () => {
-        cluster(["2 Complete 50"]);
+    it("deletes older check Jobs without waiting, starts one of its own name, waits for it, prints its count and passes", () => {
+        cluster(["2 Complete 50 -"]);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), attempt(2, []));
+        assert.deepStrictEqual(sandbox.calls(), attempt(1, 2));
         assert.strictEqual(fs.readFileSync(path.join(sandbox.dir, "created"), "utf8"), `${manifest}\n`);
-        assert.match(result.stderr, /^k8s-lab: traffic check, attempt 1 of 3: Complete\nwarm-up: 5 whole pages in a row after 9 requests\n50 of 50 product pages complete\n$/m);
+        assert.match(result.stderr, /^k8s-lab: traffic check, attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Complete\nwarm-up: 5 whole pages in a row after 9 requests\n50 of 50 product pages complete\n$/m);
     });
 
-    it("tries a fresh Job after a failed one, and passes when the second passes", () => {
-        cluster(["0 Failed 48", "0 Complete 50"]);
+    it("tries a fresh Job, under a new name, after a failed one, and passes when the second passes", () => {
+        cluster(["0 Failed 48 -", "0 Complete 50 -"]);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(0, []), ...attempt(0, [])]);
-        assert.match(result.stderr, /attempt 1 of 3: Failed\n.*\nrequest 7: a backend is down: product reviews are currently unavailable\n48 of 50 product pages complete\n/);
+        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0)]);
+        assert.match(result.stderr, /attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Failed\n.*\nrequest 7: a backend is down: product reviews are currently unavailable\n48 of 50 product pages complete\n/);
     });
 
     it("fails with the last count after three failed Jobs, and the next up runs the check again and converges", () => {
-        cluster(["0 Failed 48", "0 Failed 49", "0 Failed 47"]);
+        cluster(["0 Failed 48 -", "0 Failed 49 -", "0 Failed 47 -"]);
         const failed = sandbox.run(script());
         assert.strictEqual(failed.status, 1);
         assert.strictEqual(failed.stdout, "");
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(0, []), ...attempt(0, []), ...attempt(0, [])]);
-        assert.strictEqual(failed.stderr.split("\n").filter((l) => l !== "").pop(), "The Bookinfo traffic check failed in all 3 attempts: in the last one, 47 of 50 product pages were whole after the warm-up (the failed requests are listed above). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.");
+        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0), ...attempt(3, 0)]);
+        assert.strictEqual(lastLine(failed.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, 47 of 50 product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.");
 
-        // The next `up`: the failed Job is still there; the check deletes it and starts afresh.
+        // The next `up`: the failed Jobs are still there; the check deletes them and starts afresh.
         fs.writeFileSync(path.join(sandbox.dir, "calls.log"), "");
-        cluster(["1 Complete 50"]);
+        cluster(["1 Complete 50 -"]);
         const next = sandbox.run(script());
         assert.strictEqual(next.status, 0, next.stderr);
         assert.strictEqual(next.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), attempt(1, []));
+        assert.deepStrictEqual(sandbox.calls(), attempt(1, 1));
     });
 
     it("gives each Job a bounded time, lists its pods when it gave no count, and says so", () => {
-        cluster(["0 Running", "0 Running", "0 Running"]);
+        cluster(["0 Running - -", "0 Running - -", "0 Running - -"]);
         const result = sandbox.run(script(0));
         assert.strictEqual(result.status, 1);
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(0, [listPods]), ...attempt(0, [listPods]), ...attempt(0, [listPods])]);
-        assert.match(result.stderr, /attempt 3 of 3: not finished after 0 s\ncontainer "traffic" in pod "bookinfo-traffic-check-x7k2p" is waiting to start: PodInitializing\nbookinfo-traffic-check-x7k2p {3}0\/2 {3}Init:ImagePullBackOff\n/);
-        assert.strictEqual(result.stderr.split("\n").filter((l) => l !== "").pop(), "The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job gave no count within 0 s (its pod is listed above). Next: kubectl -n bookinfo describe job bookinfo-traffic-check.");
+        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0, [listPods(1)], true), ...attempt(2, 0, [listPods(2)], true), ...attempt(3, 0, [listPods(3)], true)]);
+        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): not finished after 0 s\ncontainer "traffic" in pod "bookinfo-traffic-check-3-x7k2p" is waiting to start: PodInitializing\nbookinfo-traffic-check-3-x7k2p {3}0\/2 {3}Init:ImagePullBackOff\n/);
+        assert.strictEqual(lastLine(result.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job gave no count within 0 s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.");
+    });
+
+    it("keeps the running count of a Job stopped at its deadline, whose pod and log are gone, and gives its verdict of 50", () => {
+        cluster(["3 Deadline - 10:10", "3 Deadline - 20:18", "3 Deadline - 30:21"]);
+        const result = sandbox.run(script());
+        assert.strictEqual(result.status, 1);
+        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 3), ...attempt(2, 3), ...attempt(3, 3)], "no pod listing: the Job gave a count");
+        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): Failed\nwarm-up: 5 whole pages in a row after 9 requests\nrequest 7: a backend is down: product reviews are currently unavailable\nafter 30 of 50 requests: 21 whole pages\n/);
+        assert.strictEqual(lastLine(result.stderr), message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 21, count: 50 }));
+    });
+
+    it("goes on to the next attempt when the Job cannot be created, and passes when the next one passes", () => {
+        cluster(["0 NotCreated - -", "1 Complete 50 -"]);
+        const result = sandbox.run(script());
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
+        assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, ...attempt(2, 1)]);
+        assert.match(result.stderr, /^Error from server \(InternalError\): Internal error occurred: resource quota evaluation timed out\nk8s-lab: traffic check, attempt 1 of 3: the Job was not created\n/);
+    });
+
+    it("says the Job was never created when no attempt could create it", () => {
+        cluster(["0 NotCreated - -", "0 NotCreated - -", "0 NotCreated - -"]);
+        const result = sandbox.run(script());
+        assert.strictEqual(result.status, 1);
+        assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, pause, deleteOld, createJob, pause, deleteOld, createJob]);
+        assert.strictEqual(lastLine(result.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.");
+    });
+
+    it("gives the verdict of the last attempt, whatever the earlier ones gave", () => {
+        cluster(["0 Failed 12 -", "0 Failed 30 -", "0 NotCreated - -"]);
+        assert.strictEqual(lastLine(sandbox.run(script()).stderr), message("en", "bookinfo.trafficNotCreated", { attempts: 3 }));
+        cluster(["0 NotCreated - -", "0 NotCreated - -", "0 Failed 30 -"]);
+        assert.strictEqual(lastLine(sandbox.run(script()).stderr), message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 30, count: 50 }));
+    });
+
+    it("starts its Job even when older ones cannot be deleted (a pod stuck on a NotReady node, a slow API server)", () => {
+        cluster(["0 Complete 50 -"]);
+        fs.writeFileSync(path.join(sandbox.dir, "delete-fails"), "");
+        const result = sandbox.run(script());
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.deepStrictEqual(sandbox.calls(), attempt(1, 0));
+        assert.match(result.stderr, /^Error from server: etcdserver: request timed out\n/);
     });
 
     it("says the verdict in Korean for a Korean stack", () => {
-        cluster(["0 Failed 0", "0 Failed 0", "0 Failed 12"]);
-        const result = sandbox.run(renderScript("bookinfo-traffic-check.sh", {
-            NAMESPACE: "bookinfo", JOB_NAME: "bookinfo-traffic-check", JOB_MANIFEST: manifest, ATTEMPTS: 3, ATTEMPT_SECONDS: 300,
-            MSG_INCOMPLETE: message("ko", "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
-            MSG_UNFINISHED: message("ko", "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
-        }));
+        cluster(["0 Failed 0 -", "0 Failed 0 -", "0 Failed 12 -"]);
+        const result = sandbox.run(renderScript("bookinfo-traffic-check.sh", params("ko")));
         assert.strictEqual(result.status, 1);
-        assert.strictEqual(result.stderr.split("\n").filter((l) => l !== "").pop(), message("ko", "bookinfo.trafficIncomplete", { attempts: 3, ok: 12, count: 50 }));
+        assert.strictEqual(lastLine(result.stderr), message("ko", "bookinfo.trafficIncomplete", { attempts: 3, ok: 12, count: 50 }));
+        cluster(["0 NotCreated - -", "0 NotCreated - -", "0 NotCreated - -"]);
+        assert.strictEqual(lastLine(sandbox.run(renderScript("bookinfo-traffic-check.sh", params("ko"))).stderr), message("ko", "bookinfo.trafficNotCreated", { attempts: 3 }));
     });
 });
