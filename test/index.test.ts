@@ -58,7 +58,7 @@ describe("the program", () => {
 
     for (const [lang, expected] of [
         ["en_US.UTF-8", 'Config key k8s-lab:grafanaPort has the value "80", which is not allowed: use a NodePort from 30000 to 32767.'],
-        ["ko_KR.UTF-8", '설정 키 k8s-lab:grafanaPort의 값 "80"은(는) 허용되지 않습니다: 30000부터 32767까지의 NodePort를 사용하세요.'],
+        ["ko_KR.UTF-8", 'k8s-lab:grafanaPort 설정 키에 지정한 "80" 값은 허용되지 않습니다: 30000부터 32767까지의 NodePort를 사용하세요.'],
     ] as const) {
         it(`stops on a bad value with one sentence and no resource, no stack trace (${lang})`, async () => {
             const program = await runProgram({ config: { grafanaPort: 80 }, env: { LANG: lang } });

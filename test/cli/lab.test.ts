@@ -131,9 +131,9 @@ describe("operator CLI", () => {
         const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "context deadline exceeded" } }));
         const cli = fake(outputs({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana }), { env: { LANG: "ko_KR.UTF-8" } });
         assert.strictEqual(await main(["verify"], cli.deps), exitCodes.unhealthy);
-        assert.match(cli.out[0], /HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다\(Ratings service is currently unavailable\)/);
-        assert.match(cli.out[1], /Prometheus 데이터 소스가 비정상입니다\(Prometheus: context deadline exceeded\)/);
-        assert.strictEqual(cli.out[2], "노출 방식 nodePort에서 0초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다.");
+        assert.match(cli.out[0], /HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다\(http:\/\/[^,]+, Ratings service is currently unavailable\)/);
+        assert.match(cli.out[1], /Prometheus 데이터 소스가 비정상입니다\(http:\/\/[^,]+, Prometheus: context deadline exceeded\)/);
+        assert.strictEqual(cli.out[2], "0초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다. 노출 방식: nodePort.");
     });
 
     it("verifies the endpoints pulumi up hands over, without reading the stack", async () => {
@@ -216,7 +216,7 @@ describe("operator CLI", () => {
             fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
             for (const [language, sentence] of [
                 ["en", `The policy pack cannot run: the folder ${dir} needs PulumiPolicy.yaml and its installed node_modules; install it with npm ci --prefix policy, or pass --policy-pack with the folder of an installed pack.`],
-                ["ko", `정책 팩을 실행할 수 없습니다. ${dir} 폴더에 PulumiPolicy.yaml과 설치된 node_modules가 있어야 하니, npm ci --prefix policy로 설치하거나 --policy-pack 옵션으로 설치된 팩의 폴더를 지정하세요.`],
+                ["ko", `정책 팩을 실행할 수 없습니다. ${dir} 폴더에 PulumiPolicy.yaml과 설치된 node_modules가 있어야 합니다. npm ci --prefix policy로 설치하거나, --policy-pack 옵션으로 설치된 팩의 폴더를 지정하세요.`],
             ]) {
                 const cli = fake(outputs(), { env: { LAB_LANGUAGE: language } });
                 assert.strictEqual(await main(["up", "--policy-pack", dir], cli.deps), exitCodes.usage);
@@ -406,7 +406,7 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["frobnicate"], cli.deps), exitCodes.usage);
         assert.strictEqual(await main(["urls", "--verbose"], cli.deps), exitCodes.usage);
         assert.strictEqual(await main(["urls"], cli.deps), exitCodes.noOutputs);
-        assert.strictEqual(cli.err[cli.err.length - 1], "스택 dev의 출력을 읽지 못했습니다(no stack named 'dev' found): 이 프로젝트 폴더에서 pulumi up을 실행했나요?");
+        assert.strictEqual(cli.err[cli.err.length - 1], "dev 스택의 출력을 읽지 못했습니다(no stack named 'dev' found). 이 프로젝트 폴더에서 pulumi up을 실행한 적이 있는지 확인하세요.");
         const partial = fake({ bookinfoUrl: "x" });
         assert.strictEqual(await main(["urls"], partial.deps), exitCodes.noOutputs);
         assert.match(partial.err[0], /missing controlPlanePublicIp/);

@@ -84,7 +84,7 @@ describe("NodeGroup", () => {
             "Instance type t3.medium has 4 GiB of memory; the control-plane node (control plane, Grafana and productpage) needs at least 8 GiB and may run out of memory.",
         ]);
         const ko = await runProgram({ config: { controlPlaneInstanceType: "t3.medium" }, env: { LANG: "ko_KR.UTF-8" } });
-        assert.match(ko.run.warnings.join("\n"), /t3\.medium의 메모리는 4 GiB입니다/);
+        assert.match(ko.run.warnings.join("\n"), /t3\.medium 인스턴스 타입의 메모리는 4 GiB입니다/);
         assert.deepStrictEqual((await runProgram()).run.warnings, [], "the defaults fit");
     });
 

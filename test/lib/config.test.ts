@@ -56,7 +56,7 @@ describe("config", () => {
         );
         assert.strictEqual(
             errorOf({ workerCount: 0 }, "ko").message,
-            '설정 키 k8s-lab:workerCount의 값 "0"은(는) 허용되지 않습니다: 1부터 10까지의 정수를 사용하세요.',
+            'k8s-lab:workerCount 설정 키에 지정한 "0" 값은 허용되지 않습니다: 1부터 10까지의 정수를 사용하세요.',
         );
         assert.strictEqual(
             errorOf({ vpcCidr: undefined }, "en").message,

@@ -1,5 +1,20 @@
 import * as assert from "assert";
 import { catalogue, languageFromEnv, message, nodeLanguage, placeholders, terminalLanguage } from "../../lib/messages";
+import { policyCatalogue } from "../../policy/messages";
+
+/**
+ * Korean particles change with the word before them (이/가, 을/를, 은/는, 와/과, 으로/로), and a
+ * parameter's value is not known when the template is written: a particle glued to `}` is
+ * wrong for some values, and a fallback form such as 이(가) reads as a machine's. A parameter
+ * takes a Korean head noun (`{node} 노드가`, `{mode} 방식으로`) or stands as a label (`노드: {node}`).
+ */
+const gluedParticle = /\{\w+\}(?:으로|에서|에게|[이가을를은는와과로의에도만])/g;
+const fallbackParticle = /[^\s(]*(?:이\(가\)|가\(이\)|을\(를\)|를\(을\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\(으\)로|\(이\))/g;
+
+/** The particle faults of a Korean template: each glued particle with its parameter, then each fallback form with its word. */
+function particleFaults(template: string): string[] {
+    return [...template.matchAll(gluedParticle), ...template.matchAll(fallbackParticle)].map((m) => m[0]);
+}
 
 describe("message catalogue", () => {
     it("has every key in both languages, with the same parameters", () => {
@@ -12,6 +27,30 @@ describe("message catalogue", () => {
 
     it("writes Korean text in the Korean catalogue", () => {
         for (const [key, text] of Object.entries(catalogue.ko)) assert.match(text, /[가-힣]/, `${key} has no Korean`);
+    });
+
+    it("glues no particle to a parameter and uses no fallback particle, in the catalogue or the policy pack's", () => {
+        const templates = [...Object.entries(catalogue.ko), ...Object.entries(policyCatalogue.ko).map(([key, text]) => [`policy/messages.ts ${key}`, text])];
+        const faults = templates.flatMap(([key, text]) => particleFaults(text).map((fault) => `${key}: ${fault}`));
+        assert.deepStrictEqual(faults, []);
+    });
+
+    it("finds each kind of particle fault, and none after a head noun or a label", () => {
+        assert.deepStrictEqual(
+            ["{node}가 준비", "{mode}(으)로 적용", "{target}이(가) 응답", "HTTP {status}로 응답", "{file}에 저장", "{key}의 값", "{a}와(과) {b}을(를)"].map(particleFaults),
+            [["{node}가"], ["{mode}(으)로"], ["{target}이", "{target}이(가)"], ["{status}로"], ["{file}에"], ["{key}의"], ["{a}와", "{b}을", "{a}와(과)", "{b}을(를)"]],
+        );
+        assert.deepStrictEqual(["{node} 노드가 준비", "{mode} 방식으로", "노드: {node}", "{seconds}초 안에", "{network}입니다", "{min}부터 {max}까지"].map(particleFaults), [[], [], [], [], [], []]);
+    });
+
+    it("says /8 or narrower in Korean as the English does, not /8 or less", () => {
+        assert.match(catalogue.ko["allowed.adminCidr"], /\/8보다 좁거나 같은 블록/);
+        assert.doesNotMatch(catalogue.ko["allowed.adminCidr"], /이하/);
+    });
+
+    it("speaks one style in Korean: 합니다체 with -세요, no 해요체 question or 다음 단계 label", () => {
+        const faults = Object.entries(catalogue.ko).filter(([, text]) => /(나요|가요|어요|아요|해요|예요|이에요)[?.]|다음 단계:|듣고 있|(?<!자격 )증명/.test(text)).map(([key]) => key);
+        assert.deepStrictEqual(faults, []);
     });
 
     it("reads the locale from LC_ALL, then LC_MESSAGES, then LANG, with C and POSIX counting as unset", () => {
