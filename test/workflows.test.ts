@@ -298,17 +298,24 @@ fi`);
             assert.deepStrictEqual([credentials + 1, unlock < firstPulumi], [unlock, true], job);
             const sandbox = new Sandbox();
             try {
-                sandbox.fake("aws", "exit 0");
+                // A lock left three hours ago, and one a laptop's run took a minute ago.
+                const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString().replace(/\.\d+Z$/, "+00:00");
+                const prefix = `.pulumi/locks/organization/${project}/dev/`;
+                const listing = { Contents: [{ Key: `${prefix}old.json`, LastModified: at(3) }, { Key: `${prefix}young.json`, LastModified: at(0.02) }] };
+                sandbox.fake("aws", `case "$1 $2" in "s3api list-objects-v2") echo '${JSON.stringify(listing)}' ;; esac`);
                 const result = sandbox.run(steps[unlock].run ?? "", { PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2" });
                 assert.strictEqual(result.status, 0, result.stderr);
-                assert.deepStrictEqual(sandbox.calls(), [`aws s3 rm s3://k8s-lab-state-1/.pulumi/locks/organization/${project}/dev/ --recursive`]);
+                assert.deepStrictEqual(sandbox.calls(), [
+                    `aws s3api list-objects-v2 --bucket k8s-lab-state-1 --prefix ${prefix} --output json`,
+                    `aws s3 rm s3://k8s-lab-state-1/${prefix}old.json`,
+                ]);
             } finally {
                 sandbox.remove();
             }
         }
         // The concurrency group is what makes it safe: no other run of the workflow can hold the lock.
         assert.deepStrictEqual(daily.concurrency, { group: "k8s-lab-dev", "cancel-in-progress": false });
-        // aws s3 rm --recursive lists, then deletes: the deploy role may do both in its bucket, and nothing else there is needed.
+        // The step lists, then deletes: the deploy role may do both in its bucket, and nothing else there is needed.
         const statements = (deployPolicy({ region: "ap-northeast-2", labStack: "dev", instanceTypes: ["t3.large"], bucketArn: "arn:aws:s3:::b", keyArn: "arn:aws:kms:k" }) as { Statement: { Sid?: string; Action: string[]; Resource: string }[] }).Statement;
         assert.deepStrictEqual(
             statements.filter((st) => st.Sid === "StateBucket" || st.Sid === "StateObjects").map((st) => [st.Action, st.Resource]),
