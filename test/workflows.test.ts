@@ -168,14 +168,16 @@ describe("GitHub workflows", () => {
         assert.deepStrictEqual(base?.with, { ref: "${{ github.base_ref }}", path: ".base", "persist-credentials": false });
         // The pull request's packages install without their scripts, before the base's pack (which
         // runs its own); nothing of the pull request installs with scripts in the cloud job.
-        assert.deepStrictEqual(steps.filter((s) => s.run?.includes("npm ")).map((s) => s.run), ["npm ci --ignore-scripts && npm ci --prefix .base/policy"]);
+        assert.deepStrictEqual(steps.filter((s) => s.run?.includes("npm ")).map((s) => s.run), ["npm ci --ignore-scripts && npm ci --prefix .base/policy && npm ci --ignore-scripts --prefix .base"]);
         const preview = steps.find((s) => s.with?.command === "preview");
         assert.deepStrictEqual(
-            [preview?.with?.["stack-name"], preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]],
-            ["${{ env.PREVIEW_STACK }}", ".base/policy", true],
+            [preview?.with?.["stack-name"], preview?.with?.policyPacks, preview?.with?.policyPackConfigs, preview?.with?.["comment-on-pr"]],
+            ["${{ env.PREVIEW_STACK }}", ".base/policy", "policy-config.json", true],
         );
         const init = steps.findIndex((s) => s.run?.includes('pulumi stack init "$PREVIEW_STACK" --secrets-provider "$PREVIEW_SECRETS_PROVIDER"'));
-        assert.ok(init > 0 && init < steps.indexOf(preview as Step));
+        // The pack's settings come from the throwaway stack's config, by the base branch's tooling and packages.
+        const settings = steps.findIndex((s) => s.run === '.base/node_modules/.bin/ts-node --transpile-only .base/cli/policyConfig.ts "$PREVIEW_STACK" policy-config.json');
+        assert.ok(init > 0 && init < settings && settings < steps.indexOf(preview as Step), `${init} ${settings}`);
         assert.deepStrictEqual(steps[steps.length - 1], { name: "Remove the throwaway stack", if: "always()", run: 'pulumi stack rm "$PREVIEW_STACK" --yes --force || true' });
     });
 
