@@ -17,6 +17,7 @@ import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
+import { exposureOverrideVariable, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
@@ -30,6 +31,12 @@ export = async () => {
     const t = translator(terminalLanguage(config.language));
     const adminCidrs = await adminCidrsOf(config, t);
     const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    // A lab keeps the exposure it runs with (lab up's fallback) until it is destroyed: read
+    // from its own outputs in the state, never from a tracked file; a new lab starts from the
+    // configured one, and lab up switches a lab for one run with the override variable.
+    const self = new pulumi.StackReference("self", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+    const previous = { exposure: (await self.getOutputDetails("exposure")).value, configuredExposure: (await self.getOutputDetails("configuredExposure")).value };
+    const exposure = labExposure(config.exposure, previous, process.env[exposureOverrideVariable], t);
 
     // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
     const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
@@ -98,7 +105,7 @@ export = async () => {
     // public port is served by the configured mechanism, through one transform.
     const { transform, unseen } = platformPlacement({
         controlPlaneWorkloads: [productpageWorkload.deployment, grafanaWorkload.deployment, ...config.controlPlaneWorkloads],
-        exposure: config.exposure,
+        exposure,
         ports: [
             { ...productpageWorkload, publicPort: config.bookinfoPort },
             { ...grafanaWorkload, publicPort: config.grafanaPort },
@@ -122,7 +129,7 @@ export = async () => {
     const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
     const grafanaUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`;
     new Access("access", {
-        exposure: config.exposure,
+        exposure,
         controlPlane: controlPlane.instances[0],
         privateKey: sshKey.privateKey,
         ports: [
@@ -155,7 +162,8 @@ export = async () => {
         kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
-        exposure: config.exposure,
+        exposure,
+        configuredExposure: config.exposure,
         bookinfoUrl,
         grafanaUrl,
         grafanaAdminPassword: monitoring.grafanaAdminPassword,

@@ -9,7 +9,8 @@ import * as path from "path";
 import { EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
 import { awsSweepClient, stackRegion } from "./awsSweep";
 import { Deps, SshTarget } from "./lab";
-import { LabStack, ResourceError, UpFailed } from "../lib/fallback";
+import { exposureOverrideVariable, LabStack, labExposure, ResourceError, UpFailed } from "../lib/fallback";
+import { translator } from "../lib/messages";
 import { Exposure } from "../lib/placement";
 import { sshArgs } from "../lib/ssh";
 
@@ -58,16 +59,21 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (): Promise<LabStack> => {
             const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: projectDir });
-            const key = "k8s-lab:exposure";
             return {
-                exposure: async () => ((await s.getConfig(key).catch(() => undefined))?.value ?? "nodePort") as Exposure,
-                setExposure: (mode) => s.setConfig(key, { value: mode }),
-                up: async ({ policyPacks, policyPackConfigs, output }) => {
+                exposure: async () => {
+                    const configured = ((await s.getConfig("k8s-lab:exposure").catch(() => undefined))?.value ?? "nodePort") as Exposure;
+                    const o = await s.outputs();
+                    return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, translator("en")) };
+                },
+                up: async ({ policyPacks, policyPackConfigs, output }, exposure) => {
                     const failed = new Map<string, string>();
                     const onEvent = (event: EngineEvent): void => {
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                     };
+                    // The one-run override, never a config file: the program keeps what it built in its state.
+                    if (exposure === undefined) delete s.workspace.envVars[exposureOverrideVariable];
+                    else (s.workspace as LocalWorkspace).envVars[exposureOverrideVariable] = exposure;
                     try {
                         await s.up({ policyPacks, policyPackConfigs, onOutput: output, onError: output, onEvent });
                     } catch (err) {

@@ -237,7 +237,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
                 const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk) };
                 const watched: LabStack = {
                     ...stack,
-                    up: (o) => stack.up(o).finally(() => engine.end()),
+                    up: (o, e) => stack.up(o, e).finally(() => engine.end()),
                     endpoints: async () => {
                         const endpoints = await stack.endpoints();
                         secrets.push(endpoints.grafanaPassword);

@@ -1,13 +1,51 @@
 /**
- * The `up` command's guarantee: apply the stack, prove both URLs from outside, and when a URL
- * fails, switch the stack's exposure to the next mode and apply again, saying so each time.
- * The report keeps the verdicts and one redacted line per failing resource, never a whole
- * command error: it ends up in CI's job summary.
+ * The `up` command's guarantee: apply the stack, and when the access check inside `up` is the
+ * update's only failure and its verdicts are network ones (timeout, refused, unreachable), apply
+ * again with the next exposure for that run, saying so each time. A lab keeps the mode that
+ * served it in its own state until it is destroyed (`labExposure`, read by the program on every
+ * `up`, `lab up`, CI or plain `pulumi up` alike): no tracked file is ever edited. The report
+ * keeps the verdicts and one redacted line per failing resource, never a whole command error:
+ * it ends up in CI's job summary.
  */
+import { ConfigError } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./placement";
-import { Endpoints, Verification } from "./probe";
+import { Endpoints, Verdict, Verification } from "./probe";
 import { errorLine } from "./redact";
+
+/**
+ * The one-run override of the exposure: `lab up` sets it in the environment of the `pulumi up`
+ * it runs to switch a lab; what it chose then persists through the stack's state.
+ */
+export const exposureOverrideVariable = "K8S_LAB_EXPOSURE";
+
+/** The access check's resource (`type::name`), as the engine's events name it. */
+export const accessCheckResource = "command:local:Command::access-verify";
+
+/** What a previous run of the program left in the state, as far as the exposure goes. */
+export interface PreviousExposure {
+    /** The mode the lab ran with (stack output `exposure`). */
+    exposure?: unknown;
+    /** The configured mode when it did (stack output `configuredExposure`). */
+    configuredExposure?: unknown;
+}
+
+const isExposure = (value: unknown): value is Exposure => typeof value === "string" && (exposures as readonly string[]).includes(value);
+
+/**
+ * The mode a run of the program builds: the one-run override when set; else, while the lab
+ * exists and its configured mode is unchanged, the mode it ran with (a fallback is kept); else
+ * the configured mode (a new lab, or one whose operator changed the setting). Throws the
+ * sentence naming the variable when the override is not a mode.
+ */
+export function labExposure(configured: Exposure, previous: PreviousExposure, override: string | undefined, t: Translate): Exposure {
+    if (override !== undefined && override !== "") {
+        if (!isExposure(override)) throw new ConfigError(exposureOverrideVariable, t("fallback.badOverride", { variable: exposureOverrideVariable, value: override, modes: exposures.join(", ") }));
+        return override;
+    }
+    if (isExposure(previous.exposure) && previous.configuredExposure === configured) return previous.exposure;
+    return configured;
+}
 
 /** How `up` runs: the policy packs that judge it, and where the engine's output goes. */
 export interface UpOptions {
@@ -35,10 +73,14 @@ export class UpFailed extends Error {
 
 /** The stack as the `up` command drives it (Pulumi's Automation API, or a fake in tests). */
 export interface LabStack {
-    exposure(): Promise<Exposure>;
-    setExposure(mode: Exposure): Promise<void>;
-    /** `pulumi up`; throws when it fails, an UpFailed when it knows the failing resources. */
-    up(options: UpOptions): Promise<void>;
+    /** The configured mode, and the mode the lab runs with now (its state's; the configured one for a new lab). */
+    exposure(): Promise<{ configured: Exposure; current: Exposure }>;
+    /**
+     * `pulumi up`, with `exposure` as the one-run override when given; throws when it fails, an
+     * UpFailed when it knows the failing resources.
+     */
+    up(options: UpOptions, exposure?: Exposure): Promise<void>;
+    /** The URLs from the stack's outputs; throws when there are none (a failed first `up`). */
     endpoints(): Promise<Endpoints>;
 }
 
@@ -46,6 +88,7 @@ export interface Step {
     mode: Exposure;
     /** One redacted line per resource the update failed on. */
     upErrors?: ResourceError[];
+    /** The verdicts after a failed access check, which decide whether another mode may help. */
     verification?: Verification;
 }
 
@@ -53,8 +96,14 @@ export interface UpReport {
     ok: boolean;
     /** The mode that serves both URLs. */
     mode?: Exposure;
+    /** The configured mode, and the mode the lab is left with (kept in its state until it is destroyed). */
+    configured: Exposure;
+    left: Exposure;
     steps: Step[];
 }
+
+/** The verdicts another exposure can change: the URL's port is not reached at all. */
+export const networkVerdicts: readonly Verdict[] = ["timeout", "refused", "unreachable"];
 
 const failing = (v: Verification): string =>
     v.results.filter((r) => r.verdict !== "ok").map((r) => `${r.target}: ${r.verdict}`).join(", ");
@@ -65,40 +114,67 @@ export function upErrors(err: unknown): ResourceError[] {
     return [{ resource: "pulumi up", error: errorLine(err instanceof Error ? err.message : String(err)) }];
 }
 
+const isUrl = (value: string): boolean => /^https?:\/\/[^/\s]+/.test(value);
+
 /**
- * From the stack's current exposure onward (nodePort, then portForward, then hostPort): apply,
- * verify, and stop at the first mode that serves both URLs. A failed `pulumi up` is verified
- * all the same (the verification inside it may be what failed); the report keeps both.
+ * Apply the lab as its state has it. When that fails only at the access check, verify again
+ * to know why: network verdicts switch to the next mode (nodePort, portForward, hostPort, in
+ * that order, skipping the ones tried), anything else stops with the `up`'s error. When no mode
+ * serves, the configured mode is applied again, so that the lab is left on it.
  */
 export async function upWithFallback(stack: LabStack, options: UpOptions, check: (endpoints: Endpoints) => Promise<Verification>, log: (line: string) => void, t: Translate): Promise<UpReport> {
-    const current = await stack.exposure();
-    const order = exposures.slice(exposures.indexOf(current));
+    const { configured, current } = await stack.exposure();
     const steps: Step[] = [];
-    for (const [i, mode] of order.entries()) {
-        if (i > 0) await stack.setExposure(mode);
+    const apply = async (mode: Exposure, override: boolean): Promise<Step> => {
         log(t("fallback.apply", { mode }));
         const step: Step = { mode };
         steps.push(step);
         try {
-            await stack.up(options);
+            await stack.up(options, override ? mode : undefined);
         } catch (err) {
             step.upErrors = upErrors(err);
             for (const e of step.upErrors) log(t("fallback.upFailed", { mode, reason: `${e.resource}: ${e.error}` }));
         }
+        return step;
+    };
+    const serving = (mode: Exposure): UpReport => {
+        log(t("fallback.serving", { mode }));
+        if (mode !== configured) log(t("fallback.kept", { mode, configured }));
+        return { ok: true, mode, configured, left: mode, steps };
+    };
+    const tried: Exposure[] = [];
+    let mode = current;
+    let override = false;
+    for (;;) {
+        tried.push(mode);
+        const step = await apply(mode, override);
+        if (step.upErrors === undefined) return serving(mode);
+        // Another exposure helps only when the access check alone failed, on the network.
+        if (step.upErrors.some((e) => e.resource !== accessCheckResource)) break;
         const endpoints = await stack.endpoints().catch(() => undefined);
-        if (endpoints !== undefined) {
-            step.verification = await check(endpoints);
-            if (step.verification.ok) {
-                log(t("fallback.serving", { mode }));
-                return { ok: true, mode, steps };
-            }
+        if (endpoints === undefined || !isUrl(endpoints.bookinfoUrl) || !isUrl(endpoints.grafanaUrl)) break;
+        step.verification = await check(endpoints);
+        if (step.verification.ok) return serving(mode);
+        const verdicts = step.verification.results.filter((r) => r.verdict !== "ok").map((r) => r.verdict);
+        if (!verdicts.every((v) => networkVerdicts.includes(v))) {
+            log(t("fallback.noSwitch", { mode, reason: failing(step.verification) }));
+            break;
         }
-        const next = order[i + 1];
-        if (next !== undefined) {
-            const reason = step.verification ? failing(step.verification) : (step.upErrors ?? []).map((e) => `${e.resource}: ${e.error}`).join("; ");
-            log(t("fallback.switch", { from: mode, to: next, reason }));
+        const next = exposures.find((m) => !tried.includes(m));
+        if (next === undefined) {
+            log(t("fallback.exhausted", { modes: tried.join(", ") }));
+            break;
         }
+        log(t("fallback.switch", { from: mode, to: next, reason: failing(step.verification) }));
+        mode = next;
+        override = true;
     }
-    log(t("fallback.exhausted", { modes: order.join(", ") }));
-    return { ok: false, steps };
+    // Stopped: a lab that was switched goes back to the configured mode.
+    if (override && mode !== configured) {
+        log(t("fallback.restore", { mode: configured }));
+        const step = await apply(configured, true);
+        if (step.upErrors === undefined) return serving(configured);
+        mode = configured;
+    }
+    return { ok: false, configured, left: mode, steps };
 }

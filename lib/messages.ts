@@ -73,6 +73,10 @@ const en = {
     "fallback.upFailed": "pulumi up failed with exposure {mode}: {reason}",
     "fallback.serving": "Exposure {mode} serves both URLs.",
     "fallback.exhausted": "No exposure served both URLs; tried {modes}.",
+    "fallback.noSwitch": "Not switching from exposure {mode}: {reason} is not a network failure, and another exposure cannot change it.",
+    "fallback.kept": "The lab keeps exposure {mode} until it is destroyed, although {configured} is configured; a new lab starts from {configured}.",
+    "fallback.restore": "Applying the configured exposure {mode} again, so that the lab is left on it.",
+    "fallback.badOverride": "The environment variable {variable} is {value}, which is not an exposure: use one of {modes}, or unset it.",
 
     // The operator CLI.
     "cli.usage": "Usage: npm run lab -- <command> [--json]; PULUMI_STACK picks the stack. Commands: up [--policy-pack dir], verify, status, urls, ssh [node], kubeconfig [file], port-forward start|stop|status|logs|restart, diagnose [file], sweep [--delete].",
@@ -173,6 +177,10 @@ const ko: Catalogue = {
     "fallback.upFailed": "{mode} 노출 방식에서 pulumi up이 실패했습니다: {reason}",
     "fallback.serving": "{mode} 노출 방식으로 두 URL을 모두 제공합니다.",
     "fallback.exhausted": "두 URL을 모두 제공한 노출 방식이 없습니다. 시도한 방식: {modes}.",
+    "fallback.noSwitch": "{mode} 노출 방식에서 전환하지 않습니다. 확인 결과({reason})는 네트워크 문제가 아니어서 노출 방식을 바꿔도 달라지지 않습니다.",
+    "fallback.kept": "설정된 방식은 {configured} 방식이지만, 이 실습 환경은 삭제될 때까지 {mode} 노출 방식을 유지합니다. 새 실습 환경은 {configured} 방식으로 시작합니다.",
+    "fallback.restore": "실습 환경을 설정된 방식에 두도록 {mode} 노출 방식으로 다시 적용합니다.",
+    "fallback.badOverride": "환경 변수 {variable} 값이 노출 방식이 아닙니다({value}). {modes} 중 하나를 지정하거나 변수를 지우세요.",
 
     "cli.usage": "사용법: npm run lab -- <명령> [--json]. 스택은 PULUMI_STACK으로 고릅니다. 명령: up [--policy-pack 폴더], verify, status, urls, ssh [노드], kubeconfig [파일], port-forward start|stop|status|logs|restart, diagnose [파일], sweep [--delete].",
     "cli.unknownCommand": "알 수 없는 명령 또는 인자: {command}.",

@@ -6,7 +6,7 @@ import * as path from "path";
 import { failedResource } from "../../cli/deps";
 import { stackPolicyPackConfig } from "../../cli/policyConfig";
 import { defaultPolicyPack, Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
-import { LabStack, UpFailed, UpOptions } from "../../lib/fallback";
+import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
@@ -162,9 +162,11 @@ describe("operator CLI", () => {
         const refused = await closedPort();
         let mode: "nodePort" | "portForward" | "hostPort" = "nodePort";
         const stack: LabStack = {
-            exposure: async () => mode,
-            setExposure: async (m) => void (mode = m),
-            up: async () => undefined,
+            exposure: async () => ({ configured: "nodePort", current: mode }),
+            up: async (_options, override) => {
+                mode = override ?? mode;
+                if (mode === "nodePort") throw new UpFailed([{ resource: accessCheckResource, error: "bookinfo refused" }]);
+            },
             endpoints: async () => ({ bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
         };
         const cli = fake(outputs(), { stack });
@@ -177,8 +179,7 @@ describe("operator CLI", () => {
         const recording = () => {
             const runs: string[][] = [];
             const stack: LabStack = {
-                exposure: async () => "hostPort",
-                setExposure: async () => undefined,
+                exposure: async () => ({ configured: "hostPort", current: "hostPort" }),
                 up: async (options: UpOptions) => void runs.push(options.policyPacks),
                 endpoints: async () => ({ bookinfoUrl: "http://127.0.0.1:1/productpage", grafanaUrl: "http://127.0.0.1:1", grafanaPassword: "pw" }),
             };
@@ -266,9 +267,9 @@ describe("operator CLI", () => {
             let mode: "nodePort" | "portForward" | "hostPort" = "nodePort";
             let applied = false;
             const stack: LabStack = {
-                exposure: async () => mode,
-                setExposure: async (m) => void (mode = m),
-                up: async (options) => {
+                exposure: async () => ({ configured: "nodePort", current: mode }),
+                up: async (options, override) => {
+                    mode = override ?? mode;
                     // The engine streams in chunks that cut lines and blocks anywhere; once the
                     // password is an output, it may show bare.
                     const output = `${initOutput}${applied ? `Grafana admin ${password}\n` : ""}`;
@@ -276,11 +277,14 @@ describe("operator CLI", () => {
                     for (let i = 0; i < output.length; i += 13) options.output(output.slice(i, i + 13));
                     if (mode === "nodePort") {
                         throw new UpFailed([
-                            { resource: "command:remote:Command::cluster-init", error: `Process exited with status 1: running "sudo bash -s":\n${initOutput}kubeadm join 10.0.1.5:6443 --token ${token}` },
-                            { resource: "command:local:Command::access-verify", error: `verify failed with LAB_GRAFANA_PASSWORD=${password}\nAuthorization: Basic ${Buffer.from(`admin:${password}`).toString("base64")}` },
+                            { resource: "command:local:Command::access-verify", error: `Process exited with status 1: running "sudo bash -s":\n${initOutput}kubeadm join 10.0.1.5:6443 --token ${token}` },
                         ]);
                     }
-                    if (mode === "portForward") throw new Error(`code: 255\nstdout: ${initOutput}\nstderr: ${pem}`);
+                    if (mode === "portForward") {
+                        throw new UpFailed([
+                            { resource: "command:local:Command::access-verify", error: `verify failed with LAB_GRAFANA_PASSWORD=${password}\nstdout: ${initOutput}\nAuthorization: Basic ${Buffer.from(`admin:${password}`).toString("base64")}` },
+                        ]);
+                    }
                 },
                 endpoints: async () => {
                     if (!applied) throw new Error("a new stack has no outputs");
@@ -302,21 +306,18 @@ describe("operator CLI", () => {
             assert.ok(cli.err.includes("  kubeadm join 10.0.1.5:6443 --token [redacted] \\"), logs.stderr);
             assert.ok(cli.err.includes("Grafana admin [redacted]"), logs.stderr);
             const report = JSON.parse(logs["up-report.json"]);
-            assert.deepStrictEqual(report.steps.map((s: { mode: string; upErrors?: unknown; verification: { results: { target: string; verdict: string }[] } }) => ({
+            assert.deepStrictEqual(report.steps.map((s: { mode: string; upErrors?: unknown; verification?: { results: { target: string; verdict: string }[] } }) => ({
                 mode: s.mode,
                 upErrors: s.upErrors,
-                verdicts: s.verification.results.map((r) => `${r.target}: ${r.verdict}`),
+                verdicts: s.verification?.results.map((r) => `${r.target}: ${r.verdict}`),
             })), [
                 {
                     mode: "nodePort",
-                    upErrors: [
-                        { resource: "command:remote:Command::cluster-init", error: "kubeadm join 10.0.1.5:6443 --token [redacted]" },
-                        { resource: "command:local:Command::access-verify", error: "Authorization: Basic [redacted]" },
-                    ],
+                    upErrors: [{ resource: "command:local:Command::access-verify", error: "kubeadm join 10.0.1.5:6443 --token [redacted]" }],
                     verdicts: ["bookinfo: refused", "grafana: refused"],
                 },
-                { mode: "portForward", upErrors: [{ resource: "pulumi up", error: "stderr: [redacted PEM block]" }], verdicts: ["bookinfo: ok", "grafana: refused"] },
-                { mode: "hostPort", upErrors: undefined, verdicts: ["bookinfo: ok", "grafana: ok"] },
+                { mode: "portForward", upErrors: [{ resource: "command:local:Command::access-verify", error: "Authorization: Basic [redacted]" }], verdicts: ["bookinfo: ok", "grafana: refused"] },
+                { mode: "hostPort", upErrors: undefined, verdicts: undefined },
             ]);
             assert.deepStrictEqual([report.ok, report.mode], [true, "hostPort"]);
         });

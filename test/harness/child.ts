@@ -93,7 +93,7 @@ pulumi.runtime.setMocks(
             for (const [index, probe] of probes.entries()) {
                 if (probe.resource === key) probed[index] = await Promise.all(probe.objects.map((o) => applyTransforms(transforms, o.type, o.name, true, o.props)));
             }
-            return answerResource(args.type, args.name, inputs, run.resources);
+            return answerResource(args.type, args.name, inputs, run.resources, options);
         },
         call: (args) => answerCall(args.token, args.inputs as Record<string, unknown>, options),
         registerTransform: (transform) => void stackTransforms.push(transform),
@@ -101,6 +101,7 @@ pulumi.runtime.setMocks(
     projectFile(options.program).name,
     options.stack ?? "dev",
     false,
+    "organization",
 );
 
 /** The value of an output, once known (`Output.promise` is internal to the SDK). */

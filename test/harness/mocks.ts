@@ -26,6 +26,8 @@ export interface HarnessOptions {
      * (`renderedByDefault` in charts.ts).
      */
     probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
+    /** The stack's outputs in its state before this run (what a StackReference to itself reads); none: a new lab. */
+    previousOutputs?: Record<string, unknown>;
 }
 
 export interface RecordedResource {
@@ -104,6 +106,7 @@ export function answerResource(
     name: string,
     inputs: Record<string, unknown>,
     declared: RecordedResource[],
+    options: HarnessOptions = {},
 ): { id: string; state: Record<string, unknown> } {
     const id = `${name}-id`;
     switch (type) {
@@ -140,6 +143,9 @@ export function answerResource(
         case "pulumi-nodejs:dynamic:Resource":
             // components/everyUp.ts: a fixed nonce, so that two runs can be compared.
             return { id, state: { ...inputs, nonce: `${name}-nonce` } };
+        case "pulumi:pulumi:StackReference":
+            // index.ts: the lab's own previous outputs.
+            return { id: String(inputs.name), state: { ...inputs, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
         case "aws:ec2/keyPair:KeyPair":
             return { id, state: { ...inputs, keyName: `${name}-keypair` } };
         default:

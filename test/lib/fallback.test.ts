@@ -1,39 +1,55 @@
 import * as assert from "assert";
-import { LabStack, UpFailed, UpOptions, upWithFallback } from "../../lib/fallback";
+import * as fs from "fs";
+import * as path from "path";
+import { accessCheckResource, exposureOverrideVariable, LabStack, labExposure, UpFailed, upErrors, UpOptions, UpReport, upWithFallback } from "../../lib/fallback";
 import { translator } from "../../lib/messages";
 import { Exposure } from "../../lib/placement";
-import { Endpoints, ProbeResult, Verification } from "../../lib/probe";
+import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
+import { runProgram } from "../harness";
+import { root } from "../harness/stackConfig";
 
-/** A fake stack: records what the command does; `serving` says which modes would answer. */
-function fakeStack(start: Exposure, serving: Exposure[], failingUp: Exposure[] = []) {
+const en = translator("en");
+type Verdicts = [bookinfo: Verdict, grafana: Verdict];
+
+/**
+ * A fake lab: its state is its outputs (none until the first `up`, none after a destroy), and
+ * every `up` picks its mode as the program does (`labExposure`). `verdicts` says how each mode
+ * answers (both ok when not listed); `failing` lists the modes whose `up` also fails elsewhere.
+ */
+function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdicts>>, options: { failing?: Exposure[]; noOutputs?: boolean } = {}) {
     const calls: string[] = [];
-    let mode = start;
+    let state: Record<string, unknown> | undefined;
+    const answers = (mode: Exposure): Verdicts => verdicts[mode] ?? ["ok", "ok"];
     const stack: LabStack = {
-        exposure: async () => mode,
-        setExposure: async (m) => void calls.push(`set ${(mode = m)}`),
-        up: async (options) => {
-            calls.push(`up ${mode} with ${options.policyPacks.join(", ")}`);
-            if (failingUp.includes(mode)) {
-                throw new UpFailed([
-                    { resource: "command:local:Command::access-verify", error: "Process exited with status 1: running \"lab verify\":\nbookinfo refused\nThe URLs did not both answer within 120 s of retrying, with exposure nodePort.\n" },
-                    { resource: "command:remote:Command::cluster-init", error: "error: exit status 1\nkubeadm join 10.0.1.5:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234\n" },
-                ]);
-            }
+        exposure: async () => ({ configured, current: labExposure(configured, state ?? {}, undefined, en) }),
+        up: async (_options, override) => {
+            const mode = labExposure(configured, state ?? {}, override, en);
+            calls.push(override === undefined ? `up ${mode}` : `up ${mode} (${exposureOverrideVariable}=${override})`);
+            const errors = [];
+            if (options.failing?.includes(mode)) errors.push({ resource: "command:remote:Command::cluster-init", error: "error: exit status 1\n[ERROR] kubelet did not start" });
+            if (!options.noOutputs) state = { exposure: mode, configuredExposure: configured, bookinfoUrl: `http://lab/${mode}/productpage`, grafanaUrl: `http://lab/${mode}` };
+            if (answers(mode).some((v) => v !== "ok")) errors.push({ resource: accessCheckResource, error: "Process exited with status 1\nThe URLs did not both answer within 120 s of retrying." });
+            if (errors.length > 0) throw new UpFailed(errors);
         },
-        endpoints: async (): Promise<Endpoints> => ({ bookinfoUrl: `http://lab/${mode}`, grafanaUrl: "http://lab:30300", grafanaPassword: "pw" }),
+        endpoints: async (): Promise<Endpoints> => {
+            if (state === undefined) throw new Error("no outputs");
+            return { bookinfoUrl: String(state.bookinfoUrl), grafanaUrl: String(state.grafanaUrl), grafanaPassword: "pw" };
+        },
     };
     const check = async (e: Endpoints): Promise<Verification> => {
-        const current = e.bookinfoUrl.split("/").pop() as Exposure;
-        calls.push(`verify ${current}`);
-        const ok = serving.includes(current);
+        const mode = e.bookinfoUrl.split("/")[3] as Exposure;
+        calls.push(`verify ${mode}`);
+        const [bookinfo, grafana] = answers(mode);
         const results: ProbeResult[] = [
-            { target: "bookinfo", url: e.bookinfoUrl, verdict: ok ? "ok" : "refused", ms: 5 },
-            { target: "grafana", url: e.grafanaUrl, verdict: "ok", ms: 5 },
+            { target: "bookinfo", url: e.bookinfoUrl, verdict: bookinfo, ms: 5 },
+            { target: "grafana", url: e.grafanaUrl, verdict: grafana, ms: 5 },
         ];
-        return { ok, attempts: 1, results };
+        return { ok: bookinfo === "ok" && grafana === "ok", attempts: 1, results };
     };
-    return { stack, check, calls, mode: () => mode };
+    return { stack, check, calls, state: () => state, destroy: () => void (state = undefined) };
 }
+
+const summary = (report: UpReport) => ({ ok: report.ok, mode: report.mode, configured: report.configured, left: report.left, steps: report.steps.map((s) => s.mode) });
 
 describe("up with fallback", () => {
     const options: UpOptions = { policyPacks: ["/repo/policy"], output: () => undefined };
@@ -41,57 +57,158 @@ describe("up with fallback", () => {
     const log = (line: string) => void lines.push(line);
     beforeEach(() => void lines.splice(0));
 
-    it("stops at the first mode that serves both URLs", async () => {
-        const fake = fakeStack("nodePort", ["nodePort", "portForward", "hostPort"]);
-        const report = await upWithFallback(fake.stack, options, fake.check, log, translator("en"));
-        assert.deepStrictEqual([report.ok, report.mode], [true, "nodePort"]);
-        assert.deepStrictEqual(fake.calls, ["up nodePort with /repo/policy", "verify nodePort"]);
+    it("applies once when the lab serves", async () => {
+        const lab = fakeLab("nodePort", {});
+        assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)), { ok: true, mode: "nodePort", configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(lab.calls, ["up nodePort"]);
+        assert.deepStrictEqual(lines, ["Applying the stack with exposure nodePort.", "Exposure nodePort serves both URLs."]);
     });
 
-    it("switches nodePort, then portForward, then hostPort, saying why each time", async () => {
-        const fake = fakeStack("nodePort", ["hostPort"]);
-        const report = await upWithFallback(fake.stack, options, fake.check, log, translator("en"));
-        assert.deepStrictEqual([report.ok, report.mode, fake.mode()], [true, "hostPort", "hostPort"]);
-        assert.deepStrictEqual(fake.calls, ["up nodePort with /repo/policy", "verify nodePort", "set portForward", "up portForward with /repo/policy", "verify portForward", "set hostPort", "up hostPort with /repo/policy", "verify hostPort"]);
+    it("does not switch when the datasource is unhealthy: no exposure changes that", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["ok", "datasourceUnhealthy"] });
+        assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(lab.calls, ["up nodePort", "verify nodePort"]);
+        assert.strictEqual(lines[lines.length - 1], "Not switching from exposure nodePort: grafana: datasourceUnhealthy is not a network failure, and another exposure cannot change it.");
+    });
+
+    it("does not switch when a mix of verdicts includes one no exposure can change", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "unauthorized"] });
+        assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)).steps, ["nodePort"]);
+    });
+
+    it("does not switch when the up failed for another reason than the access check, and keeps the error", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] }, { failing: ["nodePort"] });
+        const report = await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(summary(report), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(lab.calls, ["up nodePort"]);
+        assert.deepStrictEqual(report.steps[0].upErrors, [
+            { resource: "command:remote:Command::cluster-init", error: "[ERROR] kubelet did not start" },
+            { resource: accessCheckResource, error: "The URLs did not both answer within 120 s of retrying." },
+        ]);
+    });
+
+    it("does not switch when the up failed before the stack had outputs", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] }, { noOutputs: true });
+        assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)).steps, ["nodePort"]);
+        assert.deepStrictEqual(lab.calls, ["up nodePort"]);
+    });
+
+    it("switches from a refused nodePort to portForward, says so, and the next up of the same lab keeps portForward", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] });
+        const report = await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(summary(report), { ok: true, mode: "portForward", configured: "nodePort", left: "portForward", steps: ["nodePort", "portForward"] });
+        assert.deepStrictEqual(report.steps[0].verification?.results.map((r) => r.verdict), ["refused", "refused"]);
         assert.deepStrictEqual(lines, [
             "Applying the stack with exposure nodePort.",
-            "Exposure nodePort did not serve both URLs (bookinfo: refused); switching to portForward and applying again.",
+            `pulumi up failed with exposure nodePort: ${accessCheckResource}: The URLs did not both answer within 120 s of retrying.`,
+            "Exposure nodePort did not serve both URLs (bookinfo: refused, grafana: refused); switching to portForward and applying again.",
             "Applying the stack with exposure portForward.",
-            "Exposure portForward did not serve both URLs (bookinfo: refused); switching to hostPort and applying again.",
-            "Applying the stack with exposure hostPort.",
-            "Exposure hostPort serves both URLs.",
+            "Exposure portForward serves both URLs.",
+            "The lab keeps exposure portForward until it is destroyed, although nodePort is configured; a new lab starts from nodePort.",
         ]);
+        assert.deepStrictEqual(lab.state()?.exposure, "portForward");
+        // The next up, lab up or plain pulumi up: no override, and the lab stays on portForward.
+        lab.calls.splice(0);
+        assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)), { ok: true, mode: "portForward", configured: "nodePort", left: "portForward", steps: ["portForward"] });
+        assert.deepStrictEqual(lab.calls, ["up portForward"]);
     });
 
-    it("fails after the last mode, having tried each once, and says so in Korean", async () => {
-        const fake = fakeStack("portForward", []);
-        const report = await upWithFallback(fake.stack, options, fake.check, log, translator("ko"));
-        assert.strictEqual(report.ok, false);
-        assert.deepStrictEqual(report.steps.map((s) => s.mode), ["portForward", "hostPort"]);
-        assert.strictEqual(lines[lines.length - 1], "두 URL을 모두 제공한 노출 방식이 없습니다. 시도한 방식: portForward, hostPort.");
+    it("starts a destroyed and rebuilt lab from the configured mode again", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["timeout", "ok"] });
+        await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(lab.state()?.exposure, "portForward");
+        lab.destroy();
+        lab.calls.splice(0);
+        await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(lab.calls.slice(0, 2), ["up nodePort", "verify nodePort"]);
     });
 
-    it("verifies after a failed pulumi up, and keeps one redacted line per failing resource in the report", async () => {
-        const fake = fakeStack("nodePort", ["portForward"], ["nodePort"]);
-        const report = await upWithFallback(fake.stack, options, fake.check, log, translator("en"));
-        assert.deepStrictEqual([report.ok, report.mode], [true, "portForward"]);
-        assert.deepStrictEqual(report.steps[0].upErrors, [
-            { resource: "command:local:Command::access-verify", error: "The URLs did not both answer within 120 s of retrying, with exposure nodePort." },
-            { resource: "command:remote:Command::cluster-init", error: "kubeadm join 10.0.1.5:6443 --token [redacted] --discovery-token-ca-cert-hash sha256:1234" },
+    it("leaves the lab on the configured mode when every mode fails, and says so", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "ok"], portForward: ["unreachable", "ok"], hostPort: ["timeout", "timeout"] });
+        const report = await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(summary(report), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort", "portForward", "hostPort", "nodePort"] });
+        assert.deepStrictEqual(lab.calls, [
+            "up nodePort", "verify nodePort",
+            "up portForward (K8S_LAB_EXPOSURE=portForward)", "verify portForward",
+            "up hostPort (K8S_LAB_EXPOSURE=hostPort)", "verify hostPort",
+            "up nodePort (K8S_LAB_EXPOSURE=nodePort)",
         ]);
-        assert.deepStrictEqual(lines.slice(0, 3), [
+        assert.deepStrictEqual(lab.state()?.exposure, "nodePort");
+        assert.deepStrictEqual(lines.slice(-4), [
+            "No exposure served both URLs; tried nodePort, portForward, hostPort.",
+            "Applying the configured exposure nodePort again, so that the lab is left on it.",
             "Applying the stack with exposure nodePort.",
-            "pulumi up failed with exposure nodePort: command:local:Command::access-verify: The URLs did not both answer within 120 s of retrying, with exposure nodePort.",
-            "pulumi up failed with exposure nodePort: command:remote:Command::cluster-init: kubeadm join 10.0.1.5:6443 --token [redacted] --discovery-token-ca-cert-hash sha256:1234",
+            `pulumi up failed with exposure nodePort: ${accessCheckResource}: The URLs did not both answer within 120 s of retrying.`,
         ]);
     });
 
-    it("keeps one redacted line of an error that names no resource", async () => {
-        const fake = fakeStack("hostPort", ["hostPort"]);
-        fake.stack.up = async () => {
-            throw new Error("code: 255\n stdout: \n stderr: error: could not decrypt: token: s3cr3t-value\n");
+    it("tries the other modes in order from a lab kept on portForward, and says so in Korean", async () => {
+        const broken = fakeLab("nodePort", { nodePort: ["refused", "ok"], portForward: ["refused", "ok"] });
+        await upWithFallback(broken.stack, options, broken.check, () => undefined, en);
+        broken.calls.splice(0);
+        const report = await upWithFallback(broken.stack, options, broken.check, log, translator("ko"));
+        assert.deepStrictEqual(summary(report), { ok: true, mode: "hostPort", configured: "nodePort", left: "hostPort", steps: ["hostPort"] });
+        assert.deepStrictEqual(lines[lines.length - 1], "설정된 방식은 nodePort 방식이지만, 이 실습 환경은 삭제될 때까지 hostPort 노출 방식을 유지합니다. 새 실습 환경은 nodePort 방식으로 시작합니다.");
+    });
+});
+
+describe("the exposure a run of the program builds", () => {
+    it("is the override, else the lab's own while its setting is unchanged, else the configured one", () => {
+        assert.deepStrictEqual([
+            labExposure("nodePort", {}, undefined, en),
+            labExposure("nodePort", { exposure: "portForward", configuredExposure: "nodePort" }, undefined, en),
+            labExposure("nodePort", { exposure: "portForward", configuredExposure: "nodePort" }, "", en),
+            labExposure("hostPort", { exposure: "portForward", configuredExposure: "nodePort" }, undefined, en),
+            labExposure("nodePort", { exposure: "portForward" }, undefined, en),
+            labExposure("nodePort", { exposure: "loadBalancer", configuredExposure: "nodePort" }, undefined, en),
+            labExposure("nodePort", { exposure: "portForward", configuredExposure: "nodePort" }, "hostPort", en),
+        ], ["nodePort", "portForward", "portForward", "hostPort", "nodePort", "nodePort", "hostPort"]);
+        assert.throws(() => labExposure("nodePort", {}, "loadBalancer", en), {
+            name: "ConfigError",
+            message: "The environment variable K8S_LAB_EXPOSURE is loadBalancer, which is not an exposure: use one of nodePort, portForward, hostPort, or unset it.",
+        });
+    });
+
+    describe("in the program, from its own state", () => {
+        const stackFile = path.join(root, "Pulumi.dev.yaml");
+        const before = fs.readFileSync(stackFile, "utf8");
+        const portForwardServices = (program: Awaited<ReturnType<typeof runProgram>>) =>
+            program.ofType("command:remote:Command").filter((c) => c.name.startsWith("access-k8s-lab-port-forward")).map((c) => c.name).sort();
+        const built = async (options: Parameters<typeof runProgram>[0]) => {
+            const program = await runProgram(options);
+            assert.strictEqual(program.run.error, undefined);
+            return {
+                outputs: [program.output("exposure").value, program.output("configuredExposure").value],
+                verifiedWith: (program.get("command:local:Command", "access-verify").inputs.environment as Record<string, string>).LAB_EXPOSURE,
+                services: portForwardServices(program),
+            };
         };
-        const report = await upWithFallback(fake.stack, options, fake.check, log, translator("en"));
-        assert.deepStrictEqual(report.steps[0].upErrors, [{ resource: "pulumi up", error: "stderr: error: could not decrypt: token: [redacted]" }]);
+        const services = ["access-k8s-lab-port-forward-bookinfo", "access-k8s-lab-port-forward-grafana"];
+
+        it("a new lab starts from the configured mode", async () => {
+            assert.deepStrictEqual(await built({}), { outputs: ["nodePort", "nodePort"], verifiedWith: "nodePort", services: [] });
+        });
+
+        it("a lab that fell back keeps its mode on a plain pulumi up, without editing the stack file", async () => {
+            const kept = await built({ previousOutputs: { exposure: "portForward", configuredExposure: "nodePort" } });
+            assert.deepStrictEqual(kept, { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
+            assert.strictEqual(fs.readFileSync(stackFile, "utf8"), before);
+        });
+
+        it("lab up's one-run override switches a lab, and a changed setting takes effect", async () => {
+            assert.deepStrictEqual(await built({ env: { [exposureOverrideVariable]: "portForward" } }), { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
+            assert.deepStrictEqual(await built({ config: { exposure: "hostPort" }, previousOutputs: { exposure: "portForward", configuredExposure: "nodePort" } }), { outputs: ["hostPort", "hostPort"], verifiedWith: "hostPort", services: [] });
+        });
+
+        it("stops with one sentence when the override is not a mode", async () => {
+            const program = await runProgram({ env: { [exposureOverrideVariable]: "loadBalancer" } });
+            assert.deepStrictEqual(program.run.error, { name: "ConfigError", message: "The environment variable K8S_LAB_EXPOSURE is loadBalancer, which is not an exposure: use one of nodePort, portForward, hostPort, or unset it." });
+        });
+    });
+});
+
+describe("the failing resources of an up", () => {
+    it("keeps one redacted line of an error that names no resource", () => {
+        assert.deepStrictEqual(upErrors(new Error("code: 255\n stdout: \n stderr: error: could not decrypt: token: s3cr3t-value\n")), [{ resource: "pulumi up", error: "stderr: error: could not decrypt: token: [redacted]" }]);
     });
 });
