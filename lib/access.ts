@@ -14,10 +14,17 @@ export function describe(result: ProbeResult, t: Translate, mode: string): strin
         case "timeout": return t("access.timeout", { target, url, seconds: Math.round(ms / 1000) });
         case "refused": return t("access.refused", { target, url, mode });
         case "unreachable": return t("access.unreachable", { target, url, detail });
+        case "reset": return t("access.reset", { target, url, detail });
         case "serverError": return t("access.serverError", { target, url, status: result.status ?? 0 });
         case "unexpectedStatus": return t("access.unexpectedStatus", { target, url, detail });
         case "notProductPage": return t("access.notProductPage", { target, url, detail });
         case "unauthorized": return t("access.unauthorized", { target, url });
+        case "noDatasource": return t("access.noDatasource", { target, url, detail });
         case "datasourceUnhealthy": return t("access.datasourceUnhealthy", { target, url, detail });
     }
+}
+
+/** One attempt, as it happens: each URL's verdict and time. */
+export function describeAttempt(attempt: number, results: ProbeResult[], t: Translate): string {
+    return t("access.attempt", { attempt, verdicts: results.map((r) => `${r.target} ${r.verdict} (${r.ms} ms)`).join(", ") });
 }

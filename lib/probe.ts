@@ -1,10 +1,12 @@
 /**
  * Proof from outside that the lab answers: the product page is a whole product page, and
  * Grafana answers its login and reports its Prometheus datasource healthy. Slow, refused and
- * wrong answers each get their own verdict, so that the operator reads what to do next.
+ * wrong answers each get their own verdict, so that the operator reads what to do next. Each
+ * URL's whole check (every request and every body) runs under one budget, the KPI's 10 s, and
+ * nothing a server or the network does is thrown: every failure is a verdict.
  */
 
-export type Verdict = "ok" | "timeout" | "refused" | "unreachable" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "datasourceUnhealthy";
+export type Verdict = "ok" | "timeout" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy";
 export type Target = "bookinfo" | "grafana";
 
 export interface ProbeResult {
@@ -35,29 +37,63 @@ class Failure extends Error {
     }
 }
 
-/** One GET with a deadline; network failures become verdicts. */
-async function get(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Response> {
-    try {
-        return await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
-    } catch (err) {
-        const error = err as Error & { cause?: { code?: string } };
-        if (error.name === "TimeoutError" || error.name === "AbortError") throw new Failure("timeout", `no answer within ${timeoutMs / 1000} s`);
-        const code = error.cause?.code ?? error.message;
-        throw new Failure(code === "ECONNREFUSED" ? "refused" : "unreachable", String(code));
+/** The verdict of anything thrown while asking: the budget's end, a refusal, a cut, no route. */
+function networkFailure(err: unknown, budgetMs: number): Failure {
+    if (err instanceof Failure) return err;
+    const error = err as Error & { cause?: { code?: string; message?: string } };
+    if (error?.name === "TimeoutError" || error?.name === "AbortError") return new Failure("timeout", `no whole answer within ${budgetMs / 1000} s`);
+    const code = error?.cause?.code ?? "";
+    if (code === "ECONNREFUSED") return new Failure("refused", code);
+    // undici: "terminated" when the peer closes mid-body; "other side closed", ECONNRESET, EPIPE.
+    if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || error?.message === "terminated") return new Failure("reset", error?.cause?.message ?? code ?? error.message);
+    if (code !== "") return new Failure("unreachable", code);
+    return new Failure("unexpectedStatus", error instanceof Error ? error.message : String(err));
+}
+
+/** One whole check's budget: every request and every body read under the same deadline. */
+class Budget {
+    readonly signal: AbortSignal;
+    constructor(readonly ms: number) {
+        this.signal = AbortSignal.timeout(ms);
+    }
+    async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
+        try {
+            return await fetch(url, { headers, signal: this.signal, redirect: "manual" });
+        } catch (err) {
+            throw networkFailure(err, this.ms);
+        }
+    }
+    async text(response: Response): Promise<string> {
+        try {
+            return await response.text();
+        } catch (err) {
+            throw networkFailure(err, this.ms);
+        }
+    }
+    /** The body as JSON; another answer (an HTML page, a proxy's error) is a verdict. */
+    async json(response: Response, what: string): Promise<unknown> {
+        const text = await this.text(response);
+        try {
+            return JSON.parse(text) as unknown;
+        } catch {
+            throw new Failure("unexpectedStatus", `${what} did not answer JSON (${JSON.stringify(text.slice(0, 60))})`, response.status);
+        }
     }
 }
 
-async function timed(target: Target, url: string, check: () => Promise<void>): Promise<ProbeResult> {
+async function timed(target: Target, url: string, budgetMs: number, check: (budget: Budget) => Promise<void>): Promise<ProbeResult> {
     const started = Date.now();
+    const budget = new Budget(budgetMs);
     try {
-        await check();
+        await check(budget);
         return { target, url, verdict: "ok", ms: Date.now() - started };
     } catch (err) {
-        if (!(err instanceof Failure)) throw err;
-        return { target, url, verdict: err.verdict, ms: Date.now() - started, status: err.status, detail: err.message };
+        const failure = networkFailure(err, budgetMs);
+        return { target, url, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
     }
 }
 
+/** Only 200 is an answer: 204, redirects and the rest each say what they are. */
 function expectOk(response: Response): void {
     if (response.status >= 500) throw new Failure("serverError", `HTTP ${response.status}`, response.status);
     if (response.status === 401 || response.status === 403) throw new Failure("unauthorized", `HTTP ${response.status}`, response.status);
@@ -65,10 +101,10 @@ function expectOk(response: Response): void {
 }
 
 export async function probeBookinfo(url: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
-    return timed("bookinfo", url, async () => {
-        const response = await get(url, timeoutMs);
+    return timed("bookinfo", url, timeoutMs, async (budget) => {
+        const response = await budget.get(url);
         expectOk(response);
-        const problem = pageProblem(await response.text());
+        const problem = pageProblem(await budget.text(response));
         if (problem !== undefined) throw new Failure("notProductPage", problem, 200);
     });
 }
@@ -76,18 +112,29 @@ export async function probeBookinfo(url: string, timeoutMs = kpiTimeoutMs): Prom
 /** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials. */
 export async function probeGrafana(url: string, password: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
     const base = url.replace(/\/+$/, "");
-    return timed("grafana", base, async () => {
-        const login = await get(`${base}/login`, timeoutMs);
+    return timed("grafana", base, timeoutMs, async (budget) => {
+        const login = await budget.get(`${base}/login`);
         expectOk(login);
-        if (!(await login.text()).includes("Grafana")) throw new Failure("unexpectedStatus", "the login page is not Grafana's", 200);
+        if (!/<title>\s*Grafana\s*<\/title>/.test(await budget.text(login))) throw new Failure("unexpectedStatus", "the login page is not Grafana's", 200);
         const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` };
-        const sources = await get(`${base}/api/datasources`, timeoutMs, auth);
+        const sources = await budget.get(`${base}/api/datasources`, auth);
         expectOk(sources);
-        const prometheus = ((await sources.json()) as { uid: string; type: string; name: string }[]).find((d) => d.type === "prometheus");
-        if (prometheus === undefined) throw new Failure("datasourceUnhealthy", "Grafana has no Prometheus datasource");
-        const health = await get(`${base}/api/datasources/uid/${encodeURIComponent(prometheus.uid)}/health`, timeoutMs, auth);
-        const body = (await health.json().catch(() => ({}))) as { status?: string; message?: string };
-        if (health.status !== 200 || body.status !== "OK") throw new Failure("datasourceUnhealthy", `${prometheus.name}: ${body.message ?? `HTTP ${health.status}`}`, health.status);
+        const list = await budget.json(sources, "the datasource API");
+        if (!Array.isArray(list)) throw new Failure("unexpectedStatus", "the datasource API did not answer a list", 200);
+        const prometheus = (list as { uid?: unknown; type?: unknown; name?: unknown }[]).find((d) => d?.type === "prometheus" && typeof d.uid === "string");
+        if (prometheus === undefined) throw new Failure("noDatasource", `types: ${list.map((d: { type?: unknown }) => String(d?.type)).join(", ") || "none"}`, 200);
+        const health = await budget.get(`${base}/api/datasources/uid/${encodeURIComponent(String(prometheus.uid))}/health`, auth);
+        const text = await budget.text(health);
+        let body: { status?: unknown; message?: unknown } = {};
+        try {
+            body = JSON.parse(text) as typeof body;
+        } catch {
+            // An answer that is not JSON has no status: unhealthy below, with the HTTP status.
+        }
+        // Each on its own: an HTTP status but 200, and a body status but OK, are unhealthy.
+        const name = String(prometheus.name ?? prometheus.uid);
+        const reason = typeof body.message === "string" && body.status !== "OK" ? body.message : health.status !== 200 ? `HTTP ${health.status}` : `status ${String(body.status)}`;
+        if (health.status !== 200 || body.status !== "OK") throw new Failure("datasourceUnhealthy", `${name}: ${reason}`, health.status);
     });
 }
 
@@ -103,21 +150,34 @@ export interface Verification {
     results: ProbeResult[];
 }
 
-/** Probes both URLs until both pass or `retryForMs` has gone by; the last results tell. */
-export async function verify(
-    endpoints: Endpoints,
-    options: { timeoutMs?: number; retryForMs?: number; intervalMs?: number; onAttempt?: (results: ProbeResult[]) => void } = {},
-): Promise<Verification> {
+export interface VerifyOptions {
+    /** Each URL's budget for its whole check (the KPI). */
+    timeoutMs?: number;
+    /** How long to keep trying; 0: one attempt. */
+    retryForMs?: number;
+    intervalMs?: number;
+    /** Called after each attempt, as it happens. */
+    onAttempt?: (attempt: number, results: ProbeResult[]) => void;
+}
+
+/**
+ * Probes both URLs until both pass or `retryForMs` has gone by; the last results tell. No
+ * attempt starts after the deadline, and within a retry window none runs past the deadline by
+ * more than one interval (its budget is cut to what is left, never above the KPI).
+ */
+export async function verify(endpoints: Endpoints, options: VerifyOptions = {}): Promise<Verification> {
     const { timeoutMs = kpiTimeoutMs, retryForMs = 0, intervalMs = 10_000 } = options;
     const deadline = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
+        const budget = retryForMs === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline + intervalMs - Date.now()));
         const results = await Promise.all([
-            probeBookinfo(endpoints.bookinfoUrl, timeoutMs),
-            probeGrafana(endpoints.grafanaUrl, endpoints.grafanaPassword, timeoutMs),
+            probeBookinfo(endpoints.bookinfoUrl, budget),
+            probeGrafana(endpoints.grafanaUrl, endpoints.grafanaPassword, budget),
         ]);
-        options.onAttempt?.(results);
+        options.onAttempt?.(attempt, results);
         const ok = results.every((r) => r.verdict === "ok");
-        if (ok || Date.now() + intervalMs > deadline) return { ok, attempts: attempt, results };
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        const wait = Math.min(intervalMs, deadline - Date.now());
+        if (ok || wait <= 0) return { ok, attempts: attempt, results };
+        await new Promise((resolve) => setTimeout(resolve, wait));
     }
 }
