@@ -1,6 +1,9 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { runProgram } from "./harness";
 import { projectFile, root } from "./harness/stackConfig";
 
 /** `| \`key\` | type | \`default\` | meaning |` rows of a README's configuration table. */
@@ -32,7 +35,7 @@ describe("READMEs", () => {
 });
 
 describe("docs", () => {
-    const files = ["README.md", "README.ko.md", "docs/operations.md", "docs/operations.ko.md", "docs/troubleshooting.md", "docs/troubleshooting.ko.md"];
+    const files = ["README.md", "README.ko.md", "docs/operations.md", "docs/operations.ko.md", "docs/troubleshooting.md", "docs/troubleshooting.ko.md", "docs/glossary.md"];
     for (const file of files) {
         it(`${file} links only to files that exist`, () => {
             const text = fs.readFileSync(path.join(root, file), "utf8");
@@ -48,5 +51,126 @@ describe("docs", () => {
                 assert.ok(text.includes(needle), `${file}: ${needle}`);
             }
         }
+    });
+});
+
+/**
+ * The 8 a.m. runbook (docs/troubleshooting.md and .ko.md): the same sections, marked by
+ * `<a id="...">` anchors, in both languages, with the same commands; every shell snippet parses;
+ * every kubectl command is one kubectl accepts; every name a command or a URN hint uses exists.
+ */
+describe("the troubleshooting runbook", () => {
+    const runbooks = { en: "docs/troubleshooting.md", ko: "docs/troubleshooting.ko.md" } as const;
+    const sectionIds = [
+        "first", "unreachable", "lock", "nodeport", "exposure", "port-forward", "host-port", "pod-network", "kubelet", "pods",
+        "datasource", "linkerd", "trust-anchor", "images", "schedule", "policy", "node-ready", "placement", "alerts",
+    ];
+    /** Sections the issue lists as missing: each says what to do now. */
+    const actionable = ["unreachable", "lock", "nodeport", "port-forward", "host-port", "pod-network", "kubelet", "linkerd", "trust-anchor", "images", "schedule", "policy"];
+    const cli = /^(sudo )?(kubectl|pulumi|npm|gh|linkerd|crictl|aws|npx|curl|git|systemctl|journalctl|iptables|ss|nc|cloud-init|ip|tcpdump|openssl|cat) /;
+
+    interface Section { id: string; text: string; blocks: string[]; commands: string[]; inline: string[] }
+    function sections(file: string): Section[] {
+        const text = fs.readFileSync(path.join(root, file), "utf8");
+        return text.split(/^<a id="([\w-]+)"><\/a>\n/m).slice(1).reduce<Section[]>((list, part, i, parts) => {
+            if (i % 2 === 1) return list;
+            const body = parts[i + 1];
+            const blocks = [...body.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+            // Commands without their comments (translated) and with continuations joined.
+            const commands = blocks.flatMap((b) => b.replace(/\\\n\s*/g, "").split("\n")).map((l) => l.replace(/\s+# .*$/, "").trimEnd()).filter((l) => l !== "");
+            const prose = body.replace(/^```bash\n[\s\S]*?^```$/gm, "");
+            // Commands in the text (a name such as `kubectl logs` alone is not one).
+            const inline = [...prose.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).filter((c) => cli.test(c) && c.split(" ").length > 2).sort();
+            return [...list, { id: part, text: body, blocks, commands, inline }];
+        }, []);
+    }
+    const en = sections(runbooks.en);
+    const ko = sections(runbooks.ko);
+
+    it("has the same sections in both languages, each starting with its heading", () => {
+        assert.deepStrictEqual(en.map((s) => s.id), sectionIds);
+        assert.deepStrictEqual(ko.map((s) => s.id), sectionIds);
+        for (const s of [...en, ...ko]) assert.match(s.text, /^## \S/, s.id);
+    });
+
+    it("gives the same commands in both languages, section by section", () => {
+        for (const [i, id] of sectionIds.entries()) {
+            assert.deepStrictEqual(ko[i].commands, en[i].commands, `${id}: fenced commands`);
+            assert.deepStrictEqual(ko[i].inline, en[i].inline, `${id}: commands in the text`);
+        }
+    });
+
+    it("says what to do now in each section the morning needs", () => {
+        for (const id of actionable) {
+            assert.match(en[sectionIds.indexOf(id)].text, /\*\*What to do now:\*\*/, `en ${id}`);
+            assert.match(ko[sectionIds.indexOf(id)].text, /\*\*지금 할 일:\*\*/, `ko ${id}`);
+        }
+    });
+
+    it("gives shell snippets bash can parse", () => {
+        for (const { id, blocks } of en) {
+            for (const block of blocks) {
+                const result = spawnSync("bash", ["-n"], { input: block, encoding: "utf8" });
+                assert.strictEqual(result.status, 0, `${id}: ${result.stderr}`);
+            }
+        }
+    });
+
+    it("gives kubectl commands kubectl accepts (it fails only on reaching the cluster)", function () {
+        if (spawnSync("kubectl", ["version", "--client"]).status !== 0) return this.skip();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-runbook-"));
+        const kubeconfig = path.join(dir, "config");
+        fs.writeFileSync(kubeconfig, [
+            "apiVersion: v1", "kind: Config", "current-context: c",
+            "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]",
+            "users: [{name: u, user: {token: none}}]",
+            "contexts: [{name: c, context: {cluster: c, user: u}}]",
+        ].join("\n"));
+        try {
+            const commands = [...new Set(en.flatMap((s) => [...s.commands, ...s.inline]))]
+                .map((c) => c.split(" | ")[0].replace(/^sudo /, ""))
+                .filter((c) => c.startsWith("kubectl ") && !c.includes("$(") && !c.includes("<"));
+            assert.ok(commands.length >= 30, `${commands.length} kubectl commands`);
+            const rejected = commands.filter((command) => {
+                const result = spawnSync("bash", ["-c", command], { encoding: "utf8", env: { PATH: process.env.PATH, KUBECONFIG: kubeconfig, HOME: dir }, timeout: 20_000 });
+                const output = result.stdout + result.stderr;
+                return !/refused/.test(output) || /unknown (flag|command|shorthand)|invalid argument|flag needs an argument|required flag/.test(output);
+            });
+            assert.deepStrictEqual(rejected, []);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("names only what exists: stack outputs, config keys, resources, Kubernetes names, workflows and files", async () => {
+        const code = ["index.ts", "Pulumi.yaml", ...["components", "lib", "scripts", ".github/workflows"].flatMap((dir) =>
+            fs.readdirSync(path.join(root, dir)).map((f) => `${dir}/${f}`))].map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\n");
+        // Made by what the lab installs (kubeadm, the Tigera operator, the charts), not named in our code.
+        const upstream = new Set(["linkerd-destination", "linkerd-identity", "linkerd-identity-trust-roots", "policy", "identity", "linkerd-init", "app.kubernetes.io/name", "prometheus", "kubernetes.io/service-name"]);
+        const program = await runProgram({ config: { exposure: "portForward" } });
+        const resourceNames = new Set(program.resources.map((r) => r.name));
+        const kubernetesNames = new Set(program.resources.map((r) => (r.inputs as { metadata?: { name?: unknown } }).metadata?.name).filter((n): n is string => typeof n === "string"));
+        const text = en.map((s) => s.text).join("\n");
+        const commands = en.flatMap((s) => [...s.commands, ...s.inline]).join("\n");
+        const missing: string[] = [];
+        const need = (kind: string, name: string, ok: boolean) => { if (!ok) missing.push(`${kind} ${name}`); };
+        for (const m of commands.matchAll(/pulumi stack output (?:--show-secrets )?(\w+)/g)) need("stack output", m[1], (() => { try { program.output(m[1]); return true; } catch { return false; } })());
+        const configKeys = Object.keys(projectFile().config);
+        for (const m of commands.matchAll(/pulumi config (?:get|set) (?:--path )?'?(\w+)/g)) need("config key", m[1], configKeys.includes(m[1]));
+        for (const m of text.matchAll(/URN of `([\w-]+)`/g)) need("resource", m[1], resourceNames.has(m[1]));
+        for (const m of ko.map((s) => s.text).join("\n").matchAll(/`([\w-]+)`(?:\(또는 `-\w+`\))?의\s+URN/g)) need("resource", m[1], resourceNames.has(m[1]));
+        const known = (name: string) => upstream.has(name) || kubernetesNames.has(name) || code.includes(name);
+        for (const m of commands.matchAll(/(?:-n|--namespace) ([\w-]+)/g)) need("namespace", m[1], known(m[1]));
+        for (const m of commands.matchAll(/\b(?:deploy|svc|ds|service)\/([\w-]+)/g)) need("workload", m[1], known(m[1]));
+        for (const m of commands.matchAll(/ -c ([\w-]+)/g)) need("container", m[1], known(m[1]));
+        for (const m of commands.matchAll(/ -l ([\w./-]+)=([\w-]+)/g)) { need("label", m[1], known(m[1])); need("label value", m[2], known(m[2])); }
+        for (const m of commands.matchAll(/get configmap ([\w-]+)/g)) need("configmap", m[1], known(m[1]));
+        for (const m of commands.matchAll(/(k8s-lab-port-forward-\w+)\.service/g)) need("unit", m[1], ["bookinfo", "grafana"].some((n) => m[1] === `k8s-lab-port-forward-${n}`) && code.includes("k8s-lab-port-forward-"));
+        for (const m of commands.matchAll(/(?:--workflow|workflow (?:view|enable|run)) ([\w.-]+)/g)) need("workflow", m[1], fs.existsSync(path.join(root, ".github", "workflows", m[1])));
+        for (const m of commands.matchAll(/-f (\w+)=(\w+)/g)) need("workflow input", m[1], /^ {6}action:$/m.test(fs.readFileSync(path.join(root, ".github/workflows/daily.yml"), "utf8")));
+        for (const m of commands.matchAll(/ ((?:cli|policy|lib)\/[\w/]+\.ts)/g)) need("file", m[1], fs.existsSync(path.join(root, m[1])));
+        for (const m of commands.matchAll(/(\/var\/log\/k8s-lab[\w.-]*|\/etc\/k8s-lab)/g)) need("node path", m[1], code.includes(m[1]));
+        for (const m of commands.matchAll(/(\.pulumi\/locks\/organization\/k8s-lab\/dev\/)/g)) need("lock path", m[1], code.includes(m[1]));
+        assert.deepStrictEqual(missing, []);
     });
 });
