@@ -15,7 +15,8 @@ export const versions = {
     /** Calico, installed by the Tigera operator; this release's operator is v1.42.4. */
     calico: "v3.32.1",
     charts: {
-        kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts" },
+        /** With the Grafana chart it depends on at this version (its Chart.yaml), whose values the tests check too. */
+        kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: "https://prometheus-community.github.io/helm-charts", grafana: { chart: "grafana", version: "12.11.1" } },
         /** Linkerd's open-source charts as published: the edge channel, edge-26.8.3. */
         linkerdCrds: { chart: "linkerd-crds", version: "2026.8.3", repo: "https://helm.linkerd.io/edge" },
         linkerdControlPlane: { chart: "linkerd-control-plane", version: "2026.8.3", repo: "https://helm.linkerd.io/edge" },

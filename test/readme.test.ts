@@ -3,8 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { versions } from "../lib/versions";
 import { runProgram } from "./harness";
 import { projectFile, root } from "./harness/stackConfig";
+import { upstreamDir, upstreamValues, upstreamValuesFile } from "./harness/upstream";
 
 /** `| \`key\` | type | \`default\` | meaning |` rows of a README's configuration table. */
 function configRows(file: string): Map<string, string> {
@@ -172,5 +174,26 @@ describe("the troubleshooting runbook", () => {
         for (const m of commands.matchAll(/(\/var\/log\/k8s-lab[\w.-]*|\/etc\/k8s-lab)/g)) need("node path", m[1], code.includes(m[1]));
         for (const m of commands.matchAll(/(\.pulumi\/locks\/organization\/k8s-lab\/dev\/)/g)) need("lock path", m[1], code.includes(m[1]));
         assert.deepStrictEqual(missing, []);
+    });
+});
+
+describe("chart upgrades (docs/operations.md#upgrades)", () => {
+    const pinned = [versions.charts.kubePrometheusStack, versions.charts.kubePrometheusStack.grafana, versions.charts.linkerdCrds, versions.charts.linkerdControlPlane];
+
+    it("name each pinned chart's values file from its version in lib/versions.ts", () => {
+        assert.deepStrictEqual(pinned.map(upstreamValuesFile), [
+            `kube-prometheus-stack-${versions.charts.kubePrometheusStack.version}.values.yaml`,
+            `grafana-${versions.charts.kubePrometheusStack.grafana.version}.values.yaml`,
+            ...[versions.charts.linkerdCrds, versions.charts.linkerdControlPlane].map((c) => `${c.chart}-edge-${c.version.slice(2)}.values.yaml`),
+        ]);
+        assert.strictEqual(upstreamValuesFile({ chart: "linkerd-crds", version: "2026.8.3", repo: "https://helm.linkerd.io/edge" }), "linkerd-crds-edge-26.8.3.values.yaml");
+        assert.strictEqual(upstreamValuesFile({ chart: "linkerd-crds", version: "2026.8.3", repo: "https://helm.linkerd.io/stable" }), "linkerd-crds-2026.8.3.values.yaml");
+    });
+
+    it("find the values file of every pinned chart beside the project, and fail on a bump without one", function () {
+        if (!fs.existsSync(upstreamDir)) return this.skip();
+        for (const chart of pinned) assert.ok(upstreamValues(chart) !== undefined, chart.chart);
+        const bumped = { ...versions.charts.kubePrometheusStack, version: "88.5.4" };
+        assert.throws(() => upstreamValues(bumped), (e: Error) => e.message.includes("kube-prometheus-stack-88.5.4.values.yaml is missing"));
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { Program, runProgram } from "../harness";
+import { versions } from "../../lib/versions";
 import { unknownKeys, upstreamValues } from "../harness/upstream";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -65,9 +66,9 @@ describe("Mesh (Linkerd)", () => {
         }
     });
 
-    it("sets only values that the edge-26.8.3 charts have", async function () {
-        const crdsUpstream = upstreamValues("linkerd-crds-edge-26.8.3.values.yaml");
-        const upstream = upstreamValues("linkerd-control-plane-edge-26.8.3.values.yaml");
+    it("sets only values that the pinned Linkerd charts have", async function () {
+        const crdsUpstream = upstreamValues(versions.charts.linkerdCrds);
+        const upstream = upstreamValues(versions.charts.linkerdControlPlane);
         if (upstream === undefined || crdsUpstream === undefined) return this.skip();
         const program = await runProgram();
         assert.deepStrictEqual(unknownKeys(valuesOf(program), upstream), []);

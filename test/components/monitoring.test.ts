@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { bookinfoAlertRules } from "../../lib/alerts";
 import { Program, runProgram } from "../harness";
 import { chartProbe, chartType, kubePrometheusStack } from "../harness/charts";
+import { versions } from "../../lib/versions";
 import { merge, unknownKeys, upstreamValues } from "../harness/upstream";
 
 const CHART = chartType;
@@ -26,9 +27,9 @@ describe("Monitoring", () => {
         assert.deepStrictEqual(values.grafana.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
     });
 
-    it("sets only values that kube-prometheus-stack 88.5.3 and Grafana 12.11.1 have", async function () {
-        const kps = upstreamValues("kube-prometheus-stack-88.5.3.values.yaml");
-        const grafana = upstreamValues("grafana-12.11.1.values.yaml");
+    it("sets only values that the pinned kube-prometheus-stack and its Grafana chart have", async function () {
+        const kps = upstreamValues(versions.charts.kubePrometheusStack);
+        const grafana = upstreamValues(versions.charts.kubePrometheusStack.grafana);
         if (kps === undefined || grafana === undefined) return this.skip();
         const upstream = merge(kps, { grafana: merge(grafana, kps.grafana as Record<string, unknown>) });
         assert.deepStrictEqual(unknownKeys(chartOf(await runProgram()).inputs.values as Record<string, unknown>, upstream), []);

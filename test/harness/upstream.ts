@@ -10,9 +10,35 @@ import { root } from "./stackConfig";
 
 export const upstreamDir = path.join(root, "..", "shared", "upstream");
 
-export function upstreamValues(file: string): Record<string, unknown> | undefined {
-    const full = path.join(upstreamDir, file);
-    return fs.existsSync(full) ? (YAML.parse(fs.readFileSync(full, "utf8")) as Record<string, unknown>) : undefined;
+/** A pinned chart, as lib/versions.ts names it. */
+export interface PinnedChart {
+    chart: string;
+    version: string;
+    repo?: string;
+}
+
+/**
+ * The name of a pinned chart's values file in ../shared/upstream, from its pinned version:
+ * `<chart>-<version>.values.yaml`, and for Linkerd's edge charts the release the chart version
+ * stands for (2026.8.3 is edge-26.8.3).
+ */
+export function upstreamValuesFile(chart: PinnedChart): string {
+    const edge = /^20(\d\d)\.(\d+)\.(\d+)$/.exec(chart.version);
+    const version = chart.repo?.endsWith("/edge") && edge !== null ? `edge-${edge[1]}.${edge[2]}.${edge[3]}` : chart.version;
+    return `${chart.chart}-${version}.values.yaml`;
+}
+
+/**
+ * The publisher's values of a pinned chart; undefined only where ../shared/upstream is not beside
+ * the project at all (a bare clone). A version bump without its values file there fails.
+ */
+export function upstreamValues(chart: PinnedChart): Record<string, unknown> | undefined {
+    if (!fs.existsSync(upstreamDir)) return undefined;
+    const file = path.join(upstreamDir, upstreamValuesFile(chart));
+    if (!fs.existsSync(file)) {
+        throw new Error(`${file} is missing: after pinning ${chart.chart} ${chart.version}, put that version's values.yaml there (see its README.md)`);
+    }
+    return YAML.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
