@@ -23,6 +23,7 @@ import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
 import { sshCommands } from "./lib/ssh";
+import { StackOutputInputs } from "./lib/stackOutputs";
 import { labTags } from "./lib/tags";
 import { versions } from "./lib/versions";
 
@@ -167,5 +168,5 @@ export = async () => {
         bookinfoUrl,
         grafanaUrl,
         grafanaAdminPassword: monitoring.grafanaAdminPassword,
-    };
+    } satisfies StackOutputInputs;
 };

@@ -1,20 +1,18 @@
 /**
  * The CLI's real connections: the Pulumi CLI for the stack's outputs, the Automation API for
- * `up`, and OpenSSH with the lab's key (written to a private temporary file) for the nodes.
+ * `up`, OpenSSH with the lab's key (written to a private temporary file) for the nodes, and the
+ * AWS SDK for the sweep. The heavy ones load when a command first uses them.
  */
 import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
-import { awsSweepClient, stackRegion } from "./awsSweep";
-import { Deps, SshTarget } from "./lab";
-import { exposureOverrideVariable, LabStack, labExposure, ResourceError, UpFailed } from "../lib/fallback";
-import { translator } from "../lib/messages";
-import { Exposure } from "../lib/placement";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { LabStack, ResourceError } from "../lib/fallback";
+import type { Exposure } from "../lib/placement";
 import { sshArgs } from "../lib/ssh";
-
-const projectDir = path.join(__dirname, "..");
+import { projectDir } from "./context";
+import { Deps, SshTarget } from "./types";
 
 function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>): Promise<T> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-ssh-"));
@@ -33,16 +31,22 @@ export function failedResource(event: EngineEvent): ResourceError | undefined {
     return undefined;
 }
 
-export function realDeps(env: NodeJS.ProcessEnv): Deps {
-    const stack = env.PULUMI_STACK ?? "dev";
+/** The real connections for `stack` (else PULUMI_STACK, else dev). */
+export function realDeps(env: NodeJS.ProcessEnv, stackName?: string): Deps {
+    const stack = stackName ?? env.PULUMI_STACK ?? "dev";
     return {
         stack,
         env,
         outputs: () =>
             new Promise((resolve, reject) =>
-                execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-                    err ? reject(new Error(stderr.trim() === "" ? err.message : stderr.trim().split("\n").pop())) : resolve(JSON.parse(stdout) as Record<string, unknown>),
-                ),
+                execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+                    if (err) return reject(Object.assign(new Error(stderr.trim() === "" ? err.message : stderr.trim()), { code: (err as { code?: unknown }).code }));
+                    try {
+                        resolve(JSON.parse(stdout) as Record<string, unknown>);
+                    } catch {
+                        reject(new Error("pulumi stack output did not print JSON"));
+                    }
+                }),
             ),
         ssh: (target, command, stdin) =>
             withKey(target, (args) => new Promise((resolve) => {
@@ -51,6 +55,7 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                 let stderr = "";
                 child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
                 child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+                child.stdin.on("error", () => undefined);
                 child.on("error", (e) => resolve({ code: -1, stdout, stderr: e.message }));
                 child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
                 child.stdin.end(stdin ?? "");
@@ -58,6 +63,9 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
         sshInteractive: (target) =>
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (): Promise<LabStack> => {
+            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+            const { exposureOverrideVariable, labExposure, UpFailed } = await import("../lib/fallback");
+            const { translator } = await import("../lib/messages");
             const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: projectDir });
             return {
                 exposure: async () => {
@@ -72,24 +80,30 @@ export function realDeps(env: NodeJS.ProcessEnv): Deps {
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                     };
                     // The one-run override, never a config file: the program keeps what it built in its state.
-                    if (exposure === undefined) delete s.workspace.envVars[exposureOverrideVariable];
-                    else (s.workspace as LocalWorkspace).envVars[exposureOverrideVariable] = exposure;
+                    const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable));
+                    s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure };
                     try {
                         await s.up({ policyPacks, policyPackConfigs, onOutput: output, onError: output, onEvent });
                     } catch (err) {
                         // The command error carries the engine's whole output: keep only the failing resources.
                         throw failed.size > 0 ? new UpFailed([...failed].map(([resource, error]) => ({ resource, error }))) : err;
+                    } finally {
+                        s.workspace.envVars = others();
                     }
                 },
                 endpoints: async () => {
+                    const { endpointOutputsSchema } = await import("../lib/stackOutputs");
                     const o = await s.outputs();
-                    if (o.bookinfoUrl === undefined) throw new Error(`stack ${stack} has no outputs yet`);
-                    return { bookinfoUrl: String(o.bookinfoUrl?.value), grafanaUrl: String(o.grafanaUrl?.value), grafanaPassword: String(o.grafanaAdminPassword?.value) };
+                    const parsed = endpointOutputsSchema.parse(Object.fromEntries(Object.entries(o).map(([key, value]) => [key, value.value])));
+                    return { bookinfoUrl: parsed.bookinfoUrl, grafanaUrl: parsed.grafanaUrl, grafanaPassword: parsed.grafanaAdminPassword };
                 },
             };
         },
         // The stack's own region, never AWS_REGION: the sweep looks where the lab is.
-        sweepClient: () => awsSweepClient(stackRegion(projectDir, stack)),
+        sweepClient: async () => {
+            const { awsSweepClient, stackRegion } = await import("./awsSweep");
+            return awsSweepClient(stackRegion(projectDir, stack));
+        },
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
     };

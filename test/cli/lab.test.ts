@@ -5,7 +5,10 @@ import * as os from "os";
 import * as path from "path";
 import { failedResource } from "../../cli/deps";
 import { stackPolicyPackConfig } from "../../cli/policyConfig";
-import { defaultPolicyPack, Deps, exitCodes, LabOutputs, main, SshTarget } from "../../cli/lab";
+import { defaultPolicyPack } from "../../cli/commands/up";
+import { main } from "../../cli/lab";
+import { Deps, exitCodes, SshTarget } from "../../cli/types";
+import { CliOutputs as LabOutputs } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
@@ -68,6 +71,8 @@ describe("operator CLI", () => {
         const json = fake(outputs());
         await main(["urls", "--json"], json.deps);
         assert.deepStrictEqual(JSON.parse(json.out.join("\n")), {
+            ok: true,
+            exposure: "nodePort",
             bookinfoUrl: "http://203.0.113.1:30080/productpage",
             grafanaUrl: "http://203.0.113.1:30300",
             grafanaUser: "admin",
@@ -107,7 +112,9 @@ describe("operator CLI", () => {
             "sudo journalctl --no-pager -n 200 -u k8s-lab-port-forward-bookinfo.service -u k8s-lab-port-forward-grafana.service",
         ]);
         const failing = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 3, stdout: "inactive" }) });
-        assert.strictEqual(await main(["port-forward", "status"], failing.deps), exitCodes.remoteFailed);
+        assert.strictEqual(await main(["port-forward", "status"], failing.deps), exitCodes.unhealthy);
+        const broken = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 1, stdout: "" }) });
+        assert.strictEqual(await main(["port-forward", "restart"], broken.deps), exitCodes.remote);
         assert.strictEqual(await main(["port-forward", "reload"], failing.deps), exitCodes.usage);
     });
 
@@ -153,7 +160,7 @@ describe("operator CLI", () => {
         assert.deepStrictEqual(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".log")).sort(), ["./control-plane.log", "./worker-0.log", "./worker-1.log"]);
         assert.ok(cli.ssh.every((s) => s.command === "sudo bash -s" && /journalctl --no-pager -u kubelet/.test(s.stdin ?? "")));
         assert.match(cli.ssh.find((s) => s.target.host === "203.0.113.1")?.stdin ?? "", /^NODE_ROLE='control-plane'$/m);
-        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes.map((n: { ok: boolean }) => n.ok), [true, true, true]);
+        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes, [{ node: "control-plane", collected: true }, { node: "worker-0", collected: true }, { node: "worker-1", collected: true }]);
     });
 
     it("runs up through the fallback and reports the serving mode", async () => {
@@ -220,12 +227,12 @@ describe("operator CLI", () => {
                 ["ko", `정책 팩을 실행할 수 없습니다. ${dir} 폴더에 PulumiPolicy.yaml과 설치된 node_modules가 있어야 합니다. npm ci --prefix policy로 설치하거나, --policy-pack 옵션으로 설치된 팩의 폴더를 지정하세요.`],
             ]) {
                 const cli = fake(outputs(), { env: { LAB_LANGUAGE: language } });
-                assert.strictEqual(await main(["up", "--policy-pack", dir], cli.deps), exitCodes.usage);
+                assert.strictEqual(await main(["up", "--policy-pack", dir], cli.deps), exitCodes.prerequisite);
                 assert.deepStrictEqual([cli.out, cli.err], [[], [sentence]]);
             }
             const installed = installedPack();
             fs.rmSync(path.join(installed, "PulumiPolicy.yaml"));
-            assert.strictEqual(await main(["up", "--policy-pack", installed], fake(outputs()).deps), exitCodes.usage);
+            assert.strictEqual(await main(["up", "--policy-pack", installed], fake(outputs()).deps), exitCodes.prerequisite);
             assert.strictEqual(await main(["up", "--policy-pack"], fake(outputs()).deps), exitCodes.usage);
         });
     });
@@ -383,14 +390,14 @@ describe("operator CLI", () => {
         it("deletes in dependency order when asked, and reports what it could not", async () => {
             const aws = fakeAws(["sg-1"]);
             const cli = fake(new Error("destroyed"), { sweep: aws.client, env });
-            assert.strictEqual(await main(["sweep", "--delete", "--json"], cli.deps), exitCodes.remoteFailed);
+            assert.strictEqual(await main(["sweep", "--delete", "--json"], cli.deps), exitCodes.cloud);
             assert.deepStrictEqual(aws.removed, ["instance/i-1", "natgateway/nat-1", "elastic-ip/eipalloc-1", "internet-gateway/igw-1", "subnet/subnet-1", "route-table/rtb-1", "key-pair/key-1", "vpc/vpc-1"]);
             assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).failed.map((f: { resource: { id: string }; reason: string }) => [f.resource.id, f.reason]), [["sg-1", "DependencyViolation"]]);
         });
 
         it("says what went wrong when AWS cannot be asked", async () => {
             const cli = fake(new Error("destroyed"), { env, sweep: { tagged: async () => { throw new Error("Could not load credentials from any providers"); }, remove: async () => undefined, ...none } });
-            assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.remoteFailed);
+            assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.cloud);
             assert.strictEqual(cli.err[0], "AWS could not be asked (Could not load credentials from any providers): check the AWS credentials and AWS_REGION.");
         });
 
@@ -403,13 +410,13 @@ describe("operator CLI", () => {
 
     it("exits with distinct codes for usage and for a stack it cannot read", async () => {
         const cli = fake(new Error("no stack named 'dev' found"), { env: { LANG: "ko_KR.UTF-8" } });
-        assert.strictEqual(await main([], cli.deps), exitCodes.usage);
+        assert.strictEqual(await main([], cli.deps), exitCodes.ok);
         assert.strictEqual(await main(["frobnicate"], cli.deps), exitCodes.usage);
         assert.strictEqual(await main(["urls", "--verbose"], cli.deps), exitCodes.usage);
-        assert.strictEqual(await main(["urls"], cli.deps), exitCodes.noOutputs);
+        assert.strictEqual(await main(["urls"], cli.deps), exitCodes.prerequisite);
         assert.strictEqual(cli.err[cli.err.length - 1], "dev 스택의 출력을 읽지 못했습니다(no stack named 'dev' found). 이 프로젝트 폴더에서 pulumi up을 실행한 적이 있는지 확인하세요.");
         const partial = fake({ bookinfoUrl: "x" });
-        assert.strictEqual(await main(["urls"], partial.deps), exitCodes.noOutputs);
-        assert.match(partial.err[0], /missing controlPlanePublicIp/);
+        assert.strictEqual(await main(["urls"], partial.deps), exitCodes.prerequisite);
+        assert.deepStrictEqual(partial.err, ["Could not read the outputs of stack dev (missing or invalid controlPlanePublicIp, workerPrivateIps, nodeNames, sshPrivateKey, kubeconfig, bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure): has pulumi up run, from this project folder?"]);
     });
 });

@@ -1,0 +1,44 @@
+/**
+ * `k8s-lab diagnose [file]`: every node's logs in one archive, secrets redacted, and per node
+ * whether they could be collected: a node whose SSH session failed is said so, never counted.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { errorLine, redact } from "../../lib/redact";
+import { renderScript } from "../../lib/scripts";
+import { Context } from "../context";
+import { exitCodes, SshTarget } from "../types";
+
+export interface Collected {
+    node: string;
+    collected: boolean;
+    /** Why not: SSH's or the script's last line. */
+    reason?: string;
+}
+
+export async function run(ctx: Context): Promise<number> {
+    const o = await ctx.outputs();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-diagnose-"));
+    try {
+        const nodes = await Promise.all(o.nodeNames.map(async (node, i): Promise<Collected> => {
+            const script = renderScript("diagnose.sh", { NODE_ROLE: i === 0 ? "control-plane" : "worker" });
+            const result = await ctx.deps.ssh(ctx.nodeTarget(o, node) as SshTarget, "sudo bash -s", script).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
+            fs.writeFileSync(path.join(dir, `${node}.log`), redact(`${result.stdout}\n===== stderr (exit ${result.code}) =====\n${result.stderr}`, ctx.secrets));
+            if (result.code === 0) return { node, collected: true };
+            return { node, collected: false, reason: errorLine(result.stderr, ctx.secrets) || `exit ${result.code}` };
+        }));
+        const file = path.resolve(ctx.args[0] ?? `k8s-lab-diagnose-${ctx.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
+        await new Promise<void>((resolve, reject) => execFile("tar", ["-czf", file, "-C", dir, "."], (err) => (err ? reject(err) : resolve())));
+        const collected = nodes.filter((n) => n.collected).length;
+        const ok = collected === nodes.length;
+        ctx.print({ ok, file, nodes }, [
+            ...nodes.map((n) => (n.collected ? ctx.t("cli.diagnoseNode", { node: n.node }) : ctx.t("cli.diagnoseNodeFailed", { node: n.node, reason: n.reason ?? "" }))),
+            ctx.t("cli.diagnoseSummary", { file, collected, count: nodes.length }),
+        ]);
+        return ok ? exitCodes.ok : exitCodes.remote;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}

@@ -1,0 +1,34 @@
+/**
+ * `k8s-lab sweep [--delete]`: what a destroy left behind, found by the lab's tags, LabId
+ * included: LAB_ID (the daily workflow reads it from the state before its destroy), else the
+ * stack's output while the lab is up. Without a LabId nothing is swept.
+ */
+import { sweep } from "../../lib/sweep";
+import { Context } from "../context";
+import { CliError, exitCodes } from "../types";
+
+export async function run(ctx: Context): Promise<number> {
+    const deleting = ctx.values.delete === true;
+    const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), () => ""));
+    const tags = { Project: "k8s-lab", Stack: ctx.stack, LabId: labId };
+    if (labId === "") {
+        ctx.print({ ok: true, found: [], revoked: [], deleted: [], failed: [] }, [ctx.t("cli.sweepNoLabId", { stack: ctx.stack })]);
+        return exitCodes.ok;
+    }
+    let result;
+    try {
+        result = await sweep(await ctx.deps.sweepClient(), tags, deleting);
+    } catch (e) {
+        throw new CliError(exitCodes.cloud, ctx.t("cli.awsFailed", { reason: e instanceof Error ? e.message : String(e) }));
+    }
+    const names = (list: { type: string; id: string }[]) => list.map((r) => `${r.type}/${r.id}`).join(", ");
+    const lines = result.found.length === 0
+        ? [ctx.t("cli.sweepNone", { project: tags.Project, stack: tags.Stack, labId })]
+        : deleting
+          ? [ctx.t("cli.sweepDeleted", { count: result.deleted.length, list: names(result.deleted) }), ...result.failed.map((f) => ctx.t("cli.sweepFailed", { resource: `${f.resource.type}/${f.resource.id}`, reason: f.reason }))]
+          : [ctx.t("cli.sweepFound", { count: result.found.length, project: tags.Project, stack: tags.Stack, labId, list: names(result.found) })];
+    const ok = result.failed.length === 0 && (deleting || result.found.length === 0);
+    ctx.print({ ok, ...result }, lines);
+    if (result.failed.length > 0) return exitCodes.cloud;
+    return ok ? exitCodes.ok : exitCodes.unhealthy;
+}

@@ -1,0 +1,70 @@
+/**
+ * `k8s-lab up`: the stack applied with the policy pack, both URLs proved, and the fallback
+ * through the exposures when only the network fails (lib/fallback.ts). The engine's output goes
+ * to stderr line by line, redacted; stdout is the report.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { describe, describeAttempt } from "../../lib/access";
+import { ConfigError } from "../../lib/config";
+import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../lib/fallback";
+import { verify } from "../../lib/probe";
+import { lineRedactor } from "../../lib/redact";
+import { Context, projectDir } from "../context";
+import { writePolicyPackConfig } from "../policyConfig";
+import { CliError, exitCodes } from "../types";
+
+/** The repository's own policy pack, which `up` runs unless `--policy-pack` names another. */
+export const defaultPolicyPack = path.join(projectDir, "policy");
+
+/** Whether a policy pack folder can run: its PulumiPolicy.yaml and its installed @pulumi/policy. */
+export function policyPackInstalled(dir: string): boolean {
+    return fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) && fs.existsSync(path.join(dir, "node_modules", "@pulumi", "policy"));
+}
+
+export async function run(ctx: Context): Promise<number> {
+    const retrySeconds = ctx.retrySeconds();
+    // The policy pack judges every resource where it is created: the repository's own, or the
+    // one --policy-pack names (CI passes the base branch's copy).
+    const policyPack = path.resolve(typeof ctx.values["policy-pack"] === "string" ? ctx.values["policy-pack"] : defaultPolicyPack);
+    if (!policyPackInstalled(policyPack)) throw new CliError(exitCodes.prerequisite, ctx.t("cli.policyPackMissing", { dir: policyPack }));
+    // Its settings follow the stack's config (public ports, instance types, tags): a pack cannot read it.
+    const packConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-policy-config-"));
+    try {
+        let packConfig: string;
+        try {
+            packConfig = writePolicyPackConfig(projectDir, ctx.stack, path.join(packConfigDir, "config.json"), ctx.deps.env);
+        } catch (e) {
+            throw new CliError(exitCodes.prerequisite, e instanceof ConfigError ? e.message : String(e));
+        }
+        const stack = await ctx.deps.labStack().catch((err: unknown) => {
+            throw ctx.prerequisite(err);
+        });
+        const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
+        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk) };
+        const watched: LabStack = {
+            ...stack,
+            up: (o, e) => stack.up(o, e).finally(() => engine.end()),
+            endpoints: async () => {
+                const endpoints = await stack.endpoints();
+                ctx.secrets.push(endpoints.grafanaPassword);
+                return endpoints;
+            },
+        };
+        // A stack kept up already has its password: learn it before the engine talks.
+        await watched.endpoints().catch(() => undefined);
+        const check = (e: Parameters<typeof verify>[0]) => verify(e, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
+        const report = await upWithFallback(watched, options, check, (line) => ctx.say(line), ctx.t);
+        const last = report.steps[report.steps.length - 1];
+        const lines = last?.verification ? last.verification.results.map((r) => describe(r, ctx.t, last.mode)) : [];
+        // Anything but the access check failing is the cloud's failure: say which resource, and what next.
+        const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
+        if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
+        ctx.print({ ...report }, lines);
+        if (report.ok) return exitCodes.ok;
+        return others.length > 0 ? exitCodes.cloud : exitCodes.unhealthy;
+    } finally {
+        fs.rmSync(packConfigDir, { recursive: true, force: true });
+    }
+}

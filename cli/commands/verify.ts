@@ -1,0 +1,26 @@
+/** `k8s-lab verify`: both URLs from this machine, each attempt shown as it happens on stderr. */
+import { describe, describeAttempt } from "../../lib/access";
+import { Endpoints, verify } from "../../lib/probe";
+import { Context } from "../context";
+import { exitCodes } from "../types";
+
+export async function run(ctx: Context): Promise<number> {
+    const retrySeconds = ctx.retrySeconds();
+    const env = ctx.deps.env;
+    // Inside `pulumi up` the endpoints come from the program; otherwise from the outputs.
+    let endpoints: Endpoints;
+    let mode: string;
+    if (env.LAB_BOOKINFO_URL && env.LAB_GRAFANA_URL && env.LAB_GRAFANA_PASSWORD) {
+        endpoints = { bookinfoUrl: env.LAB_BOOKINFO_URL, grafanaUrl: env.LAB_GRAFANA_URL, grafanaPassword: env.LAB_GRAFANA_PASSWORD };
+        mode = env.LAB_EXPOSURE ?? "?";
+    } else {
+        const o = await ctx.outputs();
+        endpoints = { bookinfoUrl: o.bookinfoUrl, grafanaUrl: o.grafanaUrl, grafanaPassword: o.grafanaAdminPassword };
+        mode = o.exposure;
+    }
+    const verification = await verify(endpoints, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
+    const lines = verification.results.map((r) => describe(r, ctx.t, mode));
+    lines.push(verification.ok ? ctx.t("access.verified", { attempts: verification.attempts, mode }) : ctx.t("access.failed", { seconds: retrySeconds, mode }));
+    ctx.print({ ok: verification.ok, exposure: mode, attempts: verification.attempts, results: verification.results }, lines);
+    return verification.ok ? exitCodes.ok : exitCodes.unhealthy;
+}

@@ -1,0 +1,109 @@
+/**
+ * One run of a command: the operator's language, what it prints (redacted; with --json one
+ * document on stdout and every message on stderr), and the stack's outputs, read once.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Language, terminalLanguage, translator, Translate } from "../lib/messages";
+import { redact, redactValue } from "../lib/redact";
+import type { CliOutputs } from "../lib/stackOutputs";
+import { CliError, Deps, exitCodes, SshTarget } from "./types";
+
+/** The project's folder (its Pulumi.yaml), from cli/ or from the compiled dist/cli/. */
+export const projectDir = ((): string => {
+    for (let dir = path.join(__dirname, ".."); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) return path.join(__dirname, "..");
+    }
+})();
+
+/** The stack's `language` setting, read from its stack file without loading a YAML parser. */
+export function stackLanguage(stack: string, dir = projectDir): string | undefined {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) return undefined;
+    return /^\s+k8s-lab:language:\s*["']?(\w+)/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+}
+
+/** The terminal's language: LAB_LANGUAGE (set by the program for verify), the stack's setting, the locale. */
+export function cliLanguage(deps: Pick<Deps, "env" | "stack">): Language {
+    return terminalLanguage(deps.env.LAB_LANGUAGE ?? stackLanguage(deps.stack), deps.env);
+}
+
+export class Context {
+    readonly t: Translate;
+    /** Values known to be secret, redacted wherever they appear; grows as the CLI reads them. */
+    readonly secrets: string[];
+    private cached?: CliOutputs;
+
+    constructor(readonly deps: Deps, readonly language: Language, readonly json: boolean, readonly values: Record<string, string | boolean | undefined>, readonly args: string[]) {
+        this.t = translator(language);
+        this.secrets = [deps.env.LAB_GRAFANA_PASSWORD ?? ""];
+    }
+
+    get stack(): string {
+        return this.deps.stack;
+    }
+
+    out(text: string): void {
+        this.deps.out(redact(text, this.secrets));
+    }
+
+    err(text: string): void {
+        this.deps.err(redact(text, this.secrets));
+    }
+
+    /** A message for the operator: stdout for sentences, stderr when stdout is the JSON document. */
+    say(text: string): void {
+        if (this.json) this.err(text);
+        else this.out(text);
+    }
+
+    /** The command's result: its JSON document with --json, else its sentences. */
+    print(document: Record<string, unknown>, lines: string[]): void {
+        if (this.json) this.out(JSON.stringify(redactValue(document, this.secrets), null, 2));
+        else for (const line of lines) this.out(line);
+    }
+
+    /** The stack's outputs, checked against the contract; a sentence and exit 3 when they cannot be read. */
+    async outputs(): Promise<CliOutputs> {
+        if (this.cached) return this.cached;
+        let raw: Record<string, unknown>;
+        try {
+            raw = await this.deps.outputs();
+        } catch (err) {
+            throw this.prerequisite(err);
+        }
+        const { cliOutputsSchema } = await import("../lib/stackOutputs");
+        const parsed = cliOutputsSchema.safeParse(raw);
+        if (!parsed.success) {
+            const reason = `missing or invalid ${[...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ")}`;
+            throw new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason }));
+        }
+        this.cached = parsed.data;
+        this.secrets.push(parsed.data.sshPrivateKey, parsed.data.kubeconfig, parsed.data.grafanaAdminPassword);
+        return parsed.data;
+    }
+
+    /** What reading the stack failed on, as the sentence of a missing prerequisite. */
+    prerequisite(err: unknown): CliError {
+        const error = err as Error & { code?: string };
+        const reason = error instanceof Error ? error.message : String(err);
+        if (error?.code === "ENOENT" || /spawn pulumi ENOENT|pulumi: (command )?not found/.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.pulumiMissing", { reason: "pulumi: not found" }));
+        if (/passphrase must be set|incorrect passphrase|PULUMI_CONFIG_PASSPHRASE/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.passphraseMissing"));
+        return new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason: reason.split("\n").filter((l) => l.trim() !== "").pop() ?? reason }));
+    }
+
+    nodeTarget(o: CliOutputs, node: string): SshTarget | undefined {
+        const index = o.nodeNames.indexOf(node);
+        if (index < 0) return undefined;
+        return index === 0 ? { host: o.controlPlanePublicIp, privateKey: o.sshPrivateKey } : { host: o.workerPrivateIps[index - 1], jump: o.controlPlanePublicIp, privateKey: o.sshPrivateKey };
+    }
+
+    /** `--retry <seconds>`: whole seconds from 0 to 3600. */
+    retrySeconds(): number {
+        const value = this.values.retry;
+        if (value === undefined) return 0;
+        if (typeof value !== "string" || !/^\d+$/.test(value) || Number(value) > 3600) throw new CliError(exitCodes.usage, this.t("cli.badRetry", { value: String(value) }));
+        return Number(value);
+    }
+}

@@ -1,0 +1,53 @@
+/**
+ * The stack-output contract: what the program exports (index.ts is checked against the type),
+ * and what the verify command and the CLI read (through the schema, so that a stack from an
+ * older program, or an `up` that failed before its outputs existed, is a sentence, not a crash).
+ */
+import type { Input } from "@pulumi/pulumi";
+import { z } from "zod";
+import { exposures } from "./placement";
+
+const url = z.string().regex(/^https?:\/\/[^/\s]+/, "not a URL");
+
+export const stackOutputsSchema = z.object({
+    availabilityZone: z.string(),
+    labId: z.string(),
+    adminCidrs: z.array(z.string()),
+    controlPlanePublicIp: z.string(),
+    controlPlanePrivateIp: z.string(),
+    workerPrivateIps: z.array(z.string()),
+    sshControlPlane: z.string(),
+    sshWorkers: z.array(z.string()),
+    sshPrivateKey: z.string(),
+    kubernetesVersion: z.string(),
+    nodeNames: z.array(z.string()),
+    kubeconfig: z.string(),
+    /** The exposure the lab runs with: kept in the state until the lab is destroyed. */
+    exposure: z.enum(exposures),
+    /** The configured exposure when it last ran: a changed setting takes effect. */
+    configuredExposure: z.enum(exposures),
+    bookinfoUrl: url,
+    grafanaUrl: url,
+    grafanaAdminPassword: z.string(),
+});
+export type StackOutputs = z.infer<typeof stackOutputsSchema>;
+
+/** What the CLI's commands read (a lab built by an older program may lack the others). */
+export const cliOutputsSchema = stackOutputsSchema.pick({
+    controlPlanePublicIp: true,
+    workerPrivateIps: true,
+    nodeNames: true,
+    sshPrivateKey: true,
+    kubeconfig: true,
+    bookinfoUrl: true,
+    grafanaUrl: true,
+    grafanaAdminPassword: true,
+    exposure: true,
+});
+export type CliOutputs = z.infer<typeof cliOutputsSchema>;
+
+/** The URLs `up` verifies after a failed access check. */
+export const endpointOutputsSchema = stackOutputsSchema.pick({ bookinfoUrl: true, grafanaUrl: true, grafanaAdminPassword: true });
+
+/** The program's outputs as it returns them: each a value or an Output of the contract's type. */
+export type StackOutputInputs = { [K in keyof StackOutputs]: Input<StackOutputs[K]> };
