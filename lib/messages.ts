@@ -82,7 +82,7 @@ const en = {
     "fallback.badOverride": "The environment variable {variable} is {value}, which is not an exposure: use one of {modes}, or unset it.",
 
     // The operator CLI.
-    "cli.usage": "Usage: npm run lab -- <command> [--json]; PULUMI_STACK picks the stack. Commands: up [--policy-pack dir], verify, status, urls, ssh [node], kubeconfig [file], port-forward start|stop|status|logs|restart, diagnose [file], sweep [--delete].",
+    "cli.usage": "Run k8s-lab --help for the commands and their options.",
     "cli.unknownCommand": "Unknown command or arguments: {command}.",
     "cli.noOutputs": "Could not read the outputs of stack {stack} ({reason}): has pulumi up run, from this project folder?",
     "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (user admin; the password is printed by pulumi stack output --show-secrets grafanaAdminPassword)",
@@ -212,7 +212,7 @@ const ko: Catalogue = {
     "fallback.restore": "실습 환경을 설정된 방식에 두도록 {mode} 노출 방식으로 다시 적용합니다.",
     "fallback.badOverride": "환경 변수 {variable} 값이 노출 방식이 아닙니다({value}). {modes} 중 하나를 지정하거나 변수를 지우세요.",
 
-    "cli.usage": "사용법: npm run lab -- <명령> [--json]. 스택은 PULUMI_STACK으로 고릅니다. 명령: up [--policy-pack 폴더], verify, status, urls, ssh [노드], kubeconfig [파일], port-forward start|stop|status|logs|restart, diagnose [파일], sweep [--delete].",
+    "cli.usage": "명령과 옵션은 k8s-lab --help로 확인하세요.",
     "cli.unknownCommand": "알 수 없는 명령 또는 인자: {command}.",
     "cli.noOutputs": "{stack} 스택의 출력을 읽지 못했습니다({reason}). 이 프로젝트 폴더에서 pulumi up을 실행한 적이 있는지 확인하세요.",
     "cli.urls": "Bookinfo: {bookinfo}  Grafana: {grafana} (사용자 admin, 비밀번호: pulumi stack output --show-secrets grafanaAdminPassword)",

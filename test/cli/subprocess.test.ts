@@ -1,0 +1,202 @@
+/**
+ * The compiled CLI (`npm run build`, the k8s-lab bin) run as a subprocess, every command in
+ * every situation a newcomer meets: help, a bad flag, no Pulumi CLI, no stack, no passphrase,
+ * SSH refused, AWS unreachable, success. The Pulumi CLI and ssh are fakes on PATH; the URLs are
+ * servers on 127.0.0.1; nothing leaves the machine.
+ */
+import * as assert from "assert";
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { catalogue } from "../../lib/messages";
+import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
+import { root } from "../harness/stackConfig";
+
+const cli = path.join(root, "dist", "cli", "lab.js");
+const secret = "Zx81kLm0pQ7rT2vW9yB4nC6d";
+const commands = ["up", "verify", "status", "urls", "ssh", "kubeconfig", "port-forward", "diagnose", "sweep"];
+const helpKeys: Record<string, keyof typeof catalogue.en> = {
+    up: "help.up", verify: "help.verify", status: "help.status", urls: "help.urls", ssh: "help.ssh",
+    kubeconfig: "help.kubeconfig", "port-forward": "help.portForward", diagnose: "help.diagnose", sweep: "help.sweep",
+};
+/** What each command needs as arguments to run at all. */
+const argsOf = (command: string): string[] => (command === "port-forward" ? ["port-forward", "status"] : [command]);
+
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+const fakePulumi = `#!/bin/sh
+case "$1" in version) echo v3.210.0; exit 0;; esac
+case "$FAKE_PULUMI" in
+  nostack) echo "error: no stack named 'dev' found" >&2; exit 255;;
+  passphrase) echo "error: constructing secrets manager of type \\"passphrase\\": passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables" >&2; exit 255;;
+esac
+if [ "$1 $2" = "stack output" ]; then cat "$FAKE_OUTPUTS"; exit 0; fi
+echo "fake pulumi does not know: $*" >&2; exit 1
+`;
+const fakeSsh = `#!/bin/sh
+if [ "$FAKE_SSH" = refused ]; then echo "ssh: connect to host 203.0.113.1 port 22: Connection refused" >&2; exit 255; fi
+for last in "$@"; do :; done
+case "$last" in
+  *"get nodes"*) cat "$FAKE_NODES";;
+  "sudo bash -s") cat >/dev/null; echo "logs of the node";;
+  *systemctl*) echo "active (running)";;
+esac
+exit 0
+`;
+
+describe("the k8s-lab bin, as a subprocess", function () {
+    this.timeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-bin-"));
+    const withPulumi = path.join(dir, "bin");
+    const withoutPulumi = path.join(dir, "bin-no-pulumi");
+    const home = path.join(dir, "home");
+    let env: Record<string, string>;
+    let urls: Record<string, string> = {};
+
+    before(async () => {
+        // The bin as npm ci leaves it (prepare: npm run build).
+        execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+        for (const bin of [withPulumi, withoutPulumi]) {
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(bin, "ssh"), fakeSsh, { mode: 0o755 });
+        }
+        fs.writeFileSync(path.join(withPulumi, "pulumi"), fakePulumi, { mode: 0o755 });
+        fs.mkdirSync(home);
+        fs.writeFileSync(path.join(dir, "nodes.json"), JSON.stringify({ items: ["control-plane", "worker-0"].map((name) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: "True" }] } })) }));
+        env = { HOME: home, LANG: "en_US.UTF-8", FAKE_OUTPUTS: path.join(dir, "outputs.json"), FAKE_NODES: path.join(dir, "nodes.json"), PATH: `${withPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
+    });
+    beforeEach(async () => {
+        const page = fs.readFileSync(path.join(root, "test", "fixtures", "productpage", "healthy.html"), "utf8");
+        const bookinfo = await serve((_req, res) => res.end(page));
+        const grafana = await serve(fakeGrafana({ password: secret, health: { status: "OK", message: "ok" } }));
+        urls = { bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana };
+        writeOutputs();
+    });
+    afterEach(closeAll);
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    function writeOutputs(over: Record<string, unknown> = {}): void {
+        fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify({
+            controlPlanePublicIp: "203.0.113.1",
+            workerPrivateIps: ["10.0.2.11"],
+            nodeNames: ["control-plane", "worker-0"],
+            sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nbW9jaw==\n-----END OPENSSH PRIVATE KEY-----\n",
+            kubeconfig: `apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: ${secret}\n`,
+            grafanaAdminPassword: secret,
+            exposure: "nodePort",
+            configuredExposure: "nodePort",
+            ...urls,
+            ...over,
+        }));
+    }
+
+    function run(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+        return new Promise((resolve) => {
+            const child = execFile(process.execPath, [cli, ...args], { cwd: home, env: { ...env, ...extra }, timeout: 60_000 }, (err, stdout, stderr) =>
+                resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
+            );
+        });
+    }
+
+    it("prints each command's help on stdout with exit 0, for --help, -h and help CMD, and the overview for --help and help", async () => {
+        for (const command of commands) {
+            const expected = { code: 0, stdout: `${catalogue.en[helpKeys[command]]}\n`, stderr: "" };
+            assert.deepStrictEqual(await run([command, "--help"]), expected, command);
+            assert.deepStrictEqual(await run(["help", command]), expected, command);
+            // -h anywhere is help, never an argument: kubeconfig -h writes no file named -h.
+            assert.deepStrictEqual(await run([...argsOf(command), "-h"]), expected, command);
+        }
+        assert.deepStrictEqual(fs.readdirSync(home), []);
+        for (const args of [["--help"], ["-h"], ["help"], []]) assert.deepStrictEqual(await run(args), { code: 0, stdout: `${catalogue.en["help.main"]}\n`, stderr: "" });
+    });
+
+    it("rejects an unknown flag, a missing value and an extra argument in one sentence with exit 2, as JSON too with --json", async () => {
+        for (const command of commands) {
+            assert.deepStrictEqual(await run([...argsOf(command), "--bogus"]), { code: 2, stdout: "", stderr: `${command} has no option --bogus; run k8s-lab help ${command} for its usage.\n` }, command);
+        }
+        assert.deepStrictEqual(await run(["verify", "--retry"]), { code: 2, stdout: "", stderr: "The option --retry of verify needs a value; run k8s-lab help verify for its usage.\n" });
+        assert.deepStrictEqual(await run(["urls", "extra"]), { code: 2, stdout: "", stderr: "urls does not take the argument extra; run k8s-lab help urls for its usage.\n" });
+        assert.deepStrictEqual(await run(["verify", "--retry", "soon"]), { code: 2, stdout: "", stderr: "--retry takes whole seconds from 0 to 3600, not soon.\n" });
+        assert.deepStrictEqual(await run(["frobnicate"]), { code: 2, stdout: "", stderr: "Unknown command or arguments: frobnicate. Run k8s-lab --help for the commands and their options.\n" });
+        const json = await run(["status", "--json", "--bogus"]);
+        assert.deepStrictEqual([json.code, JSON.parse(json.stdout)], [2, { ok: false, exitCode: 2, error: "status has no option --bogus; run k8s-lab help status for its usage." }]);
+    });
+
+    it("says the Pulumi CLI is missing, with exit 3 and no stack trace, for every command that reads the stack", async () => {
+        const sentence = "The Pulumi CLI cannot be run (pulumi: not found): install it (README, Prerequisites) or put it on PATH.\n";
+        const noPulumi = { PATH: `${withoutPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
+        for (const command of commands.filter((c) => c !== "sweep")) assert.deepStrictEqual(await run(argsOf(command), noPulumi), { code: 3, stdout: "", stderr: sentence }, command);
+        const json = await run(["urls", "--json"], noPulumi);
+        assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [3, { ok: false, exitCode: 3, error: sentence.trim() }, sentence]);
+        // The sweep needs the LabId, which only the state or LAB_ID knows: without either, nothing is swept.
+        const sweep = await run(["sweep"], noPulumi);
+        assert.deepStrictEqual(sweep, { code: 0, stdout: `${catalogue.en["cli.sweepNoLabId"].replace("{stack}", "dev")}\n`, stderr: "" });
+    });
+
+    it("says the stack is missing, or its passphrase, with exit 3", async () => {
+        const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n";
+        for (const command of commands.filter((c) => c !== "sweep")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "nostack" }), { code: 3, stdout: "", stderr: missing }, command);
+        const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
+        for (const command of ["urls", "status", "kubeconfig"]) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
+    });
+
+    it("says what SSH refused, with exit 4: nodes Unknown in status, each node not collected in diagnose", async () => {
+        const refused = { FAKE_SSH: "refused" };
+        const status = await run(["status"], refused);
+        assert.strictEqual(status.code, 4);
+        assert.deepStrictEqual(status.stdout.split("\n").slice(2), ["Nodes: unknown, the control-plane node could not be asked (ssh: connect to host 203.0.113.1 port 22: Connection refused).", ""]);
+        const statusJson = JSON.parse((await run(["status", "--json"], refused)).stdout);
+        assert.deepStrictEqual([statusJson.ok, statusJson.nodes], [false, [{ name: "control-plane", status: "Unknown" }, { name: "worker-0", status: "Unknown" }]]);
+        // ssh's own words reach the terminal (the session is interactive), then the CLI's sentence.
+        assert.deepStrictEqual(await run(["ssh", "worker-0"], refused), { code: 4, stdout: "", stderr: "ssh: connect to host 203.0.113.1 port 22: Connection refused\nSSH to worker-0 failed (ssh exit 255): check that the node runs and that this machine's address is in adminCidrs (k8s-lab status).\n" });
+        const file = path.join(dir, "refused.tar.gz");
+        const diagnose = await run(["diagnose", file], refused);
+        assert.deepStrictEqual(diagnose, {
+            code: 4,
+            stdout: [
+                "control-plane: not collected (ssh: connect to host 203.0.113.1 port 22: Connection refused).",
+                "worker-0: not collected (ssh: connect to host 203.0.113.1 port 22: Connection refused).",
+                `Wrote ${file}: the logs of 0 of 2 nodes.`,
+                "",
+            ].join("\n"),
+            stderr: "",
+        });
+        writeOutputs({ exposure: "portForward" });
+        assert.deepStrictEqual(await run(["port-forward", "status"], refused), { code: 4, stdout: "", stderr: "SSH to control-plane failed (ssh: connect to host 203.0.113.1 port 22: Connection refused): check that the node runs and that this machine's address is in adminCidrs (k8s-lab status).\n" });
+    });
+
+    it("says AWS could not be asked, with exit 5", async () => {
+        const aws = { LAB_ID: "0a1b2c3d4e5f6789", AWS_ENDPOINT_URL: await closedPort(), AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "not-a-real-secret-key", AWS_MAX_ATTEMPTS: "1" };
+        const sweep = await run(["sweep"], aws);
+        assert.deepStrictEqual([sweep.code, sweep.stdout], [5, ""]);
+        assert.match(sweep.stderr, /^AWS could not be asked \(.*ECONNREFUSED.*\): check the AWS credentials and AWS_REGION\.\n$/);
+    });
+
+    it("succeeds for every command, and --json prints one JSON document on stdout that keeps the secrets out", async () => {
+        const file = path.join(dir, "kube", "config");
+        const archive = path.join(dir, "ok.tar.gz");
+        const runs: Record<string, Run> = {};
+        for (const args of [["verify"], ["status"], ["urls"], ["kubeconfig", file], ["diagnose", archive], ["sweep"]]) {
+            runs[args[0]] = await run([...args, "--json"]);
+            assert.strictEqual(runs[args[0]].code, 0, `${args[0]}: ${runs[args[0]].stderr}`);
+        }
+        assert.deepStrictEqual(await run(["ssh"]), { code: 0, stdout: "", stderr: "" });
+        const documents = Object.fromEntries(Object.entries(runs).map(([command, r]) => [command, JSON.parse(r.stdout) as Record<string, unknown>]));
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(documents).map(([command, d]) => [command, d.ok])), { verify: true, status: true, urls: true, kubeconfig: true, diagnose: true, sweep: true });
+        assert.deepStrictEqual(documents.status.nodes, [{ name: "control-plane", status: "Ready" }, { name: "worker-0", status: "Ready" }]);
+        assert.deepStrictEqual(documents.kubeconfig, { ok: true, file });
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+        assert.deepStrictEqual(documents.diagnose.nodes, [{ node: "control-plane", collected: true }, { node: "worker-0", collected: true }]);
+        // Each verify attempt is shown on stderr as it happens.
+        assert.match(runs.verify.stderr, /^Attempt 1: bookinfo ok \(\d+ ms\), grafana ok \(\d+ ms\)\n$/);
+        for (const [command, r] of Object.entries(runs)) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${command} printed the password`);
+        writeOutputs({ exposure: "portForward" });
+        const forward = await run(["port-forward", "status", "--json"]);
+        assert.deepStrictEqual([forward.code, JSON.parse(forward.stdout)], [0, { ok: true, action: "status", exitCode: 0, stdout: "active (running)\n", stderr: "" }]);
+    });
+});
