@@ -10,9 +10,12 @@ import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { LabStack, ResourceError } from "../lib/fallback";
 import type { Exposure } from "../lib/placement";
+import { errorLine } from "../lib/redact";
 import { sshArgs } from "../lib/ssh";
 import { projectDir } from "./context";
-import { Deps, SshTarget } from "./types";
+import { elapsed, phaseTracker } from "./progress";
+import { askHidden, chooseStack, findEnvironment, generatedPassphrase, installedPulumi, keepPassphrase, passphraseFile, pinnedPulumiVersion, userName } from "./setup";
+import { CliError, Deps, exitCodes, SshTarget } from "./types";
 
 function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>): Promise<T> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-ssh-"));
@@ -31,23 +34,26 @@ export function failedResource(event: EngineEvent): ResourceError | undefined {
     return undefined;
 }
 
-/** The real connections for `stack` (else PULUMI_STACK, else dev). */
-export function realDeps(env: NodeJS.ProcessEnv, stackName?: string): Deps {
-    const stack = stackName ?? env.PULUMI_STACK ?? "dev";
+/** The real connections for the stack --stack names (else PULUMI_STACK, else the operator's personal stack). */
+export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
+    const home = env.HOME ?? os.homedir();
+    const stack = chooseStack(stackFlag, env, userName());
+    const found = findEnvironment(stack, env, home);
     return {
         stack,
         env,
         outputs: () =>
-            new Promise((resolve, reject) =>
-                execFile("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+            new Promise((resolve, reject) => {
+                if (found.pulumi === undefined) return reject(Object.assign(new Error("pulumi: not found"), { code: "ENOENT" }));
+                execFile(found.pulumi, ["stack", "output", "--json", "--show-secrets", "--stack", stack], { cwd: projectDir, env: { ...env, ...found.env }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
                     if (err) return reject(Object.assign(new Error(stderr.trim() === "" ? err.message : stderr.trim()), { code: (err as { code?: unknown }).code }));
                     try {
                         resolve(JSON.parse(stdout) as Record<string, unknown>);
                     } catch {
                         reject(new Error("pulumi stack output did not print JSON"));
                     }
-                }),
-            ),
+                });
+            }),
         ssh: (target, command, stdin) =>
             withKey(target, (args) => new Promise((resolve) => {
                 const child = spawn("ssh", [...args, command]);
@@ -62,22 +68,51 @@ export function realDeps(env: NodeJS.ProcessEnv, stackName?: string): Deps {
             })),
         sshInteractive: (target) =>
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
-        labStack: async (): Promise<LabStack> => {
-            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+        labStack: async (t, say): Promise<LabStack> => {
+            const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation");
             const { exposureOverrideVariable, labExposure, UpFailed } = await import("../lib/fallback");
-            const { translator } = await import("../lib/messages");
-            const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: projectDir });
+            // The CLI: on PATH or installed by an earlier run, else the SDK's own version, installed now.
+            let command;
+            if (found.pulumi === undefined) {
+                const version = pinnedPulumiVersion();
+                say(t("setup.installing", { version, dir: path.dirname(path.dirname(installedPulumi(home, version))) }));
+                command = await PulumiCommand.install().catch((err: unknown) => {
+                    throw new CliError(exitCodes.prerequisite, t("setup.installFailed", { reason: errorLine(err instanceof Error ? err.message : String(err)) }));
+                });
+            } else {
+                command = await PulumiCommand.get({ root: path.dirname(path.dirname(found.pulumi)), skipVersionCheck: true });
+            }
+            if (found.backend.local) say(t("setup.localBackend", { dir: path.join(home, ".pulumi") }));
+            const envVars = { ...found.env };
+            const ws = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand: command, envVars, ...(found.backend.url?.startsWith("https://") ? {} : { secretsProvider: "passphrase" }) });
+            const exists = (await ws.listStacks()).some((summary) => summary.name === stack || summary.name.endsWith(`/${stack}`));
+            if (!exists) {
+                // A new stack: its passphrase asked once (or made, with no one to ask) and kept.
+                if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined && envVars.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+                    const file = passphraseFile(home, stack);
+                    keepPassphrase(file, (await askHidden(t("setup.passphraseAsk", { stack }))) || generatedPassphrase());
+                    ws.envVars = { ...ws.envVars, PULUMI_CONFIG_PASSPHRASE_FILE: file };
+                    say(t("setup.passphraseKept", { stack, file }));
+                }
+                await ws.createStack(stack);
+                say(t("setup.stackCreated", { stack }));
+            }
+            const s = await Stack.select(stack, ws);
             return {
                 exposure: async () => {
                     const configured = ((await s.getConfig("k8s-lab:exposure").catch(() => undefined))?.value ?? "nodePort") as Exposure;
                     const o = await s.outputs();
-                    return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, translator("en")) };
+                    return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, t) };
                 },
                 up: async ({ policyPacks, policyPackConfigs, output }, exposure) => {
                     const failed = new Map<string, string>();
+                    const started = Date.now();
+                    const track = phaseTracker((phase) => say(t("up.phase", { phase, elapsed: elapsed(Date.now() - started) })));
                     const onEvent = (event: EngineEvent): void => {
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
+                        const urn = event.resourcePreEvent?.metadata.urn;
+                        if (urn !== undefined) track(urn.split("::")[2]?.split("$").pop() ?? "", urn.split("::")[3] ?? "");
                     };
                     // The one-run override, never a config file: the program keeps what it built in its state.
                     const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable));

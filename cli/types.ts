@@ -4,6 +4,7 @@
  * nothing here loads a heavy module.
  */
 import type { LabStack } from "../lib/fallback";
+import type { Translate } from "../lib/messages";
 import type { SweepClient } from "../lib/sweep";
 
 /** The exit codes, documented in the README; each has one meaning. */
@@ -46,7 +47,8 @@ export interface Deps {
     outputs(): Promise<Record<string, unknown>>;
     ssh(target: SshTarget, command: string, stdin?: string): Promise<SshResult>;
     sshInteractive(target: SshTarget): Promise<number>;
-    labStack(): Promise<LabStack>;
+    /** The stack for `up`, made ready on a fresh machine (CLI, backend, stack, passphrase), each step said through `say`. */
+    labStack(t: Translate, say: (line: string) => void): Promise<LabStack>;
     sweepClient(): Promise<SweepClient> | SweepClient;
     out(text: string): void;
     err(text: string): void;

@@ -38,8 +38,8 @@ export async function run(ctx: Context): Promise<number> {
         } catch (e) {
             throw new CliError(exitCodes.prerequisite, e instanceof ConfigError ? e.message : String(e));
         }
-        const stack = await ctx.deps.labStack().catch((err: unknown) => {
-            throw ctx.prerequisite(err);
+        const stack = await ctx.deps.labStack(ctx.t, (line) => ctx.say(line)).catch((err: unknown) => {
+            throw err instanceof CliError ? err : ctx.prerequisite(err);
         });
         const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
         const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk) };

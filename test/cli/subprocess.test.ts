@@ -9,6 +9,7 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { personalStack } from "../../cli/setup";
 import { catalogue } from "../../lib/messages";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 import { root } from "../harness/stackConfig";
@@ -68,7 +69,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         fs.writeFileSync(path.join(withPulumi, "pulumi"), fakePulumi, { mode: 0o755 });
         fs.mkdirSync(home);
         fs.writeFileSync(path.join(dir, "nodes.json"), JSON.stringify({ items: ["control-plane", "worker-0"].map((name) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: "True" }] } })) }));
-        env = { HOME: home, LANG: "en_US.UTF-8", FAKE_OUTPUTS: path.join(dir, "outputs.json"), FAKE_NODES: path.join(dir, "nodes.json"), PATH: `${withPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
+        env = { HOME: home, LANG: "en_US.UTF-8", PULUMI_STACK: "dev", FAKE_OUTPUTS: path.join(dir, "outputs.json"), FAKE_NODES: path.join(dir, "nodes.json"), PATH: `${withPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
     });
     beforeEach(async () => {
         const page = fs.readFileSync(path.join(root, "test", "fixtures", "productpage", "healthy.html"), "utf8");
@@ -128,9 +129,10 @@ describe("the k8s-lab bin, as a subprocess", function () {
     });
 
     it("says the Pulumi CLI is missing, with exit 3 and no stack trace, for every command that reads the stack", async () => {
-        const sentence = "The Pulumi CLI cannot be run (pulumi: not found): install it (README, Prerequisites) or put it on PATH.\n";
+        const sentence = "The Pulumi CLI cannot be run (pulumi: not found): k8s-lab up installs it, or install it yourself (README, Prerequisites).\n";
         const noPulumi = { PATH: `${withoutPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
-        for (const command of commands.filter((c) => c !== "sweep")) assert.deepStrictEqual(await run(argsOf(command), noPulumi), { code: 3, stdout: "", stderr: sentence }, command);
+        // up installs the pinned CLI instead (through the Automation API, from get.pulumi.com): not run here, offline.
+        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), noPulumi), { code: 3, stdout: "", stderr: sentence }, command);
         const json = await run(["urls", "--json"], noPulumi);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [3, { ok: false, exitCode: 3, error: sentence.trim() }, sentence]);
         // The sweep needs the LabId, which only the state or LAB_ID knows: without either, nothing is swept.
@@ -140,7 +142,16 @@ describe("the k8s-lab bin, as a subprocess", function () {
 
     it("says the stack is missing, or its passphrase, with exit 3", async () => {
         const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n";
-        for (const command of commands.filter((c) => c !== "sweep")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "nostack" }), { code: 3, stdout: "", stderr: missing }, command);
+        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "nostack" }), { code: 3, stdout: "", stderr: missing }, command);
+        // up says where the state is kept first (no backend is configured in this HOME).
+        assert.deepStrictEqual(await run(["up"], { FAKE_PULUMI: "nostack" }), {
+            code: 3,
+            stdout: `No Pulumi backend is configured: the state is kept on this machine, in ${path.join(home, ".pulumi")} (pulumi login chooses another).\n`,
+            stderr: missing,
+        });
+        // Without --stack or PULUMI_STACK, the operator's own stack, never dev.
+        const personal = personalStack(os.userInfo().username);
+        assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n` });
         const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
         for (const command of ["urls", "status", "kubeconfig"]) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
     });

@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { elapsed, phaseOf, phaseTracker } from "../../cli/progress";
+import { chooseBackend, chooseStack, findEnvironment, installedPulumi, keepPassphrase, passphraseFile, personalStack, pinnedPulumiVersion } from "../../cli/setup";
+
+describe("a fresh machine", () => {
+    const temp = () => fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-setup-"));
+
+    it("works on a personal stack, never the CI's dev, unless --stack or PULUMI_STACK names one", () => {
+        assert.deepStrictEqual(
+            [personalStack("kim"), personalStack("Kim.Minji"), personalStack("dev"), personalStack("__"), chooseStack(undefined, {}, "kim"), chooseStack(undefined, { PULUMI_STACK: "dev" }, "kim"), chooseStack("test", { PULUMI_STACK: "dev" }, "kim"), chooseStack(undefined, { PULUMI_STACK: "" }, "kim")],
+            ["kim", "kim-minji", "dev-lab", "lab", "kim", "dev", "test", "kim"],
+        );
+    });
+
+    it("keeps the state on this machine when no backend is configured, and uses the one configured otherwise", () => {
+        const home = temp();
+        assert.deepStrictEqual(chooseBackend({}, home), { url: `file://${home}`, local: true });
+        assert.deepStrictEqual(chooseBackend({ PULUMI_BACKEND_URL: "s3://state" }, home), { url: "s3://state", local: false });
+        fs.mkdirSync(path.join(home, ".pulumi"));
+        fs.writeFileSync(path.join(home, ".pulumi", "credentials.json"), JSON.stringify({ current: "https://api.pulumi.com" }));
+        assert.deepStrictEqual(chooseBackend({}, home), { url: "https://api.pulumi.com", local: false });
+    });
+
+    it("keeps the passphrase readable by its owner only, whatever the umask, and hands the file to every Pulumi call", () => {
+        const home = temp();
+        const file = passphraseFile(home, "kim");
+        const umask = process.umask(0o000);
+        try {
+            keepPassphrase(file, "correct horse");
+        } finally {
+            process.umask(umask);
+        }
+        assert.deepStrictEqual([file, fs.readFileSync(file, "utf8"), fs.statSync(file).mode & 0o777, fs.statSync(path.dirname(file)).mode & 0o777], [path.join(home, ".config", "k8s-lab", "kim.passphrase"), "correct horse", 0o600, 0o700]);
+        assert.deepStrictEqual(findEnvironment("kim", { PATH: "" }, home), { stack: "kim", pulumi: undefined, env: { PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE_FILE: file }, backend: { url: `file://${home}`, local: true }, passphraseFile: file });
+        // A passphrase the operator set wins: the kept file is not passed.
+        assert.deepStrictEqual(findEnvironment("kim", { PATH: "", PULUMI_CONFIG_PASSPHRASE: "x", PULUMI_BACKEND_URL: "s3://state" }, home).env, {});
+    });
+
+    it("finds the Pulumi CLI on PATH, else the one an earlier up installed, pinned to the SDK's version", () => {
+        const home = temp();
+        const bin = path.join(temp(), "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+        assert.strictEqual(findEnvironment("kim", { PATH: `/nonexistent:${bin}` }, home).pulumi, path.join(bin, "pulumi"));
+        assert.strictEqual(findEnvironment("kim", { PATH: "/nonexistent" }, home).pulumi, undefined);
+        const installed = installedPulumi(home);
+        assert.strictEqual(installed, path.join(home, ".pulumi", "versions", "3.270.0", "bin", "pulumi"));
+        assert.strictEqual(pinnedPulumiVersion(), JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")).dependencies["@pulumi/pulumi"]);
+        fs.mkdirSync(path.dirname(installed), { recursive: true });
+        fs.writeFileSync(installed, "#!/bin/sh\n", { mode: 0o755 });
+        assert.strictEqual(findEnvironment("kim", { PATH: "/nonexistent" }, home).pulumi, installed);
+    });
+
+    it("shows up's progress by phase, each once and in order, with the time since it began", () => {
+        assert.deepStrictEqual([
+            phaseOf("aws:ec2/vpc:Vpc", "network-vpc"),
+            phaseOf("aws:ec2/securityGroup:SecurityGroup", "security-groups-control-plane"),
+            phaseOf("aws:ec2/instance:Instance", "control-plane-0"),
+            phaseOf("tls:index/privateKey:PrivateKey", "ssh-key"),
+            phaseOf("command:remote:Command", "cluster-init"),
+            phaseOf("kubernetes:helm.sh/v3:Release", "monitoring"),
+            phaseOf("command:remote:Command", "bookinfo-traffic-check"),
+            phaseOf("command:local:Command", "access-verify"),
+            phaseOf("pulumi:providers:aws", "aws"),
+            phaseOf("k8slab:index:Network", "network"),
+        ], ["network", "network", "nodes", "nodes", "bootstrap", "platform", "platform", "verification", undefined, undefined]);
+        const seen: string[] = [];
+        const track = phaseTracker((phase) => seen.push(phase));
+        for (const [type, name] of [["aws:ec2/vpc:Vpc", "v"], ["aws:ec2/instance:Instance", "i"], ["aws:ec2/subnet:Subnet", "s"], ["command:remote:Command", "cluster-init"], ["kubernetes:core/v1:Namespace", "n"], ["command:remote:Command", "cluster-join-0"], ["command:local:Command", "access-verify"]]) track(type, name);
+        assert.deepStrictEqual(seen, ["network", "nodes", "bootstrap", "platform", "verification"]);
+        assert.deepStrictEqual([elapsed(0), elapsed(59_999), elapsed(61_000), elapsed(754_000)], ["0:00", "0:59", "1:01", "12:34"]);
+    });
+});
