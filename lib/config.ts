@@ -90,6 +90,24 @@ function overlaps(a: Cidr, b: Cidr): boolean {
     return a.network.match(b.network, b.prefix) || b.network.match(a.network, a.prefix);
 }
 
+/** How many addresses IPv4 blocks hold together, each address once. */
+function addressCount(blocks: Cidr[]): number {
+    const ranges = blocks
+        .map((b) => {
+            const first = b.network.toByteArray().reduce((n, byte) => n * 256 + byte, 0);
+            return [first, first + 2 ** (32 - b.prefix)];
+        })
+        .sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let next = 0;
+    for (const [first, end] of ranges) {
+        const start = Math.max(first, next);
+        if (end > start) total += end - start;
+        next = Math.max(next, end);
+    }
+    return total;
+}
+
 /** Validates raw config; `project` qualifies the keys in messages (`k8s-lab:workerCount`). */
 export function parseConfig(get: RawConfig, project: string, env: Readonly<Record<string, string | undefined>> = process.env): LabConfig {
     const languageValue = get("language") ?? "auto";
@@ -202,13 +220,20 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
     if (grafanaPort === bookinfoPort) fail("grafanaPort", String(grafanaPort), t("allowed.distinctPort", { otherKey: "bookinfoPort" }));
 
     const publicCidrs = stringList("publicCidrs").map((value) => cidr("publicCidrs", value).text);
-    const adminCidrs = stringList("adminCidrs").map((value) => {
+    const adminBlocks = stringList("adminCidrs").map((value) => {
         const block = cidr("adminCidrs", value);
         if (block.prefix < limits.adminWidestPrefix) fail("adminCidrs", value, t("allowed.adminCidr"));
-        return block.text;
+        return block;
     });
+    const adminCidrs = adminBlocks.map((block) => block.text);
     const detectAdminIp = boolean("detectAdminIp");
     if (!detectAdminIp && adminCidrs.length === 0) fail("adminCidrs", "[]", t("allowed.adminPath"));
+    // Nor may narrow blocks add up to more than the widest one holds (the policy pack judges the
+    // rules of one security group together the same way), counting the address detectAdminIp adds.
+    const maxAdminAddresses = 2 ** (32 - limits.adminWidestPrefix) - (detectAdminIp ? 1 : 0);
+    if (addressCount(adminBlocks) > maxAdminAddresses) {
+        fail("adminCidrs", adminCidrs.join(", "), t("allowed.adminCidrTotal", { max: String(maxAdminAddresses).replace(/\B(?=(\d{3})+$)/g, ",") }));
+    }
 
     const tags: Record<string, string> = {};
     for (const entry of stringList("tags")) {

@@ -4,36 +4,42 @@ export type Language = "en" | "ko";
 
 export const policyCatalogue = {
     "en": {
-        "policy.worldIngress": "{resource} opens {ports}/{protocol} to {cidr}; only TCP {allowed} may be open to the world.",
+        "policy.worldIngress": "{resource} opens {traffic} to {cidr}; only TCP {allowed} may be open to the world.",
         "policy.worldUnknownPorts": "{resource} opens ports that are not known yet to {cidr}; only TCP {allowed} may be open to the world.",
         "policy.worldAdmin": "{resource} opens port {port} ({what}) to {cidr}: SSH and the Kubernetes API are never open to the world, whatever the pack's settings.",
-        "policy.worldTogether": "The rules {rules} of security group {group} together open {ports}/{protocol} to every {family} address; only TCP {allowed} may be open to the world.",
-        "policy.widePrefixList": "The rules {rules} of security group {group} open {ports}/{protocol} to {cidr} through prefix list {list}; only TCP {allowed} may be open to the world.",
+        "policy.worldTogether": "The rules {rules} of security group {group} together open {traffic} to more {family} addresses than a {widest} holds, the widest source allowed; only TCP {allowed} may be open to the world.",
+        "policy.widePrefixList": "The rules {rules} of security group {group} open {traffic} to {cidr} through prefix list {list}; only TCP {allowed} may be open to the world.",
+        "policy.allTraffic": "every protocol and port",
         "policy.imdsv2": "{resource} does not require IMDSv2: set metadataOptions.httpTokens to required, or httpEndpoint to disabled.",
         "policy.imdsv2LaunchSpecification": "{resource} launches instances from launchSpecifications, which cannot require IMDSv2: use launchTemplateConfigs with a launch template that does.",
         "policy.unencrypted": "{resource} has an unencrypted volume ({volume}): set encrypted to true.",
         "policy.instanceType": "{resource} uses instance type {instanceType}, which is not allowed (cost); allowed: {allowed}.",
         "policy.instanceTypeMissing": "{resource} names no instance type, so the allow-list cannot be checked: set instanceType to one of {allowed}.",
         "policy.instanceRequirements": "{resource} lets AWS pick instance types by attributes (instanceRequirements), which the allow-list cannot check: name types from {allowed}.",
+        "policy.noTypeAllowed": "{resource} cannot be checked: the pack's settings (allowedInstanceTypes) name no type of the allow-list ({types}), so no instance type is allowed.",
         "policy.tags": "{resource} lacks the tags {missing}, from its own tags or its provider's default tags.",
         "policy.tagsOwn": "{resource} lacks the tags {missing} in its own tags (the provider's default tags do not reach an auto-scaling group).",
-        "policy.loadBalancer": "{resource} asks for a LoadBalancer Service ({where}), which would create an AWS load balancer that destroy leaves behind: use NodePort."
+        "policy.loadBalancer": "{resource} asks for a LoadBalancer Service ({where}), which would create an AWS load balancer that destroy leaves behind: use NodePort.",
+        "policy.valuesFile": "{resource} takes chart values from {file}, which the pack cannot read, so it cannot tell whether they ask for a LoadBalancer Service: pass them as values, or check the file yourself."
     },
     "ko": {
-        "policy.worldIngress": "{resource} 리소스가 {ports}/{protocol} 포트를 {cidr} 대역에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
+        "policy.worldIngress": "{resource} 리소스가 {cidr} 대역에서 오는 {traffic} 트래픽을 허용합니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
         "policy.worldUnknownPorts": "{resource} 리소스가 아직 알 수 없는 포트를 {cidr} 대역에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
         "policy.worldAdmin": "{resource} 리소스가 {what} 포트 {port}번을 {cidr} 대역에 엽니다. SSH와 Kubernetes API는 팩 설정과 상관없이 인터넷 전체에 열 수 없습니다.",
-        "policy.worldTogether": "보안 그룹 {group} 안의 규칙 {rules} 항목이 합쳐서 {ports}/{protocol} 포트를 모든 {family} 주소에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
-        "policy.widePrefixList": "보안 그룹 {group} 안의 규칙 {rules} 항목이 접두사 목록 {list} 항목으로 {ports}/{protocol} 포트를 {cidr} 대역에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
+        "policy.worldTogether": "보안 그룹 {group} 안의 규칙 {rules} 항목이 합쳐서 {traffic} 트래픽을 {family} 주소 {widest} 대역 하나보다 많은 주소에 허용합니다. {widest} 대역이 허용되는 가장 넓은 출발지이고, 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
+        "policy.widePrefixList": "보안 그룹 {group} 안의 규칙 {rules} 항목이 접두사 목록 {list} 항목으로 {cidr} 대역에서 오는 {traffic} 트래픽을 허용합니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
+        "policy.allTraffic": "모든 프로토콜과 포트의",
         "policy.imdsv2": "{resource} 리소스가 IMDSv2를 요구하지 않습니다. metadataOptions.httpTokens 값을 required로 설정하거나 httpEndpoint 값을 disabled로 설정하세요.",
         "policy.imdsv2LaunchSpecification": "{resource} 리소스는 launchSpecifications 방식으로 인스턴스를 띄우는데, 이 방식으로는 IMDSv2를 요구할 수 없습니다. IMDSv2를 요구하는 시작 템플릿을 launchTemplateConfigs로 지정하세요.",
         "policy.unencrypted": "{resource} 리소스에 암호화되지 않은 볼륨이 있습니다({volume}). encrypted 값을 true로 설정하세요.",
         "policy.instanceType": "{resource} 리소스가 허용되지 않은 인스턴스 타입을 씁니다({instanceType}, 비용 문제). 허용되는 타입: {allowed}.",
         "policy.instanceTypeMissing": "{resource} 리소스에 인스턴스 타입이 없어서 허용 목록을 확인할 수 없습니다. instanceType 값을 다음 중 하나로 설정하세요: {allowed}.",
         "policy.instanceRequirements": "{resource} 리소스가 인스턴스 타입 선택을 속성 조건(instanceRequirements)으로 AWS에 맡겨서 허용 목록을 확인할 수 없습니다. 다음 중에서 타입을 직접 지정하세요: {allowed}.",
+        "policy.noTypeAllowed": "{resource} 리소스를 확인할 수 없습니다. 팩 설정(allowedInstanceTypes)에 허용 목록({types})의 타입이 하나도 없어서 허용되는 인스턴스 타입이 없습니다.",
         "policy.tags": "{resource} 리소스에 필요한 태그가 없습니다: {missing}. 리소스 자체 태그나 프로바이더의 기본 태그로 붙이세요.",
         "policy.tagsOwn": "{resource} 리소스 자체 태그에 필요한 태그가 없습니다: {missing}. 프로바이더의 기본 태그는 오토 스케일링 그룹에 적용되지 않습니다.",
-        "policy.loadBalancer": "{resource} 리소스가 LoadBalancer 서비스를 요청합니다({where}). 삭제해도 남는 AWS 로드 밸런서가 생기므로 NodePort를 쓰세요."
+        "policy.loadBalancer": "{resource} 리소스가 LoadBalancer 서비스를 요청합니다({where}). 삭제해도 남는 AWS 로드 밸런서가 생기므로 NodePort를 쓰세요.",
+        "policy.valuesFile": "{resource} 리소스가 팩이 읽을 수 없는 파일({file})에서 차트 값을 가져오므로 LoadBalancer 서비스를 요청하는지 확인할 수 없습니다. 값을 values로 넘기거나 파일을 직접 확인하세요."
     }
 } as const;
 

@@ -34,14 +34,17 @@ function checked(r: { type: string; name: string; props: Json; provider?: { type
     };
 }
 
-function resourcePolicy(name: string, description: string, settings: Setting[], rule: Rule): ResourceValidationPolicy {
+function resourcePolicy(name: string, description: string, settings: Setting[], rule: Rule, enforcementLevel: "mandatory" | "advisory" = "mandatory"): ResourceValidationPolicy {
     return {
         name,
         description,
-        enforcementLevel: "mandatory",
+        enforcementLevel,
         configSchema: configSchema(settings),
-        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) =>
-            report(rule(checked(args), rules.effectiveConfig(args.getConfig<Partial<rules.PackConfig>>())), reportViolation),
+        validateResource: async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            const resource = checked(args);
+            await rules.readFiles(resource.props);
+            report(rule(resource, rules.effectiveConfig(args.getConfig<Partial<rules.PackConfig>>())), reportViolation);
+        },
     };
 }
 
@@ -52,11 +55,11 @@ const stackResource = (r: PolicyResource): rules.StackResource => ({
 });
 
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
-    resourcePolicy("no-world-ingress-except-public-ports", "No ingress from the world (or any source wider than /8) except TCP on the allowed public ports, within the NodePort range.", ["allowedPorts"], rules.worldIngress),
+    resourcePolicy("no-world-ingress-except-public-ports", "No ingress from the world (any IPv4 source wider than /8, IPv6 wider than /64) except TCP on the allowed public ports, within the NodePort range.", ["allowedPorts"], rules.worldIngress),
     resourcePolicy("no-world-ssh-or-api", "SSH (22) and the Kubernetes API (6443) are never open to the world, whatever the settings.", [], rules.worldAdmin),
     {
         name: "no-world-ingress-across-rules",
-        description: "The rules that reach one security group (with the prefix lists of the stack) do not together open anything but the allowed public ports to the world.",
+        description: "The rules that reach one security group (with the prefix lists of the stack) do not together open anything but the allowed public ports to more addresses than a /8 holds (IPv6: a /64).",
         enforcementLevel: "mandatory",
         configSchema: configSchema(["allowedPorts"]),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) =>
@@ -64,7 +67,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     },
     resourcePolicy("imdsv2-required", "Every instance, launch template and fleet requires IMDSv2 (or turns the metadata service off).", [], rules.imdsv2),
     resourcePolicy("encrypted-volumes", "Every EBS volume, standalone or launched with an instance, is encrypted.", [], rules.encryptedVolumes),
-    resourcePolicy("instance-type-allow-list", "Instances, templates, fleets and groups use allowed instance types (cost).", ["allowedInstanceTypes"], rules.instanceType),
+    resourcePolicy("instance-type-allow-list", "Instances, templates, fleets, groups, EKS node groups and capacity reservations use allowed instance types (cost).", ["allowedInstanceTypes"], rules.instanceType),
     resourcePolicy("required-tags", "Every taggable AWS resource carries the required tags, its own or its provider's defaults.", ["requiredTags"], rules.requiredTags),
-    resourcePolicy("no-loadbalancer-services", "No Kubernetes Service of type LoadBalancer, in a Service, a patch or chart values: destroy would leave the AWS load balancer behind.", [], rules.noLoadBalancer),
+    resourcePolicy("no-loadbalancer-services", "No Kubernetes Service of type LoadBalancer, in a Service, a patch, chart values or values files: destroy would leave the AWS load balancer behind.", [], rules.noLoadBalancer),
+    resourcePolicy("chart-values-files-readable", "Advice: chart values files the pack cannot read (a path, a URL, an archive) are not judged for LoadBalancer Services.", [], rules.unreadValuesFiles, "advisory"),
 ];

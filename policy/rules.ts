@@ -36,8 +36,6 @@ export interface PackConfig {
 /** Limits no setting can loosen: public ports only from the NodePort range, never SSH or the API. */
 export const nodePortRange = { min: 30000, max: 32767 } as const;
 export const adminPorts: readonly (readonly [number, string])[] = [[22, "SSH"], [6443, "Kubernetes API"]];
-/** A source wider than this prefix counts as the world: the widest admin prefix the program allows. */
-export const widestPrefix = 8;
 
 export const defaults: PackConfig = {
     allowedPorts: [30080, 30300],
@@ -52,14 +50,41 @@ export function effectiveConfig(given: Partial<PackConfig>): PackConfig {
     return {
         allowedPorts: list<number>(given.allowedPorts, defaults.allowedPorts).filter((p) => Number.isInteger(p) && p >= nodePortRange.min && p <= nodePortRange.max),
         allowedInstanceTypes: list<string>(given.allowedInstanceTypes, defaults.allowedInstanceTypes).filter((t) => allowedInstanceTypes.includes(t)),
-        requiredTags: list<unknown>(given.requiredTags, defaults.requiredTags).map(String),
+        // The settings add tags to the lab's own, never take them away.
+        requiredTags: [...new Set([...defaults.requiredTags, ...list<unknown>(given.requiredTags, []).map(String)])],
     };
 }
 
-/** Copies the engine's properties, turning each unknown value into an `Unknown`. */
+/** A Pulumi asset or archive among the properties (a chart's values file). */
+export class FileValue {
+    /** A string asset's text, or where a file the pack cannot read lives: set by `readFiles`. */
+    content = "";
+    constructor(
+        readonly kind: "text" | "path" | "uri" | "archive",
+        readonly source: unknown,
+    ) {}
+}
+
+/** Settles the content of every FileValue of a snapshot (an asset's fields are promises). */
+export async function readFiles(value: unknown): Promise<void> {
+    if (value instanceof FileValue) {
+        const content: unknown = await value.source;
+        value.content = typeof content === "string" ? content : "";
+    } else if (Array.isArray(value)) for (const v of value) await readFiles(v);
+    else if (typeof value === "object" && value !== null && !isUnknown(value)) for (const v of Object.values(value)) await readFiles(v);
+}
+
+/** Copies the engine's properties, turning each unknown value into an `Unknown` and each asset into a `FileValue`. */
 export function snapshot(value: unknown): unknown {
     if (typeof value !== "object" || value === null) return value;
     const source = value as Record<string, unknown>;
+    if (source.__pulumiAsset === true || source.__pulumiArchive === true) {
+        // The asset itself, not @pulumi/policy's proxy of it: its fields are promises.
+        const target = (source.__getSpecialProxyTarget ?? source) as Record<string, unknown>;
+        if (source.__pulumiArchive === true) return new FileValue("archive", target.path ?? target.uri);
+        const kind = "text" in target ? "text" : "path" in target ? "path" : "uri";
+        return new FileValue(kind, target[kind]);
+    }
     const read = (key: string): unknown => {
         try {
             return snapshot(source[key]);
@@ -96,7 +121,8 @@ export interface Ingress {
     /** For tcp and udp; all ports for the other protocols. */
     from: number | Unknown;
     to: number | Unknown;
-    cidrs: (string | Unknown)[] | Unknown;
+    /** The sources of every CIDR list, each list read on its own: an unknown list is an `Unknown` beside the known entries of the others. */
+    cidrs: (string | Unknown)[];
     prefixLists: (string | Unknown)[] | Unknown;
     /** `false` only when the resource is known to be an egress rule. */
     ingress: boolean;
@@ -109,41 +135,59 @@ export function protocolOf(value: unknown): Protocol | Unknown {
     return ({ tcp: "tcp", "6": "tcp", udp: "udp", "17": "udp", icmp: "icmp", "1": "icmp", icmpv6: "icmpv6", "58": "icmpv6" } as Record<string, Protocol>)[p] ?? "all";
 }
 
-function ingressOf(label: string, p: Json, protocolKey: string, cidrKeys: string[], prefixKey: string, ingress = true): Ingress {
-    const protocol = protocolOf(p[protocolKey]);
+/** How a rule names its fields: the protocol's key, the CIDR lists' keys, the prefix list's key. */
+interface RuleShape {
+    protocol: string;
+    cidrs: string[];
+    prefixList: string;
+}
+const awsInline: RuleShape = { protocol: "protocol", cidrs: ["cidrBlocks", "ipv6CidrBlocks"], prefixList: "prefixListIds" };
+const nativeShape: RuleShape = { protocol: "ipProtocol", cidrs: ["cidrIp", "cidrIpv6"], prefixList: "sourcePrefixListId" };
+
+/** Security groups and the key of their inline ingress rules. */
+const inlineGroups: Record<string, RuleShape & { list: string }> = {
+    "aws:ec2/securityGroup:SecurityGroup": { ...awsInline, list: "ingress" },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { ...awsInline, list: "ingress" },
+    "aws-native:ec2:SecurityGroup": { ...nativeShape, list: "securityGroupIngress" },
+};
+const defaultGroupType = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+
+/** Rule resources and the key that names their security group. */
+const ruleTypes: Record<string, RuleShape & { group: string }> = {
+    "aws:ec2/securityGroupRule:SecurityGroupRule": { ...awsInline, group: "securityGroupId" },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { protocol: "ipProtocol", cidrs: ["cidrIpv4", "cidrIpv6"], prefixList: "prefixListId", group: "securityGroupId" },
+    "aws-native:ec2:SecurityGroupIngress": { ...nativeShape, group: "groupId" },
+};
+
+function ingressOf(label: string, p: Json, shape: RuleShape, ingress = true): Ingress {
+    const protocol = protocolOf(p[shape.protocol]);
     const port = (v: unknown, fallback: number): number | Unknown => (isUnknown(v) ? v : absent(v) || Number(v) < 0 || Number.isNaN(Number(v)) ? fallback : Number(v));
     const ported = protocol === "tcp" || protocol === "udp";
     const from = ported ? port(p.fromPort, 0) : 0;
     const unsetPorts = ported && absent(p.fromPort);
     const to = !ported ? 65535 : unsetPorts ? 65535 : absent(p.toPort) ? from : port(p.toPort, 65535);
-    const cidrLists = cidrKeys.map((k) => items(p[k]));
-    const cidrs = cidrLists.find(isUnknown) ?? (cidrLists as unknown[][]).flat().map((c) => (isUnknown(c) ? c : String(c)));
-    const lists = items(p[prefixKey]);
+    const cidrs = shape.cidrs.flatMap((key): (string | Unknown)[] => {
+        const list = items(p[key]);
+        return isUnknown(list) ? [list] : list.map((c) => (isUnknown(c) ? c : String(c)));
+    });
+    const lists = items(p[shape.prefixList]);
     const prefixLists = isUnknown(lists) ? lists : lists.map((l) => (isUnknown(l) ? l : String(l)));
     return { label, protocol, from, to, cidrs, prefixLists, ingress };
 }
 
-/** Every ingress rule a resource declares: inline on a (default) security group, a SecurityGroupRule, a vpc ingress rule. */
+/** Every ingress rule a resource declares: inline on a (default) security group, a SecurityGroupRule, a vpc ingress rule, their aws-native forms. */
 export function ingressesOf(r: CheckedResource): Ingress[] {
     const p = r.props;
-    switch (r.type) {
-        case "aws:ec2/securityGroup:SecurityGroup":
-        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
-            const inline = items(p.ingress);
-            // An unknown list or rule: nothing known, so nothing decided.
-            const unknownRule = (u: Unknown): Ingress => ({ label: r.name, protocol: u, from: u, to: u, cidrs: u, prefixLists: u, ingress: true });
-            if (isUnknown(inline)) return [unknownRule(inline)];
-            return inline.map((i, n) =>
-                isUnknown(i) ? unknownRule(i) : ingressOf(inline.length > 1 ? `${r.name} ingress[${n}]` : r.name, obj(i) ?? {}, "protocol", ["cidrBlocks", "ipv6CidrBlocks"], "prefixListIds"),
-            );
-        }
-        case "aws:ec2/securityGroupRule:SecurityGroupRule":
-            return [ingressOf(r.name, p, "protocol", ["cidrBlocks", "ipv6CidrBlocks"], "prefixListIds", p.type !== "egress")];
-        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            return [ingressOf(r.name, p, "ipProtocol", ["cidrIpv4", "cidrIpv6"], "prefixListId")];
-        default:
-            return [];
+    const group = inlineGroups[r.type];
+    if (group) {
+        const inline = items(p[group.list]);
+        // An unknown list or rule: nothing known, so nothing decided.
+        const unknownRule = (u: Unknown): Ingress => ({ label: r.name, protocol: u, from: u, to: u, cidrs: [u], prefixLists: u, ingress: true });
+        if (isUnknown(inline)) return [unknownRule(inline)];
+        return inline.map((i, n) => (isUnknown(i) ? unknownRule(i) : ingressOf(inline.length > 1 ? `${r.name} ingress[${n}]` : r.name, obj(i) ?? {}, group)));
     }
+    const rule = ruleTypes[r.type];
+    return rule ? [ingressOf(r.name, p, rule, p.type !== "egress")] : [];
 }
 
 export interface Block {
@@ -169,11 +213,27 @@ export function parseCidr(text: string): Block | undefined {
     return { family: bits === 32 ? "IPv4" : "IPv6", prefix, first, last: first + size - 1n };
 }
 
-/** Whether a source is the world or close to it: wider than /8, or not a CIDR at all. */
-const wide = (cidr: string): boolean => (parseCidr(cidr)?.prefix ?? 0) < widestPrefix;
+/**
+ * The widest source that is not the world, per family: IPv4 /8, the widest admin prefix the
+ * program allows (lib/config.ts); IPv6 /64, one subnet, as the program opens nothing over IPv6.
+ */
+export const widestPrefix = { IPv4: 8, IPv6: 64 } as const;
+/** How many addresses of a family the widest source holds: more, in one rule or together, is the world. */
+export const widestCount = (family: Block["family"]): bigint => 1n << BigInt((family === "IPv4" ? 32 : 128) - widestPrefix[family]);
 
-const portsText = (i: { protocol: Protocol; from: number; to: number }): string =>
-    i.protocol === "icmp" || i.protocol === "icmpv6" ? "*" : i.from === i.to ? String(i.from) : `${i.from}-${i.to}`;
+const tooWide = (b: Block): boolean => b.prefix < widestPrefix[b.family];
+/** Whether a source is the world or close to it: wider than the widest prefix, or not a CIDR at all. */
+const wide = (cidr: string): boolean => {
+    const block = parseCidr(cidr);
+    return block === undefined || tooWide(block);
+};
+
+/** What a rule lets in, as the messages say it: `443/tcp`, `30000-30100/tcp`, `icmp`, or every protocol. */
+function trafficText(i: { protocol: Protocol; from: number; to: number }): string {
+    if (i.protocol === "all") return policyMessage("policy.allTraffic", {});
+    if (i.protocol === "icmp" || i.protocol === "icmpv6") return i.protocol;
+    return `${i.from === i.to ? i.from : `${i.from}-${i.to}`}/${i.protocol}`;
+}
 
 interface KnownPorts {
     protocol: Protocol;
@@ -199,11 +259,10 @@ export function worldIngress(r: CheckedResource, config: PackConfig): Finding[] 
         const k = knownPorts(i);
         if (k && onlyAllowed(k, config)) return [];
         if (k && k.protocol === "tcp" && k.to - k.from + 1 - count(config.allowedPorts, k.from, k.to) === adminIn(k).length) return [];
-        if (isUnknown(i.cidrs)) return [i.cidrs];
         const known = i.cidrs.filter((c): c is string => !isUnknown(c) && wide(c));
         const unknown = firstUnknown(i.cidrs);
         if (k === undefined) return [...known.map((cidr) => policyMessage("policy.worldUnknownPorts", { resource: i.label, cidr, allowed: allowedText(config) })), ...unknown];
-        return [...known.map((cidr) => policyMessage("policy.worldIngress", { resource: i.label, ports: portsText(k), protocol: k.protocol, cidr, allowed: allowedText(config) })), ...unknown];
+        return [...known.map((cidr) => policyMessage("policy.worldIngress", { resource: i.label, traffic: trafficText(k), cidr, allowed: allowedText(config) })), ...unknown];
     });
 }
 
@@ -214,7 +273,6 @@ export function worldAdmin(r: CheckedResource): Finding[] {
         if (k === undefined) return []; // a wide source with unknown ports is worldIngress's
         const ports = adminIn(k);
         if (ports.length === 0) return [];
-        if (isUnknown(i.cidrs)) return [i.cidrs];
         return [
             ...i.cidrs.filter((c): c is string => !isUnknown(c) && wide(c)).flatMap((cidr) => ports.map(([port, what]) => policyMessage("policy.worldAdmin", { resource: i.label, port, what, cidr }))),
             ...firstUnknown(i.cidrs),
@@ -231,19 +289,27 @@ export interface StackResource extends CheckedResource {
     propertyDependencies: Record<string, { urn: string }[]>;
 }
 
+interface Source extends Block {
+    cidr: string;
+    /** The prefix list of the stack the entry comes from; none for the rule's own CIDRs. */
+    list?: string;
+}
+
 interface Reach {
     rule: string;
     protocol: Protocol;
     from: number;
     to: number;
     /** The rule's own CIDRs and every entry of the prefix lists it names. */
-    sources: (Block & { cidr: string; list?: string })[];
+    sources: Source[];
+    /** The unknown protocol or port of a rule whose ports are not known yet (a preview): it counts as every protocol and port only to tell whether that could matter. */
+    pending?: Unknown;
 }
 
 const known = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The entries of the prefix lists declared in the stack, by the list's URN and by its id. */
-function prefixLists(resources: StackResource[]): { byKey: Map<string, { name: string; cidrs: string[] }>; of: (ref: string | undefined, deps: { urn: string }[]) => { name: string; cidrs: string[] }[] } {
+function prefixLists(resources: StackResource[]): { of: (ref: string | undefined, deps: { urn: string }[]) => { name: string; cidrs: string[] }[] } {
     const byKey = new Map<string, { name: string; cidrs: string[] }>();
     for (const r of resources.filter((r) => r.type === "aws:ec2/managedPrefixList:ManagedPrefixList")) {
         const entries = items(r.props.entries);
@@ -262,40 +328,59 @@ function prefixLists(resources: StackResource[]): { byKey: Map<string, { name: s
         if (byRef) return [byRef];
         return [...new Set(deps.map((d) => byKey.get(d.urn)).filter((l): l is { name: string; cidrs: string[] } => l !== undefined))];
     };
-    return { byKey, of };
+    return { of };
 }
 
-/** The security group a rule resource reaches: its URN when the engine says, else its id. */
-function groupOf(r: StackResource): string | undefined {
-    const dep = r.propertyDependencies.securityGroupId?.[0]?.urn;
-    return dep ?? known(r.props.securityGroupId);
+/**
+ * The security groups of the stack by every name a rule may reach them by: the group's URN, its
+ * id when known, and for a default security group its VPC (a rule whose group is the VPC's
+ * `defaultSecurityGroupId`). `resolve` turns what a rule names into the key of its group.
+ */
+function securityGroups(resources: StackResource[]): { resolve: (ref: string | undefined) => string | undefined; name: (key: string) => string | undefined } {
+    const vpcs = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc");
+    const vpcOf = new Map<string, StackResource>();
+    for (const vpc of vpcs) for (const ref of [vpc.urn, known(vpc.props.id)]) if (ref) vpcOf.set(ref, vpc);
+    const defaultOf = (vpc: StackResource): string => `${vpc.urn}#defaultSecurityGroup`;
+    const alias = new Map<string, string>();
+    const names = new Map<string, string>(vpcs.map((vpc) => [defaultOf(vpc), `${vpc.name} (default)`]));
+    for (const r of resources.filter((r) => r.type in inlineGroups)) {
+        names.set(r.urn, r.name);
+        for (const id of [known(r.props.id), known(r.props.groupId)]) if (id) alias.set(id, r.urn);
+        if (r.type === defaultGroupType) {
+            const ref = r.propertyDependencies.vpcId?.[0]?.urn ?? known(r.props.vpcId);
+            // An unknown VPC id the engine names no dependency for: the stack's only VPC, if it has one.
+            const vpc = ref !== undefined ? vpcOf.get(ref) : isUnknown(r.props.vpcId) && vpcs.length === 1 ? vpcs[0] : undefined;
+            if (vpc) alias.set(defaultOf(vpc), r.urn);
+        }
+    }
+    const resolve = (ref: string | undefined): string | undefined => {
+        if (ref === undefined) return undefined;
+        const vpc = vpcOf.get(ref);
+        const key = vpc ? defaultOf(vpc) : ref;
+        return alias.get(key) ?? key;
+    };
+    return { resolve, name: (key) => names.get(key) };
 }
 
 /** The rules of the stack by the security group they reach, with the group's name. */
 export function reachesByGroup(resources: StackResource[]): Map<string, { name: string; reaches: Reach[] }> {
     const lists = prefixLists(resources);
+    const sg = securityGroups(resources);
     const groups = new Map<string, { name: string; reaches: Reach[] }>();
-    const names = new Map<string, string>();
     for (const r of resources) {
-        if (r.type === "aws:ec2/securityGroup:SecurityGroup" || r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") {
-            names.set(r.urn, r.name);
-            const id = known(r.props.id);
-            if (id) names.set(id, r.name);
-        }
-    }
-    for (const r of resources) {
-        const inline = r.type === "aws:ec2/securityGroup:SecurityGroup" || r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
-        const key = inline ? r.urn : groupOf(r);
+        const inline = inlineGroups[r.type];
+        const rule = ruleTypes[r.type];
+        if (!inline && !rule) continue;
+        // The group a rule resource reaches: the resource the engine says its id comes from, else the id.
+        const key = inline ? r.urn : sg.resolve(r.propertyDependencies[rule.group]?.[0]?.urn ?? known(r.props[rule.group]));
+        const refDeps = r.propertyDependencies[inline ? inline.list : rule.prefixList] ?? [];
         for (const i of ingressesOf(r).filter((i) => i.ingress)) {
-            const k = knownPorts(i);
-            if (k === undefined) continue;
-            const sources: Reach["sources"] = [];
-            for (const cidr of isUnknown(i.cidrs) ? [] : i.cidrs) {
+            const sources: Source[] = [];
+            for (const cidr of i.cidrs) {
                 const block = isUnknown(cidr) ? undefined : parseCidr(cidr);
                 if (block) sources.push({ ...block, cidr: cidr as string });
             }
-            const refDeps = inline ? (r.propertyDependencies.ingress ?? []) : (r.propertyDependencies.prefixListId ?? r.propertyDependencies.prefixListIds ?? []);
-            for (const ref of isUnknown(i.prefixLists) ? [undefined] : i.prefixLists.length > 0 ? i.prefixLists : []) {
+            for (const ref of isUnknown(i.prefixLists) ? [undefined] : i.prefixLists) {
                 for (const list of lists.of(isUnknown(ref) ? undefined : ref, refDeps)) {
                     for (const cidr of list.cidrs) {
                         const block = parseCidr(cidr);
@@ -304,66 +389,110 @@ export function reachesByGroup(resources: StackResource[]): Map<string, { name: 
                 }
             }
             if (sources.length === 0) continue;
+            const k = knownPorts(i);
+            const pending = [i.protocol, i.from, i.to].find(isUnknown);
             const groupKey = key ?? `${r.urn}#${i.label}`;
-            const group = groups.get(groupKey) ?? { name: (key && names.get(key)) ?? key ?? i.label, reaches: [] };
-            group.reaches.push({ rule: i.label, ...k, sources });
+            const group = groups.get(groupKey) ?? { name: (key && sg.name(key)) ?? key ?? i.label, reaches: [] };
+            group.reaches.push(k ? { rule: i.label, ...k, sources } : { rule: i.label, protocol: "all", from: 0, to: 65535, sources, pending });
             groups.set(groupKey, group);
         }
     }
     return groups;
 }
 
-function covers(blocks: Block[], family: Block["family"]): boolean {
-    const max = family === "IPv4" ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+/** How many addresses of a family the blocks hold together, each address once. */
+export function addressCount(blocks: Block[], family: Block["family"]): bigint {
+    let total = 0n;
     let next = 0n;
     for (const b of blocks.filter((b) => b.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))) {
-        if (b.first > next) return false;
+        const first = b.first > next ? b.first : next;
+        if (b.last >= first) total += b.last - first + 1n;
         if (b.last + 1n > next) next = b.last + 1n;
-        if (next > max) return true;
     }
-    return false;
+    return total;
+}
+
+const familiesOf = (protocol: Protocol): Block["family"][] => (protocol === "icmp" ? ["IPv4"] : protocol === "icmpv6" ? ["IPv6"] : ["IPv4", "IPv6"]);
+
+/** Why sources of one family are the world, when the rule resources do not already say so themselves. */
+type Verdict = { kind: "list"; source: Source } | { kind: "together" } | undefined;
+function verdictOf(sources: Source[], family: Block["family"]): Verdict | "own" {
+    const ofFamily = sources.filter((b) => b.family === family);
+    if (ofFamily.some((b) => b.list === undefined && tooWide(b))) return "own"; // reported per resource
+    const source = ofFamily.find((b) => b.list !== undefined && tooWide(b));
+    if (source) return { kind: "list", source };
+    return addressCount(ofFamily, family) > widestCount(family) ? { kind: "together" } : undefined;
+}
+
+interface Opening {
+    protocol: Protocol;
+    from: number;
+    to: number;
+    message: string;
 }
 
 /**
- * The rules that reach one security group, together: CIDRs that add up to every address of a
- * family (when the wide ones alone, reported per resource, do not), and prefix lists of the stack whose entries are the world or wider than /8, on
- * anything but the allowed public ports. One violation per group, protocol and port range.
+ * What the rules that reach one group open to the world together, on anything but the allowed
+ * public ports: per protocol (rules of every protocol once, as such) and port range.
  */
-export function worldTogether(resources: StackResource[], config: PackConfig): string[] {
-    const found: string[] = [];
-    for (const { name: group, reaches } of reachesByGroup(resources).values()) {
-        for (const protocol of ["tcp", "udp", "icmp", "icmpv6"] as const) {
-            const applicable = reaches.filter((r) => r.protocol === protocol || r.protocol === "all");
-            if (applicable.length === 0) continue;
-            const ported = protocol === "tcp" || protocol === "udp";
-            const cuts = ported ? [...new Set([0, 65536, ...applicable.flatMap((r) => [r.from, r.to + 1])])].sort((a, b) => a - b) : [0, 65536];
-            const bad: { from: number; to: number; message: (ports: string) => string; key: string }[] = [];
-            for (let s = 0; s + 1 < cuts.length; s++) {
-                const [from, to] = [cuts[s], cuts[s + 1] - 1];
-                const active = applicable.filter((r) => !ported || (r.from <= from && r.to >= to));
-                if (active.length === 0) continue;
-                if (protocol === "tcp" && count(config.allowedPorts, from, to) === to - from + 1) continue;
-                const rules = [...new Set(active.map((r) => r.rule))].sort().join(", ");
-                const sources = active.flatMap((r) => r.sources);
-                const widest = sources.find((b) => b.list !== undefined && b.prefix < widestPrefix);
-                // Wide sources of the rules themselves are reported per resource: here only when the narrow ones are needed.
-                const family = (["IPv4", "IPv6"] as const).find((f) => covers(sources, f) && !covers(sources.filter((b) => b.list === undefined && b.prefix < widestPrefix), f));
-                const allowed = allowedText(config);
-                if (widest) {
-                    bad.push({ from, to, key: `list ${rules} ${widest.cidr}`, message: (ports) => policyMessage("policy.widePrefixList", { rules, group, ports, protocol, cidr: widest.cidr, list: widest.list as string, allowed }) });
-                } else if (family) {
-                    bad.push({ from, to, key: `${family} ${rules}`, message: (ports) => policyMessage("policy.worldTogether", { rules, group, ports, protocol, family, allowed }) });
+function openings(group: string, reaches: Reach[], config: PackConfig): Opening[] {
+    const found: Opening[] = [];
+    const allowed = allowedText(config);
+    for (const protocol of ["all", "tcp", "udp", "icmp", "icmpv6"] as const) {
+        if (!reaches.some((r) => r.protocol === protocol)) continue;
+        const applicable = reaches.filter((r) => r.protocol === protocol || r.protocol === "all");
+        const ported = protocol === "tcp" || protocol === "udp";
+        const cuts = ported ? [...new Set([0, 65536, ...applicable.flatMap((r) => [r.from, r.to + 1])])].sort((a, b) => a - b) : [0, 65536];
+        const bad: { from: number; to: number; key: string; message: (traffic: string) => string }[] = [];
+        for (let s = 0; s + 1 < cuts.length; s++) {
+            const [from, to] = [cuts[s], cuts[s + 1] - 1];
+            const active = applicable.filter((r) => !ported || (r.from <= from && r.to >= to));
+            if (!active.some((r) => r.protocol === protocol)) continue;
+            if (protocol === "tcp" && count(config.allowedPorts, from, to) === to - from + 1) continue;
+            const rules = [...new Set(active.map((r) => r.rule))].sort().join(", ");
+            const sources = active.flatMap((r) => r.sources);
+            const everyProtocol = active.filter((r) => r.protocol === "all").flatMap((r) => r.sources);
+            for (const family of familiesOf(protocol)) {
+                const verdict = verdictOf(sources, family);
+                // Reported per resource, or with the rules of every protocol.
+                if (verdict === undefined || verdict === "own" || (protocol !== "all" && verdictOf(everyProtocol, family) !== undefined)) continue;
+                if (verdict.kind === "list") {
+                    const { cidr, list } = verdict.source;
+                    bad.push({ from, to, key: `list ${rules} ${cidr}`, message: (traffic) => policyMessage("policy.widePrefixList", { rules, group, traffic, cidr, list: list as string, allowed }) });
+                } else {
+                    const widest = `/${widestPrefix[family]}`;
+                    bad.push({ from, to, key: `${family} ${rules}`, message: (traffic) => policyMessage("policy.worldTogether", { rules, group, traffic, family, widest, allowed }) });
                 }
             }
-            // Adjacent ranges with the same finding are one violation.
-            const merged: typeof bad = [];
-            for (const b of bad) {
-                const last = merged[merged.length - 1];
-                if (last && last.key === b.key && last.to + 1 === b.from) last.to = b.to;
-                else merged.push({ ...b });
-            }
-            for (const b of merged) found.push(b.message(ported ? portsText({ protocol, from: b.from, to: b.to }) : "*"));
         }
+        // Adjacent ranges with the same finding are one violation.
+        const merged: typeof bad = [];
+        for (const b of bad) {
+            const last = merged.find((m) => m.key === b.key && m.to + 1 === b.from);
+            if (last) last.to = b.to;
+            else merged.push({ ...b });
+        }
+        for (const b of merged) found.push({ protocol, from: b.from, to: b.to, message: b.message(trafficText({ protocol, from: b.from, to: b.to })) });
+    }
+    return found;
+}
+
+/**
+ * The rules that reach one security group, together: sources that add up to more addresses
+ * than the widest prefix holds (when no rule is that wide itself, reported per resource), and
+ * prefix lists of the stack with an entry that wide, on anything but the allowed public ports.
+ * One violation per group, protocol and port range. A rule whose ports are not known yet
+ * (a preview) leaves the verdict open (an Unknown) only where it could open more than the rest.
+ */
+export function worldTogether(resources: StackResource[], config: PackConfig): Finding[] {
+    const found: Finding[] = [];
+    for (const { name, reaches } of reachesByGroup(resources).values()) {
+        const decided = openings(name, reaches.filter((r) => r.pending === undefined), config);
+        found.push(...decided.map((o) => o.message));
+        const pending = reaches.find((r) => r.pending !== undefined)?.pending;
+        if (pending === undefined) continue;
+        const covered = (o: Opening): boolean => decided.some((d) => (d.protocol === o.protocol || d.protocol === "all") && d.from <= o.from && d.to >= o.to);
+        if (openings(name, reaches, config).some((o) => !covered(o))) found.push(pending);
     }
     return found;
 }
@@ -463,7 +592,13 @@ function instanceTypesOf(r: CheckedResource): [string, unknown][] {
         case "aws:ec2/instance:Instance":
         case "aws:ec2/spotInstanceRequest:SpotInstanceRequest":
         case "aws:ec2/launchConfiguration:LaunchConfiguration":
+        case "aws:ec2/capacityReservation:CapacityReservation":
             return [[r.name, p.instanceType]];
+        case "aws:eks/nodeGroup:NodeGroup": {
+            // No list: the type comes from the group's launch template, judged itself.
+            const types = items(p.instanceTypes);
+            return isUnknown(types) ? [[r.name, types]] : types.map((type): [string, unknown] => [r.name, type]);
+        }
         case "aws:ec2/launchTemplate:LaunchTemplate":
             // A template may leave the type to whoever launches from it.
             if (!absent(p.instanceRequirements)) return [[r.name, "requirements"]];
@@ -496,6 +631,8 @@ export function instanceType(r: CheckedResource, config: PackConfig): Finding[] 
     const allowed = config.allowedInstanceTypes.join(", ");
     return instanceTypesOf(r).flatMap(([resource, type]): Finding[] => {
         if (isUnknown(type)) return [type];
+        // Settings that name no type of the allow-list allow none: said as such, not as an empty list.
+        if (config.allowedInstanceTypes.length === 0) return [policyMessage("policy.noTypeAllowed", { resource, types: allowedInstanceTypes.join(", ") })];
         if (absent(type)) return [policyMessage("policy.instanceTypeMissing", { resource, allowed })];
         if (type === "requirements") return [policyMessage("policy.instanceRequirements", { resource, allowed })];
         return config.allowedInstanceTypes.includes(String(type)) ? [] : [policyMessage("policy.instanceType", { resource, instanceType: String(type), allowed })];
@@ -505,12 +642,21 @@ export function instanceType(r: CheckedResource, config: PackConfig): Finding[] 
 // ---------------------------------------------------------------------------------------------
 // Tags and Kubernetes.
 
-/** AWS resource types that carry tags (besides any resource that sets `tags`). */
+/**
+ * The AWS resource types whose schema has `tags`, in one list: the ones the lab creates or could,
+ * and the common ones it might grow (besides any other AWS resource that sets `tags`). Types off
+ * this list that leave `tags` out are not asked for them.
+ */
 export const taggableTypes = [
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/eip:Eip",
     "aws:ec2/natGateway:NatGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/keyPair:KeyPair",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/managedPrefixList:ManagedPrefixList",
     "aws:ec2/networkInterface:NetworkInterface", "aws:ebs/volume:Volume", ...launchingTypes.filter((t) => t !== "aws:ec2/launchConfiguration:LaunchConfiguration"),
+    "aws:ec2/capacityReservation:CapacityReservation", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+    "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/user:User",
+    "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:alb/loadBalancer:LoadBalancer", "aws:elb/loadBalancer:LoadBalancer",
+    "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret",
+    "aws:ssm/parameter:Parameter", "aws:lambda/function:Function", "aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:ecr/repository:Repository",
 ];
 
 /** A provider's default tags, which the engine may hand over as JSON text. */
@@ -548,25 +694,36 @@ export function requiredTags(r: CheckedResource, config: PackConfig): Finding[] 
     return unknown ? [unknown] : [policyMessage("policy.tags", { resource: r.name, missing: missing.join(", ") })];
 }
 
-/** Where a chart's values ask for a LoadBalancer: any `...type` key with that value, at any depth. */
-function loadBalancerPaths(value: unknown, path: string): Finding[] {
-    if (isUnknown(value) && path === "values") return [value];
-    if (Array.isArray(value)) return value.flatMap((v, n) => loadBalancerPaths(v, `${path}[${n}]`));
+const isLoadBalancer = (v: unknown): boolean => typeof v === "string" && v.trim().toLowerCase() === "loadbalancer";
+/** An unknown that could hide a LoadBalancer: a whole subtree (object or list), or a value under a type or kind key. */
+const couldHide = (u: Unknown, key: string): boolean => /^(Object|Array) value/.test(u.error.message) || /(type|kind)$/i.test(key);
+
+/** Where a chart's values ask for a LoadBalancer: any value LoadBalancer, under any key, at any depth. */
+function loadBalancerPaths(value: unknown, path: string, key: string): Finding[] {
+    if (isUnknown(value)) return path === "values" || couldHide(value, key) ? [value] : [];
+    if (isLoadBalancer(value)) return [path];
+    if (Array.isArray(value)) return value.flatMap((v, n) => loadBalancerPaths(v, `${path}[${n}]`, key));
     const o = obj(value);
-    if (!o) return [];
-    return Object.entries(o).flatMap(([key, v]): Finding[] => {
-        const here = `${path}.${key}`;
-        if (/type$/i.test(key)) {
-            if (isUnknown(v)) return [v];
-            if (typeof v === "string" && v.toLowerCase() === "loadbalancer") return [here];
-        }
-        return loadBalancerPaths(v, here);
+    return o ? Object.entries(o).flatMap(([k, v]) => loadBalancerPaths(v, `${path}.${k}`, k)) : [];
+}
+
+/** The lines of a values file's text that set a value to LoadBalancer: a YAML scalar, plain or quoted, in block or flow style, comments aside. */
+export function loadBalancerLines(text: string): number[] {
+    return text.split(/\r?\n/).flatMap((line, n) => {
+        const code = line.replace(/(^|\s)#.*$/, "");
+        return /(^|[:,[{-]\s*)["']?loadbalancer["']?\s*(?=[,\]}]|$)/i.test(code) ? [n + 1] : [];
     });
 }
 
 const chartTypes = ["kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"];
 
-/** No LoadBalancer Service: in a Service, a patch, a list, or a chart's values. */
+/** A chart's values files: the text of each string asset, or the file the pack cannot read. */
+function valuesFiles(r: CheckedResource): (FileValue | Unknown)[] | Unknown {
+    const files = items(r.props.valueYamlFiles);
+    return isUnknown(files) ? files : files.filter((f): f is FileValue | Unknown => f instanceof FileValue || isUnknown(f));
+}
+
+/** No LoadBalancer Service: in a Service, a patch, a list, or a chart's values and values files. */
 export function noLoadBalancer(r: CheckedResource): Finding[] {
     const p = r.props;
     const serviceType = (service: unknown, path: string): Finding[] => {
@@ -582,6 +739,20 @@ export function noLoadBalancer(r: CheckedResource): Finding[] {
     else if (r.type === "kubernetes:core/v1:ServiceList") {
         const list = items(p.items);
         paths = isUnknown(list) ? [list] : list.flatMap((s, n) => serviceType(s, `items[${n}].`));
-    } else if (chartTypes.includes(r.type)) paths = loadBalancerPaths(p.values, "values");
+    } else if (chartTypes.includes(r.type)) {
+        const files = valuesFiles(r);
+        paths = [
+            ...loadBalancerPaths(p.values, "values", "values"),
+            ...(isUnknown(files) ? [files] : files.flatMap((f, n): Finding[] => (isUnknown(f) ? [f] : f.kind === "text" ? loadBalancerLines(f.content).map((line) => `valueYamlFiles[${n}] line ${line}`) : []))),
+        ];
+    }
     return paths.map((where) => (isUnknown(where) ? where : policyMessage("policy.loadBalancer", { resource: r.name, where })));
+}
+
+/** Values files the pack cannot read (a path, a URL, an archive): it cannot tell whether they ask for a LoadBalancer. */
+export function unreadValuesFiles(r: CheckedResource): Finding[] {
+    if (!chartTypes.includes(r.type)) return [];
+    const files = valuesFiles(r);
+    if (isUnknown(files)) return [];
+    return files.flatMap((f, n) => (f instanceof FileValue && f.kind !== "text" ? [policyMessage("policy.valuesFile", { resource: r.name, file: f.content || `valueYamlFiles[${n}]` })] : []));
 }

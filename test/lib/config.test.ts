@@ -93,6 +93,18 @@ describe("config", () => {
         ["SSH open to the world", { adminCidrs: ["0.0.0.0/0"] }, "adminCidrs", "0.0.0.0/0", "allowed.adminCidr"],
         ["SSH open to half the world", { adminCidrs: ["0.0.0.0/1"] }, "adminCidrs", "0.0.0.0/1", "allowed.adminCidr"],
         ["no way in for the admin", { adminCidrs: [], detectAdminIp: false }, "adminCidrs", "[]", "allowed.adminPath"],
+        // Narrow blocks that add up to more than one /8 holds: the world, with reserved space left out.
+        ["two /8s of admin CIDRs", { adminCidrs: ["10.0.0.0/8", "11.0.0.0/8"], detectAdminIp: false }, "adminCidrs", "10.0.0.0/8, 11.0.0.0/8", "allowed.adminCidrTotal", { max: "16,777,216" }],
+        ["a /8 and one address outside it", { adminCidrs: ["10.0.0.0/8", "203.0.113.7/32"], detectAdminIp: false }, "adminCidrs", "10.0.0.0/8, 203.0.113.7/32", "allowed.adminCidrTotal", { max: "16,777,216" }],
+        ["a /8 with detectAdminIp, which adds this machine's address", { adminCidrs: ["10.0.0.0/8"], detectAdminIp: true }, "adminCidrs", "10.0.0.0/8", "allowed.adminCidrTotal", { max: "16,777,215" }],
+        [
+            "1.0.0.0/8 to 255.0.0.0/8",
+            { adminCidrs: Array.from({ length: 255 }, (_, i) => `${i + 1}.0.0.0/8`), detectAdminIp: false },
+            "adminCidrs",
+            Array.from({ length: 255 }, (_, i) => `${i + 1}.0.0.0/8`).join(", "),
+            "allowed.adminCidrTotal",
+            { max: "16,777,216" },
+        ],
         ["a malformed public CIDR", { publicCidrs: ["everyone"] }, "publicCidrs", "everyone", "allowed.cidr"],
         ["public CIDRs that are not a list", { publicCidrs: "0.0.0.0/0" }, "publicCidrs", "0.0.0.0/0", "allowed.stringList"],
         ["a boolean that is not one", { detectAdminIp: "yes" }, "detectAdminIp", "yes", "allowed.boolean"],
@@ -114,6 +126,15 @@ describe("config", () => {
             });
         }
     }
+
+    it("accepts admin CIDRs that add up to one /8's worth at most, counting the detected address", () => {
+        const accepted = [
+            { adminCidrs: ["10.0.0.0/8", "10.1.2.3/32"], detectAdminIp: false },
+            { adminCidrs: ["10.0.0.0/9", "11.0.0.0/9"], detectAdminIp: false },
+            { adminCidrs: ["10.0.0.0/9", "11.0.0.0/10", "11.64.0.0/11"], detectAdminIp: true },
+        ];
+        assert.deepStrictEqual(accepted.map((overrides) => parse(overrides).adminCidrs), accepted.map((overrides) => overrides.adminCidrs));
+    });
 
     it("accepts narrower admin CIDRs and the user's own tags", () => {
         const config = parse({ adminCidrs: ["203.0.113.0/24", "10.20.0.0/16"], tags: ["Owner=platform", "CostCenter=lab=1"] });

@@ -43,6 +43,9 @@ describe("policy pack on the whole program", function () {
         ["nodePort", { exposure: "nodePort" }],
         ["portForward", { exposure: "portForward" }],
         ["hostPort", { exposure: "hostPort" }],
+        // The most admin addresses the config allows: one /8's worth, as the pack's limit for one group.
+        ["admin CIDRs adding up to a /8, without detection", { exposure: "nodePort", adminCidrs: ["10.0.0.0/9", "11.0.0.0/9"], detectAdminIp: false }],
+        ["admin CIDRs adding up to a /8 less one address, with detection", { exposure: "nodePort", adminCidrs: ["10.0.0.0/9", "11.0.0.0/10", "11.64.0.0/11", "11.96.0.0/12", "11.112.0.0/13", "11.120.0.0/14", "11.124.0.0/15", "11.126.0.0/16", "11.127.0.0/17", "11.127.128.0/18", "11.127.192.0/19", "11.127.224.0/20", "11.127.240.0/21", "11.127.248.0/22", "11.127.252.0/23", "11.127.254.0/24", "11.127.255.0/25", "11.127.255.128/26", "11.127.255.192/27", "11.127.255.224/28", "11.127.255.240/29", "11.127.255.248/30", "11.127.255.252/31", "11.127.255.254/32"] }],
         ["the cheapest allowed types, one worker, other public ports", { exposure: "nodePort", controlPlaneInstanceType: "t3.medium", workerInstanceType: "t3.medium", workerCount: 1, bookinfoPort: 31080, grafanaPort: 31300 }],
     ];
     for (const [what, config] of scenarios) {
