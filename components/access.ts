@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
 import { Exposure } from "../lib/placement";
-import { translator } from "../lib/messages";
+import { LanguageSetting, nodeLanguage } from "../lib/messages";
 import { credentialFile, ForwardedPort, portForwardIdentity, renderUnit, roleRules, servicesByNamespace, unitName } from "../lib/portForward";
 import { renderScript } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
@@ -22,7 +22,8 @@ export interface AccessArgs {
     grafanaPassword: pulumi.Input<string>;
     /** How long the verification retries while the cluster settles. */
     verifyRetrySeconds: number;
-    language: string;
+    /** The stack's language setting: the node's messages follow it, the verification's terminal too. */
+    language: LanguageSetting;
     /** What must be up before the URLs are checked. */
     platform: pulumi.Resource[];
     /** The every-up nonce: the verification runs whenever it changes, that is on every `up`. */
@@ -70,7 +71,6 @@ export class Access extends pulumi.ComponentResource {
                     subjects: [{ kind: "ServiceAccount", name: id.serviceAccount, namespace: id.namespace }],
                 }, { ...k8sOptions, dependsOn: [role, account] });
             });
-            const noToken = translator(args.language === "en" ? "en" : "ko")("access.portForwardNoToken", { name: id.tokenSecret, namespace: id.namespace });
             for (const port of args.ports) {
                 const unit = unitName(port.name);
                 forwards.push(new command.remote.Command(`${name}-${unit}`, {
@@ -84,8 +84,7 @@ export class Access extends pulumi.ComponentResource {
                         API_SERVER: `https://${ip}:6443`,
                         TOKEN_NAMESPACE: id.namespace,
                         TOKEN_SECRET: id.tokenSecret,
-                        MSG_NO_TOKEN: noToken,
-                    })),
+                    }, nodeLanguage(args.language))),
                     // Switching to another exposure removes the service and its kubeconfig;
                     // destroying the lab does not need to (deletedWith: the node goes with it).
                     delete: `sudo systemctl disable --now ${unit}.service; sudo rm -f /etc/systemd/system/${unit}.service ${credentialFile(port.name)}; sudo systemctl daemon-reload`,

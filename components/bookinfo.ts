@@ -5,7 +5,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
-import { Language, translator } from "../lib/messages";
+import { Language } from "../lib/messages";
 import { renderScript, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../lib/trafficCheck";
@@ -169,7 +169,6 @@ export class Bookinfo extends pulumi.ComponentResource {
         // control-plane node creates afresh and waits for: nothing Pulumi awaits can stay Failed
         // in the state, a failed check fails only this `up`, and the next `up` runs it again.
         // The proxy is a native sidecar (the mesh's proxy.nativeSidecar), so the Job can finish.
-        const t = translator(args.language);
         const cp = args.controlPlane;
         this.trafficCheck = new command.remote.Command(`${name}-traffic-check`, {
             connection: { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.privateKey), ...dial },
@@ -180,10 +179,7 @@ export class Bookinfo extends pulumi.ComponentResource {
                 JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
                 ATTEMPTS: trafficCheck.attempts,
                 WAIT_SECONDS: trafficCheckWait,
-                MSG_INCOMPLETE: t("bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
-                MSG_UNFINISHED: t("bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
-                MSG_NOT_CREATED: t("bookinfo.trafficNotCreated", { attempts: "{attempts}" }),
-            }),
+            }, args.language),
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [script, ...this.workloads] });
 

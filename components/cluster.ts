@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { apiServerPort, publicKubeconfig, renderCalicoInstallation, renderKubeadmConfig } from "../lib/kubeadm";
-import { Language, translator } from "../lib/messages";
+import { Language } from "../lib/messages";
 import { renderScript } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 import { calicoCrdsManifest, calicoOperatorManifest, Cni, KubernetesMinor, versions } from "../lib/versions";
@@ -88,12 +88,10 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         // Every input of a remote command below is a function of the stack's config and state:
         // a change to one re-runs its script (an update runs `create` again), and every script
         // is safe to run again, so a re-run changes nothing on a converged cluster.
-        const t = translator(args.language);
         const cp = args.controlPlane;
         const privateKey = pulumi.secret(args.privateKey);
         const onControlPlane = { host: cp.publicIp, user: sshUser, privateKey, ...dial };
         const run = "sudo bash -s";
-        const prepFailed = (node: string): string => t("bootstrap.prepFailed", { node, log: "{log}" });
 
         const init = new command.remote.Command(`${name}-init`, {
             connection: onControlPlane,
@@ -109,8 +107,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                         podCidr: args.podCidr,
                         serviceCidr: args.serviceCidr,
                     }),
-                    MSG_PREP_FAILED: prepFailed(controlPlaneNodeName),
-                }),
+                    NODE_NAME: controlPlaneNodeName,
+                }, args.language),
             ),
             triggers: [cp.id],
         }, { parent: this });
@@ -123,7 +121,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 CRDS_MANIFEST: calicoCrdsManifest,
                 OPERATOR_MANIFEST: calicoOperatorManifest,
                 INSTALLATION: renderCalicoInstallation(args.podCidr),
-            }),
+            }, args.language),
             triggers: [this.identity],
         }, { parent: this, dependsOn: [init] });
 
@@ -145,7 +143,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 connection: onControlPlane,
                 create: run,
                 stdin: pulumi.secret(pulumi.all([token, worker.id, args.everyUp]).apply(([value, instanceId, nonce]) =>
-                    `${renderScript("join-token.sh", { NODE_NAME: node, INSTANCE_ID: instanceId, TOKEN: value, TOKEN_TTL: joinTokenTtl })}\n# up ${nonce}\n`,
+                    `${renderScript("join-token.sh", { NODE_NAME: node, INSTANCE_ID: instanceId, TOKEN: value, TOKEN_TTL: joinTokenTtl }, args.language)}\n# up ${nonce}\n`,
                 )),
                 triggers: [worker.id, this.identity],
             }, { parent: this, dependsOn: [init] });
@@ -167,9 +165,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                             NODE_NAME: node,
                             NODE_IP: ip,
                             INSTANCE_ID: instanceId,
-                            MSG_PREP_FAILED: prepFailed(node),
-                            MSG_UNPINNED: t("bootstrap.joinUnpinned", { node }),
-                        }),
+                        }, args.language),
                 )),
                 triggers: [worker.id, this.identity],
             }, { parent: this, dependsOn: [prepare] });
@@ -182,8 +178,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
             stdin: renderScript("wait-ready.sh", {
                 EXPECTED_NODES: this.nodeNames.join(" "),
                 TIMEOUT_SECONDS: readyTimeoutSeconds,
-                MSG_NOT_READY: t("bootstrap.notReady", { seconds: readyTimeoutSeconds, nodes: "{nodes}" }),
-            }),
+            }, args.language),
             triggers: [this.identity, ...args.workers.map((worker) => worker.id)],
         }, { parent: this, dependsOn: [cni, ...joins] });
 

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { catalogue, Language, MessageKey } from "./messages";
 
 export const scriptsDir = path.join(__dirname, "..", "scripts");
 
@@ -38,16 +39,35 @@ function inlineIncludes(source: string): string {
         .join("\n");
 }
 
-/** Renders scripts/<name> with its parameters set and its includes inlined. */
-export function renderScript(name: string, params: Readonly<Record<string, string | number>>): string {
+/** The catalogue keys a script says (`say key …` or `message key …`), in order of first use. */
+export function scriptMessageKeys(source: string): string[] {
+    return [...new Set([...source.matchAll(/\b(?:say|message) ([a-z]+\.[A-Za-z]+)\b/g)].map((m) => m[1]))];
+}
+
+/**
+ * Renders scripts/<name> with its parameters set and its includes inlined. A script that says
+ * messages (common.sh declares MESSAGES) gets them in `language`, the stack's language on the
+ * nodes: only the templates it uses, one `key=template` line each, filled on the node.
+ */
+export function renderScript(name: string, params: Readonly<Record<string, string | number>>, language?: Language): string {
     const source = inlineIncludes(readScript(name));
     const declared = scriptParameters(source);
-    const missing = declared.filter((p) => !(p in params));
-    const unknown = Object.keys(params).filter((p) => !declared.includes(p));
+    const all: Record<string, string | number> = { ...params };
+    if (declared.includes("MESSAGES")) {
+        if (language === undefined) throw new Error(`scripts/${name}: it says messages; give the language they are in`);
+        all.MESSAGES = scriptMessageKeys(source)
+            .map((key) => {
+                if (!(key in catalogue.en)) throw new Error(`scripts/${name}: no message ${key} in lib/messages.ts`);
+                return `${key}=${catalogue[language][key as MessageKey]}`;
+            })
+            .join("\n");
+    }
+    const missing = declared.filter((p) => !(p in all));
+    const unknown = Object.keys(all).filter((p) => !declared.includes(p));
     if (missing.length > 0 || unknown.length > 0) {
         throw new Error(`scripts/${name}: missing parameters [${missing.join(", ")}], unknown parameters [${unknown.join(", ")}]`);
     }
     const [shebang, ...rest] = source.split("\n");
-    const assignments = declared.map((p) => `${p}=${shellQuote(String(params[p]))}`);
+    const assignments = declared.map((p) => `${p}=${shellQuote(String(all[p]))}`);
     return [shebang, "# Parameters rendered by the Pulumi program.", ...assignments, ...rest].join("\n");
 }

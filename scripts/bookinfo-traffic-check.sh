@@ -14,9 +14,6 @@ set -euo pipefail
 : "${JOB_MANIFEST:?the check Job, as JSON, with a generateName}"
 : "${ATTEMPTS:?how many Jobs to try}"
 : "${WAIT_SECONDS:?how long to wait for each Job to finish: longer than its deadline}"
-: "${MSG_INCOMPLETE:?message for an attempt that counted, with {attempts}, {ok} and {count}}"
-: "${MSG_UNFINISHED:?message for an attempt without a count, with {attempts} and {seconds}}"
-: "${MSG_NOT_CREATED:?message for an attempt whose Job was not created, with {attempts}}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
@@ -61,7 +58,7 @@ for attempt in $(seq 1 "$ATTEMPTS"); do
   # Older check Jobs go (their pods with them), finished or not, without waiting for them.
   kubectl delete job --namespace "$NAMESPACE" --selector "$JOB_LABEL" --ignore-not-found --wait=false >&2 || true
   if ! created="$(printf '%s\n' "$JOB_MANIFEST" | kubectl create -f - -o name)" || [ -z "$created" ]; then
-    echo "k8s-lab: traffic check, attempt ${attempt} of ${ATTEMPTS}: the Job was not created" >&2
+    say node.trafficNotCreated attempt="$attempt" attempts="$ATTEMPTS"
     last="not-created"
     continue
   fi
@@ -81,7 +78,7 @@ for attempt in $(seq 1 "$ATTEMPTS"); do
   if final="$(kubectl logs "job/${job}" --namespace "$NAMESPACE" --container traffic 2>&1)" || [ -z "$log" ]; then
     log="$final"
   fi
-  echo "k8s-lab: traffic check, attempt ${attempt} of ${ATTEMPTS} (Job ${job}): ${state:-not finished after ${WAIT_SECONDS} s}" >&2
+  say node.trafficAttempt attempt="$attempt" attempts="$ATTEMPTS" job="$job" state="${state:-$(message node.trafficNotFinished seconds="$WAIT_SECONDS")}"
   printf '%s\n' "$log" >&2
   counted="$(count_of "$log")"
   if [ "$state" = Complete ]; then
@@ -99,11 +96,9 @@ done
 case "$last" in
   counted*)
     read -r _ ok count <<<"$last"
-    message="${MSG_INCOMPLETE//\{ok\}/$ok}"
-    message="${message//\{count\}/$count}"
+    say bookinfo.trafficIncomplete attempts="$ATTEMPTS" ok="$ok" count="$count"
     ;;
-  not-created) message="$MSG_NOT_CREATED" ;;
-  *) message="${MSG_UNFINISHED//\{seconds\}/$WAIT_SECONDS}" ;;
+  not-created) say bookinfo.trafficNotCreated attempts="$ATTEMPTS" ;;
+  *) say bookinfo.trafficUnfinished attempts="$ATTEMPTS" seconds="$WAIT_SECONDS" ;;
 esac
-echo "${message//\{attempts\}/$ATTEMPTS}" >&2
 exit 1

@@ -21,4 +21,4 @@ installation="$(mktemp)"
 trap 'rm -f "$installation"' EXIT
 printf '%s\n' "$INSTALLATION" > "$installation"
 retry kubectl apply --server-side --force-conflicts -f "$installation" >&2
-echo "k8s-lab: Calico applied"
+say node.calicoApplied

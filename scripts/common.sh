@@ -19,22 +19,46 @@ INSTANCE_LABEL="k8s-lab.io/instance-id"
 # shellcheck source-path=SCRIPTDIR source=retry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/retry.sh" # k8s-lab:include
 
+: "${MESSAGES:?the messages this script says, key=template lines in the stack language}"
+
+# Message $1 of MESSAGES with each {name} replaced from the name=value arguments that follow.
+message() {
+  local key="$1" text="" line pair
+  shift
+  while IFS= read -r line; do
+    if [ "${line%%=*}" = "$key" ]; then
+      text="${line#*=}"
+      break
+    fi
+  done <<<"$MESSAGES"
+  [ -n "$text" ] || text="$key"
+  for pair in "$@"; do
+    text="${text//"{${pair%%=*}}"/"${pair#*=}"}"
+  done
+  printf '%s\n' "$text"
+}
+
+# Says message $1 (see message) on stderr, where Pulumi shows what a step is doing.
+say() {
+  printf 'k8s-lab: %s\n' "$(message "$@")" >&2
+}
+
 # Waits for cloud-init, which runs the node preparation from user data once per instance, and
 # makes sure the preparation finished: when its mark is missing (a mirror was down for longer
 # than the retries), runs the same script again from cloud-init's copy of the user data, so a
 # later `up` recovers the node. `cloud-init status` exits 0 when done, 2 when done but degraded
 # and 1 on error; what counts is the preparation's mark.
-# $1: the message to print on error, with {log} standing for the log to read.
+# $1: this node's name, for the message when the preparation failed.
 wait_for_cloud_init() {
   local rc=0
   cloud-init status --wait >/dev/null || rc=$?
-  [ "$rc" -eq 0 ] || echo "k8s-lab: cloud-init finished with exit code ${rc}" >&2
+  [ "$rc" -eq 0 ] || say node.cloudInitExit code="$rc"
   if [ ! -e "$PREPARED_MARKER" ] && [ -r "$PREP_SCRIPT" ]; then
-    echo "k8s-lab: the node preparation did not finish; running it again" >&2
+    say node.prepAgain
     bash "$PREP_SCRIPT" >/dev/null 2>&1 || true
   fi
   if [ ! -e "$PREPARED_MARKER" ]; then
-    echo "${1//\{log\}//var/log/k8s-lab-prep.log}" >&2
+    say bootstrap.prepFailed node="$1" log=/var/log/k8s-lab-prep.log
     tail -n 40 /var/log/k8s-lab-prep.log >&2 || true
     return 1
   fi
@@ -54,7 +78,7 @@ quietly() {
   [ -e "$log" ] || install -m 0600 /dev/null "$log"
   "$@" >> "$log" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
-    echo "k8s-lab: '$1 ${2:-}' failed (exit ${rc}); its last lines, from ${log}:" >&2
+    say node.commandFailed command="$1 ${2:-}" code="$rc" log="$log"
     tail -n 30 "$log" | redact >&2
     return "$rc"
   fi

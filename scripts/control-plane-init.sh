@@ -9,12 +9,12 @@
 set -euo pipefail
 
 : "${KUBEADM_CONFIG:?the rendered kubeadm config}"
-: "${MSG_PREP_FAILED:?message for a node whose preparation failed}"
+: "${NODE_NAME:?name of the control-plane node}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
-wait_for_cloud_init "$MSG_PREP_FAILED"
+wait_for_cloud_init "$NODE_NAME"
 
 config="${KUBERNETES_DIR}/kubeadm-config.yaml"
 wanted="$(printf '%s\n' "$KUBEADM_CONFIG" | sha256sum | cut -d' ' -f1)"
@@ -42,12 +42,12 @@ if [ ! -e "$INITIALIZED_MARKER" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ] &&
   mark_initialized
 fi
 if [ "$(cat "$INITIALIZED_MARKER" 2>/dev/null)" = "$wanted" ] && [ -e "${KUBERNETES_DIR}/admin.conf" ]; then
-  echo "k8s-lab: the cluster is already initialised with this config" >&2
+  say node.initKept
 else
   if [ -e "$INITIALIZED_MARKER" ]; then
-    echo "k8s-lab: the kubeadm config changed; resetting the control plane for a new cluster" >&2
+    say node.initChanged
   elif [ -e "${KUBERNETES_DIR}/admin.conf" ] || [ -e "${KUBERNETES_DIR}/manifests/kube-apiserver.yaml" ]; then
-    echo "k8s-lab: an earlier kubeadm init did not complete; resetting it and initialising again" >&2
+    say node.initInterrupted
   fi
   if [ -e "$INITIALIZED_MARKER" ] || [ -e "${KUBERNETES_DIR}/admin.conf" ] || [ -e "${KUBERNETES_DIR}/manifests/kube-apiserver.yaml" ]; then
     rm -f "$INITIALIZED_MARKER"
@@ -60,7 +60,7 @@ else
   # --skip-token-print: the join command with kubeadm's default token never reaches a log.
   quietly "$BOOTSTRAP_LOG" kubeadm init --config "$config" --skip-token-print
   mark_initialized
-  echo "k8s-lab: kubeadm init completed" >&2
+  say node.initCompleted
   # kubeadm init leaves a default bootstrap token valid for a day; each worker gets its own.
   retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
 fi

@@ -18,7 +18,7 @@ set -euo pipefail
 
 export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
 if ! [[ "$TOKEN" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]]; then
-  echo "k8s-lab: the bootstrap token for ${NODE_NAME} is not of the form [a-z0-9]{6}.[a-z0-9]{16}" >&2
+  say node.tokenMalformed node="$NODE_NAME"
   exit 1
 fi
 token_id="${TOKEN%%.*}"
@@ -27,12 +27,12 @@ registered="$(retry kubectl get node "$NODE_NAME" --ignore-not-found -o name)"
 owner="$(retry kubectl get node "$NODE_NAME" --ignore-not-found -o "jsonpath={.metadata.labels.${INSTANCE_LABEL//./\\.}}")"
 if [ -n "$registered" ] && { [ "$owner" = "$INSTANCE_ID" ] || [ -z "$owner" ]; }; then
   # This machine's Node (or one that does not say which machine it is: never deleted).
-  echo "k8s-lab: ${NODE_NAME} is registered; its bootstrap token is no longer needed" >&2
+  say node.tokenNotNeeded node="$NODE_NAME"
   retry kubectl -n kube-system delete secret "bootstrap-token-${token_id}" --ignore-not-found >&2
   exit 0
 fi
 if [ -n "$registered" ]; then
-  echo "k8s-lab: deleting node ${NODE_NAME}, left by machine ${owner}; ${INSTANCE_ID} joins under that name" >&2
+  say node.staleNode node="$NODE_NAME" owner="$owner" instance="$INSTANCE_ID"
   retry kubectl delete node "$NODE_NAME" --ignore-not-found >&2
 fi
 
@@ -43,4 +43,4 @@ create_token() {
     kubeadm token create "$TOKEN" --ttl "$TOKEN_TTL" --description "k8s-lab: join ${NODE_NAME}" 2>&1 >/dev/null | redact >&2
 }
 retry create_token
-echo "k8s-lab: bootstrap token ${token_id} for ${NODE_NAME} is valid for ${TOKEN_TTL}" >&2
+say node.tokenValid id="$token_id" node="$NODE_NAME" ttl="$TOKEN_TTL"

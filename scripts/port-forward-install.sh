@@ -12,10 +12,11 @@ set -euo pipefail
 : "${API_SERVER:?the API server URL, on the node private address}"
 : "${TOKEN_NAMESPACE:?namespace of the ServiceAccount token Secret}"
 : "${TOKEN_SECRET:?name of the ServiceAccount token Secret}"
-: "${MSG_NO_TOKEN:?message when the Secret gets no token}"
 
-# On a node these are the defaults; the tests run the script against directories of their own.
-KUBERNETES_DIR="${KUBERNETES_DIR:-/etc/kubernetes}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
+
+# On a node this is the default; the tests run the script against a directory of their own.
 SYSTEMD_DIR="${SYSTEMD_DIR:-/etc/systemd/system}"
 umask 077
 
@@ -28,7 +29,7 @@ for _ in $(seq 1 30); do
   sleep 2
 done
 if [ -z "$token" ]; then
-  echo "$MSG_NO_TOKEN" >&2
+  say access.portForwardNoToken name="$TOKEN_SECRET" namespace="$TOKEN_NAMESPACE"
   exit 1
 fi
 ca="$(base64 -w0 "$KUBERNETES_DIR/pki/ca.crt")"

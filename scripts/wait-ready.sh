@@ -6,7 +6,6 @@ set -euo pipefail
 
 : "${EXPECTED_NODES:?space-separated node names}"
 : "${TIMEOUT_SECONDS:?how long to wait}"
-: "${MSG_NOT_READY:?message naming the nodes that are not Ready}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
@@ -16,7 +15,7 @@ export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
 for node in $(kubectl get nodes -o 'jsonpath={.items[*].metadata.name}'); do
   case " ${EXPECTED_NODES} " in
     *" ${node} "*) ;;
-    *) echo "k8s-lab: deleting node ${node}, which the lab no longer has" >&2; kubectl delete node "$node" --wait=false >&2 ;;
+    *) say node.removedNode node="$node"; kubectl delete node "$node" --wait=false >&2 ;;
   esac
 done
 
@@ -29,12 +28,12 @@ while :; do
   done
   if [ -z "$not_ready" ]; then
     retry kubectl -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >&2
-    echo "k8s-lab: every node is Ready: ${EXPECTED_NODES}"
+    say node.allReady nodes="$EXPECTED_NODES"
     exit 0
   fi
   [ "$SECONDS" -lt "$deadline" ] || break
   sleep "${POLL_SECONDS:-5}"
 done
-echo "${MSG_NOT_READY//\{nodes\}/${not_ready# }}" >&2
+say bootstrap.notReady seconds="$TIMEOUT_SECONDS" nodes="${not_ready# }"
 kubectl get nodes -o wide >&2 || true
 exit 1

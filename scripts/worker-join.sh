@@ -11,16 +11,14 @@ set -euo pipefail
 : "${NODE_NAME:?name of this node}"
 : "${NODE_IP:?private address of this node}"
 : "${INSTANCE_ID:?EC2 instance ID of this node}"
-: "${MSG_PREP_FAILED:?message for a node whose preparation failed}"
-: "${MSG_UNPINNED:?message for a join that does not pin the CA}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
-wait_for_cloud_init "$MSG_PREP_FAILED"
+wait_for_cloud_init "$NODE_NAME"
 
 if ! [[ "$CA_HASH" =~ ^sha256:[0-9a-f]{64}$ ]] || ! [[ "$TOKEN" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] || [ -z "$API_ENDPOINT" ]; then
-  echo "$MSG_UNPINNED" >&2
+  say bootstrap.joinUnpinned node="$NODE_NAME"
   exit 1
 fi
 
@@ -30,15 +28,15 @@ if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] && [ "$(ca_hash "${KUBERNETES_DIR}/pk
   # Its Node object may be gone (deleted by hand): the kubelet registers it again on a restart.
   own_node="$(kubectl --kubeconfig "${KUBERNETES_DIR}/kubelet.conf" get node "$NODE_NAME" -o name 2>&1 || true)"
   if [[ "$own_node" == *NotFound* ]]; then
-    echo "k8s-lab: ${NODE_NAME} has joined, but its Node is gone; restarting the kubelet to register it again" >&2
+    say node.nodeGone node="$NODE_NAME"
     systemctl restart kubelet
   else
-    echo "k8s-lab: ${NODE_NAME} has already joined this cluster" >&2
+    say node.alreadyJoined node="$NODE_NAME"
   fi
   exit 0
 fi
 if [ -e "${KUBERNETES_DIR}/kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/bootstrap-kubelet.conf" ] || [ -e "${KUBERNETES_DIR}/pki/ca.crt" ]; then
-  echo "k8s-lab: ${NODE_NAME} was in another cluster or did not finish joining; resetting it" >&2
+  say node.resetWorker node="$NODE_NAME"
   quietly "$BOOTSTRAP_LOG" kubeadm reset -f
   rm -rf "${CNI_CONFIG_DIR:?}"
 fi
@@ -66,4 +64,4 @@ nodeRegistration:
       value: "${INSTANCE_LABEL}=${INSTANCE_ID}"
 YAML
 quietly "$BOOTSTRAP_LOG" kubeadm join --config "$config"
-echo "k8s-lab: ${NODE_NAME} joined"
+say node.joined node="$NODE_NAME"

@@ -56,20 +56,19 @@ describe("KubernetesCluster", () => {
             const joinParams = params(join);
             const tokenParams = params(prepare);
             assert.match(joinParams.TOKEN, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
-            assert.deepStrictEqual(tokenParams, { NODE_NAME: node, INSTANCE_ID: `${node}-id`, TOKEN: joinParams.TOKEN, TOKEN_TTL: "1h" }, "the token the join uses is the one kept valid");
+            assert.deepStrictEqual({ ...tokenParams, MESSAGES: "" }, { NODE_NAME: node, INSTANCE_ID: `${node}-id`, TOKEN: joinParams.TOKEN, TOKEN_TTL: "1h", MESSAGES: "" }, "the token the join uses is the one kept valid");
             // The preparation runs on every up (the nonce is in its input, not in its triggers);
             // the join runs only when its own inputs change.
             assert.match(String(prepare.inputs.stdin), /\n# up every-up-nonce\n$/);
             assert.doesNotMatch(String(join.inputs.stdin), /every-up/);
-            assert.deepStrictEqual({ ...joinParams, TOKEN: "", MSG_PREP_FAILED: "", MSG_UNPINNED: "" }, {
+            assert.deepStrictEqual({ ...joinParams, TOKEN: "", MESSAGES: "" }, {
                 API_ENDPOINT: `${String(program.output("controlPlanePrivateIp").value)}:6443`,
                 TOKEN: "",
                 CA_HASH: mockCaHash,
                 NODE_NAME: node,
                 NODE_IP: workerIps[i],
                 INSTANCE_ID: `${node}-id`,
-                MSG_PREP_FAILED: "",
-                MSG_UNPINNED: "",
+                MESSAGES: "",
             });
             for (const part of ["id", "secret"]) {
                 const random = program.get("random:index/randomPassword:RandomPassword", `cluster-join-token-${node}-${part}`);
@@ -112,7 +111,7 @@ describe("KubernetesCluster", () => {
         const ready = named(program, "cluster-ready");
         assert.deepStrictEqual(ready.dependsOn.sort(), ["command:remote:Command::cluster-cni-calico", "command:remote:Command::cluster-join-worker-0", "command:remote:Command::cluster-join-worker-1"]);
         assert.match(String(ready.inputs.stdin), /^EXPECTED_NODES='control-plane worker-0 worker-1'$/m);
-        assert.match(String(ready.inputs.stdin), /^MSG_NOT_READY='600초가 지나도 Ready가 아닌 노드: \{nodes\}\./m);
+        assert.match(params(ready).MESSAGES, /^bootstrap\.notReady=\{seconds\}초가 지나도 Ready가 아닌 노드: \{nodes\}\./m);
         assert.deepStrictEqual(program.output("nodeNames").value, ["control-plane", "worker-0", "worker-1"]);
         assert.deepStrictEqual(named(program, "cluster-kubeconfig").dependsOn, ["command:remote:Command::cluster-ready"]);
     });
@@ -142,13 +141,18 @@ describe("KubernetesCluster", () => {
     });
 
     it("gives the nodes text in the stack's language, Korean for auto, whoever runs up", async () => {
-        const message = (program: Program) => params(named(program, "cluster-init")).MSG_PREP_FAILED;
+        const message = (program: Program) => /^bootstrap\.prepFailed=(.*)$/m.exec(params(named(program, "cluster-init")).MESSAGES)?.[1];
         const [auto, english] = await Promise.all([
             runProgram({ env: { LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" } }),
             runProgram({ config: { language: "en" }, env: { LANG: "ko_KR.UTF-8", LC_ALL: "ko_KR.UTF-8" } }),
         ]);
-        assert.strictEqual(message(auto), "control-plane 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.");
-        assert.strictEqual(message(english), "Node control-plane was not prepared: cloud-init or the preparation script failed; read {log} on that node.");
+        assert.strictEqual(message(auto), "{node} 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.");
+        assert.strictEqual(message(english), "Node {node} was not prepared: cloud-init or the preparation script failed; read {log} on that node.");
+        // Every command that runs a node script gets its messages in that language.
+        for (const command of commands(auto).filter((c) => String(c.inputs.stdin).includes("MESSAGES="))) {
+            assert.match(params(command).MESSAGES, /[가-힣]/, command.name);
+            assert.doesNotMatch(params(named(english, command.name)).MESSAGES, /[가-힣]/, command.name);
+        }
     });
 
     it("declares the same resources with the same inputs whatever the operator's locale and folder", async () => {

@@ -64,7 +64,7 @@ describe("Access: the port-forward identity", () => {
             assert.match(stdin, /^API_SERVER='https:\/\/10\.0\.1\.\d+:6443'$/m);
             assert.match(stdin, new RegExp(`^CREDENTIAL_FILE='/etc/k8s-lab/k8s-lab-port-forward-${unit}\\.kubeconfig'$`, "m"));
             assert.match(stdin, /^LoadCredential=kubeconfig:\/etc\/k8s-lab\/k8s-lab-port-forward-\w+\.kubeconfig$/m);
-            assert.match(stdin, /^MSG_NO_TOKEN='60초가 지나도 k8s-lab-port-forward 네임스페이스의 port-forward-token Secret에/m);
+            assert.match(stdin, /^access\.portForwardNoToken=60초가 지나도 \{namespace\} 네임스페이스의 \{name\} Secret에/m);
             assert.doesNotMatch(stdin, /admin\.conf'?$|Environment=KUBECONFIG=\/etc\/kubernetes/m);
             assert.deepStrictEqual(forward.inputs.triggers, ["control-plane-0-id"]);
             assert.strictEqual(forward.inputs.delete, `sudo systemctl disable --now k8s-lab-port-forward-${unit}.service; sudo rm -f /etc/systemd/system/k8s-lab-port-forward-${unit}.service /etc/k8s-lab/k8s-lab-port-forward-${unit}.kubeconfig; sudo systemctl daemon-reload`);

@@ -187,17 +187,14 @@ describe("bookinfo-traffic.sh against a productpage that never answers", () => {
 
 describe("bookinfo-traffic-check.sh", () => {
     const manifest = JSON.stringify({ apiVersion: "batch/v1", kind: "Job", metadata: { generateName: "bookinfo-traffic-check-", namespace: "bookinfo" } });
-    const params = (language: "en" | "ko" = "en", waitSeconds = 751) => ({
+    const params = (waitSeconds = 751) => ({
         NAMESPACE: "bookinfo",
         JOB_LABEL: "app=bookinfo-traffic-check",
         JOB_MANIFEST: manifest,
         ATTEMPTS: 3,
         WAIT_SECONDS: waitSeconds,
-        MSG_INCOMPLETE: message(language, "bookinfo.trafficIncomplete", { attempts: "{attempts}", ok: "{ok}", count: "{count}" }),
-        MSG_UNFINISHED: message(language, "bookinfo.trafficUnfinished", { attempts: "{attempts}", seconds: "{seconds}" }),
-        MSG_NOT_CREATED: message(language, "bookinfo.trafficNotCreated", { attempts: "{attempts}" }),
     });
-    const script = (waitSeconds = 751) => renderScript("bookinfo-traffic-check.sh", params("en", waitSeconds));
+    const script = (waitSeconds = 751, language: "en" | "ko" = "en") => renderScript("bookinfo-traffic-check.sh", params(waitSeconds), language);
     const deleteOld = "kubectl delete job --namespace bookinfo --selector app=bookinfo-traffic-check --ignore-not-found --wait=false";
     const createJob = "kubectl create -f - -o name";
     const getJob = (n: number) => `kubectl get job bookinfo-traffic-check-${n} --namespace bookinfo -o jsonpath={.status.conditions[?(@.status=="True")].type}`;
@@ -271,7 +268,7 @@ esac`);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
         assert.deepStrictEqual(sandbox.calls(), attempt(1, 2));
         assert.strictEqual(fs.readFileSync(path.join(sandbox.dir, "created"), "utf8"), `${manifest}\n`);
-        assert.match(result.stderr, /^k8s-lab: traffic check, attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Complete\nwarm-up: 5 whole pages in a row after 9 requests\n50 of 50 product pages complete\n$/m);
+        assert.match(result.stderr, /^k8s-lab: Traffic check, attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Complete\.\nwarm-up: 5 whole pages in a row after 9 requests\n50 of 50 product pages complete\n$/m);
     });
 
     it("tries a fresh Job, under a new name, after a failed one, and passes when the second passes", () => {
@@ -280,7 +277,7 @@ esac`);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
         assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0)]);
-        assert.match(result.stderr, /attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Failed\n.*\nrequest 7: a backend is down: product reviews are currently unavailable\n48 of 50 product pages complete\n/);
+        assert.match(result.stderr, /attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Failed\.\n.*\nrequest 7: a backend is down: product reviews are currently unavailable\n48 of 50 product pages complete\n/);
     });
 
     it("fails with the last count after three failed Jobs, and the next up runs the check again and converges", () => {
@@ -289,7 +286,7 @@ esac`);
         assert.strictEqual(failed.status, 1);
         assert.strictEqual(failed.stdout, "");
         assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0), ...attempt(3, 0)]);
-        assert.strictEqual(lastLine(failed.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, 47 of 50 product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.");
+        assert.strictEqual(lastLine(failed.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, 47 of 50 product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.");
 
         // The next `up`: the failed Jobs are still there; the check deletes them and starts afresh.
         fs.writeFileSync(path.join(sandbox.dir, "calls.log"), "");
@@ -305,8 +302,8 @@ esac`);
         const result = sandbox.run(script(0));
         assert.strictEqual(result.status, 1);
         assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0, [listPods(1)], true), ...attempt(2, 0, [listPods(2)], true), ...attempt(3, 0, [listPods(3)], true)]);
-        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): not finished after 0 s\ncontainer "traffic" in pod "bookinfo-traffic-check-3-x7k2p" is waiting to start: PodInitializing\nbookinfo-traffic-check-3-x7k2p {3}0\/2 {3}Init:ImagePullBackOff\n/);
-        assert.strictEqual(lastLine(result.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job gave no count within 0 s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.");
+        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): not finished after 0 s\.\ncontainer "traffic" in pod "bookinfo-traffic-check-3-x7k2p" is waiting to start: PodInitializing\nbookinfo-traffic-check-3-x7k2p {3}0\/2 {3}Init:ImagePullBackOff\n/);
+        assert.strictEqual(lastLine(result.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job gave no count within 0 s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.");
     });
 
     it("keeps the running count of a Job stopped at its deadline, whose pod and log are gone, and gives its verdict of 50", () => {
@@ -314,8 +311,8 @@ esac`);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 1);
         assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 3), ...attempt(2, 3), ...attempt(3, 3)], "no pod listing: the Job gave a count");
-        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): Failed\nwarm-up: 5 whole pages in a row after 9 requests\nrequest 7: a backend is down: product reviews are currently unavailable\nafter 30 of 50 requests: 21 whole pages\n/);
-        assert.strictEqual(lastLine(result.stderr), message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 21, count: 50 }));
+        assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): Failed\.\nwarm-up: 5 whole pages in a row after 9 requests\nrequest 7: a backend is down: product reviews are currently unavailable\nafter 30 of 50 requests: 21 whole pages\n/);
+        assert.strictEqual(lastLine(result.stderr), "k8s-lab: " + message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 21, count: 50 }));
     });
 
     it("goes on to the next attempt when the Job cannot be created, and passes when the next one passes", () => {
@@ -324,7 +321,7 @@ esac`);
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
         assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, ...attempt(2, 1)]);
-        assert.match(result.stderr, /^Error from server \(InternalError\): Internal error occurred: resource quota evaluation timed out\nk8s-lab: traffic check, attempt 1 of 3: the Job was not created\n/);
+        assert.match(result.stderr, /^Error from server \(InternalError\): Internal error occurred: resource quota evaluation timed out\nk8s-lab: Traffic check, attempt 1 of 3: the Job was not created\.\n/);
     });
 
     it("says the Job was never created when no attempt could create it", () => {
@@ -332,14 +329,14 @@ esac`);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 1);
         assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, pause, deleteOld, createJob, pause, deleteOld, createJob]);
-        assert.strictEqual(lastLine(result.stderr), "The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.");
+        assert.strictEqual(lastLine(result.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.");
     });
 
     it("gives the verdict of the last attempt, whatever the earlier ones gave", () => {
         cluster(["0 Failed 12 -", "0 Failed 30 -", "0 NotCreated - -"]);
-        assert.strictEqual(lastLine(sandbox.run(script()).stderr), message("en", "bookinfo.trafficNotCreated", { attempts: 3 }));
+        assert.strictEqual(lastLine(sandbox.run(script()).stderr), "k8s-lab: " + message("en", "bookinfo.trafficNotCreated", { attempts: 3 }));
         cluster(["0 NotCreated - -", "0 NotCreated - -", "0 Failed 30 -"]);
-        assert.strictEqual(lastLine(sandbox.run(script()).stderr), message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 30, count: 50 }));
+        assert.strictEqual(lastLine(sandbox.run(script()).stderr), "k8s-lab: " + message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 30, count: 50 }));
     });
 
     it("starts its Job even when older ones cannot be deleted (a pod stuck on a NotReady node, a slow API server)", () => {
@@ -353,10 +350,10 @@ esac`);
 
     it("says the verdict in Korean for a Korean stack", () => {
         cluster(["0 Failed 0 -", "0 Failed 0 -", "0 Failed 12 -"]);
-        const result = sandbox.run(renderScript("bookinfo-traffic-check.sh", params("ko")));
+        const result = sandbox.run(script(751, "ko"));
         assert.strictEqual(result.status, 1);
-        assert.strictEqual(lastLine(result.stderr), message("ko", "bookinfo.trafficIncomplete", { attempts: 3, ok: 12, count: 50 }));
+        assert.strictEqual(lastLine(result.stderr), "k8s-lab: " + message("ko", "bookinfo.trafficIncomplete", { attempts: 3, ok: 12, count: 50 }));
         cluster(["0 NotCreated - -", "0 NotCreated - -", "0 NotCreated - -"]);
-        assert.strictEqual(lastLine(sandbox.run(renderScript("bookinfo-traffic-check.sh", params("ko"))).stderr), message("ko", "bookinfo.trafficNotCreated", { attempts: 3 }));
+        assert.strictEqual(lastLine(sandbox.run(script(751, "ko")).stderr), "k8s-lab: " + message("ko", "bookinfo.trafficNotCreated", { attempts: 3 }));
     });
 });

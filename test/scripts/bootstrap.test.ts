@@ -4,13 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { renderKubeadmConfig } from "../../lib/kubeadm";
-import { message } from "../../lib/messages";
 import { renderScript } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
 const token = "abcdef.0123456789abcdef";
-const unpinned = "The join of worker-0 does not pin the cluster CA.";
-const prepFailed = "Node {node} was not prepared; read {log}.";
 /** The shape of a bootstrap token, wherever it may appear. */
 const tokenShape = /[a-z0-9]{6}\.[a-z0-9]{16}/;
 
@@ -25,7 +22,7 @@ describe("bootstrap scripts", () => {
 
     describe("control-plane-init.sh", () => {
         const config = renderKubeadmConfig({ clusterName: "k8s-lab-dev", kubernetesVersion: "1.35.9", nodeName: "control-plane", privateIp: "10.0.1.10", publicIp: "203.0.113.1", podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12" });
-        const script = (kubeadmConfig: string) => renderScript("control-plane-init.sh", { KUBEADM_CONFIG: kubeadmConfig, MSG_PREP_FAILED: prepFailed });
+        const script = (kubeadmConfig: string) => renderScript("control-plane-init.sh", { KUBEADM_CONFIG: kubeadmConfig, NODE_NAME: "control-plane" }, "en");
         const pki = () => path.join(sandbox.kubernetesDir, "pki");
         const kubeadmCalls = () => sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ")[1]);
         /**
@@ -72,7 +69,7 @@ esac`);
             fakeKubeadm(1);
             const result = sandbox.run(script(config), env());
             assert.strictEqual(result.status, 1);
-            assert.match(result.stderr, /'kubeadm init' failed \(exit 1\); its last lines/);
+            assert.match(result.stderr, /k8s-lab: 'kubeadm init' failed with exit code 1; its last lines, from \S+bootstrap.log:\n/);
             assert.match(result.stderr, /timed out waiting for the control plane \(token <token>\)/, "the cause is shown");
             assert.doesNotMatch(result.stdout + result.stderr, tokenShape);
             assert.strictEqual(fs.statSync(env().BOOTSTRAP_LOG).mode & 0o777, 0o600, "the full output stays in a root-only log");
@@ -104,13 +101,13 @@ esac`);
             fs.writeFileSync(path.join(sandbox.dir, "user-data.txt"), "exit 1\n");
             const result = sandbox.run(script(config), { ...env(), PREP_SCRIPT: path.join(sandbox.dir, "user-data.txt") });
             assert.notStrictEqual(result.status, 0);
-            assert.match(result.stderr, /Node \{node\} was not prepared; read \/var\/log\/k8s-lab-prep\.log\./);
+            assert.match(result.stderr, /k8s-lab: Node control-plane was not prepared: cloud-init or the preparation script failed; read \/var\/log\/k8s-lab-prep\.log on that node\./);
             assert.ok(!sandbox.calls().some((c) => c.startsWith("kubeadm")));
         });
     });
 
     describe("join-token.sh", () => {
-        const script = renderScript("join-token.sh", { NODE_NAME: "worker-0", INSTANCE_ID: "i-0new", TOKEN: token, TOKEN_TTL: "24h" });
+        const script = renderScript("join-token.sh", { NODE_NAME: "worker-0", INSTANCE_ID: "i-0new", TOKEN: token, TOKEN_TTL: "1h" }, "en");
         /** A fake kubectl whose cluster has a Node worker-0 on `owner`, or none. */
         const cluster = (owner: string | undefined) => sandbox.fake("kubectl", `case "$*" in
   "get node worker-0 --ignore-not-found -o jsonpath={.metadata.labels.k8s-lab\\.io/instance-id}") ${owner === undefined ? "true" : `echo ${owner}`} ;;
@@ -118,7 +115,7 @@ esac`);
 esac`);
         const writes = () => sandbox.calls().filter((c) => !c.includes(" get "));
         const deleteToken = "kubectl -n kube-system delete secret bootstrap-token-abcdef --ignore-not-found";
-        const createToken = `kubeadm token create ${token} --ttl 24h --description k8s-lab: join worker-0`;
+        const createToken = `kubeadm token create ${token} --ttl 1h --description k8s-lab: join worker-0`;
 
         beforeEach(() => sandbox.fake("kubeadm", `echo ${token}`));
 
@@ -142,8 +139,8 @@ esac`);
 
     describe("worker-join.sh", () => {
         const caHash = `sha256:${"0123456789abcdef".repeat(4)}`;
-        const params = { API_ENDPOINT: "10.0.1.10:6443", TOKEN: token, CA_HASH: caHash, NODE_NAME: "worker-0", NODE_IP: "10.0.2.20", INSTANCE_ID: "i-0abc", MSG_PREP_FAILED: prepFailed, MSG_UNPINNED: unpinned };
-        const script = (overrides: Partial<typeof params> = {}) => renderScript("worker-join.sh", { ...params, ...overrides });
+        const params = { API_ENDPOINT: "10.0.1.10:6443", TOKEN: token, CA_HASH: caHash, NODE_NAME: "worker-0", NODE_IP: "10.0.2.20", INSTANCE_ID: "i-0abc" };
+        const script = (overrides: Partial<typeof params> = {}) => renderScript("worker-join.sh", { ...params, ...overrides }, "en");
         const env = () => ({ BOOTSTRAP_LOG: path.join(sandbox.dir, "bootstrap.log") });
         const kubeadmCalls = () => sandbox.calls().filter((c) => c.startsWith("kubeadm")).map((c) => c.split(" ")[1]);
         /**
@@ -234,8 +231,7 @@ esac`);
         const script = (language: "en" | "ko") => renderScript("wait-ready.sh", {
             EXPECTED_NODES: "control-plane worker-0 worker-1",
             TIMEOUT_SECONDS: 1,
-            MSG_NOT_READY: message(language, "bootstrap.notReady", { seconds: 1, nodes: "{nodes}" }),
-        });
+        }, language);
         /** A fake kubectl: the cluster's nodes, and the Ready status of each. */
         const cluster = (nodes: string, ready: Record<string, string>) =>
             sandbox.fake("kubectl", `case "$*" in
@@ -274,7 +270,7 @@ esac`);
     describe("calico.sh", () => {
         it("applies the pinned CRDs, waits for them, then the operator and the Installation", () => {
             sandbox.fake("kubectl", "true");
-            const result = sandbox.run(renderScript("calico.sh", { CRDS_MANIFEST: "https://example.invalid/operator-crds.yaml", OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml", INSTALLATION: "kind: Installation" }));
+            const result = sandbox.run(renderScript("calico.sh", { CRDS_MANIFEST: "https://example.invalid/operator-crds.yaml", OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml", INSTALLATION: "kind: Installation" }, "en"));
             assert.strictEqual(result.status, 0, result.stderr);
             const calls = sandbox.calls();
             assert.deepStrictEqual(calls.slice(0, 3), [

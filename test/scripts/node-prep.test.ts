@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "smol-toml";
 import { nodeUserData } from "../../components/cluster";
-import { scriptsDir } from "../../lib/scripts";
+import { renderScript, scriptsDir } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "containerd");
@@ -83,13 +83,15 @@ describe("node-prep.sh", () => {
     });
 
     describe("waiting for cloud-init (common.sh, in every bootstrap script)", () => {
-        const message = "Node worker-0 was not prepared; read {log} on that node.";
+        // The messages common.sh says, as a bootstrap script that includes it receives them.
+        const rendered = renderScript("calico.sh", { CRDS_MANIFEST: "c", OPERATOR_MANIFEST: "o", INSTALLATION: "i" }, "en");
+        const header = rendered.slice(0, rendered.indexOf("\n# Installs Calico"));
         const prepScript = () => path.join(sandbox.dir, "user-data.txt");
         const wait = (exitCode: number, prepared: boolean) => {
             sandbox.fake("cloud-init", `exit ${exitCode}`);
             sandbox.fake("tail", "echo '(log tail)'");
             if (prepared) fs.writeFileSync(sandbox.marker, "");
-            return sandbox.run(`source ${path.join(scriptsDir, "common.sh")}\nwait_for_cloud_init '${message}'`, { PREP_SCRIPT: prepScript() });
+            return sandbox.run(`${header}\nsource ${path.join(scriptsDir, "common.sh")}\nwait_for_cloud_init worker-0`, { PREP_SCRIPT: prepScript() });
         };
 
         it("counts exit code 0 as done", () => {
@@ -100,7 +102,7 @@ describe("node-prep.sh", () => {
             for (const code of [1, 2]) {
                 const result = wait(code, true);
                 assert.strictEqual(result.status, 0, result.stderr);
-                assert.strictEqual(result.stderr, `k8s-lab: cloud-init finished with exit code ${code}\n`);
+                assert.strictEqual(result.stderr, `k8s-lab: cloud-init finished with exit code ${code}.\n`);
             }
         });
 
@@ -109,14 +111,14 @@ describe("node-prep.sh", () => {
             fs.writeFileSync(prepScript(), `touch ${sandbox.marker}\n`);
             const result = wait(1, false);
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.match(result.stderr, /the node preparation did not finish; running it again/);
+            assert.match(result.stderr, /^k8s-lab: The node preparation did not finish; running it again\.$/m);
         });
 
         it("fails, saying where to look, when the preparation fails again", () => {
             fs.writeFileSync(prepScript(), "exit 1\n");
             const result = wait(0, false);
             assert.notStrictEqual(result.status, 0);
-            assert.match(result.stderr, /Node worker-0 was not prepared; read \/var\/log\/k8s-lab-prep\.log on that node\.\n\(log tail\)/);
+            assert.match(result.stderr, /k8s-lab: Node worker-0 was not prepared: cloud-init or the preparation script failed; read \/var\/log\/k8s-lab-prep\.log on that node\.\n\(log tail\)/);
         });
     });
 

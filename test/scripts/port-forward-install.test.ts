@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { renderUnit } from "../../lib/portForward";
+import { message } from "../../lib/messages";
 import { renderScript } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
@@ -21,8 +22,7 @@ describe("port-forward-install.sh", () => {
         API_SERVER: "https://10.0.1.10:6443",
         TOKEN_NAMESPACE: "k8s-lab-port-forward",
         TOKEN_SECRET: "port-forward-token",
-        MSG_NO_TOKEN: "The Secret port-forward-token has no token.",
-    });
+    }, "en");
     const run = () => sandbox.run(script(), { SYSTEMD_DIR: systemd });
 
     beforeEach(() => {
@@ -74,7 +74,7 @@ describe("port-forward-install.sh", () => {
         fs.rmSync(credential);
         const result = run();
         assert.strictEqual(result.status, 1);
-        assert.strictEqual(result.stderr, "The Secret port-forward-token has no token.\n");
+        assert.strictEqual(result.stderr, `k8s-lab: ${message("en", "access.portForwardNoToken", { name: "port-forward-token", namespace: "k8s-lab-port-forward" })}\n`);
         assert.strictEqual(sandbox.calls().filter((c) => c.startsWith("kubectl")).length, 3 + 30);
         assert.ok(!fs.existsSync(credential));
         assert.strictEqual(sandbox.calls().filter((c) => c.startsWith("systemctl restart")).length, 1, "only the first run started the service");
