@@ -79,8 +79,8 @@ const en = {
     // Access: one verdict each, with what to do next.
     "access.ok": "{target} answered in {ms} ms: {url}",
     "access.timeout": "{target} did not answer within {seconds} s at {url}. Next: check that the security group lets this machine reach the port and that the pod runs (kubectl get pods -A -o wide).",
-    "access.refused": "{target} refused the connection at {url}: nothing listens on that port. Next: check how exposure {mode} serves it (kubectl get svc -A; in portForward mode, npm run lab -- port-forward status).",
-    "access.unreachable": "{target} is unreachable at {url} ({detail}). Next: check that the control-plane node runs and that this is its public IP (npm run lab -- status).",
+    "access.refused": "{target} refused the connection at {url}: nothing listens on that port. Next: check how exposure {mode} serves it (kubectl get svc -A; in portForward mode, npx k8s-lab port-forward status).",
+    "access.unreachable": "{target} is unreachable at {url} ({detail}). Next: check that the control-plane node runs and that this is its public IP (npx k8s-lab status).",
     "access.serverError": "{target} answered HTTP {status} at {url}: the app is up but failing. Next: read its pods' logs (kubectl logs).",
     "access.unexpectedStatus": "{target} answered at {url} with something else than expected ({detail}). Next: check that the port belongs to {target} (kubectl get svc -A).",
     "access.notProductPage": "{target} answered HTTP 200 at {url} but not a whole product page ({detail}): a service behind productpage is down. Next: kubectl -n bookinfo get pods.",
@@ -243,8 +243,8 @@ const ko: Catalogue = {
 
     "access.ok": "{target} 응답 시간 {ms} ms: {url}",
     "access.timeout": "{target} 서비스가 {seconds}초 안에 응답하지 않았습니다({url}). 보안 그룹이 이 머신에서 그 포트로 들어오는 접속을 허용하는지, 파드가 실행 중인지 확인하세요(kubectl get pods -A -o wide).",
-    "access.refused": "{target} 서비스가 연결을 거부했습니다({url}). 그 포트에서 연결을 기다리는(LISTEN) 프로세스가 없습니다. {mode} 노출 방식이 그 포트를 어떻게 제공하는지 확인하세요(kubectl get svc -A, portForward 방식이면 npm run lab -- port-forward status).",
-    "access.unreachable": "{target} 서비스에 접속할 수 없습니다({url}, {detail}). 컨트롤 플레인 노드가 실행 중인지, 이 주소가 그 노드의 공인 IP가 맞는지 확인하세요(npm run lab -- status).",
+    "access.refused": "{target} 서비스가 연결을 거부했습니다({url}). 그 포트에서 연결을 기다리는(LISTEN) 프로세스가 없습니다. {mode} 노출 방식이 그 포트를 어떻게 제공하는지 확인하세요(kubectl get svc -A, portForward 방식이면 npx k8s-lab port-forward status).",
+    "access.unreachable": "{target} 서비스에 접속할 수 없습니다({url}, {detail}). 컨트롤 플레인 노드가 실행 중인지, 이 주소가 그 노드의 공인 IP가 맞는지 확인하세요(npx k8s-lab status).",
     "access.serverError": "{target} 서비스가 오류 코드(HTTP {status})로 응답했습니다({url}). 앱은 떠 있지만 요청을 처리하지 못하고 있습니다. 파드 로그를 확인하세요(kubectl logs).",
     "access.unexpectedStatus": "{target} 서비스가 예상과 다르게 응답했습니다({url}, {detail}). 그 포트가 정말 {target} 서비스의 포트인지 확인하세요(kubectl get svc -A).",
     "access.notProductPage": "{target} 서비스가 HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다({url}, {detail}). productpage 뒤의 서비스 중 하나가 내려가 있습니다. kubectl -n bookinfo get pods로 확인하세요.",

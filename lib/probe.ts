@@ -47,6 +47,8 @@ function networkFailure(err: unknown, budgetMs: number): Failure {
     // undici: "terminated" when the peer closes mid-body; "other side closed", ECONNRESET, EPIPE.
     if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || error?.message === "terminated") return new Failure("reset", error?.cause?.message ?? code ?? error.message);
     if (code !== "") return new Failure("unreachable", code);
+    // fetch's own "fetch failed" is always the network's (a port fetch refuses to use, a TLS error).
+    if (error?.message === "fetch failed") return new Failure("unreachable", error.cause?.message ?? error.message);
     return new Failure("unexpectedStatus", error instanceof Error ? error.message : String(err));
 }
 

@@ -127,6 +127,9 @@ describe("probes", () => {
             const result = await probeBookinfo("http://lab.invalid:30080/productpage", 5000);
             assert.strictEqual(result.verdict, "unreachable");
             assert.strictEqual((await probeBookinfo(`${await closedPort()}/productpage`)).verdict, "refused");
+            // A port fetch itself refuses to use is the network's failure too, not an answer.
+            const badPort = await probeBookinfo("http://127.0.0.1:9/productpage");
+            assert.deepStrictEqual([badPort.verdict, badPort.detail], ["unreachable", "bad port"]);
         });
 
         it("never runs past the retry window's deadline by more than one interval", async () => {
