@@ -182,6 +182,26 @@ describe("operator CLI", () => {
         assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
     });
 
+    it("stops up with the cloud's error (exit 5) when another resource failed, and as unhealthy (exit 1) on a verdict no exposure changes", async () => {
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "context deadline exceeded" } }));
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const failing = (errors: { resource: string; error: string }[]): LabStack => ({
+            exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+            up: async () => {
+                throw new UpFailed(errors);
+            },
+            endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+        });
+        const cloud = fake(outputs(), { stack: failing([{ resource: "command:remote:Command::cluster-init", error: "Process exited with status 1\n[ERROR] kubelet did not start" }, { resource: accessCheckResource, error: "failed" }]) });
+        assert.strictEqual(await main(["up", "--policy-pack", installedPack()], cloud.deps), exitCodes.cloud);
+        assert.strictEqual(cloud.out[cloud.out.length - 1], "pulumi up failed with exposure nodePort: command:remote:Command::cluster-init: [ERROR] kubelet did not start. Next: fix that resource and run k8s-lab up again (k8s-lab diagnose collects the nodes' logs).");
+        const sick = fake(outputs(), { stack: failing([{ resource: accessCheckResource, error: "failed" }]) });
+        assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], sick.deps), exitCodes.unhealthy);
+        const report = JSON.parse(sick.out.join("\n"));
+        assert.deepStrictEqual([report.ok, report.left, report.steps.map((s: { mode: string }) => s.mode)], [false, "nodePort", ["nodePort"]]);
+        assert.ok(sick.err.includes("Not switching from exposure nodePort: grafana: datasourceUnhealthy is not a network failure, and another exposure cannot change it."), sick.err.join("\n"));
+    });
+
     describe("up and the policy pack", () => {
         const recording = () => {
             const runs: string[][] = [];
