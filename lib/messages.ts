@@ -318,7 +318,7 @@ const ko: Catalogue = {
     "policy.worldIngress": "{resource} 리소스가 {cidr} 대역에서 오는 {traffic} 트래픽을 허용합니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
     "policy.worldUnknownPorts": "{resource} 리소스가 아직 알 수 없는 포트를 {cidr} 대역에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
     "policy.worldAdmin": "{resource} 리소스가 {what} 포트 {port}번을 {cidr} 대역에 엽니다. SSH와 Kubernetes API는 팩 설정과 상관없이 인터넷 전체에 열 수 없습니다.",
-    "policy.worldTogether": "보안 그룹 {group} 안의 규칙 {rules} 항목이 합쳐서 {traffic} 트래픽을 {family} 주소 {widest} 대역 하나보다 많은 주소에 허용합니다. {widest} 대역이 허용되는 가장 넓은 출발지이고, 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
+    "policy.worldTogether": "보안 그룹 {group} 안의 규칙 {rules} 항목이 합쳐서 {traffic} 트래픽을 {family} 주소 {widest} 대역 하나보다 많은 주소에 허용합니다. 출발지는 합쳐서 이 크기까지만 허용되고, 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
     "policy.widePrefixList": "보안 그룹 {group} 안의 규칙 {rules} 항목이 접두사 목록 {list} 항목으로 {cidr} 대역에서 오는 {traffic} 트래픽을 허용합니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
     "policy.allTraffic": "모든 프로토콜과 포트의",
     "policy.imdsv2": "{resource} 리소스가 IMDSv2를 요구하지 않습니다. metadataOptions.httpTokens 값을 required로 설정하거나 httpEndpoint 값을 disabled로 설정하세요.",
