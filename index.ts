@@ -113,7 +113,7 @@ export = async () => {
         ],
     });
     const platform = { platformOptions: cluster.platformOptions, transforms: [transform] };
-    const monitoring = new Monitoring("monitoring", platform);
+    const monitoring = new Monitoring("monitoring", { ...platform, language: nodeLanguage(config.language) });
     const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
     // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
     const bookinfo = new Bookinfo("bookinfo", {

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bookinfoAlertRules } from "../lib/alerts";
+import { Language } from "../lib/messages";
 import { versions } from "../lib/versions";
 
 export const monitoringNamespace = "monitoring";
@@ -52,6 +53,8 @@ export interface MonitoringArgs {
     platformOptions: pulumi.CustomResourceOptions;
     /** Placement and exposure of the chart's workloads. */
     transforms: pulumi.ResourceTransform[];
+    /** The language of the alerts' annotations: the stack's language in the cluster. */
+    language: Language;
 }
 
 /**
@@ -94,7 +97,7 @@ export class Monitoring extends pulumi.ComponentResource {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
             metadata: { name: "bookinfo", namespace: monitoringNamespace, labels: prometheusSelectorLabels },
-            spec: { groups: bookinfoAlertRules() },
+            spec: { groups: bookinfoAlertRules(args.language) },
         }, { ...options, dependsOn: [this.chart] });
 
         this.registerOutputs({ grafanaAdminPassword: this.grafanaAdminPassword });

@@ -14,6 +14,8 @@
  *   labels allowlist. `kube_deployment_status_replicas_ready{namespace, deployment}` is stable
  *   and exported by default: a ready replica of the Deployment is a ready endpoint of its Service.
  */
+import { Language, translator } from "./messages";
+
 export const bookinfoSuccessObjective = 0.999;
 
 /**
@@ -43,7 +45,9 @@ export interface AlertGroup {
 /** The services behind the product page, whose Deployments are `<service>-v<n>`. */
 export const bookinfoBackends = ["details", "ratings", "reviews"] as const;
 
-export function bookinfoAlertRules(): AlertGroup[] {
+/** The rules, with their annotations in `language`: the stack's language in the cluster. */
+export function bookinfoAlertRules(language: Language): AlertGroup[] {
+    const t = translator(language);
     const responses = 'response_total{namespace="bookinfo"}';
     const failures = 'response_total{namespace="bookinfo", classification="failure"}';
     // The failure ratio, not the success ratio: with no success at all in a direction there is
@@ -63,20 +67,14 @@ export function bookinfoAlertRules(): AlertGroup[] {
                     expr: `${failureRatio(bookinfoBurnRate.longWindow)} > ${threshold} and ${failureRatio(bookinfoBurnRate.shortWindow)} > ${threshold}`,
                     for: bookinfoBurnRate.for,
                     labels: { severity: "warning" },
-                    annotations: {
-                        summary: "Bookinfo's {{ $labels.direction }} responses are failing fast against the 99.9% objective",
-                        description: "More than 1.44% of the {{ $labels.direction }} responses of Bookinfo's pods failed over the last hour and over the last 5 minutes, for 10 minutes (Linkerd proxy metrics); outbound means a service behind productpage is failing even if the page still loads.",
-                    },
+                    annotations: { summary: t("alert.successRateLowSummary"), description: t("alert.successRateLowDescription") },
                 },
                 {
                     alert: "ProductpageNoReadyEndpoint",
                     expr: `(sum(${ready("productpage-v1")}) or vector(0)) < 1`,
                     for: "2m",
                     labels: { severity: "critical" },
-                    annotations: {
-                        summary: "productpage has no ready endpoint",
-                        description: "The productpage-v1 Deployment has had no ready replica, so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
-                    },
+                    annotations: { summary: t("alert.productpageNoReadyEndpointSummary"), description: t("alert.productpageNoReadyEndpointDescription") },
                 },
                 {
                     alert: "BookinfoServiceNoReadyEndpoint",
@@ -86,10 +84,7 @@ export function bookinfoAlertRules(): AlertGroup[] {
                         bookinfoBackends.map((app) => ` or label_replace(vector(0), "app", "${app}", "", "")`).join("")}) < 1`,
                     for: "2m",
                     labels: { severity: "warning" },
-                    annotations: {
-                        summary: "Bookinfo's {{ $labels.app }} service has no ready endpoint",
-                        description: "No Deployment of {{ $labels.app }} has had a ready replica for 2 minutes, or none exists: the product page loads, but says {{ $labels.app }} is unavailable.",
-                    },
+                    annotations: { summary: t("alert.serviceNoReadyEndpointSummary"), description: t("alert.serviceNoReadyEndpointDescription") },
                 },
             ],
         },

@@ -50,6 +50,13 @@ const en = {
     "bootstrap.joinUnpinned": "The join of {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
     "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
     // Bookinfo traffic check, printed on the control-plane node; {ok} and {count} are filled there.
+    // Alert annotations, in the cluster; {{ }} is Prometheus's template, filled when an alert fires.
+    "alert.successRateLowSummary": "Bookinfo's {{ $labels.direction }} responses are failing fast against the 99.9% objective",
+    "alert.successRateLowDescription": "More than 1.44% of the {{ $labels.direction }} responses of Bookinfo's pods failed over the last hour and over the last 5 minutes, for 10 minutes (Linkerd proxy metrics); outbound means a service behind productpage is failing even if the page still loads.",
+    "alert.productpageNoReadyEndpointSummary": "productpage has no ready endpoint",
+    "alert.productpageNoReadyEndpointDescription": "The productpage-v1 Deployment has had no ready replica, so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
+    "alert.serviceNoReadyEndpointSummary": "Bookinfo's {{ $labels.app }} service has no ready endpoint",
+    "alert.serviceNoReadyEndpointDescription": "No Deployment of {{ $labels.app }} has had a ready replica for 2 minutes, or none exists: the product page loads, but says {{ $labels.app }} is unavailable.",
     // Progress of the node scripts, printed on the node as "k8s-lab: <text>"; {name}s filled there.
     "node.cloudInitExit": "cloud-init finished with exit code {code}.",
     "node.prepAgain": "The node preparation did not finish; running it again.",
@@ -216,6 +223,12 @@ const ko: Catalogue = {
     "bootstrap.prepFailed": "{node} 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.",
     "bootstrap.joinUnpinned": "{node} 노드의 조인 정보가 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
+    "alert.successRateLowSummary": "Bookinfo {{ $labels.direction }} 방향 응답이 99.9% 목표보다 빠르게 실패하고 있습니다",
+    "alert.successRateLowDescription": "지난 1시간과 지난 5분 모두 Bookinfo 파드의 {{ $labels.direction }} 방향 응답 가운데 1.44% 넘게 실패한 상태가 10분 동안 이어졌습니다(Linkerd 프록시 메트릭). outbound 방향이면 페이지가 열려도 productpage 뒤의 서비스가 실패하고 있습니다.",
+    "alert.productpageNoReadyEndpointSummary": "productpage에 준비된 엔드포인트가 없습니다",
+    "alert.productpageNoReadyEndpointDescription": "productpage-v1 디플로이먼트에 2분 동안 준비된 레플리카가 없어 상품 페이지를 제공할 수 없습니다.",
+    "alert.serviceNoReadyEndpointSummary": "Bookinfo {{ $labels.app }} 서비스에 준비된 엔드포인트가 없습니다",
+    "alert.serviceNoReadyEndpointDescription": "{{ $labels.app }} 서비스의 디플로이먼트에 2분 동안 준비된 레플리카가 없거나 디플로이먼트가 없습니다. 상품 페이지는 열리지만 {{ $labels.app }} 서비스를 쓸 수 없다고 표시합니다.",
     "node.cloudInitExit": "cloud-init이 끝났습니다(종료 코드: {code}).",
     "node.prepAgain": "노드 준비가 끝나지 않아 다시 실행합니다.",
     "node.commandFailed": "'{command}' 명령이 실패했습니다(종료 코드: {code}). {log} 파일의 마지막 줄입니다:",
@@ -342,7 +355,9 @@ export const catalogue: Readonly<Record<Language, Catalogue>> = { en, ko };
 export type MessageKey = keyof typeof en;
 
 /** The parameter names a template mentions, as a union of string literal types. */
-type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? Word<P> | ParamNames<Rest> : never;
+/** A parameter is a word, as `message` reads it: Prometheus's `{{ $labels.app }}` is not one. */
+type Word<P extends string> = P extends `${string}${" " | "{" | "$" | "."}${string}` ? never : P;
 
 export type MessageParams<K extends MessageKey> = { readonly [P in ParamNames<(typeof en)[K]>]: string | number };
 

@@ -55,7 +55,7 @@ describe("Monitoring", () => {
         assert.ok(JSON.parse((dashboard.inputs.data as Record<string, string>)["bookinfo.json"]).panels.length >= 3);
         const rules = program.get("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-bookinfo-rules");
         assert.deepStrictEqual((rules.inputs.metadata as { labels: object }).labels, { release: "kube-prometheus-stack" });
-        assert.deepStrictEqual(rules.inputs.spec, { groups: bookinfoAlertRules() }, "the rules promtool tests");
+        assert.deepStrictEqual(rules.inputs.spec, { groups: bookinfoAlertRules("ko") }, "the rules promtool tests, in the stack's language (auto: Korean)");
         for (const own of [dashboard, rules]) assert.deepStrictEqual(own.dependsOn, [`${CHART}::kube-prometheus-stack`]);
     });
 

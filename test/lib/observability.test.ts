@@ -66,7 +66,7 @@ describe("Bookinfo dashboard", () => {
 });
 
 describe("Bookinfo alert rules", () => {
-    const groups = bookinfoAlertRules();
+    const groups = bookinfoAlertRules("en");
 
     it("form a valid PrometheusRule spec whose expressions parse and read only exported metrics", () => {
         assert.deepStrictEqual(groups.map((g) => g.rules.map((r) => r.alert)), [["BookinfoSuccessRateLow", "ProductpageNoReadyEndpoint", "BookinfoServiceNoReadyEndpoint"]]);
@@ -78,6 +78,22 @@ describe("Bookinfo alert rules", () => {
                 for (const name of metricsOf(rule.expr)) assert.ok(name in linkerdMetrics || name in kubeStateMetrics, name);
             }
         }
+    });
+});
+
+describe("Bookinfo alert rules in the stack's language", () => {
+    it("differ between the languages only in their annotations, which keep Prometheus's label references", () => {
+        const [en, ko] = [bookinfoAlertRules("en"), bookinfoAlertRules("ko")];
+        const withoutAnnotations = (groups: typeof en) => groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) }));
+        assert.deepStrictEqual(withoutAnnotations(ko), withoutAnnotations(en));
+        const labels = (text: string) => [...new Set(text.match(/\{\{ \$labels\.\w+ \}\}/g) ?? [])].sort();
+        en[0].rules.forEach((rule, i) => {
+            for (const field of ["summary", "description"]) {
+                const korean = ko[0].rules[i].annotations[field];
+                assert.match(korean, /[가-힣]/, `${rule.alert} ${field}`);
+                assert.deepStrictEqual(labels(korean), labels(rule.annotations[field]), `${rule.alert} ${field}`);
+            }
+        });
     });
 });
 
@@ -93,7 +109,7 @@ describe("Bookinfo alert rules in promtool", function () {
         if (!promtool && process.env.CI) throw new Error("promtool is missing: .ci/run installs it with Debian's prometheus package");
         if (!promtool) this.skip();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-rules-"));
-        fs.writeFileSync(path.join(dir, "rules.yaml"), JSON.stringify({ groups: bookinfoAlertRules() }, null, 2));
+        fs.writeFileSync(path.join(dir, "rules.yaml"), JSON.stringify({ groups: bookinfoAlertRules("en") }, null, 2));
     });
     after(() => {
         if (dir !== "") fs.rmSync(dir, { recursive: true, force: true });
