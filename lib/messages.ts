@@ -60,6 +60,7 @@ const en = {
     // Progress of the node scripts, printed on the node as "k8s-lab: <text>"; {name}s filled there.
     "node.cloudInitExit": "cloud-init finished with exit code {code}.",
     "node.prepAgain": "The node preparation did not finish; running it again.",
+    "node.gaveUp": "Giving up after {attempts} attempts: {command}",
     "node.commandFailed": "'{command}' failed with exit code {code}; its last lines, from {log}:",
     "node.initKept": "The cluster is already initialised with this config.",
     "node.initChanged": "The kubeadm config changed; resetting the control plane for a new cluster.",
@@ -231,6 +232,7 @@ const ko: Catalogue = {
     "alert.serviceNoReadyEndpointDescription": "{{ $labels.app }} 서비스의 디플로이먼트에 2분 동안 준비된 레플리카가 없거나 디플로이먼트가 없습니다. 상품 페이지는 열리지만 {{ $labels.app }} 서비스를 쓸 수 없다고 표시합니다.",
     "node.cloudInitExit": "cloud-init이 끝났습니다(종료 코드: {code}).",
     "node.prepAgain": "노드 준비가 끝나지 않아 다시 실행합니다.",
+    "node.gaveUp": "{attempts}번 시도한 끝에 포기합니다: {command}",
     "node.commandFailed": "'{command}' 명령이 실패했습니다(종료 코드: {code}). {log} 파일의 마지막 줄입니다:",
     "node.initKept": "이 설정으로 클러스터가 이미 초기화되어 있습니다.",
     "node.initChanged": "kubeadm 설정이 바뀌었습니다. 새 클러스터를 만들기 위해 컨트롤 플레인을 reset합니다.",

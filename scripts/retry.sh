@@ -11,7 +11,12 @@ retry() {
   local attempt=1 max="${RETRY_ATTEMPTS:-10}"
   until "$@"; do
     if [ "$attempt" -ge "$max" ]; then
-      echo "k8s-lab: giving up after $attempt attempts: $*" >&2
+      # In the language of the stack where the script says messages (common.sh); the user data does not.
+      if declare -F say >/dev/null; then
+        say node.gaveUp attempts="$attempt" command="$*"
+      else
+        echo "k8s-lab: giving up after $attempt attempts: $*" >&2
+      fi
       return 1
     fi
     sleep "$((attempt * ${RETRY_DELAY_SECONDS:-3}))"

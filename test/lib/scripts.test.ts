@@ -48,7 +48,7 @@ describe("scripts", () => {
             return execFileSync("bash", ["-c", `${assignments}\nprintf %s "$MESSAGES"`], { encoding: "utf8" }).split("\n").sort();
         };
         const own = ["node.removedNode", "node.allReady", "bootstrap.notReady"];
-        const shared = ["node.cloudInitExit", "node.prepAgain", "bootstrap.prepFailed", "node.commandFailed"];
+        const shared = ["node.gaveUp", "node.cloudInitExit", "node.prepAgain", "bootstrap.prepFailed", "node.commandFailed"];
         for (const language of ["en", "ko"] as const) {
             assert.deepStrictEqual(messages(language), [...own, ...shared].map((key) => `${key}=${catalogue[language][key as MessageKey]}`).sort());
         }

@@ -127,6 +127,6 @@ describe("node-prep.sh", () => {
         const userData = nodeUserData("worker", "k8s-lab-dev", "1.35");
         assert.doesNotMatch(userData, /wait_for_cloud_init|INITIALIZED_MARKER|redact\(\)/);
         const hash = createHash("sha256").update(userData).digest("hex").slice(0, 16);
-        assert.strictEqual(hash, "51d0e7c69036e17f", "node-prep.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
+        assert.strictEqual(hash, "736d478366bea825", "node-prep.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
     });
 });
