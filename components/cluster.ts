@@ -55,6 +55,7 @@ export interface KubernetesClusterArgs {
     privateKey: pulumi.Input<string>;
     podCidr: string;
     serviceCidr: string;
+    /** The language of what the node scripts say: the stack's, never the operator's locale. */
     language: Language;
     /** The every-up nonce: each worker's token preparation runs on every `up` (see join-token.sh). */
     everyUp: pulumi.Input<string>;
