@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Language, terminalLanguage, translator, Translate } from "../lib/messages";
-import { redact, redactValue } from "../lib/redact";
+import { engineErrorLine, redact, redactValue } from "../lib/redact";
 import type { CliOutputs } from "../lib/stackOutputs";
 import { CliError, Deps, exitCodes, SshTarget } from "./types";
 
@@ -90,7 +90,7 @@ export class Context {
         const reason = error instanceof Error ? error.message : String(err);
         if (error?.code === "ENOENT" || /spawn pulumi ENOENT|pulumi: (command )?not found/.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.pulumiMissing", { reason: "pulumi: not found" }));
         if (/passphrase must be set|incorrect passphrase|PULUMI_CONFIG_PASSPHRASE/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.passphraseMissing"));
-        return new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason: reason.split("\n").filter((l) => l.trim() !== "").pop() ?? reason }));
+        return new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason: engineErrorLine(reason, this.secrets) }));
     }
 
     nodeTarget(o: CliOutputs, node: string): SshTarget | undefined {

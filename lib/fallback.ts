@@ -11,7 +11,7 @@ import { ConfigError } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./placement";
 import { Endpoints, Verdict, Verification } from "./probe";
-import { errorLine } from "./redact";
+import { engineErrorLine, errorLine } from "./redact";
 
 /**
  * The one-run override of the exposure: `lab up` sets it in the environment of the `pulumi up`
@@ -111,7 +111,7 @@ const failing = (v: Verification): string =>
 /** The failing resources of an `up` error, each with one redacted line. */
 export function upErrors(err: unknown): ResourceError[] {
     if (err instanceof UpFailed && err.errors.length > 0) return err.errors.map((e) => ({ resource: e.resource, error: errorLine(e.error) }));
-    return [{ resource: "pulumi up", error: errorLine(err instanceof Error ? err.message : String(err)) }];
+    return [{ resource: "pulumi up", error: engineErrorLine(err instanceof Error ? err.message : String(err)) }];
 }
 
 const isUrl = (value: string): boolean => /^https?:\/\/[^/\s]+/.test(value);

@@ -57,6 +57,12 @@ export function errorLine(message: string, known: readonly string[] = []): strin
     return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
+/** The engine's own words in a command's output (its last `error: …`), else its last line; redacted. */
+export function engineErrorLine(message: string, known: readonly string[] = []): string {
+    const found = [...message.replace(colours, "").matchAll(/\berror: .*/g)].pop();
+    return errorLine(found === undefined ? message : found[0], known);
+}
+
 /**
  * A stream of text (engine output, in chunks) emitted line by line, redacted. A PEM block that
  * spans lines is dropped from its BEGIN line to its END line. `end()` emits what is left.

@@ -208,7 +208,9 @@ describe("the exposure a run of the program builds", () => {
 });
 
 describe("the failing resources of an up", () => {
-    it("keeps one redacted line of an error that names no resource", () => {
-        assert.deepStrictEqual(upErrors(new Error("code: 255\n stdout: \n stderr: error: could not decrypt: token: s3cr3t-value\n")), [{ resource: "pulumi up", error: "stderr: error: could not decrypt: token: [redacted]" }]);
+    it("keeps the engine's own redacted error line of an error that names no resource, never code: 255", () => {
+        const commandError = "code: 255\n stdout: Updating (dev)\n\n stderr: error: getting stack configuration: passphrase must be set\n\n err?: Error: Command failed with exit code 255: pulumi up --yes\n";
+        assert.deepStrictEqual(upErrors(new Error(commandError)), [{ resource: "pulumi up", error: "error: getting stack configuration: passphrase must be set" }]);
+        assert.deepStrictEqual(upErrors(new Error("code: 255\n stdout: \n stderr: error: could not decrypt: token: s3cr3t-value\n")), [{ resource: "pulumi up", error: "error: could not decrypt: token: [redacted]" }]);
     });
 });
