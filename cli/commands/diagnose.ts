@@ -13,9 +13,19 @@ import { exitCodes, SshTarget } from "../types";
 
 export interface Collected {
     node: string;
+    /** Whether the node was reached and its script ran. */
     collected: boolean;
-    /** Why not: SSH's or the script's last line. */
+    /** What the script could not collect on it (its "not collected" section). */
+    missing?: string[];
+    /** Why nothing was: SSH's or the script's last line. */
     reason?: string;
+}
+
+/** The lines of diagnose.sh's last section, "===== not collected on <host> =====". */
+export function notCollected(output: string): string[] {
+    const parts = output.split(/^===== not collected on .* =====$/m);
+    if (parts.length < 2) return [];
+    return parts[parts.length - 1].split("\n").map((l) => l.trim()).filter((l) => l !== "" && l !== "everything was collected");
 }
 
 export async function run(ctx: Context): Promise<number> {
@@ -26,7 +36,7 @@ export async function run(ctx: Context): Promise<number> {
             const script = renderScript("diagnose.sh", { NODE_ROLE: i === 0 ? "control-plane" : "worker" });
             const result = await ctx.deps.ssh(ctx.nodeTarget(o, node) as SshTarget, "sudo bash -s", script).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
             fs.writeFileSync(path.join(dir, `${node}.log`), redact(`${result.stdout}\n===== stderr (exit ${result.code}) =====\n${result.stderr}`, ctx.secrets));
-            if (result.code === 0) return { node, collected: true };
+            if (result.code === 0) return { node, collected: true, missing: notCollected(redact(result.stdout, ctx.secrets)) };
             return { node, collected: false, reason: errorLine(result.stderr, ctx.secrets) || `exit ${result.code}` };
         }));
         const file = path.resolve(ctx.args[0] ?? `k8s-lab-diagnose-${ctx.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
@@ -34,7 +44,10 @@ export async function run(ctx: Context): Promise<number> {
         const collected = nodes.filter((n) => n.collected).length;
         const ok = collected === nodes.length;
         ctx.print({ ok, file, nodes }, [
-            ...nodes.map((n) => (n.collected ? ctx.t("cli.diagnoseNode", { node: n.node }) : ctx.t("cli.diagnoseNodeFailed", { node: n.node, reason: n.reason ?? "" }))),
+            ...nodes.map((n) => {
+                if (!n.collected) return ctx.t("cli.diagnoseNodeFailed", { node: n.node, reason: n.reason ?? "" });
+                return n.missing?.length ? ctx.t("cli.diagnoseNodePartial", { node: n.node, missing: n.missing.join("; ") }) : ctx.t("cli.diagnoseNode", { node: n.node });
+            }),
             ctx.t("cli.diagnoseSummary", { file, collected, count: nodes.length }),
         ]);
         return ok ? exitCodes.ok : exitCodes.remote;

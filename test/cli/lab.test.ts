@@ -40,7 +40,7 @@ function installedPack(): string {
 }
 
 /** The CLI with a faked stack: its outputs, SSH and the Automation API replaced, its output captured. */
-function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string }; stack?: LabStack; sweep?: SweepClient } = {}) {
+function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string; stderr?: string }; stack?: LabStack; sweep?: SweepClient } = {}) {
     const out: string[] = [];
     const err: string[] = [];
     const ssh: { target: SshTarget; command: string; stdin?: string }[] = [];
@@ -160,7 +160,25 @@ describe("operator CLI", () => {
         assert.deepStrictEqual(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".log")).sort(), ["./control-plane.log", "./worker-0.log", "./worker-1.log"]);
         assert.ok(cli.ssh.every((s) => s.command === "sudo bash -s" && /journalctl --no-pager -u kubelet/.test(s.stdin ?? "")));
         assert.match(cli.ssh.find((s) => s.target.host === "203.0.113.1")?.stdin ?? "", /^NODE_ROLE='control-plane'$/m);
-        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes, [{ node: "control-plane", collected: true }, { node: "worker-0", collected: true }, { node: "worker-1", collected: true }]);
+        assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes, [{ node: "control-plane", collected: true, missing: [] }, { node: "worker-0", collected: true, missing: [] }, { node: "worker-1", collected: true, missing: [] }]);
+    });
+
+    it("says per node what diagnose could not collect, and which node it could not reach", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "diagnose.tar.gz");
+        const section = (host: string, lines: string[]) => `===== kubelet =====\nlogs\n\n===== not collected on ${host} =====\n${lines.join("\n")}\n`;
+        const cli = fake(outputs(), {
+            ssh: (target) => {
+                if (target.host === "10.0.2.12") return { code: 255, stdout: "", stderr: "ssh: connect to host 10.0.2.12 port 22: Connection timed out" };
+                return { code: 0, stdout: target.host === "203.0.113.1" ? section("ip-10-0-1-10", ["journalctl -u containerd (exit 1)", "the cluster's view through the API (the API server does not answer)"]) : section("ip-10-0-2-11", ["everything was collected"]) };
+            },
+        });
+        assert.strictEqual(await main(["diagnose", file], cli.deps), exitCodes.remote);
+        assert.deepStrictEqual(cli.out, [
+            "control-plane: collected, except journalctl -u containerd (exit 1); the cluster's view through the API (the API server does not answer).",
+            "worker-0: collected.",
+            "worker-1: not collected (ssh: connect to host 10.0.2.12 port 22: Connection timed out).",
+            `Wrote ${file}: the logs of 2 of 3 nodes.`,
+        ]);
     });
 
     it("runs up through the fallback and reports the serving mode", async () => {

@@ -202,7 +202,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         assert.deepStrictEqual(documents.status.nodes, [{ name: "control-plane", status: "Ready" }, { name: "worker-0", status: "Ready" }]);
         assert.deepStrictEqual(documents.kubeconfig, { ok: true, file });
         assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
-        assert.deepStrictEqual(documents.diagnose.nodes, [{ node: "control-plane", collected: true }, { node: "worker-0", collected: true }]);
+        assert.deepStrictEqual(documents.diagnose.nodes, [{ node: "control-plane", collected: true, missing: [] }, { node: "worker-0", collected: true, missing: [] }]);
         // Each verify attempt is shown on stderr as it happens.
         assert.match(runs.verify.stderr, /^Attempt 1: bookinfo ok \(\d+ ms\), grafana ok \(\d+ ms\)\n$/);
         for (const [command, r] of Object.entries(runs)) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${command} printed the password`);
