@@ -115,6 +115,8 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                         if (urn !== undefined) track(urn.split("::")[2]?.split("$").pop() ?? "", urn.split("::")[3] ?? "");
                     };
                     // The one-run override, never a config file: the program keeps what it built in its state.
+                    // One the shell exported is for plain pulumi up: here the fallback decides.
+                    Reflect.deleteProperty(process.env, exposureOverrideVariable);
                     const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable));
                     s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure };
                     try {
