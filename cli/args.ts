@@ -36,7 +36,7 @@ export const commands: Record<string, CommandSpec> = {
 export type Parsed =
     | { kind: "help"; command?: string }
     | { kind: "run"; command: string; values: Record<string, string | boolean | undefined>; args: string[] }
-    | { kind: "usage"; key: "cli.unknownCommand" | "cli.unknownOption" | "cli.extraArgument" | "cli.optionValue"; params: Record<string, string>; json: boolean };
+    | { kind: "usage"; key: "cli.unknownCommand" | "cli.unknownOption" | "cli.extraArgument" | "cli.optionValue" | "cli.noJson"; params: Record<string, string>; json: boolean };
 
 export function parse(argv: string[]): Parsed {
     const [first, ...rest] = argv;
@@ -51,6 +51,7 @@ export function parse(argv: string[]): Parsed {
     if (spec === undefined) return { kind: "usage", key: "cli.unknownCommand", params: { command: first }, json: wantsJson };
     // Help wins wherever it stands: `up -h` never runs anything.
     if (rest.includes("--help") || rest.includes("-h")) return { kind: "help", command: first };
+    if (!spec.json && rest.includes("--json")) return { kind: "usage", key: "cli.noJson", params: { command: first }, json: true };
     try {
         const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...spec.options }, allowPositionals: true, strict: true });
         if (positionals.length > spec.maxArgs) return { kind: "usage", key: "cli.extraArgument", params: { command: first, argument: positionals[spec.maxArgs] }, json: wantsJson };

@@ -14,7 +14,7 @@ const actions: Record<string, (units: string[]) => string> = {
 export async function run(ctx: Context): Promise<number> {
     const name = ctx.args[0];
     const action = actions[name ?? ""];
-    if (action === undefined) throw new CliError(exitCodes.usage, ctx.t("cli.extraArgument", { command: "port-forward", argument: name ?? "''" }));
+    if (action === undefined) throw new CliError(exitCodes.usage, ctx.t("cli.portForwardAction", { actions: Object.keys(actions).join(", ") }));
     const o = await ctx.outputs();
     if (o.exposure !== "portForward") throw new CliError(exitCodes.usage, ctx.t("cli.notPortForward", { mode: o.exposure }));
     const units = ["bookinfo", "grafana"].map((unit) => `${unitName(unit)}.service`);

@@ -124,6 +124,9 @@ describe("the k8s-lab bin, as a subprocess", function () {
         assert.deepStrictEqual(await run(["urls", "extra"]), { code: 2, stdout: "", stderr: "urls does not take the argument extra; run k8s-lab help urls for its usage.\n" });
         assert.deepStrictEqual(await run(["verify", "--retry", "soon"]), { code: 2, stdout: "", stderr: "--retry takes whole seconds from 0 to 3600, not soon.\n" });
         assert.deepStrictEqual(await run(["frobnicate"]), { code: 2, stdout: "", stderr: "Unknown command or arguments: frobnicate. Run k8s-lab --help for the commands and their options.\n" });
+        assert.deepStrictEqual(await run(["port-forward"]), { code: 2, stdout: "", stderr: "port-forward takes one action: start, stop, restart, status, logs; run k8s-lab help port-forward for its usage.\n" });
+        const ssh = await run(["ssh", "--json"]);
+        assert.deepStrictEqual([ssh.code, JSON.parse(ssh.stdout), ssh.stderr], [2, { ok: false, exitCode: 2, error: "ssh has no --json output: it opens an interactive session." }, "ssh has no --json output: it opens an interactive session.\n"]);
         const json = await run(["status", "--json", "--bogus"]);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout)], [2, { ok: false, exitCode: 2, error: "status has no option --bogus; run k8s-lab help status for its usage." }]);
     });
