@@ -156,7 +156,9 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const personal = personalStack(os.userInfo().username);
         assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n` });
         const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
-        for (const command of ["urls", "status", "kubeconfig"]) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
+        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
+        const up = await run(["up"], { FAKE_PULUMI: "passphrase" });
+        assert.deepStrictEqual([up.code, up.stderr], [3, passphrase]);
     });
 
     it("says what SSH refused, with exit 4: nodes Unknown in status, each node not collected in diagnose", async () => {
