@@ -25,8 +25,8 @@ export function stackLanguage(stack: string, dir = projectDir): string | undefin
 }
 
 /** The terminal's language: LAB_LANGUAGE (set by the program for verify), the stack's setting, the locale. */
-export function cliLanguage(deps: Pick<Deps, "env" | "stack">): Language {
-    return terminalLanguage(deps.env.LAB_LANGUAGE ?? stackLanguage(deps.stack), deps.env);
+export function cliLanguage(deps: Pick<Deps, "env" | "stack">, dir = projectDir): Language {
+    return terminalLanguage(deps.env.LAB_LANGUAGE ?? stackLanguage(deps.stack, dir), deps.env);
 }
 
 export class Context {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { cliLanguage, stackLanguage } from "../../cli/context";
 import { elapsed, phaseOf, phaseTracker } from "../../cli/progress";
 import { chooseBackend, chooseStack, findEnvironment, installedPulumi, keepPassphrase, passphraseFile, personalStack, pinnedPulumiVersion } from "../../cli/setup";
 
@@ -72,5 +73,22 @@ describe("a fresh machine", () => {
         for (const [type, name] of [["aws:ec2/vpc:Vpc", "v"], ["aws:ec2/instance:Instance", "i"], ["aws:ec2/subnet:Subnet", "s"], ["command:remote:Command", "cluster-init"], ["kubernetes:core/v1:Namespace", "n"], ["command:remote:Command", "cluster-join-0"], ["command:local:Command", "access-verify"]]) track(type, name);
         assert.deepStrictEqual(seen, ["network", "nodes", "bootstrap", "platform", "verification"]);
         assert.deepStrictEqual([elapsed(0), elapsed(59_999), elapsed(61_000), elapsed(754_000)], ["0:00", "0:59", "1:01", "12:34"]);
+    });
+});
+
+describe("the terminal's language", () => {
+    it("follows the stack's language setting when it is ko or en, else LC_ALL, LC_MESSAGES and LANG, C and POSIX counting as unset", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-lang-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.ko.yaml"), "config:\n  k8s-lab:region: ap-northeast-2\n  k8s-lab:language: ko\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.auto.yaml"), "config:\n  k8s-lab:language: \"auto\"\n");
+        assert.deepStrictEqual([stackLanguage("ko", dir), stackLanguage("auto", dir), stackLanguage("none", dir)], ["ko", "auto", undefined]);
+        const language = (stack: string, env: Record<string, string>) => cliLanguage({ stack, env }, dir);
+        assert.deepStrictEqual([
+            language("ko", { LANG: "en_US.UTF-8" }),
+            language("auto", { LC_ALL: "C.UTF-8", LC_MESSAGES: "POSIX", LANG: "ko_KR.UTF-8" }),
+            language("auto", { LC_ALL: "C.UTF-8", LANG: "en_US.UTF-8" }),
+            language("none", { LC_MESSAGES: "ko_KR.UTF-8", LANG: "en_US.UTF-8" }),
+            language("ko", { LAB_LANGUAGE: "en", LANG: "ko_KR.UTF-8" }),
+        ], ["ko", "ko", "en", "ko", "en"]);
     });
 });
