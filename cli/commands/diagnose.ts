@@ -9,7 +9,7 @@ import * as path from "path";
 import { errorLine, redact } from "../../lib/redact";
 import { renderScript } from "../../lib/scripts";
 import { Context } from "../context";
-import { exitCodes, SshTarget } from "../types";
+import { CliError, exitCodes, SshTarget } from "../types";
 
 export interface Collected {
     node: string;
@@ -40,7 +40,9 @@ export async function run(ctx: Context): Promise<number> {
             return { node, collected: false, reason: errorLine(result.stderr, ctx.secrets) || `exit ${result.code}` };
         }));
         const file = path.resolve(ctx.args[0] ?? `k8s-lab-diagnose-${ctx.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
-        await new Promise<void>((resolve, reject) => execFile("tar", ["-czf", file, "-C", dir, "."], (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) => execFile("tar", ["-czf", file, "-C", dir, "."], (err, _stdout, stderr) => (err ? reject(new Error(stderr.trim().split("\n").pop() || err.message)) : resolve()))).catch((err: Error) => {
+            throw new CliError(exitCodes.usage, ctx.t("cli.cannotWrite", { file, reason: err.message }));
+        });
         const collected = nodes.filter((n) => n.collected).length;
         const ok = collected === nodes.length;
         ctx.print({ ok, file, nodes }, [

@@ -88,6 +88,26 @@ describe("operator CLI", () => {
         assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
     });
 
+    it("says a file it cannot write in one sentence, exit 2, not as a bug", async () => {
+        const blocker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "file");
+        fs.writeFileSync(blocker, "");
+        const cli = fake(outputs());
+        assert.strictEqual(await main(["kubeconfig", path.join(blocker, "config")], cli.deps), exitCodes.usage);
+        assert.deepStrictEqual(cli.err.map((line) => line.replace(/\((EEXIST|ENOTDIR)\)/, "(E)")), [`Could not write ${path.join(blocker, "config")} (E): name a file in a folder you can write to.`]);
+        const archive = fake(outputs(), { ssh: () => ({ code: 0, stdout: "logs" }) });
+        assert.strictEqual(await main(["diagnose", path.join(blocker, "d.tar.gz")], archive.deps), exitCodes.usage);
+        assert.match(archive.err[0], /^Could not write .*d\.tar\.gz \(.+\): name a file in a folder you can write to\.$/);
+    });
+
+    it("calls anything else that goes wrong inside a command a bug, exit 6, in one sentence without a trace", async () => {
+        const cli = fake(outputs());
+        cli.deps.sshInteractive = async () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'host')\n    at run (cli/commands/ssh.ts:12:3)");
+        };
+        assert.strictEqual(await main(["ssh"], cli.deps), exitCodes.internal);
+        assert.deepStrictEqual(cli.err, ["k8s-lab failed unexpectedly (TypeError: Cannot read properties of undefined (reading 'host')); this is a bug: run it again, and if it repeats, file an issue with this line."]);
+    });
+
     it("opens SSH to a node, workers through the control-plane node, and refuses a node that is not there", async () => {
         const cli = fake(outputs());
         assert.strictEqual(await main(["ssh", "worker-1"], cli.deps), exitCodes.ok);
