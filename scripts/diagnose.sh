@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Collects what a failed morning needs, from one node, on stdout. Run over SSH by
-# `npm run lab -- diagnose`, as root, on every node:
+# `npx k8s-lab diagnose`, as root, on every node:
 # - the node: cloud-init and the node preparation, kubelet and containerd, the containers as the
 #   runtime sees them (crictl: what answers when the API server does not), kube-proxy's and
 #   calico-node's container logs, the listening sockets, the NAT rules of the public ports and

@@ -373,7 +373,7 @@ fi`);
         assert.deepStrictEqual(lines.map((l) => l[0]), [
             "/policy/", "/ci-stack/", "/.github/", "/.ci/",
             "/lib/allowList.ts", "/lib/policyConfig.ts", "/lib/fallback.ts",
-            "/cli/lab.ts", "/cli/deps.ts", "/cli/policyConfig.ts",
+            "/cli/",
             "/package.json", "/package-lock.json", "/Pulumi.yaml", "/Pulumi.dev.yaml",
         ]);
         assert.deepStrictEqual(lines.filter((l) => l.length !== 2 || l[1] !== "@example-org/platform-leads"), []);
