@@ -34,6 +34,23 @@ export function failedResource(event: EngineEvent): ResourceError | undefined {
     return undefined;
 }
 
+/** What `previewThenUp` asks of a stack: the Automation API's preview and up. */
+export interface PreviewAndUp<O> {
+    preview(options: O & { onEvent: (event: EngineEvent) => void }): Promise<unknown>;
+    up(options: O & { onEvent: (event: EngineEvent) => void }): Promise<unknown>;
+}
+
+/**
+ * The pack judges the whole stack in a preview first, then the up runs: an up without a preview
+ * (the Automation API's) runs the stack-level policies only once the resources exist, and a
+ * world-open set of rules must never exist, even for a moment. A preview that fails (a mandatory
+ * violation, or anything else) stops before anything changes; `collect` sees its events.
+ */
+export async function previewThenUp<O extends object>(stack: PreviewAndUp<O>, options: O, collect: (event: EngineEvent) => void, onEvent: (event: EngineEvent) => void): Promise<void> {
+    await stack.preview({ ...options, onEvent: collect });
+    await stack.up({ ...options, onEvent });
+}
+
 /** The real connections for the stack --stack names (else PULUMI_STACK, else the operator's personal stack). */
 export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
     const home = env.HOME ?? os.homedir();
@@ -120,7 +137,11 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable));
                     s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure };
                     try {
-                        await s.up({ policyPacks, policyPackConfigs, onOutput: output, onError: output, onEvent });
+                        const collect = (event: EngineEvent): void => {
+                            const error = failedResource(event);
+                            if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
+                        };
+                        await previewThenUp(s, { policyPacks, policyPackConfigs, onOutput: output, onError: output }, collect, onEvent);
                     } catch (err) {
                         // The command error carries the engine's whole output: keep only the failing resources.
                         throw failed.size > 0 ? new UpFailed([...failed].map(([resource, error]) => ({ resource, error }))) : err;

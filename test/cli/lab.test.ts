@@ -3,7 +3,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { failedResource } from "../../cli/deps";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { failedResource, previewThenUp } from "../../cli/deps";
 import { stackPolicyPackConfig } from "../../cli/policyConfig";
 import { defaultPolicyPack } from "../../cli/commands/up";
 import { main } from "../../cli/lab";
@@ -293,6 +294,32 @@ describe("operator CLI", () => {
             assert.strictEqual(await main(["up", "--policy-pack", installed], fake(outputs()).deps), exitCodes.prerequisite);
             assert.strictEqual(await main(["up", "--policy-pack"], fake(outputs()).deps), exitCodes.usage);
         });
+    });
+
+    it("lets the pack judge the whole stack in a preview before the up changes anything, and stops on a violation there", async () => {
+        const violation = { sequence: 1, timestamp: 0, policyEvent: { message: "0.0.0.0/1 and 128.0.0.0/1 open 22", color: "never", policyName: "no-world-ingress-across-rules", policyPackName: "k8s-lab", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" as const } };
+        const stack = (previewFails: boolean) => {
+            const calls: string[] = [];
+            return {
+                calls,
+                preview: async (o: { policyPacks: string[]; onEvent: (e: EngineEvent) => void }) => {
+                    calls.push(`preview ${o.policyPacks.join(",")}`);
+                    if (previewFails) {
+                        o.onEvent(violation);
+                        throw new Error("preview failed");
+                    }
+                },
+                up: async (o: { policyPacks: string[] }) => void calls.push(`up ${o.policyPacks.join(",")}`),
+            };
+        };
+        const good = stack(false);
+        await previewThenUp(good, { policyPacks: ["policy"] }, () => undefined, () => undefined);
+        assert.deepStrictEqual(good.calls, ["preview policy", "up policy"]);
+        const bad = stack(true);
+        const seen: (ReturnType<typeof failedResource>)[] = [];
+        await assert.rejects(previewThenUp(bad, { policyPacks: ["policy"] }, (e) => seen.push(failedResource(e)), () => undefined), /preview failed/);
+        assert.deepStrictEqual(bad.calls, ["preview policy"], "nothing changes after a violation");
+        assert.deepStrictEqual(seen, [{ resource: "pulumi up", error: "no-world-ingress-across-rules: 0.0.0.0/1 and 128.0.0.0/1 open 22" }]);
     });
 
     it("names the resources an update failed on, and the mandatory policies it broke, from the engine's events", () => {
