@@ -13,7 +13,7 @@ import type { Exposure } from "../lib/placement";
 import { errorLine } from "../lib/redact";
 import { sshArgs } from "../lib/ssh";
 import { projectDir } from "./context";
-import { elapsed, phaseTracker } from "./progress";
+import { elapsed, phaseName, phaseTracker } from "./progress";
 import { askHidden, chooseStack, findEnvironment, generatedPassphrase, installedPulumi, keepPassphrase, passphraseFile, pinnedPulumiVersion, userName } from "./setup";
 import { CliError, Deps, exitCodes, SshTarget } from "./types";
 
@@ -124,7 +124,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                 up: async ({ policyPacks, policyPackConfigs, output }, exposure) => {
                     const failed = new Map<string, string>();
                     const started = Date.now();
-                    const track = phaseTracker((phase) => say(t("up.phase", { phase, elapsed: elapsed(Date.now() - started) })));
+                    const track = phaseTracker((phase) => say(t("up.phase", { phase: phaseName(phase, t), elapsed: elapsed(Date.now() - started) })));
                     const onEvent = (event: EngineEvent): void => {
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);

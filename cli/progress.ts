@@ -2,8 +2,15 @@
  * `up`'s progress by phase, from the engine's events: which phase a resource belongs to, and a
  * line when a later phase starts, with the time since `up` began.
  */
+import { Translate } from "../lib/messages";
+
 export const phases = ["network", "nodes", "bootstrap", "platform", "verification"] as const;
 export type Phase = (typeof phases)[number];
+
+/** A phase's name in the operator's language (the catalogue's phase.*). */
+export function phaseName(phase: Phase, t: Translate): string {
+    return t(`phase.${phase}`);
+}
 
 /** The phase of a resource, from its type token and name; undefined for the ones between (providers, components). */
 export function phaseOf(type: string, name: string): Phase | undefined {

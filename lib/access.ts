@@ -3,7 +3,7 @@
  * operator's language.
  */
 import { Translate } from "./messages";
-import { ProbeResult } from "./probe";
+import { ProbeResult, Verdict } from "./probe";
 
 export function describe(result: ProbeResult, t: Translate, mode: string): string {
     const target = result.target === "bookinfo" ? "Bookinfo" : "Grafana";
@@ -24,7 +24,12 @@ export function describe(result: ProbeResult, t: Translate, mode: string): strin
     }
 }
 
+/** A verdict's name in a list of verdicts: its code in English, a phrase in Korean (the catalogue's verdict.*). */
+export function verdictName(verdict: Verdict, t: Translate): string {
+    return t(`verdict.${verdict}`);
+}
+
 /** One attempt, as it happens: each URL's verdict and time. */
 export function describeAttempt(attempt: number, results: ProbeResult[], t: Translate): string {
-    return t("access.attempt", { attempt, verdicts: results.map((r) => `${r.target} ${r.verdict} (${r.ms} ms)`).join(", ") });
+    return t("access.attempt", { attempt, verdicts: results.map((r) => `${r.target} ${verdictName(r.verdict, t)} (${r.ms} ms)`).join(", ") });
 }

@@ -7,6 +7,7 @@
  * keeps the verdicts and one redacted line per failing resource, never a whole command error:
  * it ends up in CI's job summary.
  */
+import { verdictName } from "./access";
 import { ConfigError } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./placement";
@@ -105,8 +106,8 @@ export interface UpReport {
 /** The verdicts another exposure can change: the URL's port is not reached at all. */
 export const networkVerdicts: readonly Verdict[] = ["timeout", "refused", "unreachable"];
 
-const failing = (v: Verification): string =>
-    v.results.filter((r) => r.verdict !== "ok").map((r) => `${r.target}: ${r.verdict}`).join(", ");
+const failing = (v: Verification, t: Translate): string =>
+    v.results.filter((r) => r.verdict !== "ok").map((r) => `${r.target}: ${verdictName(r.verdict, t)}`).join(", ");
 
 /** The failing resources of an `up` error, each with one redacted line. */
 export function upErrors(err: unknown): ResourceError[] {
@@ -157,7 +158,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         if (step.verification.ok) return serving(mode);
         const verdicts = step.verification.results.filter((r) => r.verdict !== "ok").map((r) => r.verdict);
         if (!verdicts.every((v) => networkVerdicts.includes(v))) {
-            log(t("fallback.noSwitch", { mode, reason: failing(step.verification) }));
+            log(t("fallback.noSwitch", { mode, reason: failing(step.verification, t) }));
             break;
         }
         const next = exposures.find((m) => !tried.includes(m));
@@ -165,7 +166,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
             log(t("fallback.exhausted", { modes: tried.join(", ") }));
             break;
         }
-        log(t("fallback.switch", { from: mode, to: next, reason: failing(step.verification) }));
+        log(t("fallback.switch", { from: mode, to: next, reason: failing(step.verification, t) }));
         mode = next;
         override = true;
     }

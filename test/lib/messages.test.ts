@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { catalogue, languageFromEnv, message, nodeLanguage, placeholders, terminalLanguage } from "../../lib/messages";
+import { catalogue, languageFromEnv, message, nodeLanguage, placeholders, terminalLanguage, translator } from "../../lib/messages";
+import { phaseName, phases } from "../../cli/progress";
+import { describeAttempt } from "../../lib/access";
 import { policyCatalogue } from "../../policy/messages";
 
 /**
@@ -7,8 +9,13 @@ import { policyCatalogue } from "../../policy/messages";
  * parameter's value is not known when the template is written: a particle glued to `}` is
  * wrong for some values, and a fallback form such as 이(가) reads as a machine's. A parameter
  * takes a Korean head noun (`{node} 노드가`, `{mode} 방식으로`) or stands as a label (`노드: {node}`).
+ * A parameter is the catalogue's `{name}` or Prometheus's `{{ $labels.app }}`; quoting it or
+ * wrapping it in parentheses or backticks (`'{command}'을`, `({code})로`) is still gluing, unless
+ * a head noun stands right before the parenthesis (`결과({reason})는`: the particle is the noun's).
  */
-const gluedParticle = /\{\w+\}(?:으로|에서|에게|[이가을를은는와과로의에도만])/g;
+const parameter = String.raw`(?:\{\w+\}|\{\{[^{}]*\}\})`;
+const particle = "(?:으로|에서|에게|[이가을를은는와과로의에도만나라랑며])";
+const gluedParticle = new RegExp(String.raw`(?:${parameter}|(?<![^\s])['"\`(\[]${parameter}['"\`)\]])${particle}`, "g");
 const fallbackParticle = /[^\s(]*(?:이\(가\)|가\(이\)|을\(를\)|를\(을\)|은\(는\)|는\(은\)|와\(과\)|과\(와\)|\(으\)로|\(이\))/g;
 
 /** The particle faults of a Korean template: each glued particle with its parameter, then each fallback form with its word. */
@@ -40,7 +47,14 @@ describe("message catalogue", () => {
             ["{node}가 준비", "{mode}(으)로 적용", "{target}이(가) 응답", "HTTP {status}로 응답", "{file}에 저장", "{key}의 값", "{a}와(과) {b}을(를)"].map(particleFaults),
             [["{node}가"], ["{mode}(으)로"], ["{target}이", "{target}이(가)"], ["{status}로"], ["{file}에"], ["{key}의"], ["{a}와", "{b}을", "{a}와(과)", "{b}을(를)"]],
         );
-        assert.deepStrictEqual(["{node} 노드가 준비", "{mode} 방식으로", "노드: {node}", "{seconds}초 안에", "{network}입니다", "{min}부터 {max}까지"].map(particleFaults), [[], [], [], [], [], []]);
+        assert.deepStrictEqual(
+            ["{{ $labels.app }}가 응답", "'{command}'을 실행", "실패했습니다 ({code})로", "`{file}`를 읽습니다", "\"{name}\"은", "{a}나 {b}", "{mode}라고", "{a}랑 {b}", "{a}며"].map(particleFaults),
+            [["{{ $labels.app }}가"], ["'{command}'을"], ["({code})로"], ["`{file}`를"], ["\"{name}\"은"], ["{a}나"], ["{mode}라"], ["{a}랑"], ["{a}며"]],
+        );
+        assert.deepStrictEqual(
+            ["{node} 노드가 준비", "{mode} 방식으로", "노드: {node}", "{seconds}초 안에", "{network}입니다", "{min}부터 {max}까지", "{{ $labels.app }} 서비스가", "'{command}' 명령이", "확인 결과({reason})는", "({code}).", "{mode} 방식이라"].map(particleFaults),
+            [[], [], [], [], [], [], [], [], [], [], []],
+        );
     });
 
     it("says /8 or narrower in Korean as the English does, not /8 or less", () => {
@@ -81,6 +95,21 @@ describe("message catalogue", () => {
 
     it("speaks the setting on the nodes, Korean for auto, whatever the locale", () => {
         assert.deepStrictEqual([nodeLanguage("auto"), nodeLanguage("ko"), nodeLanguage("en")], ["ko", "ko", "en"]);
+    });
+
+    it("names verdicts and up's phases in Korean in the Korean terminal, and keeps the codes in English", () => {
+        const results = [
+            { target: "bookinfo" as const, url: "http://203.0.113.10:30080/productpage", verdict: "timeout" as const, ms: 10000 },
+            { target: "grafana" as const, url: "http://203.0.113.10:30030/", verdict: "ok" as const, ms: 12 },
+        ];
+        assert.strictEqual(describeAttempt(1, results, translator("ko")), "시도 1: bookinfo 시간 초과 (10000 ms), grafana 정상 (12 ms)");
+        assert.strictEqual(describeAttempt(1, results, translator("en")), "Attempt 1: bookinfo timeout (10000 ms), grafana ok (12 ms)");
+        const verdicts = ["ok", "timeout", "refused", "unreachable", "reset", "serverError", "unexpectedStatus", "notProductPage", "unauthorized", "noDatasource", "datasourceUnhealthy"];
+        assert.deepStrictEqual(Object.keys(catalogue.en).filter((key) => key.startsWith("verdict.")), verdicts.map((v) => `verdict.${v}`));
+        assert.deepStrictEqual(verdicts.filter((v) => /[A-Za-z]/.test(catalogue.ko[`verdict.${v}` as keyof typeof catalogue.ko])), []);
+        assert.deepStrictEqual(phases.map((p) => phaseName(p, translator("ko"))), ["네트워크", "노드", "부트스트랩", "플랫폼", "검증"]);
+        assert.deepStrictEqual(phases.map((p) => phaseName(p, translator("en"))), [...phases]);
+        assert.strictEqual(message("ko", "up.phase", { elapsed: "1:05", phase: phaseName("bootstrap", translator("ko")) }), "[1:05] 부트스트랩 단계");
     });
 
     it("fills parameters in either language", () => {

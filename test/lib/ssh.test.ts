@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { sshCommands } from "../../lib/ssh";
+import { sshArgs, sshCommands } from "../../lib/ssh";
 
 /** An operator's home with the lab's key saved where the commands expect it. */
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-home-"));
@@ -16,19 +16,23 @@ interface Effective {
     user: string;
     identityfile: string[];
     identitiesonly: string;
+    connecttimeout?: string;
     proxycommand?: string;
 }
 
 /** What OpenSSH makes of a command pasted into bash, without connecting: `ssh -G` prints the effective options. */
 function effective(command: string): Effective {
     assert.match(command, /^ssh /);
-    const printed = execFileSync("bash", ["-c", command.replace(/^ssh /, "ssh -G ")], { encoding: "utf8", env: { ...process.env, HOME: home } });
+    return parse(execFileSync("bash", ["-c", command.replace(/^ssh /, "ssh -G ")], { encoding: "utf8", env: { ...process.env, HOME: home } }));
+}
+
+function parse(printed: string): Effective {
     const options: Record<string, string[]> = {};
     for (const line of printed.trim().split("\n")) {
         const [key, ...value] = line.split(" ");
         (options[key] ??= []).push(value.join(" "));
     }
-    return { hostname: options.hostname[0], user: options.user[0], identityfile: options.identityfile, identitiesonly: options.identitiesonly[0], proxycommand: options.proxycommand?.[0] };
+    return { hostname: options.hostname[0], user: options.user[0], identityfile: options.identityfile, identitiesonly: options.identitiesonly[0], connecttimeout: options.connecttimeout?.[0], proxycommand: options.proxycommand?.[0] };
 }
 
 describe("ssh commands", () => {
@@ -55,5 +59,16 @@ describe("ssh commands", () => {
             assert.strictEqual(jump.user, "ubuntu");
             assert.deepStrictEqual(jump.identityfile, [keyFile]);
         });
+    });
+
+    it("give up after 10 s on a node that does not answer, on both hops, in the pasted commands and the CLI's", () => {
+        const pasted = [commands.controlPlane, ...commands.workers];
+        const jumps = commands.workers.map((command) => effective(command).proxycommand?.replace("-W %h:%p ", "") ?? "");
+        const cli = [sshArgs(keyFile, "203.0.113.10"), sshArgs(keyFile, "10.0.2.11", "203.0.113.10")].map((args) => parse(execFileSync("ssh", ["-G", ...args], { encoding: "utf8", env: { ...process.env, HOME: home } })));
+        const cliJump = effective(cli[1].proxycommand?.replace("-W %h:%p ", "") ?? "");
+        assert.deepStrictEqual(
+            [...pasted.map(effective), ...jumps.map(effective), ...cli, cliJump].map((o) => o.connecttimeout),
+            Array(8).fill("10"),
+        );
     });
 });
