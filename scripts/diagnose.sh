@@ -7,10 +7,15 @@
 #   the port-forward units;
 # - on the control-plane node, through the API: nodes (described), pods, events, Services and
 #   EndpointSlices, Calico's tigerastatus, kube-proxy's and calico-node's logs, and for every pod
-#   with a container that is not ready or has restarted, whatever its STATUS, the description
-#   and each container's logs (-c), with the previous run's when it restarted.
+#   that is not Running (a Pending pod that has no container yet too) or has a container (a
+#   native sidecar such as linkerd-proxy too) that is not ready or has restarted, whatever its
+#   STATUS, the description and each container's logs (-c), with the previous run's when it
+#   restarted. The cluster's view needs the API server live (/livez), not ready: /readyz?verbose
+#   is collected and says which check fails.
 # It never reads a credential: not admin.conf's content (kubectl uses it), not the PKI, not the
-# port-forward credentials. At the end it lists what it could not collect on this node.
+# port-forward credentials. At the end it lists what it could not collect on this node, each
+# item as "<what> (exit <code>)", "<file> (not readable)" or the API line below, which the CLI
+# translates.
 # PUBLIC_PORTS (optional, space-separated) names the public ports; without it they are read
 # from the API (the NodePorts and hostPorts), or, when the API does not answer, left out.
 set -uo pipefail
@@ -72,8 +77,9 @@ if nat="$(iptables -t nat -S 2>&1)"; then
   section "iptables -t nat -S KUBE-NODEPORTS, CNI-HOSTPORT-DNAT"
   grep -E -- '^-(A|N) (KUBE-NODEPORTS|CNI-HOSTPORT-DNAT)( |$)' <<<"$nat" || echo "neither chain exists"
 else
+  code=$?
   echo "$nat"
-  missed+=("iptables -t nat -S")
+  missed+=("iptables -t nat -S (exit $code)")
 fi
 
 run systemctl list-units --all --no-pager 'k8s-lab-port-forward-*'
@@ -83,9 +89,11 @@ run journalctl --no-pager -u 'k8s-lab-port-forward-*' -n 100
 # --- The cluster, through the API, from the control-plane node.
 if [ "$NODE_ROLE" = control-plane ]; then
   export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
-  section "API server"
-  if k get --raw=/readyz 2>&1; then
+  section "API server (/livez)"
+  if k get --raw=/livez 2>&1; then
     echo
+    section "k get --raw=/readyz?verbose"
+    k get --raw='/readyz?verbose' 2>&1 || echo "The API server is live but not ready: the checks marked [-] above fail."
     run k get nodes -o wide
     run k describe nodes
     run k get pods -A -o wide
@@ -97,24 +105,27 @@ if [ "$NODE_ROLE" = control-plane ]; then
     run k -n kube-system logs -l k8s-app=kube-proxy --prefix --tail=100
     run k -n calico-system logs -l k8s-app=calico-node -c calico-node --prefix --tail=100
 
-    # One line per container, init containers too: namespace pod container ready restarts phase kind.
+    # Per pod: namespace pod container ready restarts phase kind. A "pod" line (a Pending pod may
+    # have no container status at all), a "sidecar" line per native sidecar (an init container
+    # with restartPolicy Always, such as linkerd-proxy), then one line per container status.
     # shellcheck disable=SC2016 # a Go template, not a shell expression
-    template='{{range .items}}{{$ns := .metadata.namespace}}{{$pod := .metadata.name}}{{$phase := .status.phase}}{{range .status.initContainerStatuses}}{{$ns}} {{$pod}} {{.name}} {{.ready}} {{.restartCount}} {{$phase}} init{{"\n"}}{{end}}{{range .status.containerStatuses}}{{$ns}} {{$pod}} {{.name}} {{.ready}} {{.restartCount}} {{$phase}} main{{"\n"}}{{end}}{{end}}'
-    statuses="$(k get pods -A -o go-template="$template" 2>/dev/null)" || missed+=("kubectl get pods -A -o go-template (container statuses)")
-    # A pod fails, whatever its STATUS column says, when a container (not an init container,
-    # which is not ready once done) is not ready, any container restarted, or the pod is
-    # neither Running nor Succeeded.
-    failing="$(awk '$6 != "Succeeded" && (($4 != "true" && $7 == "main") || $5 > 0 || ($6 != "Running")) { print $1, $2 }' <<<"$statuses" | sort -u)"
+    template='{{range .items}}{{$ns := .metadata.namespace}}{{$pod := .metadata.name}}{{$phase := .status.phase}}{{$ns}} {{$pod}} - - 0 {{$phase}} pod{{"\n"}}{{range .spec.initContainers}}{{if .restartPolicy}}{{$ns}} {{$pod}} {{.name}} - 0 {{$phase}} sidecar{{"\n"}}{{end}}{{end}}{{range .status.initContainerStatuses}}{{$ns}} {{$pod}} {{.name}} {{.ready}} {{.restartCount}} {{$phase}} init{{"\n"}}{{end}}{{range .status.containerStatuses}}{{$ns}} {{$pod}} {{.name}} {{.ready}} {{.restartCount}} {{$phase}} main{{"\n"}}{{end}}{{end}}'
+    statuses="$(k get pods -A -o go-template="$template" 2>/dev/null)" || missed+=("k get pods -A -o go-template (exit $?)")
+    # A pod fails, whatever its STATUS column says, when it is neither Running nor Succeeded,
+    # any container restarted, or a container or native sidecar is not ready (a plain init
+    # container is not ready once done: it does not count).
+    failing="$(awk '$7 == "sidecar" { sidecar[$1 " " $2 " " $3] = 1; next }
+      $6 != "Succeeded" && ($6 != "Running" || $5 > 0 || ($4 != "true" && ($7 == "main" || ($7 == "init" && ($1 " " $2 " " $3) in sidecar)))) { print $1, $2 }' <<<"$statuses" | sort -u)"
     while read -r namespace pod; do
       [ -n "$pod" ] || continue
       run k describe pod -n "$namespace" "$pod"
       while read -r container restarts; do
         run k logs -n "$namespace" "$pod" -c "$container" --tail=200
         [ "$restarts" -gt 0 ] && run k logs -n "$namespace" "$pod" -c "$container" --tail=100 --previous
-      done < <(awk -v ns="$namespace" -v pod="$pod" '$1 == ns && $2 == pod { print $3, $5 }' <<<"$statuses")
+      done < <(awk -v ns="$namespace" -v pod="$pod" '$1 == ns && $2 == pod && ($7 == "main" || $7 == "init") { print $3, $5 }' <<<"$statuses")
     done <<<"$failing"
   else
-    echo "The API server does not answer from this node: the cluster's view is missing; the containers above (crictl) say why."
+    echo "The API server does not answer /livez from this node: the cluster's view is missing; the containers above (crictl) say why."
     missed+=("the cluster's view through the API (the API server does not answer)")
   fi
 fi

@@ -13,19 +13,38 @@ const secrets = {
 };
 const credential = "token: PORT-FORWARD-TOKEN-SECRET";
 
-// Container statuses as the script's Go template prints them: namespace pod container ready restarts phase kind.
+// Pods as the script's Go template prints them: namespace pod container ready restarts phase kind;
+// a "pod" line each, a "sidecar" line per native sidecar (Linkerd's proxy is one: an init
+// container with restartPolicy Always), then the init containers' and the containers' statuses.
 const statuses = [
+    "bookinfo productpage-v1-a - - 0 Running pod",
+    "bookinfo productpage-v1-a linkerd-proxy - 0 Running sidecar",
+    "bookinfo productpage-v1-a linkerd-proxy true 0 Running init",
     "bookinfo productpage-v1-a productpage true 0 Running main",
-    "bookinfo productpage-v1-a linkerd-proxy true 0 Running main",
     // Running 1/2 with a crash-looping container: STATUS says Running.
+    "bookinfo reviews-v1-b - - 0 Running pod",
+    "bookinfo reviews-v1-b linkerd-proxy - 0 Running sidecar",
+    "bookinfo reviews-v1-b linkerd-proxy true 0 Running init",
     "bookinfo reviews-v1-b reviews false 3 Running main",
-    "bookinfo reviews-v1-b linkerd-proxy true 0 Running main",
+    "bookinfo ratings-v1-c - - 0 Pending pod",
     "bookinfo ratings-v1-c ratings false 0 Pending main",
+    // Running with its app ready, but its native-sidecar proxy not ready: only the init list says so.
+    "bookinfo details-v1-h - - 0 Running pod",
+    "bookinfo details-v1-h linkerd-proxy - 0 Running sidecar",
+    "bookinfo details-v1-h linkerd-init true 0 Running init",
+    "bookinfo details-v1-h linkerd-proxy false 0 Running init",
+    "bookinfo details-v1-h details true 0 Running main",
+    "bookinfo bookinfo-traffic-check-d - - 0 Succeeded pod",
     "bookinfo bookinfo-traffic-check-d curl false 0 Succeeded main",
+    "monitoring grafana-e - - 0 Running pod",
     "monitoring grafana-e grafana false 0 Running main",
     "monitoring grafana-e grafana-sc-dashboard true 0 Running main",
+    // Pending with no container status at all: the scheduler found no node with the hostPort free.
+    "monitoring grafana-hostport-i - - 0 Pending pod",
+    "linkerd linkerd-identity-f - - 0 Running pod",
     "linkerd linkerd-identity-f linkerd-init true 0 Running init",
     "linkerd linkerd-identity-f identity true 0 Running main",
+    "linkerd linkerd-destination-g - - 0 Pending pod",
     "linkerd linkerd-destination-g linkerd-network-validator false 2 Pending init",
     "linkerd linkerd-destination-g destination false 0 Pending main",
 ].join("\\n");
@@ -45,8 +64,8 @@ describe("diagnose.sh", () => {
     let credentialsDir: string;
     let logDir: string;
 
-    /** The fakes of a node; `api` says whether the API server answers, `crictl` whether the runtime does. */
-    function node(options: { api: boolean; crictl: boolean }): void {
+    /** The fakes of a node; `api` says whether the API server answers, `ready` whether /readyz passes, `crictl` whether the runtime answers. */
+    function node(options: { api: boolean; crictl: boolean; ready?: boolean }): void {
         sandbox.fake("hostname", "echo test-node");
         sandbox.fake("date", "echo 2026-11-30T23:00:00Z");
         sandbox.fake("cloud-init", "echo 'status: done'");
@@ -65,7 +84,8 @@ describe("diagnose.sh", () => {
             : "echo 'crictl: cannot connect to the runtime' >&2; exit 1");
         sandbox.fake("kubectl", `${options.api ? "" : "echo 'The connection to the server 10.0.1.10:6443 was refused' >&2; exit 1"}
         case "$*" in
-            *"get --raw=/readyz") echo ok ;;
+            *"get --raw=/livez") echo ok ;;
+            *"get --raw=/readyz?verbose") ${options.ready === false ? "printf '[+]ping ok\\n[-]etcd failed: reason withheld\\nreadyz check failed\\n'; exit 1" : "echo '[+]ping ok'; echo 'readyz check passed'"} ;;
             *"get svc,pods -A -o jsonpath="*) printf '30080 30300  30300 ' ;;
             *"get pods -A -o go-template="*) printf '${statuses}\\n' ;;
             *"logs -n bookinfo ratings-v1-c"*) echo 'container is waiting to start: ImagePullBackOff' >&2; exit 1 ;;
@@ -128,7 +148,8 @@ describe("diagnose.sh", () => {
             "systemctl list-units --all --no-pager k8s-lab-port-forward-*",
             "systemctl status --no-pager k8s-lab-port-forward-*",
             "journalctl --no-pager -u k8s-lab-port-forward-* -n 100",
-            "API server",
+            "API server (/livez)",
+            "k get --raw=/readyz?verbose",
             "k get nodes -o wide",
             "k describe nodes",
             "k get pods -A -o wide",
@@ -139,12 +160,16 @@ describe("diagnose.sh", () => {
             "k get tigerastatus -o yaml",
             "k -n kube-system logs -l k8s-app=kube-proxy --prefix --tail=100",
             "k -n calico-system logs -l k8s-app=calico-node -c calico-node --prefix --tail=100",
+            "k describe pod -n bookinfo details-v1-h",
+            "k logs -n bookinfo details-v1-h -c linkerd-init --tail=200",
+            "k logs -n bookinfo details-v1-h -c linkerd-proxy --tail=200",
+            "k logs -n bookinfo details-v1-h -c details --tail=200",
             "k describe pod -n bookinfo ratings-v1-c",
             "k logs -n bookinfo ratings-v1-c -c ratings --tail=200",
             "k describe pod -n bookinfo reviews-v1-b",
+            "k logs -n bookinfo reviews-v1-b -c linkerd-proxy --tail=200",
             "k logs -n bookinfo reviews-v1-b -c reviews --tail=200",
             "k logs -n bookinfo reviews-v1-b -c reviews --tail=100 --previous",
-            "k logs -n bookinfo reviews-v1-b -c linkerd-proxy --tail=200",
             "k describe pod -n linkerd linkerd-destination-g",
             "k logs -n linkerd linkerd-destination-g -c linkerd-network-validator --tail=200",
             "k logs -n linkerd linkerd-destination-g -c linkerd-network-validator --tail=100 --previous",
@@ -152,6 +177,7 @@ describe("diagnose.sh", () => {
             "k describe pod -n monitoring grafana-e",
             "k logs -n monitoring grafana-e -c grafana --tail=200",
             "k logs -n monitoring grafana-e -c grafana-sc-dashboard --tail=200",
+            "k describe pod -n monitoring grafana-hostport-i",
             "not collected on test-node",
         ]));
         // The NAT rules of the public ports, and kube-proxy's and the CNI's chains whole.
@@ -211,11 +237,22 @@ describe("diagnose.sh", () => {
             "systemctl list-units --all --no-pager k8s-lab-port-forward-*",
             "systemctl status --no-pager k8s-lab-port-forward-*",
             "journalctl --no-pager -u k8s-lab-port-forward-* -n 100",
-            "API server",
+            "API server (/livez)",
             "not collected on test-node",
         ]));
-        assert.match(result.stdout, /The API server does not answer from this node/);
+        assert.match(result.stdout, /The API server does not answer \/livez from this node/);
         assert.deepStrictEqual(notCollected(result.stdout), ["the cluster's view through the API (the API server does not answer)"]);
+    });
+
+    it("when the API server is live but not ready, collects /readyz?verbose with the failing check and still the whole cluster's view", () => {
+        node({ api: true, crictl: true, ready: false });
+        const result = run("control-plane");
+        assert.strictEqual(result.status, 0, result.stderr);
+        const all = sections(result.stdout);
+        assert.deepStrictEqual(all.slice(all.indexOf("API server (/livez)"), all.indexOf("API server (/livez)") + 4), ["API server (/livez)", "k get --raw=/readyz?verbose", "k get nodes -o wide", "k describe nodes"]);
+        const readyz = result.stdout.slice(result.stdout.indexOf("===== k get --raw=/readyz?verbose"), result.stdout.indexOf("===== k get nodes -o wide")).trim().split("\n").slice(1);
+        assert.deepStrictEqual(readyz, ["[+]ping ok", "[-]etcd failed: reason withheld", "readyz check failed", "The API server is live but not ready: the checks marked [-] above fail."]);
+        assert.deepStrictEqual(notCollected(result.stdout), ["k logs -n bookinfo ratings-v1-c -c ratings --tail=200 (exit 1)"]);
     });
 
     it("on a worker, asks nothing of the API, greps the given public ports, and lists what the runtime could not give", () => {
