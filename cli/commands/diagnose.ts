@@ -6,8 +6,9 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Translate } from "../../lib/messages";
 import { errorLine, redact } from "../../lib/redact";
-import { renderScript } from "../../lib/scripts";
+import { renderScript, shellQuote } from "../../lib/scripts";
 import { Context } from "../context";
 import { CliError, exitCodes, SshTarget } from "../types";
 
@@ -28,13 +29,31 @@ export function notCollected(output: string): string[] {
     return parts[parts.length - 1].split("\n").map((l) => l.trim()).filter((l) => l !== "" && l !== "everything was collected");
 }
 
+/** The lab's public ports, from its URLs: diagnose.sh greps every node's NAT rules for them. */
+export function publicPorts(urls: readonly string[]): string {
+    return [...new Set(urls.map((u) => {
+        const url = new URL(u);
+        return url.port || (url.protocol === "https:" ? "443" : "80");
+    }))].join(" ");
+}
+
+/** A not-collected item in the operator's language: the script writes "<what> (exit <code>)", "<file> (not readable)" or its API line. */
+export function describeMissing(item: string, t: Translate): string {
+    if (item === "the cluster's view through the API (the API server does not answer)") return t("diagnose.noApi");
+    const exit = /^(.*) \(exit (\d+)\)$/.exec(item);
+    if (exit) return t("diagnose.exit", { what: exit[1], code: exit[2] });
+    const unreadable = /^(.*) \(not readable\)$/.exec(item);
+    return unreadable ? t("diagnose.unreadable", { what: unreadable[1] }) : item;
+}
+
 export async function run(ctx: Context): Promise<number> {
     const o = await ctx.outputs();
+    const command = `sudo PUBLIC_PORTS=${shellQuote(publicPorts([o.bookinfoUrl, o.grafanaUrl]))} bash -s`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-diagnose-"));
     try {
         const nodes = await Promise.all(o.nodeNames.map(async (node, i): Promise<Collected> => {
             const script = renderScript("diagnose.sh", { NODE_ROLE: i === 0 ? "control-plane" : "worker" });
-            const result = await ctx.deps.ssh(ctx.nodeTarget(o, node) as SshTarget, "sudo bash -s", script).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
+            const result = await ctx.deps.ssh(ctx.nodeTarget(o, node) as SshTarget, command, script).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }));
             fs.writeFileSync(path.join(dir, `${node}.log`), redact(`${result.stdout}\n===== stderr (exit ${result.code}) =====\n${result.stderr}`, ctx.secrets));
             if (result.code === 0) return { node, collected: true, missing: notCollected(redact(result.stdout, ctx.secrets)) };
             return { node, collected: false, reason: errorLine(result.stderr, ctx.secrets) || `exit ${result.code}` };
@@ -48,7 +67,7 @@ export async function run(ctx: Context): Promise<number> {
         ctx.print({ ok, file, nodes }, [
             ...nodes.map((n) => {
                 if (!n.collected) return ctx.t("cli.diagnoseNodeFailed", { node: n.node, reason: n.reason ?? "" });
-                return n.missing?.length ? ctx.t("cli.diagnoseNodePartial", { node: n.node, missing: n.missing.join("; ") }) : ctx.t("cli.diagnoseNode", { node: n.node });
+                return n.missing?.length ? ctx.t("cli.diagnoseNodePartial", { node: n.node, missing: n.missing.map((m) => describeMissing(m, ctx.t)).join("; ") }) : ctx.t("cli.diagnoseNode", { node: n.node });
             }),
             ctx.t("cli.diagnoseSummary", { file, collected, count: nodes.length }),
         ]);

@@ -179,7 +179,9 @@ describe("operator CLI", () => {
         const cli = fake(outputs(), { ssh: (target) => ({ code: 0, stdout: `logs of ${target.host}` }) });
         assert.strictEqual(await main(["diagnose", file, "--json"], cli.deps), exitCodes.ok);
         assert.deepStrictEqual(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".log")).sort(), ["./control-plane.log", "./worker-0.log", "./worker-1.log"]);
-        assert.ok(cli.ssh.every((s) => s.command === "sudo bash -s" && /journalctl --no-pager -u kubelet/.test(s.stdin ?? "")));
+        // Every node, the workers too, is given the lab's public ports (its URLs' ports) for the NAT grep.
+        assert.deepStrictEqual(cli.ssh.map((s) => s.command), Array(3).fill("sudo PUBLIC_PORTS='30080 30300' bash -s"));
+        assert.ok(cli.ssh.every((s) => /journalctl --no-pager -u kubelet/.test(s.stdin ?? "")));
         assert.match(cli.ssh.find((s) => s.target.host === "203.0.113.1")?.stdin ?? "", /^NODE_ROLE='control-plane'$/m);
         assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).nodes, [{ node: "control-plane", collected: true, missing: [] }, { node: "worker-0", collected: true, missing: [] }, { node: "worker-1", collected: true, missing: [] }]);
     });
@@ -187,18 +189,24 @@ describe("operator CLI", () => {
     it("says per node what diagnose could not collect, and which node it could not reach", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "diagnose.tar.gz");
         const section = (host: string, lines: string[]) => `===== kubelet =====\nlogs\n\n===== not collected on ${host} =====\n${lines.join("\n")}\n`;
-        const cli = fake(outputs(), {
-            ssh: (target) => {
+        const nodes = (target: SshTarget): { code: number; stdout: string; stderr?: string } => {
                 if (target.host === "10.0.2.12") return { code: 255, stdout: "", stderr: "ssh: connect to host 10.0.2.12 port 22: Connection timed out" };
-                return { code: 0, stdout: target.host === "203.0.113.1" ? section("ip-10-0-1-10", ["journalctl -u containerd (exit 1)", "the cluster's view through the API (the API server does not answer)"]) : section("ip-10-0-2-11", ["everything was collected"]) };
-            },
-        });
+                return { code: 0, stdout: target.host === "203.0.113.1" ? section("ip-10-0-1-10", ["journalctl -u containerd (exit 1)", "/var/log/k8s-lab-prep.log (not readable)", "the cluster's view through the API (the API server does not answer)"]) : section("ip-10-0-2-11", ["everything was collected"]) };
+        };
+        const cli = fake(outputs(), { ssh: nodes });
         assert.strictEqual(await main(["diagnose", file], cli.deps), exitCodes.remote);
         assert.deepStrictEqual(cli.out, [
-            "control-plane: collected, except journalctl -u containerd (exit 1); the cluster's view through the API (the API server does not answer).",
+            "control-plane: collected, except journalctl -u containerd (exit 1); /var/log/k8s-lab-prep.log (not readable); the cluster's view through the API (the API server does not answer).",
             "worker-0: collected.",
             "worker-1: not collected (ssh: connect to host 10.0.2.12 port 22: Connection timed out).",
             `Wrote ${file}: the logs of 2 of 3 nodes.`,
+        ]);
+        // In Korean, the items' reasons are Korean; the commands and files stay as they are typed.
+        const korean = fake(outputs(), { env: { LANG: "ko_KR.UTF-8" }, ssh: nodes });
+        assert.strictEqual(await main(["diagnose", file], korean.deps), exitCodes.remote);
+        assert.deepStrictEqual(korean.out.slice(0, 2), [
+            "control-plane 노드: 수집했지만 다음 항목은 수집하지 못했습니다: journalctl -u containerd (종료 코드 1); /var/log/k8s-lab-prep.log (읽을 수 없음); API를 통한 클러스터 정보(API 서버가 응답하지 않음).",
+            "worker-0 노드: 수집했습니다.",
         ]);
     });
 

@@ -44,7 +44,7 @@ if [ "$FAKE_SSH" = refused ]; then echo "ssh: connect to host 203.0.113.1 port 2
 for last in "$@"; do :; done
 case "$last" in
   *"get nodes"*) cat "$FAKE_NODES";;
-  "sudo bash -s") cat >/dev/null; echo "logs of the node";;
+  "sudo PUBLIC_PORTS="*" bash -s") cat >/dev/null; echo "logs of the node";;
   *systemctl*) echo "active (running)";;
 esac
 exit 0
@@ -165,7 +165,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const refused = { FAKE_SSH: "refused" };
         const status = await run(["status"], refused);
         assert.strictEqual(status.code, 4);
-        assert.deepStrictEqual(status.stdout.split("\n").slice(2), ["Nodes: unknown, the control-plane node could not be asked (ssh: connect to host 203.0.113.1 port 22: Connection refused).", ""]);
+        assert.deepStrictEqual(status.stdout.split("\n").slice(2), ["Nodes: unknown, this machine cannot reach the control-plane node (ssh: connect to host 203.0.113.1 port 22: Connection refused); check that this machine's address is in adminCidrs.", ""]);
         const statusJson = JSON.parse((await run(["status", "--json"], refused)).stdout);
         assert.deepStrictEqual([statusJson.ok, statusJson.nodes], [false, [{ name: "control-plane", status: "Unknown" }, { name: "worker-0", status: "Unknown" }]]);
         // ssh's own words reach the terminal (the session is interactive), then the CLI's sentence.
