@@ -67,8 +67,6 @@ describe("the troubleshooting runbook", () => {
         "first", "unreachable", "lock", "nodeport", "exposure", "port-forward", "host-port", "pod-network", "kubelet", "pods",
         "datasource", "linkerd", "trust-anchor", "images", "schedule", "policy", "node-ready", "placement", "alerts",
     ];
-    /** Sections the issue lists as missing: each says what to do now. */
-    const actionable = ["unreachable", "lock", "nodeport", "port-forward", "host-port", "pod-network", "kubelet", "linkerd", "trust-anchor", "images", "schedule", "policy"];
     const cli = /^(sudo )?(kubectl|pulumi|npm|gh|linkerd|crictl|aws|npx|curl|git|systemctl|journalctl|iptables|ss|nc|cloud-init|ip|tcpdump|openssl|cat) /;
 
     interface Section { id: string; text: string; blocks: string[]; commands: string[]; inline: string[] }
@@ -102,10 +100,33 @@ describe("the troubleshooting runbook", () => {
         }
     });
 
-    it("says what to do now in each section the morning needs", () => {
-        for (const id of actionable) {
-            assert.match(en[sectionIds.indexOf(id)].text, /\*\*What to do now:\*\*/, `en ${id}`);
-            assert.match(ko[sectionIds.indexOf(id)].text, /\*\*지금 할 일:\*\*/, `ko ${id}`);
+    it("starts every section from what you see and ends it with what to do now, in both languages", () => {
+        /** Each section's bold labels that start a paragraph, first and whether the action is among them. */
+        const shape = (list: Section[], symptom: string, action: string) => list.map((s) => {
+            const labels = [...s.text.matchAll(/^\*\*([^*\n]+):\*\*/gm)].map((m) => m[1]);
+            return `${s.id}: ${labels[0] === symptom ? "symptom first" : `starts with ${labels[0] ?? "no label"}`}, ${labels.includes(action) ? "action" : "no action"}`;
+        });
+        const expected = sectionIds.map((id) => `${id}: symptom first, action`);
+        assert.deepStrictEqual(shape(en, "What you see", "What to do now"), expected);
+        assert.deepStrictEqual(shape(ko, "증상", "지금 할 일"), expected);
+    });
+
+    it("selects CI's stack before the first section, for pulumi and k8s-lab alike, in both languages", () => {
+        for (const file of Object.values(runbooks)) {
+            const preamble = fs.readFileSync(path.join(root, file), "utf8").split('<a id="first">')[0];
+            assert.deepStrictEqual([...preamble.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]), ["export PULUMI_STACK=dev\n"], file);
+        }
+    });
+
+    it("removes only the stale lock it names, after showing each lock's holder, and says where the bucket comes from", () => {
+        for (const list of [en, ko]) {
+            const lock = list[sectionIds.indexOf("lock")].commands;
+            assert.deepStrictEqual(lock.filter((c) => c.startsWith("aws s3 ") || c.includes("PULUMI_BACKEND_URL=")), [
+                'export PULUMI_BACKEND_URL="$(gh variable get PULUMI_BACKEND_URL)"',
+                'aws s3 ls "s3://${PULUMI_BACKEND_URL#s3://}/.pulumi/locks/organization/k8s-lab/dev/"',
+                'aws s3 cp "s3://${PULUMI_BACKEND_URL#s3://}/.pulumi/locks/organization/k8s-lab/dev/<lock>.json" -',
+                'aws s3 rm "s3://${PULUMI_BACKEND_URL#s3://}/.pulumi/locks/organization/k8s-lab/dev/<lock>.json"',
+            ]);
         }
     });
 
