@@ -144,7 +144,13 @@ describe("up with fallback", () => {
 
     it("tries the other modes in order from a lab kept on portForward, and says so in Korean", async () => {
         const broken = fakeLab("nodePort", { nodePort: ["refused", "ok"], portForward: ["refused", "ok"] });
-        await upWithFallback(broken.stack, options, broken.check, () => undefined, en);
+        const first: string[] = [];
+        await upWithFallback(broken.stack, options, broken.check, (line) => void first.push(line), translator("ko"));
+        // The verdicts in a switch's reason are Korean phrases, not the codes.
+        assert.deepStrictEqual(first.filter((l) => l.includes("전환해")), [
+            "nodePort 노출 방식으로는 두 URL을 모두 제공하지 못했습니다(bookinfo: 연결 거부). portForward 방식으로 전환해 다시 적용합니다.",
+            "portForward 노출 방식으로는 두 URL을 모두 제공하지 못했습니다(bookinfo: 연결 거부). hostPort 방식으로 전환해 다시 적용합니다.",
+        ]);
         broken.calls.splice(0);
         const report = await upWithFallback(broken.stack, options, broken.check, log, translator("ko"));
         assert.deepStrictEqual(summary(report), { ok: true, mode: "hostPort", configured: "nodePort", left: "hostPort", steps: ["hostPort"] });
