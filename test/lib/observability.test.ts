@@ -172,7 +172,7 @@ describe("Bookinfo alert rules in promtool", function () {
     const successLow = (direction: string): Alert => ({
         exp_labels: { severity: "warning", direction },
         exp_annotations: {
-            summary: `Bookinfo's ${direction} responses are failing fast against the 99.9% objective`,
+            summary: `Bookinfo's ${direction} responses are failing fast enough to burn the 99.9% objective's error budget`,
             description: `More than 1.44% of the ${direction} responses of Bookinfo's pods failed over the last hour and over the last 5 minutes, for 10 minutes (Linkerd proxy metrics); outbound means a service behind productpage is failing even if the page still loads.`,
         },
     });
@@ -181,7 +181,7 @@ describe("Bookinfo alert rules in promtool", function () {
         exp_labels: { severity: "critical" },
         exp_annotations: {
             summary: "productpage has no ready endpoint",
-            description: "The productpage-v1 Deployment has had no ready replica, so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
+            description: "The productpage-v1 Deployment has had no ready replica, and so the productpage Service no ready endpoint, for 2 minutes: the product page cannot be served.",
         },
     };
     const serviceDown = (app: string): Alert => ({
