@@ -31,16 +31,29 @@ export const commands: Record<string, CommandSpec> = {
     "port-forward": { help: "help.portForward", options: json, maxArgs: 1, json: true },
     diagnose: { help: "help.diagnose", options: json, maxArgs: 1, json: true },
     sweep: { help: "help.sweep", options: { ...json, delete: { type: "boolean" } }, maxArgs: 0, json: true },
+    destroy: { help: "help.destroy", options: json, maxArgs: 0, json: true },
+    env: { help: "help.env", options: json, maxArgs: 0, json: true },
+    version: { help: "help.version", options: json, maxArgs: 0, json: true },
 };
 
 export type Parsed =
     | { kind: "help"; command?: string }
     | { kind: "run"; command: string; values: Record<string, string | boolean | undefined>; args: string[] }
-    | { kind: "usage"; key: "cli.unknownCommand" | "cli.unknownOption" | "cli.extraArgument" | "cli.optionValue" | "cli.noJson"; params: Record<string, string>; json: boolean };
+    | { kind: "usage"; key: "cli.unknownCommand" | "cli.unknownOption" | "cli.extraArgument" | "cli.optionValue" | "cli.optionNoValue" | "cli.noJson"; params: Record<string, string>; json: boolean };
+
+/** The options every command takes, also before the command (`k8s-lab -s lab up`); --stack and -s take a value. */
+const leading = (argv: string[]): number => {
+    let i = 0;
+    while (i < argv.length && argv[i].startsWith("-") && !["--help", "-h", "--version", "-V"].includes(argv[i])) i += argv[i] === "--stack" || argv[i] === "-s" ? 2 : 1;
+    return i;
+};
 
 export function parse(argv: string[]): Parsed {
-    const [first, ...rest] = argv;
+    const at = Math.min(leading(argv), argv.length);
+    const [first, ...after] = argv.slice(at);
+    const rest = [...argv.slice(0, at), ...after];
     const wantsJson = argv.includes("--json");
+    if (first === "--version" || first === "-V") return parse(["version", ...rest]);
     if (first === undefined || first === "--help" || first === "-h") return { kind: "help" };
     if (first === "help") {
         if (rest.length === 0) return { kind: "help" };
@@ -57,12 +70,14 @@ export function parse(argv: string[]): Parsed {
         if (positionals.length > spec.maxArgs) return { kind: "usage", key: "cli.extraArgument", params: { command: first, argument: positionals[spec.maxArgs] }, json: wantsJson };
         const dashed = positionals.find((p) => p.startsWith("-"));
         if (dashed !== undefined) return { kind: "usage", key: "cli.unknownOption", params: { command: first, option: dashed }, json: wantsJson };
-        return { kind: "run", command: first, values: values as Record<string, string | boolean | undefined>, args: positionals };
+        return { kind: "run", command: first, values: { ...values } as Record<string, string | boolean | undefined>, args: positionals };
     } catch (err) {
         const code = (err as { code?: string }).code;
         const text = (err as Error).message;
-        const option = /'(-{1,2}[^'\s]+)/.exec(text)?.[1] ?? text;
-        if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return { kind: "usage", key: "cli.optionValue", params: { command: first, option: option.split(" ")[0] }, json: wantsJson };
+        // "Option '-s, --stack <value>' argument missing", "Option '--json' does not take an argument": the long name.
+        const named = /'([^']+)'/.exec(text)?.[1] ?? text;
+        const option = /--[\w-]+/.exec(named)?.[0] ?? named.split(/[\s,]/)[0];
+        if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return { kind: "usage", key: /does not take/.test(text) ? "cli.optionNoValue" : "cli.optionValue", params: { command: first, option }, json: wantsJson };
         return { kind: "usage", key: "cli.unknownOption", params: { command: first, option }, json: wantsJson };
     }
 }

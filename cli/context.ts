@@ -29,6 +29,9 @@ export function cliLanguage(deps: Pick<Deps, "env" | "stack">, dir = projectDir)
     return terminalLanguage(deps.env.LAB_LANGUAGE ?? stackLanguage(deps.stack, dir), deps.env);
 }
 
+/** An error's message. */
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 export class Context {
     readonly t: Translate;
     /** Values known to be secret, redacted wherever they appear; grows as the CLI reads them. */
@@ -86,11 +89,18 @@ export class Context {
 
     /** What reading the stack failed on, as the sentence of a missing prerequisite. */
     prerequisite(err: unknown): CliError {
-        const error = err as Error & { code?: string };
-        const reason = error instanceof Error ? error.message : String(err);
-        if (error?.code === "ENOENT" || /spawn pulumi ENOENT|pulumi: (command )?not found/.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.pulumiMissing", { reason: "pulumi: not found" }));
+        return this.knownCause(err) ?? new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason: engineErrorLine(errorText(err), this.secrets) }));
+    }
+
+    /** A failure whose cause the CLI knows, as its own sentence: no Pulumi CLI, no passphrase, a stack file that is no YAML, a folder it cannot write. */
+    knownCause(err: unknown): CliError | undefined {
+        const error = err as Error & { code?: string; path?: string };
+        const reason = errorText(err);
+        if ((error?.code === "ENOENT" && /pulumi/.test(reason + (error.path ?? ""))) || /spawn \S*pulumi ENOENT|pulumi: (command )?not found/.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.pulumiMissing", { reason: "pulumi: not found" }));
         if (/passphrase must be set|incorrect passphrase|PULUMI_CONFIG_PASSPHRASE/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.passphraseMissing"));
-        return new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason: engineErrorLine(reason, this.secrets) }));
+        if (error?.name === "YAMLParseError" || /could not (load|read) stack configuration|yaml: (line \d+|unmarshal)/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.stackFileInvalid", { file: `Pulumi.${this.stack}.yaml`, reason: engineErrorLine(reason, this.secrets) }));
+        if (["EACCES", "EROFS", "EPERM", "ENOSPC"].includes(error?.code ?? "")) return new CliError(exitCodes.prerequisite, this.t("cli.cannotWriteFolder", { dir: error.path ?? "?", reason: `${error.code}` }));
+        return undefined;
     }
 
     nodeTarget(o: CliOutputs, node: string): SshTarget | undefined {

@@ -7,9 +7,10 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { LabStack, ResourceError } from "../lib/fallback";
 import type { Exposure } from "../lib/placement";
+import type { Translate } from "../lib/messages";
 import { errorLine } from "../lib/redact";
 import { sshArgs } from "../lib/ssh";
 import { projectDir } from "./context";
@@ -51,11 +52,40 @@ export async function previewThenUp<O extends object>(stack: PreviewAndUp<O>, op
     await stack.up({ ...options, onEvent });
 }
 
+/**
+ * The Pulumi CLI at `file`: the one `up` installed runs from its root; one found on PATH runs as
+ * PATH finds it (a version manager's shim is not in the folder of the binary it runs).
+ */
+export async function pulumiAt(file: string, home: string): Promise<PulumiCommand> {
+    const { PulumiCommand } = await import("@pulumi/pulumi/automation");
+    if (file === installedPulumi(home)) return PulumiCommand.get({ root: path.dirname(path.dirname(file)), skipVersionCheck: true });
+    return PulumiCommand.get({ skipVersionCheck: true });
+}
+
 /** The real connections for the stack --stack names (else PULUMI_STACK, else the operator's personal stack). */
 export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
     const home = env.HOME ?? os.homedir();
     const stack = chooseStack(stackFlag, env, userName());
     const found = findEnvironment(stack, env, home);
+    /** The Pulumi CLI: on PATH (as it is, shims too) or installed by an earlier run, else the SDK's own version, installed now. */
+    const pulumiCommand = async (t: Translate, say: (line: string) => void): Promise<PulumiCommand> => {
+        const { PulumiCommand } = await import("@pulumi/pulumi/automation");
+        if (found.pulumi === undefined) {
+            const version = pinnedPulumiVersion();
+            say(t("setup.installing", { version, dir: path.dirname(path.dirname(installedPulumi(home, version))) }));
+            return PulumiCommand.install().catch((err: unknown) => {
+                throw new CliError(exitCodes.prerequisite, t("setup.installFailed", { reason: errorLine(err instanceof Error ? err.message : String(err)) }));
+            });
+        }
+        // Never <parent>/bin/pulumi: a version manager's shim lives elsewhere than the binary it runs.
+        return pulumiAt(found.pulumi, home);
+    };
+    const workspace = async (t: Translate, say: (line: string) => void): Promise<LocalWorkspace> => {
+        const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+        const command = await pulumiCommand(t, say);
+        if (found.backend.local) say(t("setup.localBackend", { dir: path.join(home, ".pulumi") }));
+        return LocalWorkspace.create({ workDir: projectDir, pulumiCommand: command, envVars: { ...found.env }, ...(found.backend.cloud ? {} : { secretsProvider: "passphrase" }) });
+    };
     return {
         stack,
         env,
@@ -86,26 +116,13 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
         sshInteractive: (target) =>
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (t, say): Promise<LabStack> => {
-            const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation");
+            const { Stack } = await import("@pulumi/pulumi/automation");
             const { exposureOverrideVariable, labExposure, UpFailed } = await import("../lib/fallback");
-            // The CLI: on PATH or installed by an earlier run, else the SDK's own version, installed now.
-            let command;
-            if (found.pulumi === undefined) {
-                const version = pinnedPulumiVersion();
-                say(t("setup.installing", { version, dir: path.dirname(path.dirname(installedPulumi(home, version))) }));
-                command = await PulumiCommand.install().catch((err: unknown) => {
-                    throw new CliError(exitCodes.prerequisite, t("setup.installFailed", { reason: errorLine(err instanceof Error ? err.message : String(err)) }));
-                });
-            } else {
-                command = await PulumiCommand.get({ root: path.dirname(path.dirname(found.pulumi)), skipVersionCheck: true });
-            }
-            if (found.backend.local) say(t("setup.localBackend", { dir: path.join(home, ".pulumi") }));
-            const envVars = { ...found.env };
-            const ws = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand: command, envVars, ...(found.backend.url?.startsWith("https://") ? {} : { secretsProvider: "passphrase" }) });
+            const ws = await workspace(t, say);
             const exists = (await ws.listStacks()).some((summary) => summary.name === stack || summary.name.endsWith(`/${stack}`));
             if (!exists) {
                 // A new stack: its passphrase asked once (or made, with no one to ask) and kept.
-                if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined && envVars.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+                if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined && ws.envVars.PULUMI_CONFIG_PASSPHRASE_FILE === undefined && !found.backend.cloud) {
                     const file = passphraseFile(home, stack);
                     keepPassphrase(file, (await askHidden(t("setup.passphraseAsk", { stack }))) || generatedPassphrase());
                     ws.envVars = { ...ws.envVars, PULUMI_CONFIG_PASSPHRASE_FILE: file };
@@ -121,7 +138,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const o = await s.outputs();
                     return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, t) };
                 },
-                up: async ({ policyPacks, policyPackConfigs, output }, exposure) => {
+                up: async ({ policyPacks, policyPackConfigs, output, signal }, exposure) => {
                     const failed = new Map<string, string>();
                     const started = Date.now();
                     const track = phaseTracker((phase) => say(t("up.phase", { phase: phaseName(phase, t), elapsed: elapsed(Date.now() - started) })));
@@ -141,7 +158,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                             const error = failedResource(event);
                             if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                         };
-                        await previewThenUp(s, { policyPacks, policyPackConfigs, onOutput: output, onError: output }, collect, onEvent);
+                        await previewThenUp(s, { policyPacks, policyPackConfigs, onOutput: output, onError: output, signal }, collect, onEvent);
                     } catch (err) {
                         // The command error carries the engine's whole output: keep only the failing resources.
                         throw failed.size > 0 ? new UpFailed([...failed].map(([resource, error]) => ({ resource, error }))) : err;
@@ -156,6 +173,22 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     return { bookinfoUrl: parsed.bookinfoUrl, grafanaUrl: parsed.grafanaUrl, grafanaPassword: parsed.grafanaAdminPassword };
                 },
             };
+        },
+        destroy: async (t, say, output, signal) => {
+            const { Stack } = await import("@pulumi/pulumi/automation");
+            const ws = await workspace(t, say);
+            const exists = (await ws.listStacks()).some((summary) => summary.name === stack || summary.name.endsWith(`/${stack}`));
+            if (!exists) throw new CliError(exitCodes.prerequisite, t("cli.destroyNoStack", { stack }));
+            const s = await Stack.select(stack, ws);
+            await s.destroy({ onOutput: output, onError: output, signal });
+        },
+        shellEnv: () => {
+            const vars: Record<string, string> = { PULUMI_STACK: stack };
+            if (found.backend.url !== undefined) vars.PULUMI_BACKEND_URL = found.backend.url;
+            if (found.passphraseFile !== undefined) vars.PULUMI_CONFIG_PASSPHRASE_FILE = found.passphraseFile;
+            // The CLI up installed is on no PATH; one found on PATH is already there.
+            const pathDir = found.pulumi !== undefined && found.pulumi === installedPulumi(home) ? path.dirname(found.pulumi) : undefined;
+            return { vars, pathDir };
         },
         // The stack's own region, never AWS_REGION: the sweep looks where the lab is.
         sweepClient: async () => {

@@ -29,6 +29,9 @@ const modules: Record<string, () => Command> = {
     "port-forward": () => require("./commands/portForward") as Command,
     diagnose: () => require("./commands/diagnose") as Command,
     sweep: () => require("./commands/sweep") as Command,
+    destroy: () => require("./commands/destroy") as Command,
+    env: () => require("./commands/env") as Command,
+    version: () => require("./commands/version") as Command,
     /* eslint-enable @typescript-eslint/no-require-imports */
 };
 

@@ -24,17 +24,24 @@ export function chooseStack(flag: string | undefined, env: Readonly<Record<strin
     return flag ?? (env.PULUMI_STACK || personalStack(user));
 }
 
-/** Where the state lives: PULUMI_BACKEND_URL, else the backend `pulumi login` chose, else a local file backend. */
-export function chooseBackend(env: Readonly<Record<string, string | undefined>>, home: string): { url?: string; local: boolean } {
-    if (env.PULUMI_BACKEND_URL) return { url: env.PULUMI_BACKEND_URL, local: false };
+/**
+ * Where the state lives: PULUMI_BACKEND_URL, else the backend `pulumi login` chose, else Pulumi
+ * Cloud when PULUMI_ACCESS_TOKEN is set, else a local file backend. `cloud`: the service keeps the
+ * secrets, no passphrase.
+ */
+export function chooseBackend(env: Readonly<Record<string, string | undefined>>, home: string): { url?: string; local: boolean; cloud: boolean } {
+    const service = (url: string): boolean => url.startsWith("https://");
+    if (env.PULUMI_BACKEND_URL) return { url: env.PULUMI_BACKEND_URL, local: false, cloud: service(env.PULUMI_BACKEND_URL) };
     const credentials = path.join(env.PULUMI_HOME ?? path.join(home, ".pulumi"), "credentials.json");
     try {
         const current = (JSON.parse(fs.readFileSync(credentials, "utf8")) as { current?: string }).current;
-        if (current) return { url: current, local: false };
+        if (current) return { url: current, local: false, cloud: service(current) };
     } catch {
         // Never logged in: no credentials file.
     }
-    return { url: `file://${home}`, local: true };
+    // A token without a login: Pulumi Cloud, the CLI's default backend.
+    if (env.PULUMI_ACCESS_TOKEN) return { local: false, cloud: true };
+    return { url: `file://${home}`, local: true, cloud: false };
 }
 
 /** The file that keeps a stack's passphrase, readable by its owner only. */
@@ -81,7 +88,7 @@ export interface Environment {
     pulumi?: string;
     /** What every Pulumi call gets on top of the operator's environment. */
     env: Record<string, string>;
-    backend: { url?: string; local: boolean };
+    backend: { url?: string; local: boolean; cloud: boolean };
     /** The passphrase file in use, if any. */
     passphraseFile?: string;
 }

@@ -49,6 +49,10 @@ export interface Deps {
     sshInteractive(target: SshTarget): Promise<number>;
     /** The stack for `up`, made ready on a fresh machine (CLI, backend, stack, passphrase), each step said through `say`. */
     labStack(t: Translate, say: (line: string) => void): Promise<LabStack>;
+    /** `pulumi destroy` of the stack, on the same backend and passphrase as `up`; `signal` cancels it. */
+    destroy(t: Translate, say: (line: string) => void, output: (chunk: string) => void, signal?: AbortSignal): Promise<void>;
+    /** What plain `pulumi` needs to work on the same stack: the variables, and the CLI's folder when it is on no PATH. */
+    shellEnv(): { vars: Record<string, string>; pathDir?: string };
     sweepClient(): Promise<SweepClient> | SweepClient;
     out(text: string): void;
     err(text: string): void;

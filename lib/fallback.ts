@@ -56,6 +56,8 @@ export interface UpOptions {
     policyPackConfigs?: string[];
     /** The engine's output, in chunks. */
     output(chunk: string): void;
+    /** Cancels the running preview or up (pulumi finishes its cancellation); no further mode is tried. */
+    signal?: AbortSignal;
 }
 
 /** A resource the update failed on (`type::name`), with one line of its error. */
@@ -150,6 +152,8 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         tried.push(mode);
         const step = await apply(mode, override);
         if (step.upErrors === undefined) return serving(mode);
+        // Cancelled (Ctrl-C): nothing more is applied, not even the configured mode again.
+        if (options.signal?.aborted) return { ok: false, configured, left: mode, steps };
         // Another exposure helps only when the access check alone failed, on the network.
         if (step.upErrors.some((e) => e.resource !== accessCheckResource)) break;
         const endpoints = await stack.endpoints().catch(() => undefined);

@@ -10,8 +10,9 @@ import { describe, describeAttempt } from "../../lib/access";
 import { ConfigError } from "../../lib/config";
 import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../lib/fallback";
 import { verify } from "../../lib/probe";
-import { lineRedactor } from "../../lib/redact";
+import { engineErrorLine, lineRedactor } from "../../lib/redact";
 import { Context, projectDir } from "../context";
+import { onInterrupt } from "../interrupt";
 import { writePolicyPackConfig } from "../policyConfig";
 import { CliError, exitCodes } from "../types";
 
@@ -30,19 +31,26 @@ export async function run(ctx: Context): Promise<number> {
     const policyPack = path.resolve(typeof ctx.values["policy-pack"] === "string" ? ctx.values["policy-pack"] : defaultPolicyPack);
     if (!policyPackInstalled(policyPack)) throw new CliError(exitCodes.prerequisite, ctx.t("cli.policyPackMissing", { dir: policyPack }));
     // Its settings follow the stack's config (public ports, instance types, tags): a pack cannot read it.
-    const packConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-policy-config-"));
+    let packConfigDir: string;
+    try {
+        packConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-policy-config-"));
+    } catch (e) {
+        throw new CliError(exitCodes.prerequisite, ctx.t("cli.cannotWriteFolder", { dir: os.tmpdir(), reason: (e as { code?: string }).code ?? String(e) }));
+    }
+    const interrupt = onInterrupt(() => ctx.err(ctx.t("cli.cancelling")));
     try {
         let packConfig: string;
         try {
             packConfig = writePolicyPackConfig(projectDir, ctx.stack, path.join(packConfigDir, "config.json"), ctx.deps.env);
         } catch (e) {
-            throw new CliError(exitCodes.prerequisite, e instanceof ConfigError ? e.message : String(e));
+            throw e instanceof ConfigError ? new CliError(exitCodes.prerequisite, e.message) : (ctx.knownCause(e) ?? e);
         }
+        // Getting the stack ready is not reading its outputs: its own sentence, naming the cause.
         const stack = await ctx.deps.labStack(ctx.t, (line) => ctx.say(line)).catch((err: unknown) => {
-            throw err instanceof CliError ? err : ctx.prerequisite(err);
+            throw err instanceof CliError ? err : (ctx.knownCause(err) ?? new CliError(exitCodes.prerequisite, ctx.t("cli.setupFailed", { stack: ctx.stack, reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) })));
         });
         const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
-        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk) };
+        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal };
         const watched: LabStack = {
             ...stack,
             up: (o, e) => stack.up(o, e).finally(() => engine.end()),
@@ -63,8 +71,10 @@ export async function run(ctx: Context): Promise<number> {
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
         ctx.print({ ...report }, lines);
         if (report.ok) return exitCodes.ok;
+        if (interrupt.signal.aborted) return 130;
         return others.length > 0 ? exitCodes.cloud : exitCodes.unhealthy;
     } finally {
+        interrupt.dispose();
         fs.rmSync(packConfigDir, { recursive: true, force: true });
     }
 }

@@ -41,7 +41,7 @@ function installedPack(): string {
 }
 
 /** The CLI with a faked stack: its outputs, SSH and the Automation API replaced, its output captured. */
-function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string; stderr?: string }; stack?: LabStack; sweep?: SweepClient } = {}) {
+function fake(o: Record<string, unknown> | Error, options: { env?: Record<string, string>; ssh?: (target: SshTarget, command: string) => { code: number; stdout: string; stderr?: string }; stack?: LabStack; sweep?: SweepClient; destroy?: Deps["destroy"]; shellEnv?: ReturnType<Deps["shellEnv"]> } = {}) {
     const out: string[] = [];
     const err: string[] = [];
     const ssh: { target: SshTarget; command: string; stdin?: string }[] = [];
@@ -56,6 +56,8 @@ function fake(o: Record<string, unknown> | Error, options: { env?: Record<string
         sshInteractive: async (target) => (ssh.push({ target, command: "(interactive)" }), 0),
         labStack: async () => options.stack ?? assert.fail("no stack"),
         sweepClient: () => options.sweep ?? assert.fail("no sweep client"),
+        destroy: options.destroy ?? (async () => assert.fail("no destroy")),
+        shellEnv: () => options.shellEnv ?? assert.fail("no shell environment"),
         out: (text) => void out.push(text),
         err: (text) => void err.push(text),
     };

@@ -1,0 +1,26 @@
+/**
+ * `k8s-lab destroy`: `pulumi destroy` of the stack `up` made, on its backend and with its
+ * passphrase, so that a new user can tear down what they built; then a pointer to `sweep` for
+ * anything a destroy can leave behind. Ctrl-C cancels it cleanly (interrupt.ts).
+ */
+import { engineErrorLine, lineRedactor } from "../../lib/redact";
+import { Context } from "../context";
+import { onInterrupt } from "../interrupt";
+import { CliError, exitCodes } from "../types";
+
+export async function run(ctx: Context): Promise<number> {
+    const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
+    const interrupt = onInterrupt(() => ctx.err(ctx.t("cli.cancelling")));
+    try {
+        await ctx.deps.destroy(ctx.t, (line) => ctx.say(line), (chunk) => engine.write(chunk), interrupt.signal);
+    } catch (err) {
+        if (err instanceof CliError) throw err;
+        if (interrupt.signal.aborted) throw new CliError(exitCodes.cloud, ctx.t("cli.destroyCancelled", { stack: ctx.stack }));
+        throw ctx.knownCause(err) ?? new CliError(exitCodes.cloud, ctx.t("cli.destroyFailed", { stack: ctx.stack, reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) }));
+    } finally {
+        engine.end();
+        interrupt.dispose();
+    }
+    ctx.print({ ok: true, stack: ctx.stack, destroyed: true }, [ctx.t("cli.destroyed", { stack: ctx.stack })]);
+    return exitCodes.ok;
+}

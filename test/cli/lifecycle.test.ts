@@ -1,0 +1,163 @@
+/**
+ * What a new user meets around `up`: tearing the lab down (destroy), plain pulumi on the same
+ * stack (env), Ctrl-C, the version, and the option errors. The stack is faked; nothing leaves the machine.
+ */
+import * as assert from "assert";
+import { EventEmitter } from "events";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "../../cli/args";
+import { onInterrupt } from "../../cli/interrupt";
+import { main } from "../../cli/lab";
+import { chooseBackend, pinnedPulumiVersion } from "../../cli/setup";
+import { Deps, exitCodes } from "../../cli/types";
+
+function fake(over: Partial<Deps> = {}, env: Record<string, string> = { LANG: "en_US.UTF-8" }) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const deps: Deps = {
+        stack: "kim",
+        env,
+        outputs: async () => assert.fail("no outputs"),
+        ssh: async () => assert.fail("no ssh"),
+        sshInteractive: async () => assert.fail("no ssh"),
+        labStack: async () => assert.fail("no stack"),
+        sweepClient: () => assert.fail("no sweep"),
+        destroy: async () => assert.fail("no destroy"),
+        shellEnv: () => assert.fail("no env"),
+        out: (text) => void out.push(text),
+        err: (text) => void err.push(text),
+        ...over,
+    };
+    return { deps, out, err };
+}
+
+describe("k8s-lab destroy and env", () => {
+    it("destroys the stack, streams the engine's output redacted to stderr, and points to sweep", async () => {
+        const cli = fake({ destroy: async (_t, _say, output) => output("Destroying (kim):\n - aws:ec2:Instance control-plane deleted\n") });
+        assert.strictEqual(await main(["destroy"], cli.deps), exitCodes.ok);
+        assert.deepStrictEqual(cli.out, ["Destroyed the cloud resources of stack kim; k8s-lab sweep lists anything a destroy left behind."]);
+        assert.deepStrictEqual(cli.err, ["Destroying (kim):", " - aws:ec2:Instance control-plane deleted"]);
+        const json = fake({ destroy: async () => undefined });
+        assert.strictEqual(await main(["destroy", "--json"], json.deps), exitCodes.ok);
+        assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, stack: "kim", destroyed: true });
+    });
+
+    it("says in one sentence when destroy fails (exit 5), lacks its passphrase (exit 3) or finds no stack (exit 3), in Korean too", async () => {
+        const failed = fake({ destroy: async () => { throw new Error("error: deleting urn:...::vpc: DependencyViolation\nmore lines"); } });
+        assert.strictEqual(await main(["destroy"], failed.deps), exitCodes.cloud);
+        assert.deepStrictEqual(failed.err, ["pulumi destroy of stack kim failed (error: deleting urn:...::vpc: DependencyViolation): run k8s-lab destroy again; k8s-lab sweep lists what is left."]);
+        const locked = fake({ destroy: async () => { throw new Error("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE"); } });
+        assert.strictEqual(await main(["destroy"], locked.deps), exitCodes.prerequisite);
+        assert.deepStrictEqual(locked.err, ["The stack's secrets cannot be decrypted: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the stack's passphrase."]);
+        const { CliError } = await import("../../cli/types");
+        const none = fake({ destroy: async (t) => { throw new CliError(exitCodes.prerequisite, t("cli.destroyNoStack", { stack: "kim" })); } }, { LANG: "ko_KR.UTF-8" });
+        assert.strictEqual(await main(["destroy"], none.deps), exitCodes.prerequisite);
+        assert.deepStrictEqual(none.err, ["이 백엔드에 kim 스택이 없어 삭제할 것이 없습니다. 다른 스택은 --stack이나 PULUMI_STACK으로 고르세요."]);
+    });
+
+    it("prints the exports for plain pulumi, quoted for sh, with the installed CLI's folder first on PATH, and never the passphrase", async () => {
+        const vars = { PULUMI_STACK: "kim", PULUMI_BACKEND_URL: "file:///home/kim", PULUMI_CONFIG_PASSPHRASE_FILE: "/home/kim/.config/k8s-lab/kim's.passphrase" };
+        const cli = fake({ shellEnv: () => ({ vars, pathDir: "/home/kim/.pulumi/versions/3.270.0/bin" }) });
+        assert.strictEqual(await main(["env"], cli.deps), exitCodes.ok);
+        assert.deepStrictEqual(cli.out, [
+            "export PULUMI_BACKEND_URL='file:///home/kim'",
+            "export PULUMI_CONFIG_PASSPHRASE_FILE='/home/kim/.config/k8s-lab/kim'\\''s.passphrase'",
+            "export PULUMI_STACK='kim'",
+            "export PATH='/home/kim/.pulumi/versions/3.270.0/bin':\"$PATH\"",
+        ]);
+        const json = fake({ shellEnv: () => ({ vars: { PULUMI_STACK: "kim" } }) });
+        assert.strictEqual(await main(["env", "--json"], json.deps), exitCodes.ok);
+        assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, env: { PULUMI_STACK: "kim" } });
+    });
+
+    it("takes a PULUMI_ACCESS_TOKEN without a login as Pulumi Cloud, not a local file backend", () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-home-"));
+        assert.deepStrictEqual(chooseBackend({ PULUMI_ACCESS_TOKEN: "pul-0123" }, home), { local: false, cloud: true });
+        assert.deepStrictEqual(chooseBackend({}, home), { url: `file://${home}`, local: true, cloud: false });
+        assert.deepStrictEqual(chooseBackend({ PULUMI_ACCESS_TOKEN: "pul-0123", PULUMI_BACKEND_URL: "s3://bucket" }, home), { url: "s3://bucket", local: false, cloud: false });
+        fs.rmSync(home, { recursive: true, force: true });
+    });
+});
+
+describe("Ctrl-C", () => {
+    const run = (terminal: boolean, signals: ("SIGINT" | "SIGTERM")[]) => {
+        const target = new EventEmitter();
+        const said: string[] = [];
+        const exits: number[] = [];
+        const interrupt = onInterrupt(() => said.push("cancelling"), { terminal, exit: (code) => void exits.push(code), target });
+        for (const signal of signals) target.emit(signal);
+        return { aborted: interrupt.signal.aborted, said, exits, interrupt, target };
+    };
+
+    it("cancels on the first signal and exits 130 only on the second", () => {
+        assert.deepStrictEqual(({ ...run(false, ["SIGINT"]), interrupt: undefined, target: undefined }), { aborted: true, said: ["cancelling"], exits: [], interrupt: undefined, target: undefined });
+        const twice = run(false, ["SIGINT", "SIGINT"]);
+        assert.deepStrictEqual([twice.aborted, twice.said, twice.exits], [true, ["cancelling"], [130]]);
+    });
+
+    it("leaves a terminal's Ctrl-C to pulumi (it got it too: a second SIGINT would stop it uncleanly), and passes SIGTERM on", () => {
+        const tty = run(true, ["SIGINT"]);
+        assert.deepStrictEqual([tty.aborted, tty.said, tty.exits], [false, ["cancelling"], []]);
+        const term = run(true, ["SIGTERM"]);
+        assert.deepStrictEqual([term.aborted, term.said, term.exits], [true, ["cancelling"], []]);
+    });
+
+    it("removes its handlers when the operation ends", () => {
+        const { interrupt, target } = run(false, []);
+        assert.deepStrictEqual([target.listenerCount("SIGINT"), target.listenerCount("SIGTERM")], [1, 1]);
+        interrupt.dispose();
+        assert.deepStrictEqual([target.listenerCount("SIGINT"), target.listenerCount("SIGTERM")], [0, 0]);
+    });
+
+    it("cancels destroy through its AbortSignal and says the lab still costs money", async () => {
+        const cli = fake({
+            destroy: (_t, _say, _output, signal) => new Promise((_resolve, reject) => {
+                signal?.addEventListener("abort", () => reject(new Error("error: update canceled")));
+                setImmediate(() => process.emit("SIGTERM"));
+            }),
+        });
+        assert.strictEqual(await main(["destroy"], cli.deps), exitCodes.cloud);
+        assert.deepStrictEqual(cli.err, [
+            "Cancelling: pulumi is finishing the operations it started, so that the state keeps no pending operation and no lock. Press Ctrl-C again to quit at once.",
+            "The destroy of stack kim was cancelled: some resources still run and cost money; run k8s-lab destroy again.",
+        ]);
+        assert.deepStrictEqual([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")].map((n) => n > 0 && n), [false, false]);
+    });
+});
+
+describe("the command line's own errors and version", () => {
+    it("names the option in a missing or unwanted value, and takes the common options before the command", () => {
+        assert.deepStrictEqual(parse(["verify", "-s"]), { kind: "usage", key: "cli.optionValue", params: { command: "verify", option: "--stack" }, json: false });
+        assert.deepStrictEqual(parse(["verify", "--stack"]), { kind: "usage", key: "cli.optionValue", params: { command: "verify", option: "--stack" }, json: false });
+        assert.deepStrictEqual(parse(["up", "--retry"]), { kind: "usage", key: "cli.optionValue", params: { command: "up", option: "--retry" }, json: false });
+        assert.deepStrictEqual(parse(["status", "--json=1"]), { kind: "usage", key: "cli.optionNoValue", params: { command: "status", option: "--json" }, json: false });
+        assert.deepStrictEqual(parse(["-s", "lab", "--json", "status"]), { kind: "run", command: "status", values: { stack: "lab", json: true }, args: [] });
+        assert.deepStrictEqual(parse(["--stack", "lab", "ssh", "worker-0"]), { kind: "run", command: "ssh", values: { stack: "lab" }, args: ["worker-0"] });
+        assert.deepStrictEqual(parse(["--stack"]), { kind: "help" });
+    });
+
+    it("says a missing value and an unwanted one in one sentence each", async () => {
+        const cli = fake();
+        assert.strictEqual(await main(["verify", "-s"], cli.deps), exitCodes.usage);
+        assert.strictEqual(await main(["status", "--json=1"], cli.deps), exitCodes.usage);
+        assert.deepStrictEqual(cli.err, [
+            "The option --stack of verify needs a value; run k8s-lab help verify for its usage.",
+            "The option --json of status takes no value; run k8s-lab help status for its usage.",
+        ]);
+    });
+
+    it("prints the package's version and the pinned Pulumi CLI's, for version and --version", async () => {
+        const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+        const line = `k8s-lab ${version} (Pulumi CLI ${pinnedPulumiVersion()})`;
+        for (const argv of [["version"], ["--version"], ["-V"]]) {
+            const cli = fake();
+            assert.strictEqual(await main(argv, cli.deps), exitCodes.ok);
+            assert.deepStrictEqual(cli.out, [line]);
+        }
+        const json = fake();
+        await main(["--version", "--json"], json.deps);
+        assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, version, pulumi: pinnedPulumiVersion() });
+    });
+});
