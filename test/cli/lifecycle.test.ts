@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "../../cli/args";
+import { pulumiAt } from "../../cli/deps";
 import { onInterrupt } from "../../cli/interrupt";
 import { main } from "../../cli/lab";
 import { chooseBackend, pinnedPulumiVersion } from "../../cli/setup";
@@ -159,5 +160,42 @@ describe("the command line's own errors and version", () => {
         const json = fake();
         await main(["--version", "--json"], json.deps);
         assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, version, pulumi: pinnedPulumiVersion() });
+    });
+});
+
+describe("getting the stack ready for up", () => {
+    it("runs a pulumi found on PATH as PATH finds it: a version manager's shim, not <its parent>/bin/pulumi", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-shim-"));
+        const shims = path.join(dir, "shims");
+        fs.mkdirSync(shims);
+        fs.writeFileSync(path.join(shims, "pulumi"), "#!/bin/sh\n[ \"$1\" = version ] && echo v3.199.0\n", { mode: 0o755 });
+        const saved = process.env.PATH;
+        process.env.PATH = `${shims}:${saved}`;
+        try {
+            const command = await pulumiAt(path.join(shims, "pulumi"), path.join(dir, "home"));
+            assert.deepStrictEqual([command.command, command.version?.toString()], ["pulumi", "3.199.0"]);
+        } finally {
+            process.env.PATH = saved;
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("says what stopped up's setup in its own sentence, not as unread outputs", async () => {
+        const policy = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-pack-"));
+        fs.writeFileSync(path.join(policy, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        fs.mkdirSync(path.join(policy, "node_modules", "@pulumi", "policy"), { recursive: true });
+        const failing = (error: Error) => fake({ labStack: async () => { throw error; } }, { LANG: "en_US.UTF-8", PULUMI_STACK: "dev" });
+        const readOnly = failing(Object.assign(new Error("EACCES: permission denied, mkdir '/home/kim/.pulumi'"), { code: "EACCES", path: "/home/kim/.pulumi" }));
+        assert.strictEqual(await main(["up", "--policy-pack", policy], readOnly.deps), exitCodes.prerequisite);
+        const other = failing(new Error("error: could not create stack: bucket not found"));
+        assert.strictEqual(await main(["up", "--policy-pack", policy], other.deps), exitCodes.prerequisite);
+        const missing = failing(Object.assign(new Error("spawn /tmp/bin/pulumi ENOENT"), { code: "ENOENT", path: "/tmp/bin/pulumi" }));
+        assert.strictEqual(await main(["up", "--policy-pack", policy], missing.deps), exitCodes.prerequisite);
+        assert.deepStrictEqual([readOnly.err, other.err, missing.err], [
+            ["Cannot write in /home/kim/.pulumi (EACCES): k8s-lab needs a folder it can write to there (check its permissions, or set TMPDIR)."],
+            ["Could not get stack kim ready for up (error: could not create stack: bucket not found)."],
+            ["The Pulumi CLI cannot be run (pulumi: not found): k8s-lab up installs it, or install it yourself (README, Prerequisites)."],
+        ]);
+        fs.rmSync(policy, { recursive: true, force: true });
     });
 });
