@@ -17,7 +17,7 @@ import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
-import { exposureOverrideVariable, labExposure } from "./lib/fallback";
+import { exposureOverride, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
@@ -35,9 +35,14 @@ export = async () => {
     // A lab keeps the exposure it runs with (lab up's fallback) until it is destroyed: read
     // from its own outputs in the state, never from a tracked file; a new lab starts from the
     // configured one, and lab up switches a lab for one run with the override variable.
-    const self = new pulumi.StackReference("self", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+    // Its name: on a DIY (file, S3) backend the bare stack name, which both of its layouts
+    // accept (the legacy one rejects slashes; the project one adds the current project); on
+    // Pulumi Cloud the fully qualified one, since a bare name there means the user's default org.
+    const selfName = pulumi.getOrganization() === "organization" ? pulumi.getStack() : `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+    const self = new pulumi.StackReference("self", { name: selfName });
     const previous = { exposure: (await self.getOutputDetails("exposure")).value, configuredExposure: (await self.getOutputDetails("configuredExposure")).value };
-    const exposure = labExposure(config.exposure, previous, process.env[exposureOverrideVariable], t);
+    // The override counts only in a run of lab up (which also sets the run's id): an exported one would switch the lab for good.
+    const exposure = labExposure(config.exposure, previous, exposureOverride(process.env, (line) => void pulumi.log.warn(line), t), t);
 
     // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
     const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
@@ -129,7 +134,7 @@ export = async () => {
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
     const grafanaUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`;
-    new Access("access", {
+    const access = new Access("access", {
         exposure,
         controlPlane: controlPlane.instances[0],
         privateKey: sshKey.privateKey,
@@ -163,7 +168,9 @@ export = async () => {
         kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
-        exposure,
+        // The mode that served both URLs: known only once the access check passed, so that a
+        // failed trial of another mode never stays in the state as the lab's mode.
+        exposure: access.verify.stdout.apply(() => exposure),
         configuredExposure: config.exposure,
         bookinfoUrl,
         grafanaUrl,

@@ -117,8 +117,10 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (t, say): Promise<LabStack> => {
             const { Stack } = await import("@pulumi/pulumi/automation");
-            const { exposureOverrideVariable, labExposure, UpFailed } = await import("../lib/fallback");
+            const { exposureOverrideVariable, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
             const ws = await workspace(t, say);
+            // This run's id, next to the override: the program honours the override only with it.
+            const runId = `${process.pid}-${Date.now()}`;
             const exists = (await ws.listStacks()).some((summary) => summary.name === stack || summary.name.endsWith(`/${stack}`));
             if (!exists) {
                 // A new stack: its passphrase asked once (or made, with no one to ask) and kept.
@@ -151,8 +153,9 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     // The one-run override, never a config file: the program keeps what it built in its state.
                     // One the shell exported is for plain pulumi up: here the fallback decides.
                     Reflect.deleteProperty(process.env, exposureOverrideVariable);
-                    const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable));
-                    s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure };
+                    Reflect.deleteProperty(process.env, upRunVariable);
+                    const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable && key !== upRunVariable));
+                    s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure, [upRunVariable]: runId };
                     try {
                         const collect = (event: EngineEvent): void => {
                             const error = failedResource(event);

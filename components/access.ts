@@ -38,6 +38,9 @@ export interface AccessArgs {
  * (the every-up nonce is its trigger), that fails the update when a URL fails.
  */
 export class Access extends pulumi.ComponentResource {
+    /** The check from this machine; its result exists only when both URLs passed. */
+    readonly verify: command.local.Command;
+
     constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Access", name, {}, opts);
         const cp = args.controlPlane;
@@ -93,7 +96,7 @@ export class Access extends pulumi.ComponentResource {
             }
         }
 
-        new command.local.Command(`${name}-verify`, {
+        this.verify = new command.local.Command(`${name}-verify`, {
             create: `node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry ${args.verifyRetrySeconds}`,
             environment: {
                 LAB_BOOKINFO_URL: args.bookinfoUrl,
@@ -107,6 +110,6 @@ export class Access extends pulumi.ComponentResource {
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [...args.platform, ...forwards, ...args.verifyAfter] });
 
-        this.registerOutputs({});
+        this.registerOutputs({ verify: this.verify.stdout });
     }
 }

@@ -33,6 +33,24 @@ export interface PreviousExposure {
 
 const isExposure = (value: unknown): value is Exposure => typeof value === "string" && (exposures as readonly string[]).includes(value);
 
+/** Set by lab up next to the override, with the run's id: the override counts only with it. */
+export const upRunVariable = "K8S_LAB_UP_RUN";
+
+/**
+ * The one-run override from the environment: honoured only when lab up set it (the run's id is
+ * there too); an exported one is ignored with a warning, since a plain pulumi up would switch the
+ * lab for good.
+ */
+export function exposureOverride(env: Readonly<Record<string, string | undefined>>, warn: (line: string) => void, t: Translate): string | undefined {
+    const value = env[exposureOverrideVariable];
+    if (value === undefined || value === "") return undefined;
+    if (!env[upRunVariable]) {
+        warn(t("cli.exposureOverrideIgnored", { value }));
+        return undefined;
+    }
+    return value;
+}
+
 /**
  * The mode a run of the program builds: the one-run override when set; else, while the lab
  * exists and its configured mode is unchanged, the mode it ran with (a fallback is kept); else

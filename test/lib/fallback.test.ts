@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { accessCheckResource, exposureOverrideVariable, LabStack, labExposure, UpFailed, upErrors, UpOptions, UpReport, upWithFallback } from "../../lib/fallback";
+import { accessCheckResource, exposureOverride, exposureOverrideVariable, LabStack, labExposure, UpFailed, upErrors, UpOptions, UpReport, upRunVariable, upWithFallback } from "../../lib/fallback";
 import { translator } from "../../lib/messages";
 import { Exposure } from "../../lib/placement";
 import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
@@ -113,6 +113,15 @@ describe("up with fallback", () => {
         assert.deepStrictEqual(lab.calls, ["up portForward"]);
     });
 
+    it("tries no other mode, and does not re-apply the configured one, once the operator cancelled", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] });
+        const controller = new AbortController();
+        controller.abort();
+        const report = await upWithFallback(lab.stack, { ...options, signal: controller.signal }, lab.check, log, en);
+        assert.deepStrictEqual(summary(report), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(lab.calls, ["up nodePort"]);
+    });
+
     it("starts a destroyed and rebuilt lab from the configured mode again", async () => {
         const lab = fakeLab("nodePort", { nodePort: ["timeout", "ok"] });
         await upWithFallback(lab.stack, options, lab.check, log, en);
@@ -175,6 +184,22 @@ describe("the exposure a run of the program builds", () => {
         });
     });
 
+    it("takes the override from the environment only next to lab up's run id, and warns about one without it", () => {
+        const warnings: string[] = [];
+        const warn = (line: string) => void warnings.push(line);
+        assert.deepStrictEqual([
+            exposureOverride({ [exposureOverrideVariable]: "hostPort", [upRunVariable]: "4242-1" }, warn, en),
+            exposureOverride({ [exposureOverrideVariable]: "hostPort" }, warn, en),
+            exposureOverride({ [exposureOverrideVariable]: "hostPort", [upRunVariable]: "" }, warn, translator("ko")),
+            exposureOverride({ [upRunVariable]: "4242-1" }, warn, en),
+            exposureOverride({}, warn, en),
+        ], ["hostPort", undefined, undefined, undefined, undefined]);
+        assert.deepStrictEqual(warnings, [
+            "K8S_LAB_EXPOSURE=hostPort is ignored: only k8s-lab up sets it for one run; unset it (the exposure is the config key k8s-lab:exposure).",
+            "K8S_LAB_EXPOSURE=hostPort 설정은 무시합니다. 이 변수는 k8s-lab up이 한 번의 실행에만 설정합니다. 변수를 해제하세요(노출 방식은 설정 키 k8s-lab:exposure로 정합니다).",
+        ]);
+    });
+
     describe("in the program, from its own state", () => {
         const stackFile = path.join(root, "Pulumi.dev.yaml");
         const before = fs.readFileSync(stackFile, "utf8");
@@ -202,12 +227,24 @@ describe("the exposure a run of the program builds", () => {
         });
 
         it("lab up's one-run override switches a lab, and a changed setting takes effect", async () => {
-            assert.deepStrictEqual(await built({ env: { [exposureOverrideVariable]: "portForward" } }), { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
+            assert.deepStrictEqual(await built({ env: { [exposureOverrideVariable]: "portForward", [upRunVariable]: "4242-1" } }), { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
             assert.deepStrictEqual(await built({ config: { exposure: "hostPort" }, previousOutputs: { exposure: "portForward", configuredExposure: "nodePort" } }), { outputs: ["hostPort", "hostPort"], verifiedWith: "hostPort", services: [] });
         });
 
+        it("ignores an exported override outside a run of lab up, with a warning, so that a plain pulumi up never switches the lab", async () => {
+            const program = await runProgram({ env: { [exposureOverrideVariable]: "portForward", [upRunVariable]: "" } });
+            assert.strictEqual(program.run.error, undefined);
+            assert.deepStrictEqual([program.output("exposure").value, program.output("configuredExposure").value], ["nodePort", "nodePort"]);
+            assert.deepStrictEqual(program.run.warnings.filter((w) => w.includes("K8S_LAB_EXPOSURE")), ["K8S_LAB_EXPOSURE=portForward is ignored: only k8s-lab up sets it for one run; unset it (the exposure is the config key k8s-lab:exposure)."]);
+        });
+
+        it("reads its own state by the bare stack name on a DIY backend, which both of its layouts accept", async () => {
+            const program = await runProgram({});
+            assert.deepStrictEqual(program.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name), ["dev"]);
+        });
+
         it("stops with one sentence when the override is not a mode", async () => {
-            const program = await runProgram({ env: { [exposureOverrideVariable]: "loadBalancer" } });
+            const program = await runProgram({ env: { [exposureOverrideVariable]: "loadBalancer", [upRunVariable]: "4242-1" } });
             assert.deepStrictEqual(program.run.error, { name: "ConfigError", message: "The environment variable K8S_LAB_EXPOSURE is loadBalancer, which is not an exposure: use one of nodePort, portForward, hostPort, or unset it." });
         });
     });
