@@ -12,6 +12,7 @@ export function describe(result: ProbeResult, t: Translate, mode: string): strin
     switch (result.verdict) {
         case "ok": return t("access.ok", { target, ms, url });
         case "timeout": return t("access.timeout", { target, url, seconds: Math.round(ms / 1000) });
+        case "slow": return t("access.slow", { target, url, ms });
         case "refused": return t("access.refused", { target, url, mode });
         case "unreachable": return t("access.unreachable", { target, url, detail });
         case "reset": return t("access.reset", { target, url, detail });

@@ -1,12 +1,13 @@
 /**
  * Proof from outside that the lab answers: the product page is a whole product page, and
- * Grafana answers its login and reports its Prometheus datasource healthy. Slow, refused and
+ * Grafana answers its login and reports its Prometheus datasource healthy. Silent (timeout),
+ * slow (answers came, but the whole check overran its budget: the port is reached), refused and
  * wrong answers each get their own verdict, so that the operator reads what to do next. Each
  * URL's whole check (every request and every body) runs under one budget, the KPI's 10 s, and
  * nothing a server or the network does is thrown: every failure is a verdict.
  */
 
-export type Verdict = "ok" | "timeout" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy";
+export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy";
 export type Target = "bookinfo" | "grafana";
 
 export interface ProbeResult {
@@ -55,12 +56,16 @@ function networkFailure(err: unknown, budgetMs: number): Failure {
 /** One whole check's budget: every request and every body read under the same deadline. */
 class Budget {
     readonly signal: AbortSignal;
+    /** Whether an answer arrived (a response's status line): then the port is reached. */
+    answered = false;
     constructor(readonly ms: number) {
         this.signal = AbortSignal.timeout(ms);
     }
     async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
         try {
-            return await fetch(url, { headers, signal: this.signal, redirect: "manual" });
+            const response = await fetch(url, { headers, signal: this.signal, redirect: "manual" });
+            this.answered = true;
+            return response;
         } catch (err) {
             throw networkFailure(err, this.ms);
         }
@@ -90,7 +95,9 @@ async function timed(target: Target, url: string, budgetMs: number, check: (budg
         await check(budget);
         return { target, url, verdict: "ok", ms: Date.now() - started };
     } catch (err) {
-        const failure = networkFailure(err, budgetMs);
+        let failure = networkFailure(err, budgetMs);
+        // Answers came, but not the whole check in time: slow, not the network's fault.
+        if (failure.verdict === "timeout" && budget.answered) failure = new Failure("slow", `answered, but the whole check took longer than ${budgetMs / 1000} s`);
         return { target, url, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
     }
 }

@@ -71,6 +71,13 @@ describe("up with fallback", () => {
         assert.strictEqual(lines[lines.length - 1], "Not switching from exposure nodePort: grafana: datasourceUnhealthy is not a network failure, and another exposure cannot change it.");
     });
 
+    it("does not switch when a URL answered but too slowly: the port is reached, another exposure cannot help", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["ok", "slow"] });
+        const report = await upWithFallback(lab.stack, options, lab.check, log, en);
+        assert.deepStrictEqual(summary(report), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(lines.slice(-1), ["Not switching from exposure nodePort: grafana: slow is not a network failure, and another exposure cannot change it."]);
+    });
+
     it("does not switch when a mix of verdicts includes one no exposure can change", async () => {
         const lab = fakeLab("nodePort", { nodePort: ["refused", "unauthorized"] });
         assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)).steps, ["nodePort"]);
