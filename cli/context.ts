@@ -98,7 +98,7 @@ export class Context {
         const reason = errorText(err);
         if ((error?.code === "ENOENT" && /pulumi/.test(reason + (error.path ?? ""))) || /spawn \S*pulumi ENOENT|pulumi: (command )?not found/.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.pulumiMissing", { reason: "pulumi: not found" }));
         if (/passphrase must be set|incorrect passphrase|PULUMI_CONFIG_PASSPHRASE/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.passphraseMissing"));
-        if (error?.name === "YAMLParseError" || /could not (load|read) stack configuration|yaml: (line \d+|unmarshal)/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.stackFileInvalid", { file: `Pulumi.${this.stack}.yaml`, reason: engineErrorLine(reason, this.secrets) }));
+        if (error?.name === "YAMLParseError" || /could not (load|read) stack configuration|yaml: (line \d+|unmarshal)/i.test(reason)) return new CliError(exitCodes.prerequisite, this.t("cli.stackFileInvalid", { file: `Pulumi.${this.stack}.yaml`, reason: engineErrorLine(error?.name === "YAMLParseError" ? reason.split("\n")[0] : reason, this.secrets) }));
         if (["EACCES", "EROFS", "EPERM", "ENOSPC"].includes(error?.code ?? "")) return new CliError(exitCodes.prerequisite, this.t("cli.cannotWriteFolder", { dir: error.path ?? "?", reason: `${error.code}` }));
         return undefined;
     }

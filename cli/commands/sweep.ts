@@ -9,15 +9,24 @@ import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
     const deleting = ctx.values.delete === true;
-    const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), () => ""));
+    // No stack, or one without outputs yet: no LabId. Anything else (no CLI, no passphrase, an
+    // answer that is not JSON) is a missing prerequisite, never "nothing to sweep".
+    const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), (err: unknown) => {
+        if (/no stack named|stack .* not found/i.test(err instanceof Error ? err.message : String(err))) return "";
+        throw ctx.prerequisite(err);
+    }));
     const tags = { Project: "k8s-lab", Stack: ctx.stack, LabId: labId };
     if (labId === "") {
         ctx.print({ ok: true, found: [], revoked: [], deleted: [], failed: [] }, [ctx.t("cli.sweepNoLabId", { stack: ctx.stack })]);
         return exitCodes.ok;
     }
+    // The client reads the stack's region from its stack file: a file that is no YAML is said as such.
+    const client = await Promise.resolve().then(() => ctx.deps.sweepClient()).catch((err: unknown) => {
+        throw ctx.knownCause(err) ?? err;
+    });
     let result;
     try {
-        result = await sweep(await ctx.deps.sweepClient(), tags, deleting);
+        result = await sweep(client, tags, deleting);
     } catch (e) {
         throw new CliError(exitCodes.cloud, ctx.t("cli.awsFailed", { reason: e instanceof Error ? e.message : String(e) }));
     }

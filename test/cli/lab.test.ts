@@ -477,7 +477,7 @@ describe("operator CLI", () => {
         });
 
         it("sweeps nothing without a LabId, so that another lab of the same stack name is never touched", async () => {
-            const cli = fake(new Error("destroyed"), { sweep: { tagged: async () => assert.fail("must not ask"), remove: async () => assert.fail("must not remove"), ...none } });
+            const cli = fake(new Error("error: no stack named 'dev' found"), { sweep: { tagged: async () => assert.fail("must not ask"), remove: async () => assert.fail("must not remove"), ...none } });
             assert.strictEqual(await main(["sweep", "--delete"], cli.deps), exitCodes.ok);
             assert.deepStrictEqual(cli.out, ["Nothing was swept: stack dev has no LabId in its state, and without it this lab cannot be told apart from another of the same name. Set LAB_ID to the value pulumi stack output labId printed before the destroy."]);
         });

@@ -199,3 +199,35 @@ describe("getting the stack ready for up", () => {
         fs.rmSync(policy, { recursive: true, force: true });
     });
 });
+
+describe("sweep without LAB_ID", () => {
+    const noClient = { sweepClient: () => assert.fail("must not ask AWS") };
+
+    it("sweeps nothing for a stack that is not there or has no outputs yet (exit 0)", async () => {
+        for (const outputs of [async () => { throw new Error("error: no stack named 'kim' found"); }, async () => ({})]) {
+            const cli = fake({ outputs, ...noClient });
+            assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.ok);
+            assert.deepStrictEqual(cli.out, ["Nothing was swept: stack kim has no LabId in its state, and without it this lab cannot be told apart from another of the same name. Set LAB_ID to the value pulumi stack output labId printed before the destroy."]);
+        }
+    });
+
+    it("says what it could not read as a missing prerequisite (exit 3), never as nothing to sweep", async () => {
+        const cases: [Error, string][] = [
+            [Object.assign(new Error("pulumi: not found"), { code: "ENOENT" }), "The Pulumi CLI cannot be run (pulumi: not found): k8s-lab up installs it, or install it yourself (README, Prerequisites)."],
+            [new Error("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE"), "The stack's secrets cannot be decrypted: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the stack's passphrase."],
+            [new Error("pulumi stack output did not print JSON"), "Could not read the outputs of stack kim (pulumi stack output did not print JSON): has pulumi up run, from this project folder?"],
+        ];
+        for (const [error, sentence] of cases) {
+            const cli = fake({ outputs: async () => { throw error; }, ...noClient });
+            assert.strictEqual(await main(["sweep", "--json"], cli.deps), exitCodes.prerequisite);
+            assert.deepStrictEqual([cli.err, JSON.parse(cli.out.join("\n"))], [[sentence], { ok: false, exitCode: exitCodes.prerequisite, error: sentence }]);
+        }
+    });
+
+    it("says a stack file that is no YAML in one sentence (exit 3), not as AWS's failure", async () => {
+        const yamlError = Object.assign(new Error("Nested mappings are not allowed in compact mappings at line 3, column 15:\n\n  k8s-lab:region: a: b\n              ^\n"), { name: "YAMLParseError" });
+        const cli = fake({ outputs: async () => ({ labId: "feedfacecafebeef" }), sweepClient: () => { throw yamlError; } });
+        assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.prerequisite);
+        assert.deepStrictEqual(cli.err, ["The stack file Pulumi.kim.yaml cannot be read (Nested mappings are not allowed in compact mappings at line 3, column 15:): fix its YAML."]);
+    });
+});
