@@ -18,11 +18,45 @@ import { elapsed, phaseName, phaseTracker } from "./progress";
 import { askHidden, chooseStack, findEnvironment, generatedPassphrase, installedPulumi, keepPassphrase, passphraseFile, pinnedPulumiVersion, userName } from "./setup";
 import { CliError, Deps, exitCodes, SshTarget } from "./types";
 
-function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>): Promise<T> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-ssh-"));
-    const key = path.join(dir, "key");
-    fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
-    return use(sshArgs(key, target.host, target.jump)).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** Where the lab's key is written for one SSH call: a new 0700 folder in $XDG_RUNTIME_DIR (memory, this user's only) when there is one, else in the temporary folder. */
+export function keyFolder(env: Readonly<Record<string, string | undefined>>): string {
+    const runtime = env.XDG_RUNTIME_DIR;
+    let base = os.tmpdir();
+    try {
+        if (runtime && fs.statSync(runtime).isDirectory()) {
+            fs.accessSync(runtime, fs.constants.W_OK);
+            base = runtime;
+        }
+    } catch {
+        // No usable runtime folder: the temporary folder.
+    }
+    return fs.mkdtempSync(path.join(base, "k8s-lab-ssh-"));
+}
+
+const signalCodes = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Runs `use` with SSH arguments that name the key, written to a private file; the file is removed
+ * when `use` ends, and also when the CLI is stopped by a signal meanwhile (a closed terminal's
+ * SIGHUP, SIGTERM, SIGINT), which then exits with 128 + the signal's number.
+ */
+export function withKey<T>(target: SshTarget, use: (args: string[]) => Promise<T>, env: Readonly<Record<string, string | undefined>> = process.env, signals: { on: NodeJS.EventEmitter["on"]; off: NodeJS.EventEmitter["off"] } = process, exit: (code: number) => void = (code) => process.exit(code)): Promise<T> {
+    const dir = keyFolder(env);
+    const remove = (): void => fs.rmSync(dir, { recursive: true, force: true });
+    const handlers = Object.entries(signalCodes).map(([signal, code]) => [signal, (): void => { remove(); exit(code); }] as const);
+    for (const [signal, handler] of handlers) signals.on(signal, handler);
+    const done = (): void => {
+        for (const [signal, handler] of handlers) signals.off(signal, handler);
+        remove();
+    };
+    try {
+        const key = path.join(dir, "key");
+        fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
+        return use(sshArgs(key, target.host, target.jump)).finally(done);
+    } catch (err) {
+        done();
+        throw err;
+    }
 }
 
 /** A resource's error, or a mandatory policy's violation, from an engine event. */

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "../../cli/args";
-import { pulumiAt } from "../../cli/deps";
+import { pulumiAt, withKey } from "../../cli/deps";
 import { onInterrupt } from "../../cli/interrupt";
 import { main } from "../../cli/lab";
 import { chooseBackend, pinnedPulumiVersion } from "../../cli/setup";
@@ -198,6 +198,24 @@ describe("getting the stack ready for up", () => {
         ]);
         fs.rmSync(policy, { recursive: true, force: true });
     });
+
+    it("says a temporary folder it cannot write as a missing prerequisite (exit 3), not as a bug", async () => {
+        const policy = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-pack-"));
+        fs.writeFileSync(path.join(policy, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        fs.mkdirSync(path.join(policy, "node_modules", "@pulumi", "policy"), { recursive: true });
+        const saved = process.env.TMPDIR;
+        const missing = path.join(policy, "no-such-folder");
+        process.env.TMPDIR = missing;
+        try {
+            const cli = fake({ labStack: async () => assert.fail("must not get that far") });
+            assert.strictEqual(await main(["up", "--policy-pack", policy], cli.deps), exitCodes.prerequisite);
+            assert.deepStrictEqual(cli.err, [`Cannot write in ${missing} (ENOENT): k8s-lab needs a folder it can write to there (check its permissions, or set TMPDIR).`]);
+        } finally {
+            if (saved === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = saved;
+            fs.rmSync(policy, { recursive: true, force: true });
+        }
+    });
 });
 
 describe("sweep without LAB_ID", () => {
@@ -229,5 +247,35 @@ describe("sweep without LAB_ID", () => {
         const cli = fake({ outputs: async () => ({ labId: "feedfacecafebeef" }), sweepClient: () => { throw yamlError; } });
         assert.strictEqual(await main(["sweep"], cli.deps), exitCodes.prerequisite);
         assert.deepStrictEqual(cli.err, ["The stack file Pulumi.kim.yaml cannot be read (Nested mappings are not allowed in compact mappings at line 3, column 15:): fix its YAML."]);
+    });
+});
+
+describe("the lab's SSH key on this machine", () => {
+    const target = { host: "203.0.113.1", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nbW9jaw==\n-----END OPENSSH PRIVATE KEY-----\n" };
+    const keyOf = (args: string[]) => args[args.indexOf("-i") + 1];
+
+    it("is written mode 600 in a 0700 folder of XDG_RUNTIME_DIR when there is one, and removed after", async () => {
+        const runtime = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-runtime-"));
+        let seen: { folder: string; key: string; modes: string[] } | undefined;
+        await withKey(target, async (args) => {
+            const key = keyOf(args);
+            seen = { folder: path.dirname(path.dirname(key)), key: fs.readFileSync(key, "utf8"), modes: [fs.statSync(path.dirname(key)).mode & 0o777, fs.statSync(key).mode & 0o777].map((m) => m.toString(8)) };
+        }, { XDG_RUNTIME_DIR: runtime });
+        assert.deepStrictEqual(seen, { folder: runtime, key: target.privateKey, modes: ["700", "600"] });
+        assert.deepStrictEqual(fs.readdirSync(runtime), []);
+        fs.rmSync(runtime, { recursive: true, force: true });
+    });
+
+    it("is removed when a closed terminal's SIGHUP or a SIGTERM stops the CLI, which exits 129 or 143", async () => {
+        for (const [signal, code] of [["SIGHUP", 129], ["SIGTERM", 143]] as const) {
+            const signals = new EventEmitter();
+            const exits: number[] = [];
+            let key = "";
+            await withKey(target, async (args) => {
+                key = keyOf(args);
+                signals.emit(signal);
+            }, {}, signals, (c) => void exits.push(c));
+            assert.deepStrictEqual([fs.existsSync(path.dirname(key)), exits, signals.listenerCount(signal)], [false, [code], 0]);
+        }
     });
 });
