@@ -70,7 +70,7 @@ describe("operator CLI", () => {
     it("prints the URLs, as sentences or JSON", async () => {
         const text = fake(outputs());
         assert.strictEqual(await main(["urls"], text.deps), exitCodes.ok);
-        assert.deepStrictEqual(text.out, ["Bookinfo: http://203.0.113.1:30080/productpage  Grafana: http://203.0.113.1:30300 (user admin; the password is printed by pulumi stack output --show-secrets grafanaAdminPassword)"]);
+        assert.deepStrictEqual(text.out, ["Bookinfo: http://203.0.113.1:30080/productpage  Grafana: http://203.0.113.1:30300 (user admin; the password is printed by eval \"$(npx --no k8s-lab env --stack dev)\" && pulumi stack output --show-secrets grafanaAdminPassword)"]);
         const json = fake(outputs());
         await main(["urls", "--json"], json.deps);
         assert.deepStrictEqual(JSON.parse(json.out.join("\n")), {
@@ -79,7 +79,7 @@ describe("operator CLI", () => {
             bookinfoUrl: "http://203.0.113.1:30080/productpage",
             grafanaUrl: "http://203.0.113.1:30300",
             grafanaUser: "admin",
-            grafanaPasswordCommand: "pulumi stack output --show-secrets grafanaAdminPassword",
+            grafanaPasswordCommand: 'eval "$(npx --no k8s-lab env --stack dev)" && pulumi stack output --show-secrets grafanaAdminPassword',
         });
     });
 
