@@ -138,20 +138,21 @@ describe("the k8s-lab bin, as a subprocess", function () {
         for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), noPulumi), { code: 3, stdout: "", stderr: sentence }, command);
         const json = await run(["urls", "--json"], noPulumi);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [3, { ok: false, exitCode: 3, error: sentence.trim() }, sentence]);
-        // The sweep needs the LabId, which only the state or LAB_ID knows: without either, nothing is swept.
-        const sweep = await run(["sweep"], noPulumi);
-        assert.deepStrictEqual(sweep, { code: 0, stdout: `${catalogue.en["cli.sweepNoLabId"].replace("{stack}", "dev")}\n`, stderr: "" });
+        // The sweep needs the LabId from the state: a state it cannot read is said, never "nothing to sweep".
+        assert.deepStrictEqual(await run(["sweep"], noPulumi), { code: 3, stdout: "", stderr: sentence });
     });
 
     it("says the stack is missing, or its passphrase, with exit 3", async () => {
         const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n";
         for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "nostack" }), { code: 3, stdout: "", stderr: missing }, command);
-        // up says where the state is kept first (no backend is configured in this HOME).
+        // up says where the state is kept first (no backend is configured in this HOME), then what stopped its setup.
         assert.deepStrictEqual(await run(["up"], { FAKE_PULUMI: "nostack" }), {
             code: 3,
             stdout: `No Pulumi backend is configured: the state is kept on this machine, in ${path.join(home, ".pulumi")} (pulumi login chooses another).\n`,
-            stderr: missing,
+            stderr: "Could not get stack dev ready for up (error: no stack named 'dev' found).\n",
         });
+        // A stack that is not there has no LabId: nothing to sweep.
+        assert.deepStrictEqual(await run(["sweep"], { FAKE_PULUMI: "nostack" }), { code: 0, stdout: `${catalogue.en["cli.sweepNoLabId"].replace("{stack}", "dev")}\n`, stderr: "" });
         // Without --stack or PULUMI_STACK, the operator's own stack, never dev.
         const personal = personalStack(os.userInfo().username);
         assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n` });
@@ -159,6 +160,26 @@ describe("the k8s-lab bin, as a subprocess", function () {
         for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
         const up = await run(["up"], { FAKE_PULUMI: "passphrase" });
         assert.deepStrictEqual([up.code, up.stderr], [3, passphrase]);
+    });
+
+    it("prints the exports for plain pulumi on the CLI's own stack: its file backend and its kept passphrase file, never the passphrase", async () => {
+        const kept = path.join(home, ".config", "k8s-lab", "kim.passphrase");
+        fs.mkdirSync(path.dirname(kept), { recursive: true });
+        fs.writeFileSync(kept, secret, { mode: 0o600 });
+        try {
+            const result = await run(["env", "--stack", "kim"]);
+            assert.deepStrictEqual(result, { code: 0, stdout: `export PULUMI_BACKEND_URL='file://${home}'\nexport PULUMI_CONFIG_PASSPHRASE_FILE='${kept}'\nexport PULUMI_STACK='kim'\n`, stderr: "" });
+            // And the shell takes them as they are.
+            assert.strictEqual(execFileSync("sh", ["-c", `${result.stdout} echo "$PULUMI_STACK $PULUMI_CONFIG_PASSPHRASE_FILE"`], { encoding: "utf8" }), `kim ${kept}\n`);
+        } finally {
+            fs.rmSync(kept);
+        }
+    });
+
+    it("prints its version, before or instead of a command", async () => {
+        const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+        const pulumi = (JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
+        for (const args of [["--version"], ["version"]]) assert.deepStrictEqual(await run(args), { code: 0, stdout: `k8s-lab ${version} (Pulumi CLI ${pulumi})\n`, stderr: "" });
     });
 
     it("says what SSH refused, with exit 4: nodes Unknown in status, each node not collected in diagnose", async () => {
