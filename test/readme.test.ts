@@ -29,8 +29,10 @@ describe("READMEs", () => {
         it(`${file} gives the test command that CI runs`, () => {
             const text = fs.readFileSync(path.join(root, file), "utf8");
             const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
-            assert.match(text, /npm ci && npm test/);
+            // The policy pack is its own package, which the tests load: installed before npm test, as CI does.
+            assert.match(text, /npm ci && npm ci --prefix policy && npm test/);
             assert.match(ci, /^npm ci\b/m);
+            assert.match(ci, /^npm ci\b.*--prefix policy$/m);
             assert.match(ci, /^npm test$/m);
         });
     }
