@@ -6,7 +6,10 @@
  * SIGINT sent to this process alone) the AbortSignal passes it on.
  */
 export interface Interrupt {
+    /** Aborted when the CLI passes the cancellation on to pulumi. */
     signal: AbortSignal;
+    /** Whether the operator asked to cancel (from a terminal, pulumi got the Ctrl-C itself). */
+    cancelled(): boolean;
     /** Removes the handlers. */
     dispose(): void;
 }
@@ -27,6 +30,7 @@ export function onInterrupt(cancelling: () => void, options: { terminal?: boolea
     target.on("SIGTERM", sigterm);
     return {
         signal: controller.signal,
+        cancelled: () => count > 0,
         dispose: () => {
             target.off("SIGINT", sigint);
             target.off("SIGTERM", sigterm);

@@ -74,8 +74,10 @@ export interface UpOptions {
     policyPackConfigs?: string[];
     /** The engine's output, in chunks. */
     output(chunk: string): void;
-    /** Cancels the running preview or up (pulumi finishes its cancellation); no further mode is tried. */
+    /** Cancels the running preview or up (pulumi finishes its cancellation). */
     signal?: AbortSignal;
+    /** Whether the operator cancelled (Ctrl-C): no further mode is tried. */
+    cancelled?: () => boolean;
 }
 
 /** A resource the update failed on (`type::name`), with one line of its error. */
@@ -171,7 +173,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         const step = await apply(mode, override);
         if (step.upErrors === undefined) return serving(mode);
         // Cancelled (Ctrl-C): nothing more is applied, not even the configured mode again.
-        if (options.signal?.aborted) return { ok: false, configured, left: mode, steps };
+        if (options.cancelled?.() === true || options.signal?.aborted === true) return { ok: false, configured, left: mode, steps };
         // Another exposure helps only when the access check alone failed, on the network.
         if (step.upErrors.some((e) => e.resource !== accessCheckResource)) break;
         const endpoints = await stack.endpoints().catch(() => undefined);

@@ -15,7 +15,7 @@ export async function run(ctx: Context): Promise<number> {
         await ctx.deps.destroy(ctx.t, (line) => ctx.say(line), (chunk) => engine.write(chunk), interrupt.signal);
     } catch (err) {
         if (err instanceof CliError) throw err;
-        if (interrupt.signal.aborted) throw new CliError(exitCodes.cloud, ctx.t("cli.destroyCancelled", { stack: ctx.stack }));
+        if (interrupt.cancelled()) throw new CliError(exitCodes.cloud, ctx.t("cli.destroyCancelled", { stack: ctx.stack }));
         throw ctx.knownCause(err) ?? new CliError(exitCodes.cloud, ctx.t("cli.destroyFailed", { stack: ctx.stack, reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) }));
     } finally {
         engine.end();

@@ -50,7 +50,7 @@ export async function run(ctx: Context): Promise<number> {
             throw err instanceof CliError ? err : (ctx.knownCause(err) ?? new CliError(exitCodes.prerequisite, ctx.t("cli.setupFailed", { stack: ctx.stack, reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) })));
         });
         const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
-        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal };
+        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal, cancelled: interrupt.cancelled };
         const watched: LabStack = {
             ...stack,
             up: (o, e) => stack.up(o, e).finally(() => engine.end()),
@@ -71,7 +71,7 @@ export async function run(ctx: Context): Promise<number> {
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
         ctx.print({ ...report }, lines);
         if (report.ok) return exitCodes.ok;
-        if (interrupt.signal.aborted) return 130;
+        if (interrupt.cancelled()) return 130;
         return others.length > 0 ? exitCodes.cloud : exitCodes.unhealthy;
     } finally {
         interrupt.dispose();

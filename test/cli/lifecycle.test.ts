@@ -89,18 +89,19 @@ describe("Ctrl-C", () => {
         const exits: number[] = [];
         const interrupt = onInterrupt(() => said.push("cancelling"), { terminal, exit: (code) => void exits.push(code), target });
         for (const signal of signals) target.emit(signal);
-        return { aborted: interrupt.signal.aborted, said, exits, interrupt, target };
+        return { aborted: interrupt.signal.aborted, cancelled: interrupt.cancelled(), said, exits, interrupt, target };
     };
 
     it("cancels on the first signal and exits 130 only on the second", () => {
-        assert.deepStrictEqual(({ ...run(false, ["SIGINT"]), interrupt: undefined, target: undefined }), { aborted: true, said: ["cancelling"], exits: [], interrupt: undefined, target: undefined });
+        assert.deepStrictEqual(({ ...run(false, ["SIGINT"]), interrupt: undefined, target: undefined }), { aborted: true, cancelled: true, said: ["cancelling"], exits: [], interrupt: undefined, target: undefined });
+        assert.deepStrictEqual(run(false, []).cancelled, false);
         const twice = run(false, ["SIGINT", "SIGINT"]);
         assert.deepStrictEqual([twice.aborted, twice.said, twice.exits], [true, ["cancelling"], [130]]);
     });
 
     it("leaves a terminal's Ctrl-C to pulumi (it got it too: a second SIGINT would stop it uncleanly), and passes SIGTERM on", () => {
         const tty = run(true, ["SIGINT"]);
-        assert.deepStrictEqual([tty.aborted, tty.said, tty.exits], [false, ["cancelling"], []]);
+        assert.deepStrictEqual([tty.aborted, tty.cancelled, tty.said, tty.exits], [false, true, ["cancelling"], []]);
         const term = run(true, ["SIGTERM"]);
         assert.deepStrictEqual([term.aborted, term.said, term.exits], [true, ["cancelling"], []]);
     });
@@ -110,6 +111,29 @@ describe("Ctrl-C", () => {
         assert.deepStrictEqual([target.listenerCount("SIGINT"), target.listenerCount("SIGTERM")], [1, 1]);
         interrupt.dispose();
         assert.deepStrictEqual([target.listenerCount("SIGINT"), target.listenerCount("SIGTERM")], [0, 0]);
+    });
+
+    it("stops up after a cancelled update with exit 130, trying no other exposure", async () => {
+        const policy = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-pack-"));
+        fs.writeFileSync(path.join(policy, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        fs.mkdirSync(path.join(policy, "node_modules", "@pulumi", "policy"), { recursive: true });
+        const ups: (string | undefined)[] = [];
+        const stack = {
+            exposure: async () => ({ configured: "nodePort" as const, current: "nodePort" as const }),
+            up: async (options: { signal?: AbortSignal }, exposure?: string) => {
+                ups.push(exposure);
+                process.emit("SIGTERM");
+                assert.strictEqual(options.signal?.aborted, true);
+                throw new Error("error: update canceled");
+            },
+            endpoints: async () => { throw new Error("no outputs"); },
+        };
+        const cli = fake({ labStack: async () => stack });
+        assert.strictEqual(await main(["up", "--policy-pack", policy], cli.deps), 130);
+        assert.deepStrictEqual(ups, [undefined]);
+        assert.deepStrictEqual(cli.err.filter((line) => line.startsWith("Cancelling")), ["Cancelling: pulumi is finishing the operations it started, so that the state keeps no pending operation and no lock. Press Ctrl-C again to quit at once."]);
+        assert.deepStrictEqual([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")].map((n) => n > 0 && n), [false, false]);
+        fs.rmSync(policy, { recursive: true, force: true });
     });
 
     it("cancels destroy through its AbortSignal and says the lab still costs money", async () => {
