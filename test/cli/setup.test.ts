@@ -18,11 +18,11 @@ describe("a fresh machine", () => {
 
     it("keeps the state on this machine when no backend is configured, and uses the one configured otherwise", () => {
         const home = temp();
-        assert.deepStrictEqual(chooseBackend({}, home), { url: `file://${home}`, local: true });
-        assert.deepStrictEqual(chooseBackend({ PULUMI_BACKEND_URL: "s3://state" }, home), { url: "s3://state", local: false });
+        assert.deepStrictEqual(chooseBackend({}, home), { url: `file://${home}`, local: true, cloud: false });
+        assert.deepStrictEqual(chooseBackend({ PULUMI_BACKEND_URL: "s3://state" }, home), { url: "s3://state", local: false, cloud: false });
         fs.mkdirSync(path.join(home, ".pulumi"));
         fs.writeFileSync(path.join(home, ".pulumi", "credentials.json"), JSON.stringify({ current: "https://api.pulumi.com" }));
-        assert.deepStrictEqual(chooseBackend({}, home), { url: "https://api.pulumi.com", local: false });
+        assert.deepStrictEqual(chooseBackend({}, home), { url: "https://api.pulumi.com", local: false, cloud: true });
     });
 
     it("keeps the passphrase readable by its owner only, whatever the umask, and hands the file to every Pulumi call", () => {
@@ -35,7 +35,7 @@ describe("a fresh machine", () => {
             process.umask(umask);
         }
         assert.deepStrictEqual([file, fs.readFileSync(file, "utf8"), fs.statSync(file).mode & 0o777, fs.statSync(path.dirname(file)).mode & 0o777], [path.join(home, ".config", "k8s-lab", "kim.passphrase"), "correct horse", 0o600, 0o700]);
-        assert.deepStrictEqual(findEnvironment("kim", { PATH: "" }, home), { stack: "kim", pulumi: undefined, env: { PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE_FILE: file }, backend: { url: `file://${home}`, local: true }, passphraseFile: file });
+        assert.deepStrictEqual(findEnvironment("kim", { PATH: "" }, home), { stack: "kim", pulumi: undefined, env: { PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE_FILE: file }, backend: { url: `file://${home}`, local: true, cloud: false }, passphraseFile: file });
         // A passphrase the operator set wins: the kept file is not passed.
         assert.deepStrictEqual(findEnvironment("kim", { PATH: "", PULUMI_CONFIG_PASSPHRASE: "x", PULUMI_BACKEND_URL: "s3://state" }, home).env, {});
     });
