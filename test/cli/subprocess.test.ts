@@ -176,6 +176,68 @@ describe("the k8s-lab bin, as a subprocess", function () {
         }
     });
 
+    describe("destroy, through the Automation API, on the stack up made", () => {
+        // What the Automation API asks the CLI for a destroy, answered; each call logged with the backend and passphrase file it got.
+        const automationPulumi = `#!/bin/sh
+echo "$* | backend=$PULUMI_BACKEND_URL | passphrase file=$PULUMI_CONFIG_PASSPHRASE_FILE" >> "$FAKE_LOG"
+case "$1" in
+  version) echo v3.270.0;;
+  stack) case "$2" in
+      ls) echo '[{"name":"kim","current":true}]';;
+      history) echo '[{"kind":"destroy","startTime":"2026-11-29T21:00:00.000Z","message":"","environment":{},"config":{},"result":"succeeded","endTime":"2026-11-29T21:01:00.000Z","resourceChanges":{"delete":12}}]';;
+    esac;;
+  destroy)
+    echo "Destroying (kim):"
+    if [ -n "$FAKE_SLOW" ]; then trap 'kill $!; echo "cancelled on SIGINT"; exit 1' INT; : > "$FAKE_SLOW"; sleep 20 & wait; fi
+    echo " - aws:ec2:Instance control-plane deleted";;
+esac
+exit 0
+`;
+        const bin = path.join(dir, "bin-automation");
+        const log = path.join(dir, "automation.log");
+        const kept = () => path.join(home, ".config", "k8s-lab", "kim.passphrase");
+        const extra = () => ({ PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, FAKE_LOG: log, PULUMI_STACK: "" });
+        before(() => {
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(bin, "pulumi"), automationPulumi, { mode: 0o755 });
+        });
+        beforeEach(() => {
+            fs.writeFileSync(log, "");
+            fs.mkdirSync(path.dirname(kept()), { recursive: true });
+            fs.writeFileSync(kept(), secret, { mode: 0o600 });
+        });
+        afterEach(() => fs.rmSync(kept(), { force: true }));
+
+        it("destroys with the same backend and kept passphrase file, streams the engine's output to stderr, and points to sweep", async () => {
+            const result = await run(["destroy", "--stack", "kim"], extra());
+            assert.deepStrictEqual(result, {
+                code: 0,
+                stdout: `No Pulumi backend is configured: the state is kept on this machine, in ${path.join(home, ".pulumi")} (pulumi login chooses another).\nDestroyed the cloud resources of stack kim; k8s-lab sweep lists anything a destroy left behind.\n`,
+                stderr: "Destroying (kim):\n - aws:ec2:Instance control-plane deleted\n",
+            });
+            const calls = fs.readFileSync(log, "utf8").split("\n").filter((line) => line.startsWith("destroy"));
+            assert.deepStrictEqual(calls, [`destroy --yes --skip-preview --exec-kind auto.local --stack kim --non-interactive | backend=file://${home} | passphrase file=${kept()}`]);
+        });
+
+        it("passes a SIGINT on to pulumi, waits for it to finish cancelling, and says the lab still costs money (exit 5)", async () => {
+            const slow = path.join(dir, "destroy-started");
+            const child = execFile(process.execPath, [cli, "destroy", "--stack", "kim"], { cwd: home, env: { ...env, ...extra(), FAKE_SLOW: slow } });
+            let stderr = "";
+            child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+            while (!fs.existsSync(slow)) await new Promise((resolve) => setTimeout(resolve, 50));
+            child.kill("SIGINT");
+            const code = await new Promise((resolve) => child.on("close", resolve));
+            fs.rmSync(slow, { force: true });
+            assert.deepStrictEqual([code, stderr.split("\n")], [5, [
+                "Destroying (kim):",
+                "Cancelling: pulumi is finishing the operations it started, so that the state keeps no pending operation and no lock. Press Ctrl-C again to quit at once.",
+                "cancelled on SIGINT",
+                "The destroy of stack kim was cancelled: some resources still run and cost money; run k8s-lab destroy again.",
+                "",
+            ]]);
+        });
+    });
+
     it("prints its version, before or instead of a command", async () => {
         const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
         const pulumi = (JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
