@@ -134,7 +134,7 @@ export = async () => {
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
     const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
     const grafanaUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`;
-    const access = new Access("access", {
+    new Access("access", {
         exposure,
         controlPlane: controlPlane.instances[0],
         privateKey: sshKey.privateKey,
@@ -168,9 +168,11 @@ export = async () => {
         kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
-        // The mode that served both URLs: known only once the access check passed, so that a
-        // failed trial of another mode never stays in the state as the lab's mode.
-        exposure: access.verify.stdout.apply(() => exposure),
+        // The mode this up applied. A plain value on purpose: the SDK saves the stack's outputs
+        // all or none, so an output that waited on the access check would, when the check fails,
+        // leave a new lab with no outputs at all (no URLs for lab up's fallback, no addresses for
+        // diagnose). lab up applies the configured mode again when no mode serves.
+        exposure,
         configuredExposure: config.exposure,
         bookinfoUrl,
         grafanaUrl,
