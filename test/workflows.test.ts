@@ -8,7 +8,7 @@ import { runProgram } from "./harness";
 import { Sandbox } from "./harness/shell";
 import { root } from "./harness/stackConfig";
 
-type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string>; "timeout-minutes"?: number };
 type Job = { if?: string; needs?: string; environment?: string; "timeout-minutes"?: number; "runs-on": string; steps: Step[]; permissions?: Record<string, string>; env?: Record<string, string> };
 type Workflow = { on: Record<string, unknown>; concurrency?: { group: string; "cancel-in-progress": boolean }; env?: Record<string, string>; jobs: Record<string, Job> };
 const files = ["daily.yml", "pull-request.yml"];
@@ -184,13 +184,15 @@ describe("GitHub workflows", () => {
     it("pass the policy pack to the daily up, report, keep the diagnosis of a failed up", () => {
         const up = daily.jobs.up.steps;
         assert.ok(up.some((s) => s.run === "npm ci && npm ci --prefix policy"));
-        assert.ok(up.some((s) => s.run === "npm run --silent lab -- up --json --policy-pack policy > up-report.json"));
+        const labUp = up.find((s) => s.run === "npm run --silent lab -- up --json --policy-pack policy > up-report.json");
+        // Its own limit inside the job's, so that the report and the closing steps still run.
+        assert.ok(labUp !== undefined && (labUp["timeout-minutes"] ?? Infinity) <= (daily.jobs.up["timeout-minutes"] ?? 0) - 10);
         assert.ok(up.some((s) => s.if === "always()" && s.run?.includes("GITHUB_STEP_SUMMARY")));
         assert.ok(up.some((s) => s.if === "failure()" && s.run?.includes("lab -- diagnose")));
         assert.ok(up.some((s) => s.if === "failure()" && s.uses?.startsWith("actions/upload-artifact@")));
     });
 
-    it("close SSH and the API to the runner at the end of every up job, removing exactly the detected-address rules", async function () {
+    it("close SSH and the API to the runner at the end of every up job, removing exactly the detected-address rules, after this runner's own stale lock", async function () {
         if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
         if (!jqAvailable) this.skip();
         const up = daily.jobs.up.steps;
@@ -207,15 +209,30 @@ describe("GitHub workflows", () => {
             const stateFile = path.join(sandbox.dir, "state.json");
             fs.writeFileSync(stateFile, stateExport(rules));
             sandbox.fake("pulumi", `[ "$1 $2" = "stack export" ] && cat "${stateFile}"; exit 0`);
-            const result = sandbox.run(close.run ?? "", close.env ?? {});
+            // Two locks: the one this runner's cancelled up left, and a laptop's.
+            const prefix = ".pulumi/locks/organization/k8s-lab/dev/";
+            sandbox.fake("hostname", "echo runner-7");
+            sandbox.fake("aws", `case "$1 $2" in
+  "s3api list-objects-v2") echo '{"Contents":[{"Key":"${prefix}a.json"},{"Key":"${prefix}b.json"}]}' ;;
+  "s3 cp") case "$3" in *a.json) echo '{"hostname":"runner-7"}' ;; *) echo '{"hostname":"laptop"}' ;; esac ;;
+esac`);
+            const env = { ...close.env, PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2" };
+            const result = sandbox.run(close.run ?? "", env);
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(sandbox.calls(), ["pulumi stack export --stack dev", `pulumi destroy --stack dev --yes --skip-preview ${detected.map((u) => `--target=${u}`).join(" ")}`]);
+            assert.deepStrictEqual(sandbox.calls().filter((c) => !c.startsWith("hostname")), [
+                `aws s3api list-objects-v2 --bucket k8s-lab-state-1 --prefix ${prefix} --output json`,
+                `aws s3 cp s3://k8s-lab-state-1/${prefix}a.json -`,
+                `aws s3 rm s3://k8s-lab-state-1/${prefix}a.json`,
+                `aws s3 cp s3://k8s-lab-state-1/${prefix}b.json -`,
+                "pulumi stack export --stack dev",
+                `pulumi destroy --stack dev --yes --skip-preview ${detected.map((u) => `--target=${u}`).join(" ")}`,
+            ]);
 
             // Nothing detected (or no state yet): nothing to destroy, and no failure.
             fs.writeFileSync(stateFile, stateExport(rules.filter((r) => !detected.includes(r.urn))));
             const calls = sandbox.calls().length;
-            assert.strictEqual(sandbox.run(close.run ?? "", close.env ?? {}).status, 0);
-            assert.deepStrictEqual(sandbox.calls().slice(calls), ["pulumi stack export --stack dev"]);
+            assert.strictEqual(sandbox.run(close.run ?? "", env).status, 0);
+            assert.deepStrictEqual(sandbox.calls().slice(calls).filter((c) => c.startsWith("pulumi")), ["pulumi stack export --stack dev"]);
         } finally {
             sandbox.remove();
         }
