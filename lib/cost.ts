@@ -163,7 +163,8 @@ export function costTable(input: CostInput, schedule: Schedule, language: Langua
 export function renderCostTable(table: CostTable, language: Language): string {
     if (table.kind === "unpriced") return `${table.reason}\n`;
     const t = translator(language);
-    const dollars = (amount: number) => `$${amount.toFixed(2)}`;
+    // To the cent, half up (0.059 × 5 is 0.29499… in binary).
+    const dollars = (amount: number) => `$${(Math.round(amount * 100 + 1e-6) / 100).toFixed(2)}`;
     const days = table.workdaysPerMonth.toFixed(1);
     const rows = table.lines.map((line) => `| ${line.resource} | ${line.price} | ${dollars(line.workday)} | ${dollars(line.workday * table.workdaysPerMonth)} |`);
     const { up, down, hours, workdaysPerWeek } = table.schedule;

@@ -3,9 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseConfig } from "../lib/config";
+import { costChoices, costTable, renderCostTable, scheduleFromWorkflow } from "../lib/cost";
 import { versions } from "../lib/versions";
 import { runProgram } from "./harness";
-import { projectFile, root } from "./harness/stackConfig";
+import { projectFile, rawConfig, root } from "./harness/stackConfig";
 import { upstreamDir, upstreamValues, upstreamValuesFile } from "./harness/upstream";
 
 /** `| \`key\` | type | \`default\` | meaning |` rows of a README's configuration table. */
@@ -24,6 +26,18 @@ describe("READMEs", () => {
                 const expected = typeof value === "string" ? (value === "" ? '""' : value) : JSON.stringify(value);
                 assert.strictEqual(rows.get(key), expected, `${file}: default of ${key}`);
             }
+        });
+
+        it(`${file} shows the cost table npm run cost prints for the default stack, at most $2.00 a workday`, () => {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            const shown = /^<!-- cost-table: [^\n]* -->\n([\s\S]*?)^<!-- \/cost-table -->$/m.exec(text)?.[1];
+            const language = file === "README.md" ? "en" : "ko";
+            const get = rawConfig(undefined);
+            const input = { ...parseConfig(get, "k8s-lab", {}), ...costChoices(get, "k8s-lab", language) };
+            const schedule = scheduleFromWorkflow(fs.readFileSync(path.join(root, ".github", "workflows", "daily.yml"), "utf8"));
+            const table = costTable(input, schedule, language);
+            assert.strictEqual(shown, renderCostTable(table, language), "regenerate it with npm run --silent cost -- --language " + language);
+            assert.ok(table.kind === "priced" && table.workday <= 2.0);
         });
 
         it(`${file} gives the test command that CI runs`, () => {
@@ -47,6 +61,13 @@ describe("docs", () => {
             for (const href of links) assert.ok(fs.existsSync(path.join(root, path.dirname(file), href)), `${file} -> ${href}`);
         });
     }
+
+    it("states no day's cost but the generated table's: no $3.20, $7.20 or 10-hour day", () => {
+        for (const file of files) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            assert.deepStrictEqual(text.match(/\$[37]\.20|\$7 a day|10-hour|10시간|7달러/g), null, file);
+        }
+    });
 
     it("each troubleshooting guide covers the field reports' four failures and the ss misread", () => {
         for (const file of ["docs/troubleshooting.md", "docs/troubleshooting.ko.md"]) {
