@@ -11,8 +11,8 @@ import { RegionPrices, prices } from "./prices";
 
 export const workerCapacities = ["spot", "onDemand"] as const;
 export type WorkerCapacity = (typeof workerCapacities)[number];
-export const egresses = ["natInstance", "natGateway"] as const;
-export type Egress = (typeof egresses)[number];
+export const egressModes = ["natInstance", "natGateway"] as const;
+export type Egress = (typeof egressModes)[number];
 
 /** The choices of issue 13 that the bill depends on, by their config keys. */
 export interface CostChoices {
@@ -90,7 +90,7 @@ export function costChoices(get: RawConfig, project: string, language: Language)
         const allowed = t("allowed.instanceType");
         throw new ConfigError("natInstanceType", t("config.invalid", { key: `${project}:natInstanceType`, value: JSON.stringify(natInstanceType), allowed }));
     }
-    return { workerCapacity: oneOf("workerCapacity", workerCapacities, "spot"), egress: oneOf("egress", egresses, "natInstance"), natInstanceType };
+    return { workerCapacity: oneOf("workerCapacity", workerCapacities, "spot"), egress: oneOf("egress", egressModes, "natInstance"), natInstanceType };
 }
 
 export interface CostLine {

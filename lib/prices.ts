@@ -56,6 +56,7 @@ export const prices: Readonly<Record<string, RegionPrices>> = {
             "t3a.medium": 0.0164,
             "t3a.large": 0.0328,
             "t3a.xlarge": 0.0655,
+            "t4g.nano": 0.0018,
             "t4g.medium": 0.0146,
             "t4g.large": 0.0291,
             "t4g.xlarge": 0.0582,

@@ -26,8 +26,10 @@ function main(argv: string[]): number {
     const languageAt = argv.indexOf("--language");
     const languageArg = languageAt >= 0 ? argv[languageAt + 1] : undefined;
     const stackFile = argv.filter((_, i) => i !== languageAt && i !== languageAt + 1)[0];
-    const { project, get } = rawConfig(stackFile);
-    const language: Language = terminalLanguage(languageArg ?? get("language"));
+    const { project, get: stackGet } = rawConfig(stackFile);
+    // --language stands for the stack's setting, for the table and any config error alike.
+    const get = (key: string) => (key === "language" && languageArg !== undefined ? languageArg : stackGet(key));
+    const language: Language = terminalLanguage(get("language"));
     try {
         const config = parseConfig(get, project);
         const input = { ...config, ...costChoices(get, project, language) };
