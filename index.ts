@@ -17,7 +17,7 @@ import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
-import { exposureOverride, labExposure } from "./lib/fallback";
+import { capacityOverride, exposureOverride, labCapacity, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
@@ -40,9 +40,17 @@ export = async () => {
     // Pulumi Cloud the fully qualified one, since a bare name there means the user's default org.
     const selfName = pulumi.getOrganization() === "organization" ? pulumi.getStack() : `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const self = new pulumi.StackReference("self", { name: selfName });
-    const previous = { exposure: (await self.getOutputDetails("exposure")).value, configuredExposure: (await self.getOutputDetails("configuredExposure")).value };
+    const previous = async (key: string): Promise<unknown> => (await self.getOutputDetails(key)).value;
+    const warn = (line: string): void => void pulumi.log.warn(line);
     // The override counts only in a run of lab up (which also sets the run's id): an exported one would switch the lab for good.
-    const exposure = labExposure(config.exposure, previous, exposureOverride(process.env, (line) => void pulumi.log.warn(line), t), t);
+    const exposure = labExposure(config.exposure, { exposure: await previous("exposure"), configuredExposure: await previous("configuredExposure") }, exposureOverride(process.env, warn, t), t);
+    // The workers' capacity is kept the same way: on-demand once lab up found spot refused.
+    const workerCapacity = labCapacity(
+        config.workerCapacity,
+        { workerCapacity: await previous("workerCapacity"), configuredWorkerCapacity: await previous("configuredWorkerCapacity") },
+        capacityOverride(process.env, warn, t),
+        t,
+    );
 
     // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
     const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
@@ -57,6 +65,8 @@ export = async () => {
         publicSubnetCidr: config.publicSubnetCidr,
         privateSubnetCidr: config.privateSubnetCidr,
         availabilityZone: placement.availabilityZone,
+        natInstance: placement.nat,
+        labTags: tags,
     }, opts);
     const securityGroups = new ClusterSecurityGroups("security-groups", {
         vpcId: network.vpc.id,
@@ -88,6 +98,7 @@ export = async () => {
         subnetId: network.privateSubnet.id,
         securityGroupId: securityGroups.workers.id,
         publicIp: false,
+        capacity: workerCapacity,
         userData: nodeUserData("worker", labName, config.kubernetesVersion),
         dependsOn: [...network.workerEgress, securityGroups.egress.workers],
     }, opts);
@@ -174,6 +185,9 @@ export = async () => {
         // diagnose). lab up applies the configured mode again when no mode serves.
         exposure,
         configuredExposure: config.exposure,
+        // Likewise the workers' capacity this up applied, and the configured one.
+        workerCapacity,
+        configuredWorkerCapacity: config.workerCapacity,
         bookinfoUrl,
         grafanaUrl,
         grafanaAdminPassword: monitoring.grafanaAdminPassword,

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import type { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { LabStack, ResourceError } from "../lib/fallback";
+import type { WorkerCapacity } from "../lib/config";
 import type { Exposure } from "../lib/placement";
 import type { Translate } from "../lib/messages";
 import { errorLine } from "../lib/redact";
@@ -151,7 +152,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (t, say): Promise<LabStack> => {
             const { Stack } = await import("@pulumi/pulumi/automation");
-            const { exposureOverrideVariable, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
+            const { capacityOverrideVariable, exposureOverrideVariable, labCapacity, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
             const ws = await workspace(t, say);
             // This run's id, next to the override: the program honours the override only with it.
             const runId = `${process.pid}-${Date.now()}`;
@@ -174,7 +175,12 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const o = await s.outputs();
                     return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, t) };
                 },
-                up: async ({ policyPacks, policyPackConfigs, output, signal }, exposure) => {
+                capacity: async () => {
+                    const configured = ((await s.getConfig("k8s-lab:workerCapacity").catch(() => undefined))?.value ?? "spot") as WorkerCapacity;
+                    const o = await s.outputs();
+                    return { configured, current: labCapacity(configured, { workerCapacity: o.workerCapacity?.value, configuredWorkerCapacity: o.configuredWorkerCapacity?.value }, undefined, t) };
+                },
+                up: async ({ policyPacks, policyPackConfigs, output, signal }, exposure, capacity) => {
                     const failed = new Map<string, string>();
                     const started = Date.now();
                     const track = phaseTracker((phase) => say(t("up.phase", { phase: phaseName(phase, t), elapsed: elapsed(Date.now() - started) })));
@@ -186,10 +192,11 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     };
                     // The one-run override, never a config file: the program keeps what it built in its state.
                     // One the shell exported is for plain pulumi up: here the fallback decides.
-                    Reflect.deleteProperty(process.env, exposureOverrideVariable);
-                    Reflect.deleteProperty(process.env, upRunVariable);
-                    const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => key !== exposureOverrideVariable && key !== upRunVariable));
-                    s.workspace.envVars = exposure === undefined ? others() : { ...others(), [exposureOverrideVariable]: exposure, [upRunVariable]: runId };
+                    const overrides = [exposureOverrideVariable, capacityOverrideVariable, upRunVariable];
+                    for (const key of overrides) Reflect.deleteProperty(process.env, key);
+                    const others = (): Record<string, string> => Object.fromEntries(Object.entries(s.workspace.envVars).filter(([key]) => !overrides.includes(key)));
+                    const given = { ...(exposure === undefined ? {} : { [exposureOverrideVariable]: exposure }), ...(capacity === undefined ? {} : { [capacityOverrideVariable]: capacity }) };
+                    s.workspace.envVars = Object.keys(given).length === 0 ? others() : { ...others(), ...given, [upRunVariable]: runId };
                     try {
                         const collect = (event: EngineEvent): void => {
                             const error = failedResource(event);

@@ -1,26 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { NodeType } from "../lib/preflight";
 import { nameTag } from "../lib/tags";
+import { NatInstance } from "./natInstance";
 
 export interface NetworkArgs {
     vpcCidr: pulumi.Input<string>;
     /** The control-plane node's subnet, routed to the internet gateway. */
     publicSubnetCidr: pulumi.Input<string>;
-    /** The workers' subnet, with egress through a NAT gateway. */
-    privateSubnetCidr: pulumi.Input<string>;
-    /** Both subnets live in one zone: no cross-zone traffic charges, one NAT gateway. */
+    /** The workers' subnet, with egress through the NAT instance or gateway. */
+    privateSubnetCidr: string;
+    /** Both subnets live in one zone: no cross-zone traffic charges, one NAT. */
     availabilityZone: pulumi.Input<string>;
+    /** The NAT instance's type and image (egress natInstance); absent: a NAT gateway (egress natGateway). */
+    natInstance?: NodeType;
+    /** The lab's tags, for the NAT instance's root volume. */
+    labTags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
  * A VPC with a public subnet for the control-plane node and a private subnet for the workers,
- * whose only way out is a NAT gateway.
+ * whose only way out is a NAT instance (default) or a NAT gateway.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpc: aws.ec2.Vpc;
     readonly publicSubnet: aws.ec2.Subnet;
     readonly privateSubnet: aws.ec2.Subnet;
-    readonly natGateway: aws.ec2.NatGateway;
+    /** The one the egress setting chose. */
+    readonly nat: { instance: NatInstance } | { gateway: aws.ec2.NatGateway };
     /**
      * What a node waits for before it boots, since its preparation downloads packages at once:
      * its subnet's route to the internet and that route's association.
@@ -56,12 +63,27 @@ export class Network extends pulumi.ComponentResource {
         const publicAssociation = new aws.ec2.RouteTableAssociation(`${name}-public`, { subnetId: this.publicSubnet.id, routeTableId: publicRoutes.id }, parent);
         this.controlPlaneEgress = [publicInternet, publicAssociation];
 
-        const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: nameTag("nat") }, { ...parent, dependsOn: [internetGateway] });
-        this.natGateway = new aws.ec2.NatGateway(`${name}-nat`, {
-            allocationId: natAddress.id,
-            subnetId: this.publicSubnet.id,
-            tags: nameTag("nat"),
-        }, { ...parent, dependsOn: [internetGateway] });
+        if (args.natInstance === undefined) {
+            const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: nameTag("nat") }, { ...parent, dependsOn: [internetGateway] });
+            this.nat = {
+                gateway: new aws.ec2.NatGateway(`${name}-nat`, {
+                    allocationId: natAddress.id,
+                    subnetId: this.publicSubnet.id,
+                    tags: nameTag("nat"),
+                }, { ...parent, dependsOn: [internetGateway] }),
+            };
+        } else {
+            this.nat = {
+                instance: new NatInstance(`${name}-nat`, {
+                    vpcId: this.vpc.id,
+                    subnetId: this.publicSubnet.id,
+                    privateSubnetCidr: args.privateSubnetCidr,
+                    nodeType: args.natInstance,
+                    labTags: args.labTags,
+                    dependsOn: this.controlPlaneEgress,
+                }, parent),
+            };
+        }
 
         this.privateSubnet = new aws.ec2.Subnet(`${name}-private`, {
             vpcId: this.vpc.id,
@@ -74,13 +96,15 @@ export class Network extends pulumi.ComponentResource {
         const privateInternet = new aws.ec2.Route(`${name}-private-internet`, {
             routeTableId: privateRoutes.id,
             destinationCidrBlock: "0.0.0.0/0",
-            natGatewayId: this.natGateway.id,
+            ...("gateway" in this.nat ? { natGatewayId: this.nat.gateway.id } : { networkInterfaceId: this.nat.instance.instance.primaryNetworkInterfaceId }),
         }, parent);
         const privateAssociation = new aws.ec2.RouteTableAssociation(`${name}-private`, {
             subnetId: this.privateSubnet.id,
             routeTableId: privateRoutes.id,
         }, parent);
-        this.workerEgress = [privateInternet, privateAssociation];
+        // The NAT instance's forwarding starts within a minute of it running; node preparation
+        // retries its first downloads for about two and a half minutes (scripts/retry.sh).
+        this.workerEgress = [privateInternet, privateAssociation, ...("instance" in this.nat ? [this.nat.instance.instance] : [])];
 
         this.registerOutputs({
             vpcId: this.vpc.id,

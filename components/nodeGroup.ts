@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { WorkerCapacity } from "../lib/config";
 import { NodeType } from "../lib/preflight";
 import { nameTag } from "../lib/tags";
 
@@ -13,6 +14,13 @@ export interface NodeGroupArgs {
     rootVolumeSizeGb: number;
     /** A public IPv4 address on each node (the control-plane node only). */
     publicIp: boolean;
+    /**
+     * Spot or on-demand (the default). Spot is a one-time request with interruption `terminate`:
+     * the request closes once fulfilled, so a destroy that terminates the instance leaves nothing
+     * behind (a persistent one would need `stop` and relaunch by itself); an interrupted worker is
+     * gone for the day, and the next lab starts from scratch. A change replaces the instances.
+     */
+    capacity?: WorkerCapacity;
     /** Boot-time script; a change replaces the instances. */
     userData: pulumi.Input<string>;
     /**
@@ -44,6 +52,7 @@ export class NodeGroup extends pulumi.ComponentResource {
                 vpcSecurityGroupIds: [args.securityGroupId],
                 keyName: args.keyName,
                 associatePublicIpAddress: args.publicIp,
+                ...(args.capacity === "spot" ? { instanceMarketOptions: { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } } } : {}),
                 // Hop limit 1: containers cannot reach the metadata service.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 // Tags on the root volume through volumeTags only: the provider refuses them

@@ -13,6 +13,13 @@ import { LanguageSetting, languageSettings, terminalLanguage, translator } from 
 import { Exposure, exposures } from "./placement";
 import { Cni, KubernetesMinor, supportedCnis, versions } from "./versions";
 
+/** How the workers are bought: one-time spot instances, or on-demand ones (lab up's fallback when spot is refused). */
+export const workerCapacities = ["spot", "onDemand"] as const;
+export type WorkerCapacity = (typeof workerCapacities)[number];
+/** How the private subnet reaches the internet: a small NAT instance, or a managed NAT gateway. */
+export const egressModes = ["natInstance", "natGateway"] as const;
+export type Egress = (typeof egressModes)[number];
+
 export interface LabConfig {
     /**
      * The language setting: what runs on the nodes follows it (`auto` = Korean, see
@@ -40,6 +47,11 @@ export interface LabConfig {
     controlPlaneInstanceType: string;
     workerInstanceType: string;
     rootVolumeSizeGb: number;
+    /** Spot or on-demand workers (the control-plane node and the NAT instance are on-demand). */
+    workerCapacity: WorkerCapacity;
+    egress: Egress;
+    /** The NAT instance's type (egress natInstance). */
+    natInstanceType: string;
     bookinfoPort: number;
     grafanaPort: number;
     /** Who may reach the public ports. */
@@ -265,6 +277,9 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
         controlPlaneInstanceType: instanceType("controlPlaneInstanceType"),
         workerInstanceType: instanceType("workerInstanceType"),
         rootVolumeSizeGb: integer("rootVolumeSizeGb", limits.rootVolumeSizeGb),
+        workerCapacity: oneOf("workerCapacity", workerCapacities, (values) => t("allowed.oneOf", { values })),
+        egress: oneOf("egress", egressModes, (values) => t("allowed.oneOf", { values })),
+        natInstanceType: instanceType("natInstanceType"),
         bookinfoPort,
         grafanaPort,
         publicCidrs,

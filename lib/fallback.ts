@@ -5,10 +5,12 @@
  * served it in its own state until it is destroyed (`labExposure`, read by the program on every
  * `up`, `lab up`, CI or plain `pulumi up` alike): no tracked file is ever edited. The report
  * keeps the verdicts and one redacted line per failing resource, never a whole command error:
- * it ends up in CI's job summary.
+ * it ends up in CI's job summary. Likewise, when EC2 refuses spot capacity for the workers and
+ * nothing else failed, the same step is applied again with on-demand workers, and the lab keeps
+ * them until it is destroyed (`labCapacity`).
  */
 import { verdictName } from "./access";
-import { ConfigError } from "./config";
+import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./placement";
 import { Endpoints, Verdict, Verification } from "./probe";
@@ -37,18 +39,70 @@ const isExposure = (value: unknown): value is Exposure => typeof value === "stri
 export const upRunVariable = "K8S_LAB_UP_RUN";
 
 /**
- * The one-run override from the environment: honoured only when lab up set it (the run's id is
+ * A one-run override from the environment: honoured only when lab up set it (the run's id is
  * there too); an exported one is ignored with a warning, since a plain pulumi up would switch the
  * lab for good.
  */
-export function exposureOverride(env: Readonly<Record<string, string | undefined>>, warn: (line: string) => void, t: Translate): string | undefined {
-    const value = env[exposureOverrideVariable];
+function runOverride(variable: string, ignored: "cli.exposureOverrideIgnored" | "cli.capacityOverrideIgnored", env: Readonly<Record<string, string | undefined>>, warn: (line: string) => void, t: Translate): string | undefined {
+    const value = env[variable];
     if (value === undefined || value === "") return undefined;
     if (!env[upRunVariable]) {
-        warn(t("cli.exposureOverrideIgnored", { value }));
+        warn(t(ignored, { value }));
         return undefined;
     }
     return value;
+}
+
+/** The exposure's one-run override (see runOverride). */
+export function exposureOverride(env: Readonly<Record<string, string | undefined>>, warn: (line: string) => void, t: Translate): string | undefined {
+    return runOverride(exposureOverrideVariable, "cli.exposureOverrideIgnored", env, warn, t);
+}
+
+/** The workers' capacity's one-run override, set by lab up when spot capacity was refused. */
+export const capacityOverrideVariable = "K8S_LAB_WORKER_CAPACITY";
+
+/** The worker capacity's one-run override (see runOverride). */
+export function capacityOverride(env: Readonly<Record<string, string | undefined>>, warn: (line: string) => void, t: Translate): string | undefined {
+    return runOverride(capacityOverrideVariable, "cli.capacityOverrideIgnored", env, warn, t);
+}
+
+/** What a previous run left in the state, as far as the workers' capacity goes (outputs `workerCapacity`, `configuredWorkerCapacity`). */
+export interface PreviousCapacity {
+    workerCapacity?: unknown;
+    configuredWorkerCapacity?: unknown;
+}
+
+/**
+ * The workers' capacity a run builds, kept like the exposure (labExposure): the one-run
+ * override; else, while the lab exists with the same configured capacity, the one it runs with
+ * (on-demand after spot was refused); else the configured one.
+ */
+export function labCapacity(configured: WorkerCapacity, previous: PreviousCapacity, override: string | undefined, t: Translate): WorkerCapacity {
+    if (override !== undefined && override !== "") {
+        const found = workerCapacities.find((c) => c === override);
+        if (found === undefined) throw new ConfigError(capacityOverrideVariable, t("fallback.badCapacityOverride", { variable: capacityOverrideVariable, value: override, values: workerCapacities.join(", ") }));
+        return found;
+    }
+    const kept = workerCapacities.find((c) => c === previous.workerCapacity);
+    if (kept !== undefined && previous.configuredWorkerCapacity === configured) return kept;
+    return configured;
+}
+
+/**
+ * EC2's answers that mean "no spot capacity for you now": at launch (RunInstances) or when the
+ * instance is reclaimed before it runs (its state reason). On-demand capacity may still be there.
+ */
+export const spotRefusals = [
+    "InsufficientInstanceCapacity", "MaxSpotInstanceCountExceeded", "SpotMaxPriceTooLow", "InsufficientCapacity",
+    "Server.SpotInstanceTermination", "Server.SpotInstanceShutdown",
+] as const;
+
+/** A worker instance's resource (`type::name`), as the engine's events name it. */
+const workerInstance = /^aws:ec2\/instance:Instance::worker-\d+$/;
+
+/** Whether an `up` failed only because spot capacity for workers was refused. */
+export function spotRefused(errors: readonly ResourceError[]): boolean {
+    return errors.length > 0 && errors.every((e) => workerInstance.test(e.resource) && spotRefusals.some((code) => e.error.includes(code)));
 }
 
 /**
@@ -98,17 +152,21 @@ export class UpFailed extends Error {
 export interface LabStack {
     /** The configured mode, and the mode the lab runs with now (its state's; the configured one for a new lab). */
     exposure(): Promise<{ configured: Exposure; current: Exposure }>;
+    /** The configured capacity of the workers, and the one the lab runs with (absent: the stack has no such setting). */
+    capacity?(): Promise<{ configured: WorkerCapacity; current: WorkerCapacity }>;
     /**
-     * `pulumi up`, with `exposure` as the one-run override when given; throws when it fails, an
-     * UpFailed when it knows the failing resources.
+     * `pulumi up`, with `exposure` and `capacity` as one-run overrides when given; throws when it
+     * fails, an UpFailed when it knows the failing resources.
      */
-    up(options: UpOptions, exposure?: Exposure): Promise<void>;
+    up(options: UpOptions, exposure?: Exposure, capacity?: WorkerCapacity): Promise<void>;
     /** The URLs from the stack's outputs; throws when there are none (a failed first `up`). */
     endpoints(): Promise<Endpoints>;
 }
 
 export interface Step {
     mode: Exposure;
+    /** Set when this step overrode the workers' capacity (on-demand after spot was refused). */
+    capacity?: WorkerCapacity;
     /** One redacted line per resource the update failed on. */
     upErrors?: ResourceError[];
     /** The verdicts after a failed access check, which decide whether another mode may help. */
@@ -122,6 +180,8 @@ export interface UpReport {
     /** The configured mode, and the mode the lab is left with (kept in its state until it is destroyed). */
     configured: Exposure;
     left: Exposure;
+    /** The workers' capacity, configured and applied by the last step (when the stack has the setting). */
+    workerCapacity?: { configured: WorkerCapacity; left: WorkerCapacity };
     steps: Step[];
 }
 
@@ -147,23 +207,37 @@ const isUrl = (value: string): boolean => /^https?:\/\/[^/\s]+/.test(value);
  */
 export async function upWithFallback(stack: LabStack, options: UpOptions, check: (endpoints: Endpoints) => Promise<Verification>, log: (line: string) => void, t: Translate): Promise<UpReport> {
     const { configured, current } = await stack.exposure();
+    const capacity = await stack.capacity?.();
+    // Set once spot capacity was refused: every later step of this run applies on-demand workers.
+    let capacityOverride: WorkerCapacity | undefined;
     const steps: Step[] = [];
     const apply = async (mode: Exposure, override: boolean): Promise<Step> => {
         log(t("fallback.apply", { mode }));
-        const step: Step = { mode };
+        const step: Step = { mode, ...(capacityOverride ? { capacity: capacityOverride } : {}) };
         steps.push(step);
         try {
-            await stack.up(options, override ? mode : undefined);
+            await stack.up(options, override ? mode : undefined, capacityOverride);
         } catch (err) {
             step.upErrors = upErrors(err);
             for (const e of step.upErrors) log(t("fallback.upFailed", { mode, reason: `${e.resource}: ${e.error}` }));
+            // Spot capacity refused for workers, and nothing else failed: the same again, on-demand.
+            const cancelled = options.cancelled?.() === true || options.signal?.aborted === true;
+            if (!cancelled && capacityOverride === undefined && capacity?.current === "spot" && err instanceof UpFailed && spotRefused(err.errors)) {
+                capacityOverride = "onDemand";
+                log(t("fallback.spotRefused", { configured: capacity.configured }));
+                return apply(mode, override);
+            }
         }
         return step;
     };
+    const left = (report: Omit<UpReport, "workerCapacity">): UpReport =>
+        capacity === undefined ? report : { ...report, workerCapacity: { configured: capacity.configured, left: capacityOverride ?? capacity.current } };
     const serving = (mode: Exposure): UpReport => {
         log(t("fallback.serving", { mode }));
         if (mode !== configured) log(t("fallback.kept", { mode, configured }));
-        return { ok: true, mode, configured, left: mode, steps };
+        const workers = capacityOverride ?? capacity?.current;
+        if (capacity !== undefined && workers !== capacity.configured) log(t("fallback.capacityKept", { capacity: workers ?? "", configured: capacity.configured }));
+        return left({ ok: true, mode, configured, left: mode, steps });
     };
     const tried: Exposure[] = [];
     let mode = current;
@@ -173,7 +247,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         const step = await apply(mode, override);
         if (step.upErrors === undefined) return serving(mode);
         // Cancelled (Ctrl-C): nothing more is applied, not even the configured mode again.
-        if (options.cancelled?.() === true || options.signal?.aborted === true) return { ok: false, configured, left: mode, steps };
+        if (options.cancelled?.() === true || options.signal?.aborted === true) return left({ ok: false, configured, left: mode, steps });
         // Another exposure helps only when the access check alone failed, on the network.
         if (step.upErrors.some((e) => e.resource !== accessCheckResource)) break;
         const endpoints = await stack.endpoints().catch(() => undefined);
@@ -201,5 +275,5 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         if (step.upErrors === undefined) return serving(configured);
         mode = configured;
     }
-    return { ok: false, configured, left: mode, steps };
+    return left({ ok: false, configured, left: mode, steps });
 }

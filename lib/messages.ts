@@ -32,6 +32,7 @@ const en = {
     "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
     "allowed.cni": "use one of {cnis}",
     "allowed.exposure": "use one of {modes}",
+    "allowed.oneOf": "use one of {values}",
     "allowed.workload": "name a workload as namespace/name, such as monitoring/kube-prometheus-stack-prometheus",
     "allowed.repository": "use the GitHub repository as owner/name",
     "allowed.email": "use an email address",
@@ -125,6 +126,9 @@ const en = {
     "fallback.kept": "The lab keeps exposure {mode} until it is destroyed, although {configured} is configured; a new lab starts from {configured}.",
     "fallback.restore": "Applying the configured exposure {mode} again, so that the lab is left on it.",
     "fallback.badOverride": "The environment variable {variable} is {value}, which is not an exposure: use one of {modes}, or unset it.",
+    "fallback.spotRefused": "EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from {configured}.",
+    "fallback.capacityKept": "The lab keeps {capacity} workers until it is destroyed, although {configured} is configured; a new lab starts from {configured}.",
+    "fallback.badCapacityOverride": "The environment variable {variable} is {value}, which is not a worker capacity: use one of {values}, or unset it.",
 
     // The operator CLI.
     "cli.usage": "Run k8s-lab --help for the commands and their options.",
@@ -200,6 +204,7 @@ const en = {
     "cli.cannotWriteFolder": "Cannot write in {dir} ({reason}): k8s-lab needs a folder it can write to there (check its permissions, or set TMPDIR).",
     "cli.optionNoValue": "The option {option} of {command} takes no value; run k8s-lab help {command} for its usage.",
     "cli.exposureOverrideIgnored": "K8S_LAB_EXPOSURE={value} is ignored: only k8s-lab up sets it for one run; unset it (the exposure is the config key k8s-lab:exposure).",
+    "cli.capacityOverrideIgnored": "K8S_LAB_WORKER_CAPACITY={value} is ignored: only k8s-lab up sets it for one run; unset it (the workers' capacity is the config key k8s-lab:workerCapacity).",
 
     // The policy pack: policy/messages.ts is generated from these (policy/generate.ts).
     "policy.worldIngress": "{resource} opens {traffic} to {cidr}; only TCP {allowed} may be open to the world.",
@@ -266,6 +271,7 @@ const ko: Catalogue = {
     "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정에는 1.31 이상이 필요하고, Calico {calico} 버전은 이 버전들에서 검증되었습니다",
     "allowed.cni": "{cnis} 중 하나를 사용하세요",
     "allowed.exposure": "{modes} 중 하나를 사용하세요",
+    "allowed.oneOf": "{values} 중 하나를 사용하세요",
     "allowed.workload": "monitoring/kube-prometheus-stack-prometheus처럼 워크로드를 namespace/name 형식으로 지정하세요",
     "allowed.repository": "GitHub 저장소를 owner/name 형식으로 지정하세요",
     "allowed.email": "이메일 주소를 사용하세요",
@@ -351,6 +357,9 @@ const ko: Catalogue = {
     "fallback.kept": "설정된 방식은 {configured} 방식이지만, 이 실습 환경은 삭제될 때까지 {mode} 노출 방식을 유지합니다. 새 실습 환경은 {configured} 방식으로 시작합니다.",
     "fallback.restore": "실습 환경을 설정된 방식에 두도록 {mode} 노출 방식으로 다시 적용합니다.",
     "fallback.badOverride": "환경 변수 {variable} 값이 노출 방식이 아닙니다({value}). {modes} 중 하나를 지정하거나 변수를 지우세요.",
+    "fallback.spotRefused": "EC2가 워커용 스팟 용량을 내주지 않았습니다. 온디맨드 워커로 다시 적용합니다. 이 실습 환경은 삭제될 때까지 온디맨드 워커를 유지하며, 새 실습 환경은 {configured} 설정으로 시작합니다.",
+    "fallback.capacityKept": "설정은 {configured} 방식이지만, 이 실습 환경은 삭제될 때까지 {capacity} 워커를 유지합니다. 새 실습 환경은 {configured} 설정으로 시작합니다.",
+    "fallback.badCapacityOverride": "환경 변수 {variable} 값이 워커 구매 방식이 아닙니다({value}). {values} 중 하나를 지정하거나 변수를 지우세요.",
 
     "cli.usage": "명령과 옵션은 k8s-lab --help로 확인하세요.",
     "cli.unknownCommand": "알 수 없는 명령 또는 인자: {command}.",
@@ -424,6 +433,7 @@ const ko: Catalogue = {
     "cli.cannotWriteFolder": "{dir} 폴더에 쓸 수 없습니다({reason}). k8s-lab이 쓸 수 있는 폴더가 필요합니다(권한을 확인하거나 TMPDIR을 지정하세요).",
     "cli.optionNoValue": "{command} 명령의 {option} 옵션은 값을 받지 않습니다. 사용법을 보려면 k8s-lab help {command} 명령을 실행하세요.",
     "cli.exposureOverrideIgnored": "K8S_LAB_EXPOSURE={value} 설정은 무시합니다. 이 변수는 k8s-lab up이 한 번의 실행에만 설정합니다. 변수를 해제하세요(노출 방식은 설정 키 k8s-lab:exposure로 정합니다).",
+    "cli.capacityOverrideIgnored": "K8S_LAB_WORKER_CAPACITY={value} 설정은 무시합니다. 이 변수는 k8s-lab up이 한 번의 실행에만 설정합니다. 변수를 해제하세요(워커 구매 방식은 설정 키 k8s-lab:workerCapacity로 정합니다).",
 
     "policy.worldIngress": "{resource} 리소스가 {cidr} 대역에서 오는 {traffic} 트래픽을 허용합니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",
     "policy.worldUnknownPorts": "{resource} 리소스가 아직 알 수 없는 포트를 {cidr} 대역에 엽니다. 인터넷 전체에는 TCP {allowed} 포트만 열 수 있습니다.",

@@ -23,7 +23,7 @@ export function policyPackConfig(config: LabConfig): PolicyPackConfig {
     return {
         "no-world-ingress-except-public-ports": { allowedPorts },
         "no-world-ingress-across-rules": { allowedPorts },
-        "instance-type-allow-list": { allowedInstanceTypes: [...new Set([config.controlPlaneInstanceType, config.workerInstanceType])] },
+        "instance-type-allow-list": { allowedInstanceTypes: [...new Set([config.controlPlaneInstanceType, config.workerInstanceType, ...(config.egress === "natInstance" ? [config.natInstanceType] : [])])] },
         "required-tags": { requiredTags: [...labTagKeys, ...Object.keys(config.tags)] },
     };
 }

@@ -24,6 +24,8 @@ export interface Placement {
     availabilityZone: string;
     controlPlane: NodeType;
     worker: NodeType;
+    /** The NAT instance's (egress natInstance). */
+    nat?: NodeType;
 }
 
 /** Below this, a role's workloads are likely to be killed for lack of memory. */
@@ -49,9 +51,10 @@ async function nodeType(instanceType: string, key: string, region: string, t: Tr
 
 /** Reads the placement and warns when an instance type is short of memory for its role. */
 export async function preflight(config: LabConfig, t: Translate, opts: pulumi.InvokeOptions): Promise<Placement> {
-    const [controlPlane, worker] = await Promise.all([
+    const [controlPlane, worker, nat] = await Promise.all([
         nodeType(config.controlPlaneInstanceType, "controlPlaneInstanceType", config.region, t, opts),
         nodeType(config.workerInstanceType, "workerInstanceType", config.region, t, opts),
+        config.egress === "natInstance" ? nodeType(config.natInstanceType, "natInstanceType", config.region, t, opts) : undefined,
     ]);
     for (const [type, role] of [[controlPlane, "controlPlane"], [worker, "worker"]] as const) {
         if (type.memoryGiB < minimumMemoryGiB[role]) {
@@ -62,7 +65,7 @@ export async function preflight(config: LabConfig, t: Translate, opts: pulumi.In
 
     let availabilityZone = config.availabilityZone;
     if (availabilityZone === "") {
-        const wanted = [controlPlane.instanceType, worker.instanceType];
+        const wanted = [...new Set([controlPlane.instanceType, worker.instanceType, ...(nat ? [nat.instanceType] : [])])];
         const offerings = await aws.ec2.getInstanceTypeOfferings({ locationType: "availability-zone", filters: [{ name: "instance-type", values: wanted }] }, opts);
         const zone = zoneOffering(offerings, wanted);
         if (zone === undefined) {
@@ -70,5 +73,5 @@ export async function preflight(config: LabConfig, t: Translate, opts: pulumi.In
         }
         availabilityZone = zone;
     }
-    return { availabilityZone, controlPlane, worker };
+    return { availabilityZone, controlPlane, worker, ...(nat ? { nat } : {}) };
 }

@@ -5,6 +5,7 @@
  */
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";
+import { workerCapacities } from "./config";
 import { exposures } from "./placement";
 
 const url = z.string().regex(/^https?:\/\/[^/\s]+/, "not a URL");
@@ -26,6 +27,10 @@ export const stackOutputsSchema = z.object({
     exposure: z.enum(exposures),
     /** The configured exposure when it last ran: a changed setting takes effect. */
     configuredExposure: z.enum(exposures),
+    /** The workers' capacity the lab runs with (on-demand after spot was refused): kept until the lab is destroyed. */
+    workerCapacity: z.enum(workerCapacities),
+    /** The configured capacity when it last ran. */
+    configuredWorkerCapacity: z.enum(workerCapacities),
     bookinfoUrl: url,
     grafanaUrl: url,
     grafanaAdminPassword: z.string(),

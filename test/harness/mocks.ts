@@ -63,6 +63,7 @@ export const instanceTypes: Record<string, { memorySize: number; supportedArchit
     "t3.medium": { memorySize: 4096, supportedArchitectures: ["x86_64"] },
     "t3.large": { memorySize: 8192, supportedArchitectures: ["x86_64"] },
     "t3.xlarge": { memorySize: 16384, supportedArchitectures: ["x86_64"] },
+    "t4g.nano": { memorySize: 512, supportedArchitectures: ["arm64"] },
     "t4g.large": { memorySize: 8192, supportedArchitectures: ["arm64"] },
     "m7g.large": { memorySize: 8192, supportedArchitectures: ["arm64"] },
 };
@@ -111,9 +112,10 @@ export function answerResource(
     const id = `${name}-id`;
     switch (type) {
         case "aws:ec2/instance:Instance": {
-            const index = declared.filter((r) => r.type === type).length;
+            // The nodes count from 0 (control plane first); the NAT instance has addresses of its own.
+            const index = name.endsWith("-nat") ? 200 : declared.filter((r) => r.type === type && !r.name.endsWith("-nat")).length;
             const publicIp = inputs.associatePublicIpAddress === true ? `203.0.113.${index}` : "";
-            return { id, state: { ...inputs, privateIp: `10.0.${publicIp ? 1 : 2}.${10 + index}`, publicIp } };
+            return { id, state: { ...inputs, privateIp: `10.0.${publicIp ? 1 : 2}.${10 + index}`, publicIp, primaryNetworkInterfaceId: `eni-${name}` } };
         }
         case "tls:index/privateKey:PrivateKey":
             return {
