@@ -1,7 +1,7 @@
 /**
  * The long-lived CI stack: where the daily stack's state and secrets live so they survive the
  * runner, a separate bucket and key for pull-request previews, the two roles the workflows
- * assume through GitHub's OIDC, the spot service-linked role when asked for, and a budget alarm.
+ * assume through GitHub's OIDC, the spot service-linked role (unless the account has it), and a budget alarm.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,7 +17,7 @@ export = async () => {
     const repositoryId = config.get("githubRepositoryId") ?? "";
     const environment = config.get("deployEnvironment") ?? "lab";
     const labStack = config.get("labStack") ?? "dev";
-    const spotRole = config.getBoolean("spotServiceLinkedRole") ?? false;
+    const spotRole = config.getBoolean("spotServiceLinkedRole") ?? true;
     const email = config.require("budgetEmail");
     const budget = config.requireNumber("budgetMonthlyUsd");
     const t = translator(languageFromEnv());
@@ -75,9 +75,10 @@ export = async () => {
         policy: pulumi.all([previewBucket.arn, previewKey.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(previewPolicy({ region, bucketArn, keyArn }))),
     }, opts);
 
-    // Spot instances need this role once per account; without it a spot launch fails. The lab
-    // runs no spot instances yet, and creating a role the account already has fails the up: set
-    // spotServiceLinkedRole to true only when the lab starts using spot and the account lacks it.
+    // Spot instances need this role once per account; without it a spot launch fails, and the
+    // deploy role may not create it (no IAM). The lab's workers are spot by default, so it is
+    // created here; creating a role the account already has fails the up: set
+    // spotServiceLinkedRole to false in an account that has it (any spot launch ever made there).
     if (spotRole) new aws.iam.ServiceLinkedRole("spot", { awsServiceName: "spot.amazonaws.com", description: "EC2 spot instances of the k8s-lab" }, opts);
 
     new aws.budgets.Budget("monthly", {

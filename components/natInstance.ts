@@ -44,7 +44,7 @@ export class NatInstance extends pulumi.ComponentResource {
     constructor(name: string, args: NatInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:NatInstance", name, {}, opts);
         const parent = { parent: this };
-        this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: "k8s-lab NAT instance", tags: nameTag(name) }, parent);
+        this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: "k8s-lab NAT instance", tags: nameTag("nat") }, parent);
         const rules = [...natPorts.map(({ port, purpose }) => ({ key: `tcp-${port}`, ipProtocol: "tcp", fromPort: port, toPort: port, purpose })),
             // Path MTU discovery and ping through the NAT instance.
             { key: "icmp", ipProtocol: "icmp", fromPort: -1, toPort: -1, purpose: "ICMP (path MTU discovery, ping)" }];
@@ -66,10 +66,10 @@ export class NatInstance extends pulumi.ComponentResource {
             sourceDestCheck: false,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { volumeType: "gp3", encrypted: true, deleteOnTermination: true },
-            volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag(name) })),
+            volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag("nat") })),
             userData: natUserData(args.privateSubnetCidr),
             userDataReplaceOnChange: true,
-            tags: nameTag(name),
+            tags: nameTag("nat"),
         }, { ...parent, dependsOn: [...(args.dependsOn ?? []), ...this.egress], ignoreChanges: ["ami"] });
         this.registerOutputs({ instanceId: this.instance.id, securityGroupId: this.securityGroup.id });
     }

@@ -180,7 +180,8 @@ describe("CI stack", () => {
             instance: { ...requestTags({ ...defaults, ...(i.inputs.tags as object) }), "ec2:InstanceType": String(i.inputs.instanceType) },
             volume: requestTags(i.inputs.volumeTags),
         }));
-        assert.strictEqual(sent.length, 3);
+        // The NAT instance (t4g.nano) and the three nodes.
+        assert.deepStrictEqual(sent.map((r) => r.instance["ec2:InstanceType"]), ["t4g.nano", "t3.large", "t3.medium", "t3.medium"]);
         for (const request of sent) {
             assert.deepStrictEqual(
                 [can("ec2:RunInstances", ec2("instance"), request.instance), can("ec2:RunInstances", ec2("volume"), request.volume)],
@@ -298,14 +299,14 @@ describe("CI stack", () => {
         }
     });
 
-    it("gives each role a session longer than its job, and creates the spot service-linked role only when told to", async () => {
+    it("gives each role a session longer than its job, and creates the spot service-linked role unless told not to", async () => {
         const program = await ci();
         assert.deepStrictEqual(
             ["github-actions", "github-actions-preview"].map((r) => program.get("aws:iam/role:Role", r).inputs.maxSessionDuration),
             [7200, 3600],
         );
-        // Off by default: the lab runs no spot yet, and an account that already has the role would fail the up.
-        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
+        // On by default: the workers are spot by default; an account that already has the role turns it off.
+        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
         assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
         assert.deepStrictEqual((await ci({ spotServiceLinkedRole: true })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
     });

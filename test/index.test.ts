@@ -5,8 +5,8 @@ describe("the program", () => {
     it("exports what an operator needs to reach the nodes", async () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
-            "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "controlPlanePrivateIp", "controlPlanePublicIp", "exposure", "grafanaAdminPassword", "grafanaUrl",
-            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerPrivateIps",
+            "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "configuredWorkerCapacity", "controlPlanePrivateIp", "controlPlanePublicIp", "exposure", "grafanaAdminPassword", "grafanaUrl",
+            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerCapacity", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");
         assert.strictEqual(program.output("bookinfoUrl").value, "http://203.0.113.1:30080/productpage");

@@ -1,9 +1,12 @@
 import * as assert from "assert";
+import { natUserData } from "../../components/natInstance";
 import { runProgram } from "../harness";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
+const INSTANCE = "aws:ec2/instance:Instance";
+const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
 describe("Network", () => {
     it("builds one VPC with a public and a private subnet in one zone", async () => {
@@ -33,19 +36,75 @@ describe("Network", () => {
         assert.match(program.run.error?.message ?? "", /No availability zone of ap-northeast-2 offers both t3.large and t3.medium/);
     });
 
-    it("routes the public subnet to the internet gateway and the private subnet through the NAT gateway", async () => {
+    const associations = (program: Awaited<ReturnType<typeof runProgram>>) =>
+        program.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").map((a) => `${a.inputs.subnetId}->${a.inputs.routeTableId}`).sort();
+
+    it("routes the private subnet through a NAT instance by default, and no worker waits for a NAT gateway", async () => {
         const program = await runProgram();
         const publicRoute = program.get(ROUTE, "network-public-internet");
+        assert.deepStrictEqual([publicRoute.inputs.destinationCidrBlock, publicRoute.inputs.gatewayId], ["0.0.0.0/0", "network-igw-id"]);
         const privateRoute = program.get(ROUTE, "network-private-internet");
-        assert.strictEqual(publicRoute.inputs.destinationCidrBlock, "0.0.0.0/0");
-        assert.strictEqual(publicRoute.inputs.gatewayId, "network-igw-id");
-        assert.strictEqual(privateRoute.inputs.destinationCidrBlock, "0.0.0.0/0");
-        assert.strictEqual(privateRoute.inputs.natGatewayId, "network-nat-id");
-        assert.strictEqual(program.get("aws:ec2/natGateway:NatGateway", "network-nat").inputs.subnetId, "network-public-id");
-        const associations = program.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation");
-        assert.deepStrictEqual(
-            associations.map((a) => `${a.inputs.subnetId}->${a.inputs.routeTableId}`).sort(),
-            ["network-private-id->network-private-id", "network-public-id->network-public-id"],
-        );
+        assert.deepStrictEqual({ ...privateRoute.inputs, __defaults: undefined }, { __defaults: undefined, routeTableId: "network-private-id", destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: "eni-network-nat" });
+        assert.deepStrictEqual(associations(program), ["network-private-id->network-private-id", "network-public-id->network-public-id"]);
+        assert.deepStrictEqual(program.ofType(NAT_GATEWAY), []);
+        assert.deepStrictEqual(program.ofType("aws:ec2/eip:Eip"), []);
+        // Each worker boots once the NAT instance runs and its route and association exist.
+        for (const worker of program.ofType(INSTANCE).filter((i) => i.name.startsWith("worker-"))) {
+            assert.deepStrictEqual(worker.dependsOn.filter((d) => !d.includes("SecurityGroupEgressRule")), [
+                `${ROUTE}::network-private-internet`,
+                "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private",
+                `${INSTANCE}::network-nat`,
+            ]);
+        }
+    });
+
+    it("builds the NAT instance small, on-demand, forwarding, with its own security group open only to the workers' subnet", async () => {
+        const program = await runProgram();
+        const nat = program.get(INSTANCE, "network-nat");
+        const { userData, volumeTags, __defaults, ...inputs } = nat.inputs;
+        assert.deepStrictEqual(inputs, {
+            ami: "ami-ubuntu2404arm64",
+            instanceType: "t4g.nano",
+            subnetId: "network-public-id",
+            vpcSecurityGroupIds: ["network-nat-id"],
+            associatePublicIpAddress: true,
+            sourceDestCheck: false,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+            userDataReplaceOnChange: true,
+            tags: { Name: "k8s-lab-dev-nat" },
+        });
+        assert.strictEqual(userData, natUserData("10.0.2.0/24"));
+        const defaultTags = (JSON.parse(String(program.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        assert.deepStrictEqual(volumeTags, { ...defaultTags, Name: "k8s-lab-dev-nat" });
+        assert.deepStrictEqual(nat.options.ignoreChanges, ["ami"]);
+        assert.deepStrictEqual(nat.dependsOn, [
+            `${ROUTE}::network-public-internet`,
+            "aws:ec2/routeTableAssociation:RouteTableAssociation::network-public",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-80-out",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-443-out",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-icmp-out",
+        ]);
+        const rules = (type: string) => program.ofType(type).filter((r) => r.inputs.securityGroupId === "network-nat-id")
+            .map((r) => `${String(r.inputs.ipProtocol)} ${String(r.inputs.fromPort)}-${String(r.inputs.toPort)} ${String(r.inputs.cidrIpv4)}`);
+        assert.deepStrictEqual(rules("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ["tcp 80-80 10.0.2.0/24", "tcp 443-443 10.0.2.0/24", "icmp -1--1 10.0.2.0/24"]);
+        assert.deepStrictEqual(rules("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"), ["tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0"]);
+    });
+
+    it("routes the private subnet through a NAT gateway with egress natGateway, and builds no NAT instance", async () => {
+        const program = await runProgram({ config: { egress: "natGateway" } });
+        assert.strictEqual(program.get(ROUTE, "network-private-internet").inputs.natGatewayId, "network-nat-id");
+        assert.strictEqual(program.get(ROUTE, "network-private-internet").inputs.networkInterfaceId, undefined);
+        assert.strictEqual(program.get(NAT_GATEWAY, "network-nat").inputs.subnetId, "network-public-id");
+        assert.deepStrictEqual(associations(program), ["network-private-id->network-private-id", "network-public-id->network-public-id"]);
+        assert.deepStrictEqual(program.ofType(INSTANCE).map((i) => i.name), ["control-plane-0", "worker-0", "worker-1"]);
+        for (const worker of program.ofType(INSTANCE).filter((i) => i.name.startsWith("worker-"))) {
+            assert.deepStrictEqual(worker.dependsOn.filter((d) => !d.includes("SecurityGroupEgressRule")), [`${ROUTE}::network-private-internet`, "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private"]);
+        }
+    });
+
+    it("refuses an egress it does not know, naming the key", async () => {
+        const program = await runProgram({ config: { egress: "none" } });
+        assert.strictEqual(program.run.error?.message, 'Config key k8s-lab:egress has the value "none", which is not allowed: use one of natInstance, natGateway.');
     });
 });

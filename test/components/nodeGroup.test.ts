@@ -2,6 +2,8 @@ import * as assert from "assert";
 import { runProgram } from "../harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
+/** The cluster's nodes (not the NAT instance). */
+const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofType(INSTANCE).filter((i) => i.parent?.startsWith("k8slab:index:NodeGroup::"));
 
 describe("NodeGroup", () => {
     it("builds one control-plane node with a public IP and N workers without one", async () => {
@@ -25,7 +27,7 @@ describe("NodeGroup", () => {
     it("creates every node only after its way to the internet, since its preparation downloads at boot", async () => {
         const program = await runProgram();
         const egress = (i: { dependsOn: string[] }) => i.dependsOn.filter((d) => /^aws:(ec2\/route|ec2\/routeTableAssociation|vpc\/securityGroupEgressRule):/.test(d)).sort();
-        const nodes = program.ofType(INSTANCE);
+        const nodes = nodesOf(program);
         assert.strictEqual(nodes.length, 3);
         for (const node of nodes) {
             const controlPlane = node.parent === "k8slab:index:NodeGroup::control-plane";
@@ -43,7 +45,7 @@ describe("NodeGroup", () => {
 
     it("requires IMDSv2 and an encrypted gp3 root volume of the configured size on every node", async () => {
         const program = await runProgram({ config: { rootVolumeSizeGb: 40 } });
-        for (const instance of program.ofType(INSTANCE)) {
+        for (const instance of nodesOf(program)) {
             assert.deepStrictEqual(instance.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
             assert.deepStrictEqual(instance.inputs.rootBlockDevice, { volumeType: "gp3", volumeSize: 40, encrypted: true, deleteOnTermination: true });
         }
@@ -55,7 +57,7 @@ describe("NodeGroup", () => {
         assert.deepStrictEqual(defaultTags, { Team: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" });
         assert.deepStrictEqual(
             Object.fromEntries(program.ofType(INSTANCE).map((i) => [i.name, i.inputs.volumeTags])),
-            Object.fromEntries(["control-plane-0", "worker-0", "worker-1"].map((name) => [name, { ...defaultTags, Name: `k8s-lab-dev-${name}` }])),
+            Object.fromEntries([["control-plane-0", "control-plane-0"], ["network-nat", "nat"], ["worker-0", "worker-0"], ["worker-1", "worker-1"]].map(([name, tag]) => [name, { ...defaultTags, Name: `k8s-lab-dev-${tag}` }])),
         );
         // volumeTags and the root block device's own tags conflict in the provider.
         assert.deepStrictEqual(program.ofType(INSTANCE).filter((i) => "tags" in (i.inputs.rootBlockDevice as object)), []);
@@ -63,9 +65,9 @@ describe("NodeGroup", () => {
 
     it("boots Ubuntu 24.04 from Canonical's parameter for the instance type's architecture", async () => {
         const amd = await runProgram();
-        assert.ok(amd.ofType(INSTANCE).every((i) => i.inputs.ami === "ami-ubuntu2404amd64"));
+        assert.ok(nodesOf(amd).every((i) => i.inputs.ami === "ami-ubuntu2404amd64"));
         const arm = await runProgram({ config: { controlPlaneInstanceType: "t4g.large" } });
-        const byName = Object.fromEntries(arm.ofType(INSTANCE).map((i) => [i.name, i.inputs.ami]));
+        const byName = Object.fromEntries(nodesOf(arm).map((i) => [i.name, i.inputs.ami]));
         assert.deepStrictEqual(byName, { "control-plane-0": "ami-ubuntu2404arm64", "worker-0": "ami-ubuntu2404amd64", "worker-1": "ami-ubuntu2404amd64" });
     });
 

@@ -1,7 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { accessCheckResource, exposureOverride, exposureOverrideVariable, LabStack, labExposure, UpFailed, upErrors, UpOptions, UpReport, upRunVariable, upWithFallback } from "../../lib/fallback";
+import { WorkerCapacity } from "../../lib/config";
+import {
+    accessCheckResource, capacityOverride, capacityOverrideVariable, exposureOverride, exposureOverrideVariable, LabStack, labCapacity, labExposure, spotRefused, UpFailed, upErrors, UpOptions, UpReport,
+    upRunVariable, upWithFallback,
+} from "../../lib/fallback";
 import { translator } from "../../lib/messages";
 import { Exposure } from "../../lib/placement";
 import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
@@ -252,6 +256,144 @@ describe("the exposure a run of the program builds", () => {
         it("stops with one sentence when the override is not a mode", async () => {
             const program = await runProgram({ env: { [exposureOverrideVariable]: "loadBalancer", [upRunVariable]: "4242-1" } });
             assert.deepStrictEqual(program.run.error, { name: "ConfigError", message: "The environment variable K8S_LAB_EXPOSURE is loadBalancer, which is not an exposure: use one of nodePort, portForward, hostPort, or unset it." });
+        });
+    });
+});
+
+/** EC2's refusal of spot capacity, as the engine reports it for a worker instance. */
+const refusal = (worker: string, code = "InsufficientInstanceCapacity") => ({
+    resource: `aws:ec2/instance:Instance::${worker}`,
+    error: `creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: 500, RequestID: 1, api error ${code}: We currently do not have sufficient t3.medium capacity in the Availability Zone you requested (ap-northeast-2a).`,
+});
+
+/**
+ * A fake lab whose workers' capacity is picked as the program does (`labCapacity`), its state
+ * the outputs of its last successful up (saved all or none). `refused` says what a spot up fails
+ * with; `onDemandFails` makes the on-demand up fail too.
+ */
+function fakeSpotLab(configured: WorkerCapacity, refused: { resource: string; error: string }[], onDemandFails = false) {
+    const calls: string[] = [];
+    let state: Record<string, unknown> | undefined;
+    const stack: LabStack = {
+        exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+        capacity: async () => ({ configured, current: labCapacity(configured, state ?? {}, undefined, en) }),
+        up: async (_options, exposure, override) => {
+            const capacity = labCapacity(configured, state ?? {}, override, en);
+            calls.push(override === undefined ? `up ${capacity}` : `up ${capacity} (${capacityOverrideVariable}=${override})`);
+            if (capacity === "spot" && refused.length > 0) throw new UpFailed(refused);
+            if (capacity === "onDemand" && onDemandFails) throw new UpFailed([{ resource: "aws:ec2/instance:Instance::worker-0", error: "api error VcpuLimitExceeded: You have requested more vCPU capacity than your current vCPU limit" }]);
+            state = { workerCapacity: capacity, configuredWorkerCapacity: configured, exposure: exposure ?? "nodePort", configuredExposure: "nodePort" };
+        },
+        endpoints: async (): Promise<Endpoints> => ({ bookinfoUrl: "http://lab/productpage", grafanaUrl: "http://lab", grafanaPassword: "pw" }),
+    };
+    return { stack, calls, state: () => state, destroy: () => void (state = undefined) };
+}
+
+describe("up with spot workers", () => {
+    const options: UpOptions = { policyPacks: ["/repo/policy"], output: () => undefined };
+    const serves = async (): Promise<Verification> => ({ ok: true, attempts: 1, results: [] });
+    const capacitySummary = (report: UpReport) => ({ ok: report.ok, workerCapacity: report.workerCapacity, steps: report.steps.map((s) => s.capacity ?? "-") });
+
+    it("applies again with on-demand workers when EC2 refuses spot capacity, says so, and the lab keeps them until destroyed", async () => {
+        const lab = fakeSpotLab("spot", [refusal("worker-0"), refusal("worker-1", "MaxSpotInstanceCountExceeded")]);
+        const lines: string[] = [];
+        const report = await upWithFallback(lab.stack, options, serves, (line) => void lines.push(line), en);
+        assert.deepStrictEqual(capacitySummary(report), { ok: true, workerCapacity: { configured: "spot", left: "onDemand" }, steps: ["-", "onDemand"] });
+        assert.deepStrictEqual(lab.calls, ["up spot", `up onDemand (${capacityOverrideVariable}=onDemand)`]);
+        assert.deepStrictEqual(lines.filter((l) => !l.startsWith("pulumi up failed")), [
+            "Applying the stack with exposure nodePort.",
+            "EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot.",
+            "Applying the stack with exposure nodePort.",
+            "Exposure nodePort serves both URLs.",
+            "The lab keeps onDemand workers until it is destroyed, although spot is configured; a new lab starts from spot.",
+        ]);
+        // The next up keeps on-demand from the lab's own state, with no override.
+        lab.calls.splice(0);
+        const next = await upWithFallback(lab.stack, options, serves, () => undefined, en);
+        assert.deepStrictEqual([lab.calls, next.workerCapacity], [["up onDemand"], { configured: "spot", left: "onDemand" }]);
+        // A destroyed lab starts again from spot (and is refused again here).
+        lab.destroy();
+        lab.calls.splice(0);
+        await upWithFallback(lab.stack, options, serves, () => undefined, en);
+        assert.deepStrictEqual(lab.calls, ["up spot", `up onDemand (${capacityOverrideVariable}=onDemand)`]);
+    });
+
+    it("says it in Korean too", async () => {
+        const lab = fakeSpotLab("spot", [refusal("worker-0")]);
+        const lines: string[] = [];
+        await upWithFallback(lab.stack, options, serves, (line) => void lines.push(line), translator("ko"));
+        assert.ok(lines.includes("EC2가 워커용 스팟 용량을 내주지 않았습니다. 온디맨드 워커로 다시 적용합니다. 이 실습 환경은 삭제될 때까지 온디맨드 워커를 유지하며, 새 실습 환경은 spot 설정으로 시작합니다."), lines.join("\n"));
+    });
+
+    it("does not switch when something else failed too, when the refusal is not spot's, or for a lab configured on-demand; and tries on-demand once", async () => {
+        for (const [configured, refused, onDemandFails, calls] of [
+            ["spot", [refusal("worker-0"), { resource: "command:remote:Command::cluster-init", error: "exit status 1" }], false, ["up spot"]],
+            ["spot", [{ resource: "aws:ec2/instance:Instance::worker-0", error: "api error VcpuLimitExceeded: You have requested more vCPU capacity" }], false, ["up spot"]],
+            ["spot", [refusal("control-plane-0")], false, ["up spot"]],
+            ["spot", [refusal("worker-0")], true, ["up spot", `up onDemand (${capacityOverrideVariable}=onDemand)`]],
+        ] as const) {
+            const lab = fakeSpotLab(configured, [...refused], onDemandFails);
+            const report = await upWithFallback(lab.stack, options, serves, () => undefined, en);
+            assert.deepStrictEqual([report.ok, lab.calls], [false, calls], JSON.stringify(refused));
+        }
+        const onDemand = fakeSpotLab("onDemand", []);
+        const report = await upWithFallback(onDemand.stack, options, serves, () => undefined, en);
+        assert.deepStrictEqual([report.ok, report.workerCapacity, onDemand.calls], [true, { configured: "onDemand", left: "onDemand" }, ["up onDemand"]]);
+    });
+
+    it("knows spot's refusals by their codes on worker instances only", () => {
+        assert.deepStrictEqual(
+            [
+                [refusal("worker-0")],
+                [refusal("worker-3", "SpotMaxPriceTooLow"), refusal("worker-1", "InsufficientCapacity")],
+                [{ resource: "aws:ec2/instance:Instance::worker-0", error: "waiting for EC2 Instance create: unexpected state 'terminated', wanted target 'running'. last error: Server.SpotInstanceTermination: Spot instance termination" }],
+                [],
+                [refusal("control-plane-0")],
+                [refusal("worker-0"), { resource: accessCheckResource, error: "exit status 1" }],
+                [{ resource: "aws:ec2/instance:Instance::worker-0", error: "api error InvalidParameterValue: bad" }],
+            ].map(spotRefused),
+            [true, true, true, false, false, false, false],
+        );
+    });
+
+    it("honours the capacity override only in a run of lab up, and refuses one that is no capacity", () => {
+        const warnings: string[] = [];
+        assert.deepStrictEqual(
+            [capacityOverride({ [capacityOverrideVariable]: "onDemand", [upRunVariable]: "1-2" }, (l) => void warnings.push(l), en), capacityOverride({ [capacityOverrideVariable]: "onDemand" }, (l) => void warnings.push(l), en)],
+            ["onDemand", undefined],
+        );
+        assert.deepStrictEqual(warnings, ["K8S_LAB_WORKER_CAPACITY=onDemand is ignored: only k8s-lab up sets it for one run; unset it (the workers' capacity is the config key k8s-lab:workerCapacity)."]);
+        assert.deepStrictEqual(
+            [labCapacity("spot", {}, undefined, en), labCapacity("spot", { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" }, undefined, en), labCapacity("onDemand", { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" }, undefined, en), labCapacity("spot", { workerCapacity: "onDemand", configuredWorkerCapacity: "onDemand" }, undefined, en), labCapacity("onDemand", {}, "spot", en)],
+            ["spot", "onDemand", "onDemand", "spot", "spot"],
+        );
+        assert.throws(() => labCapacity("spot", {}, "reserved", en), { name: "ConfigError", message: "The environment variable K8S_LAB_WORKER_CAPACITY is reserved, which is not a worker capacity: use one of spot, onDemand, or unset it." });
+    });
+
+    describe("in the program, from its own state", () => {
+        const market = (program: Awaited<ReturnType<typeof runProgram>>) =>
+            Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.inputs.instanceMarketOptions ?? "on-demand"]));
+        const spot = { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } };
+        const built = async (options: Parameters<typeof runProgram>[0]) => {
+            const program = await runProgram(options);
+            assert.strictEqual(program.run.error, undefined);
+            return { outputs: [program.output("workerCapacity").value, program.output("configuredWorkerCapacity").value], market: market(program) };
+        };
+
+        it("a new lab runs its workers (only) on one-time spot instances, terminated when reclaimed", async () => {
+            assert.deepStrictEqual(await built({}), { outputs: ["spot", "spot"], market: { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": spot, "worker-1": spot } });
+        });
+
+        it("a lab that fell back keeps on-demand workers; lab up's override switches it; a changed setting takes effect", async () => {
+            const onDemand = { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": "on-demand", "worker-1": "on-demand" };
+            assert.deepStrictEqual(await built({ previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "spot"], market: onDemand });
+            assert.deepStrictEqual(await built({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "4242-1" } }), { outputs: ["onDemand", "spot"], market: onDemand });
+            assert.deepStrictEqual(await built({ config: { workerCapacity: "onDemand" }, previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "onDemand"], market: onDemand });
+        });
+
+        it("ignores an exported override outside a run of lab up, with a warning", async () => {
+            const program = await runProgram({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "" } });
+            assert.deepStrictEqual([program.output("workerCapacity").value, program.run.warnings], ["spot", ["K8S_LAB_WORKER_CAPACITY=onDemand is ignored: only k8s-lab up sets it for one run; unset it (the workers' capacity is the config key k8s-lab:workerCapacity)."]]);
         });
     });
 });

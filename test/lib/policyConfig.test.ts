@@ -13,13 +13,13 @@ describe("the policy pack's settings from the stack", () => {
         assert.deepStrictEqual(stackPolicyPackConfig(root, "dev", {}), {
             "no-world-ingress-except-public-ports": { allowedPorts: [30080, 30300] },
             "no-world-ingress-across-rules": { allowedPorts: [30080, 30300] },
-            "instance-type-allow-list": { allowedInstanceTypes: ["t3.large", "t3.medium"] },
+            "instance-type-allow-list": { allowedInstanceTypes: ["t3.large", "t3.medium", "t4g.nano"] },
             "required-tags": { requiredTags: ["Project", "Stack", "LabId", "ManagedBy", "Environment"] },
         });
     });
 
-    it("follows other ports and one instance type for both roles", () => {
-        const config = parseConfig(rawConfig("dev", { bookinfoPort: 31443, grafanaPort: 30444, controlPlaneInstanceType: "t3a.large", workerInstanceType: "t3a.large", tags: [] }), "k8s-lab", {});
+    it("follows other ports and one instance type for both roles, with a NAT gateway (no NAT instance's type)", () => {
+        const config = parseConfig(rawConfig("dev", { bookinfoPort: 31443, grafanaPort: 30444, controlPlaneInstanceType: "t3a.large", workerInstanceType: "t3a.large", egress: "natGateway", tags: [] }), "k8s-lab", {});
         assert.deepStrictEqual(policyPackConfig(config), {
             "no-world-ingress-except-public-ports": { allowedPorts: [30444, 31443] },
             "no-world-ingress-across-rules": { allowedPorts: [30444, 31443] },
