@@ -180,8 +180,8 @@ describe("CI stack", () => {
             instance: { ...requestTags({ ...defaults, ...(i.inputs.tags as object) }), "ec2:InstanceType": String(i.inputs.instanceType) },
             volume: requestTags(i.inputs.volumeTags),
         }));
-        // The NAT instance (t4g.nano) and the three nodes.
-        assert.deepStrictEqual(sent.map((r) => r.instance["ec2:InstanceType"]), ["t4g.nano", "t3.large", "t3.medium", "t3.medium"]);
+        // The three nodes and the NAT instance (t4g.nano), in the order they are recorded.
+        assert.deepStrictEqual(sent.map((r) => r.instance["ec2:InstanceType"]), ["t3.large", "t4g.nano", "t3.medium", "t3.medium"]);
         for (const request of sent) {
             assert.deepStrictEqual(
                 [can("ec2:RunInstances", ec2("instance"), request.instance), can("ec2:RunInstances", ec2("volume"), request.volume)],
