@@ -88,7 +88,7 @@ describe("the troubleshooting runbook", () => {
     const runbooks = { en: "docs/troubleshooting.md", ko: "docs/troubleshooting.ko.md" } as const;
     const sectionIds = [
         "first", "unreachable", "lock", "nodeport", "exposure", "port-forward", "host-port", "pod-network", "kubelet", "pods",
-        "datasource", "linkerd", "trust-anchor", "images", "schedule", "policy", "node-ready", "placement", "alerts",
+        "datasource", "linkerd", "trust-anchor", "images", "schedule", "policy", "node-ready", "spot", "nat", "placement", "alerts",
     ];
     const cli = /^(sudo )?(kubectl|pulumi|npm|gh|linkerd|crictl|aws|npx|curl|git|systemctl|journalctl|iptables|ss|nc|cloud-init|ip|tcpdump|openssl|cat) /;
 
