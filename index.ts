@@ -128,18 +128,21 @@ export = async () => {
             { ...grafanaWorkload, publicPort: config.grafanaPort },
         ],
     });
-    const platform = { platformOptions: cluster.platformOptions, transforms: [transform] };
-    const monitoring = new Monitoring("monitoring", { ...platform, language: nodeLanguage(config.language) });
-    const mesh = new Mesh("linkerd", { platformOptions: cluster.platformOptions, monitoring: monitoring.chart });
+    // Every in-cluster resource: the cluster's provider, and deleted with the control-plane node,
+    // so that destroy deletes the node and never walks the cluster; children inherit both.
+    const inCluster = { providers: [cluster.provider], deletedWith: controlPlane.instances[0] };
+    const placed = { ...inCluster, transforms: [transform] };
+    const monitoring = new Monitoring("monitoring", { language: nodeLanguage(config.language) }, placed);
+    const mesh = new Mesh("linkerd", { monitoringCrds: monitoring.crds }, inCluster);
     // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
     const bookinfo = new Bookinfo("bookinfo", {
-        platformOptions: cluster.platformOptions,
         mesh: mesh.controlPlane,
+        nodesReady: cluster.ready,
         controlPlane: controlPlane.instances[0],
         privateKey: sshKey.privateKey,
         everyUp: everyUp.nonce,
         language: nodeLanguage(config.language),
-    }, { transforms: [transform] });
+    }, placed);
     new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo], language: config.language });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
@@ -153,7 +156,6 @@ export = async () => {
             { name: "bookinfo", namespace: bookinfoNamespace, service: "productpage", servicePort: bookinfoPort, publicPort: config.bookinfoPort },
             { name: "grafana", namespace: monitoringNamespace, service: `${monitoringRelease}-grafana`, servicePort: 80, publicPort: config.grafanaPort },
         ],
-        platformOptions: cluster.platformOptions,
         bookinfoUrl,
         grafanaUrl,
         grafanaPassword: monitoring.grafanaAdminPassword,
@@ -161,8 +163,8 @@ export = async () => {
         language: config.language,
         platform: [...bookinfo.workloads, monitoring.chart],
         everyUp: everyUp.nonce,
-        verifyAfter: [bookinfo.trafficCheck],
-    });
+        verifyAfter: [bookinfo.trafficCheck, cluster.ready],
+    }, inCluster);
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
     );

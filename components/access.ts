@@ -15,8 +15,6 @@ export interface AccessArgs {
     privateKey: pulumi.Input<string>;
     /** The public ports, for the portForward exposure. */
     ports: ForwardedPort[];
-    /** The cluster's provider and deletedWith, for the port-forward identity's objects. */
-    platformOptions: pulumi.CustomResourceOptions;
     bookinfoUrl: pulumi.Input<string>;
     grafanaUrl: pulumi.Input<string>;
     grafanaPassword: pulumi.Input<string>;
@@ -35,7 +33,8 @@ export interface AccessArgs {
 /**
  * How the public ports reach the operator, and the proof that they do: the port-forward
  * services in the portForward exposure, and a check from this machine, run by every `pulumi up`
- * (the every-up nonce is its trigger), that fails the update when a URL fails.
+ * (the every-up nonce is its trigger), that fails the update when a URL fails. The cluster's
+ * provider (for the port-forward identity's objects) and deletedWith come in `opts`.
  */
 export class Access extends pulumi.ComponentResource {
     /** The check from this machine; its result exists only when both URLs passed. */
@@ -52,7 +51,7 @@ export class Access extends pulumi.ComponentResource {
         const forwards: command.remote.Command[] = [];
         if (args.exposure === "portForward") {
             const id = portForwardIdentity;
-            const k8sOptions = { ...args.platformOptions, parent: this };
+            const k8sOptions = { parent: this };
             const namespace = new k8s.core.v1.Namespace(`${name}-port-forward`, { metadata: { name: id.namespace } }, k8sOptions);
             const account = new k8s.core.v1.ServiceAccount(`${name}-port-forward`, {
                 metadata: { name: id.serviceAccount, namespace: id.namespace },

@@ -90,9 +90,10 @@ export function trafficCheckJob() {
 }
 
 export interface BookinfoArgs {
-    platformOptions: pulumi.CustomResourceOptions;
-    /** Linkerd's control plane: the namespace is created after it, so every pod starts meshed. */
+    /** Linkerd's control plane: what starts pods (Deployments, the check's Job) waits for its injector, so every pod starts meshed. */
     mesh: pulumi.Resource;
+    /** Every node Ready: the traffic check proves the whole lab, so it runs after. */
+    nodesReady: pulumi.Resource;
     /** The node the traffic check runs on, over SSH, with the nodes' key (a secret). */
     controlPlane: aws.ec2.Instance;
     privateKey: pulumi.Input<string>;
@@ -105,6 +106,8 @@ export interface BookinfoArgs {
 /**
  * The Istio Bookinfo sample as typed resources in `bookinfo`, meshed by Linkerd, with a check
  * on every `up` that the whole chain serves 50 complete product pages, and a low steady load.
+ * The namespace, Services, accounts and script do not wait for Linkerd; the pods do. The
+ * cluster's provider, deletedWith and the platform transform come in `opts`.
  */
 export class Bookinfo extends pulumi.ComponentResource {
     /** The namespace, Services and Deployments: what the public port serves. */
@@ -114,11 +117,12 @@ export class Bookinfo extends pulumi.ComponentResource {
 
     constructor(name: string, args: BookinfoArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Bookinfo", name, {}, opts);
-        const options = { ...args.platformOptions, parent: this };
+        const options = { parent: this };
         const namespace = new k8s.core.v1.Namespace(name, {
             metadata: { name: bookinfoNamespace, annotations: { "linkerd.io/inject": "enabled" } },
-        }, { ...options, dependsOn: [args.mesh] });
+        }, options);
         const inNamespace = { ...options, dependsOn: [namespace] };
+        const meshed = { ...options, dependsOn: [namespace, args.mesh] };
 
         const deployments: k8s.apps.v1.Deployment[] = [];
         const services: k8s.core.v1.Service[] = [];
@@ -156,7 +160,7 @@ export class Bookinfo extends pulumi.ComponentResource {
                         },
                     },
                 },
-            }, inNamespace));
+            }, meshed));
         }
 
         const script = new k8s.core.v1.ConfigMap(`${name}-traffic`, {
@@ -181,7 +185,7 @@ export class Bookinfo extends pulumi.ComponentResource {
                 WAIT_SECONDS: trafficCheckWait,
             }, args.language),
             triggers: [args.everyUp],
-        }, { parent: this, dependsOn: [script, ...this.workloads] });
+        }, { parent: this, dependsOn: [script, ...this.workloads, args.nodesReady] });
 
         // One page every 2 seconds keeps the dashboard and the success-rate alert fed.
         new k8s.apps.v1.Deployment(`${name}-loadgen`, {

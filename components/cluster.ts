@@ -65,21 +65,22 @@ export interface KubernetesClusterArgs {
  * A kubeadm cluster built over SSH: init on the control-plane node, Calico, one join per worker
  * (in parallel, each with its own bootstrap token, valid when the join runs and deleted once the
  * worker is registered), a bounded wait until every node is Ready, and the kubeconfig as a
- * secret with a Kubernetes provider built from it. Every step is safe to run again, and a step
- * that failed runs again on the next `up`. Nothing runs at destroy time: the cluster goes with
- * its instances.
+ * secret with a Kubernetes provider built from it. The kubeconfig (and so the provider) follows
+ * init and the CNI only, not the joins: the platform installs while the workers join and settle,
+ * and what needs every node (the proofs) waits for `ready`. Every step is safe to run again, and
+ * a step that failed runs again on the next `up`. Nothing runs at destroy time: the cluster goes
+ * with its instances.
  */
 export class KubernetesCluster extends pulumi.ComponentResource {
     /** Admin kubeconfig pointing at the control-plane node's public address; a secret. */
     readonly kubeconfig: pulumi.Output<string>;
-    /** For the platform layer's resources. */
-    readonly provider: k8s.Provider;
     /**
-     * Options for every in-cluster resource: the cluster's provider, and deletedWith the
-     * control-plane node, so that destroying the lab deletes the node and skips the walk
-     * through the cluster's objects.
+     * For the platform layer's components, passed in their options (`providers`) with deletedWith
+     * the control-plane node; their children inherit both through `parent`.
      */
-    readonly platformOptions: pulumi.CustomResourceOptions;
+    readonly provider: k8s.Provider;
+    /** The bounded wait until every node is Ready: what proves the whole lab comes after it. */
+    readonly ready: command.remote.Command;
     /** The cluster CA's public-key hash: changes when the cluster is rebuilt. */
     readonly identity: pulumi.Output<string>;
     readonly nodeNames: string[];
@@ -173,7 +174,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         });
 
         this.nodeNames = [controlPlaneNodeName, ...args.workers.map((_, i) => workerNodeName(i))];
-        const ready = new command.remote.Command(`${name}-ready`, {
+        this.ready = new command.remote.Command(`${name}-ready`, {
             connection: onControlPlane,
             create: run,
             stdin: renderScript("wait-ready.sh", {
@@ -183,18 +184,19 @@ export class KubernetesCluster extends pulumi.ComponentResource {
             triggers: [this.identity, ...args.workers.map((worker) => worker.id)],
         }, { parent: this, dependsOn: [cni, ...joins] });
 
+        // The API server answers once init is done; the platform starts once the network add-on
+        // is applied too (no pod runs without it), while the workers still join.
         const adminConf = new command.remote.Command(`${name}-kubeconfig`, {
             connection: onControlPlane,
             create: "sudo cat /etc/kubernetes/admin.conf",
             logging: "stderr",
             triggers: [this.identity],
-        }, { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] });
+        }, { parent: this, dependsOn: [cni], additionalSecretOutputs: ["stdout"] });
         this.kubeconfig = pulumi.secret(pulumi.all([adminConf.stdout, cp.publicIp]).apply(([conf, ip]) => publicKubeconfig(conf, ip)));
 
         // deleteUnreachable: when the nodes are already gone, in-cluster resources leave the
         // state instead of hanging the destroy. The platform layer also sets deletedWith.
         this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, deleteUnreachable: true }, { parent: this });
-        this.platformOptions = { provider: this.provider, deletedWith: cp };
 
         this.registerOutputs({ kubeconfig: this.kubeconfig, identity: this.identity });
     }

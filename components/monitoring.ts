@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bookinfoAlertRules } from "../lib/alerts";
 import { Language } from "../lib/messages";
-import { versions } from "../lib/versions";
+import { prometheusOperatorCrds, versions } from "../lib/versions";
 
 export const monitoringNamespace = "monitoring";
 export const monitoringRelease = "kube-prometheus-stack";
@@ -49,29 +49,29 @@ export function monitoringValues(): Record<string, unknown> {
 }
 
 export interface MonitoringArgs {
-    /** The cluster's provider and deletedWith. */
-    platformOptions: pulumi.CustomResourceOptions;
-    /** Placement and exposure of the chart's workloads. */
-    transforms: pulumi.ResourceTransform[];
     /** The language of the alerts' annotations: the stack's language in the cluster. */
     language: Language;
 }
 
 /**
  * kube-prometheus-stack in `monitoring`, with a generated Grafana admin password, the Bookinfo
- * dashboard and the Bookinfo alert rules.
+ * dashboard and the Bookinfo alert rules. The cluster's provider, deletedWith and the platform
+ * transform come in `opts` (`providers`, `deletedWith`, `transforms`) and reach every child.
  */
 export class Monitoring extends pulumi.ComponentResource {
+    /** The Prometheus Operator CRDs, a quick step of their own: what needs only them (PodMonitors, rules) waits for them alone. */
+    readonly crds: k8s.yaml.v2.ConfigGroup;
     readonly chart: k8s.helm.v4.Chart;
     /** Grafana's admin password, a secret. */
     readonly grafanaAdminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Monitoring", name, {}, opts);
-        const options = { ...args.platformOptions, parent: this };
+        const options = { parent: this };
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: monitoringNamespace } }, options);
-        const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, { parent: this });
+        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: prometheusOperatorCrds }, options);
+        const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, options);
         this.grafanaAdminPassword = pulumi.secret(password.result);
         const adminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
             metadata: { name: grafanaAdminSecret, namespace: monitoringNamespace },
@@ -84,21 +84,23 @@ export class Monitoring extends pulumi.ComponentResource {
             version: chart.version,
             repositoryOpts: { repo: chart.repo },
             namespace: monitoringNamespace,
+            skipCrds: true,
             values: monitoringValues(),
-        }, { ...options, dependsOn: [namespace, adminSecret], transforms: args.transforms });
+        }, { ...options, dependsOn: [namespace, adminSecret, this.crds] });
 
-        // Our own objects the chart's Prometheus and Grafana pick up: they need its CRDs and
-        // its sidecar, and carry the labels those select on.
+        // Our own objects the chart's Prometheus and Grafana pick up, with the labels those
+        // select on: the rules need only the CRDs, and Grafana's sidecar finds the dashboard
+        // whenever it starts.
         new k8s.core.v1.ConfigMap(`${name}-bookinfo-dashboard`, {
             metadata: { name: "bookinfo-dashboard", namespace: monitoringNamespace, labels: dashboardLabel },
             data: { "bookinfo.json": fs.readFileSync(path.join(__dirname, "..", "dashboards", "bookinfo.json"), "utf8") },
-        }, { ...options, dependsOn: [this.chart] });
+        }, { ...options, dependsOn: [namespace] });
         new k8s.apiextensions.CustomResource(`${name}-bookinfo-rules`, {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
             metadata: { name: "bookinfo", namespace: monitoringNamespace, labels: prometheusSelectorLabels },
             spec: { groups: bookinfoAlertRules(args.language) },
-        }, { ...options, dependsOn: [this.chart] });
+        }, { ...options, dependsOn: [namespace, this.crds] });
 
         this.registerOutputs({ grafanaAdminPassword: this.grafanaAdminPassword });
     }

@@ -29,6 +29,16 @@ export const versions = {
     },
 } as const;
 
+/**
+ * The Prometheus Operator CRDs exactly as the pinned kube-prometheus-stack ships them (its `crds`
+ * sub-chart's `crds/` folder, at the chart's release tag), installed as their own step: the chart
+ * itself is rendered with skipCrds. Helm never upgrades CRDs and the sub-chart's upgrade Job is a
+ * hook, which Pulumi's Chart does not run; applied by Pulumi, they follow the chart's version.
+ */
+export const prometheusOperatorCrds = ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "servicemonitors", "thanosrulers"].map(
+    (kind) => `https://raw.githubusercontent.com/prometheus-community/helm-charts/${versions.charts.kubePrometheusStack.chart}-${versions.charts.kubePrometheusStack.version}/charts/kube-prometheus-stack/charts/crds/crds/crd-${kind}.yaml`,
+);
+
 export const bookinfoImage = (service: string, version: string): string => `docker.io/istio/examples-bookinfo-${service}-${version}:${versions.images.bookinfo}`;
 
 export type KubernetesMinor = keyof typeof versions.kubernetes;

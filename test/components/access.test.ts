@@ -48,7 +48,7 @@ describe("Access", () => {
         assert.strictEqual(env.LAB_GRAFANA_URL, "http://203.0.113.1:30300");
         assert.strictEqual(env.LAB_GRAFANA_PASSWORD, program.output("grafanaAdminPassword").value);
         assert.ok(verify.secretInputs.some((p) => p === "environment" || p === "environment.LAB_GRAFANA_PASSWORD"), "the password stays secret");
-        assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
+        assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "command:remote:Command::cluster-ready", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
     });
 
     it("installs the port-forward services after the workloads, never after a check that can fail, and verifies after them", async () => {
@@ -67,6 +67,7 @@ describe("Access", () => {
             "command:remote:Command::access-k8s-lab-port-forward-bookinfo",
             "command:remote:Command::access-k8s-lab-port-forward-grafana",
             "command:remote:Command::bookinfo-traffic-check",
+            "command:remote:Command::cluster-ready",
             "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack",
         ].sort());
     });

@@ -14,11 +14,19 @@ const deployments = (program: Program) => program.ofType(DEPLOYMENT).filter((d) 
 const service = (program: Program, name: string) => program.get("kubernetes:core/v1:Service", `bookinfo-${name}`);
 
 describe("Bookinfo", () => {
-    it("creates the meshed namespace after Linkerd's control plane", async () => {
+    it("creates the meshed namespace, Services, accounts and script at once, and the pods after Linkerd's control plane", async () => {
         const program = await runProgram();
         const namespace = program.get("kubernetes:core/v1:Namespace", "bookinfo");
         assert.deepStrictEqual(metaOf(namespace).annotations, { "linkerd.io/inject": "enabled" });
-        assert.deepStrictEqual(namespace.dependsOn, ["kubernetes:helm.sh/v4:Chart::linkerd-control-plane"]);
+        assert.deepStrictEqual(namespace.dependsOn, []);
+        const own = program.resources.filter((r) => r.parent === "k8slab:index:Bookinfo::bookinfo" && r.type.startsWith("kubernetes:") && r !== namespace);
+        const meshed = own.filter((r) => r.type === DEPLOYMENT);
+        assert.deepStrictEqual(meshed.map((r) => r.name).sort(), ["bookinfo-details-v1", "bookinfo-loadgen", "bookinfo-productpage-v1", "bookinfo-ratings-v1", "bookinfo-reviews-v1", "bookinfo-reviews-v2", "bookinfo-reviews-v3"]);
+        for (const r of own) {
+            const waitsForMesh = program.waitsFor(r).has("kubernetes:helm.sh/v4:Chart::linkerd-control-plane");
+            assert.strictEqual(waitsForMesh, meshed.includes(r), `${r.type}::${r.name}`);
+            if (!meshed.includes(r)) assert.deepStrictEqual(r.dependsOn, ["kubernetes:core/v1:Namespace::bookinfo"], r.name);
+        }
     });
 
     it("deploys the six workloads of the Istio sample with pinned images on port 9080", async () => {
@@ -109,6 +117,7 @@ describe("Bookinfo", () => {
             WAIT_SECONDS: 751,
         }, "ko"));
         assert.deepStrictEqual([...check.dependsOn].sort(), [
+            "command:remote:Command::cluster-ready",
             "kubernetes:apps/v1:Deployment::bookinfo-details-v1",
             "kubernetes:apps/v1:Deployment::bookinfo-productpage-v1",
             "kubernetes:apps/v1:Deployment::bookinfo-ratings-v1",

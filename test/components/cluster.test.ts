@@ -106,14 +106,14 @@ describe("KubernetesCluster", () => {
         assert.strictEqual(provider.inputs.deleteUnreachable, "true");
     });
 
-    it("waits for every node to be Ready after the CNI and all joins", async () => {
+    it("waits for every node to be Ready after the CNI and all joins; the kubeconfig waits for the CNI only", async () => {
         const program = await runProgram();
         const ready = named(program, "cluster-ready");
         assert.deepStrictEqual(ready.dependsOn.sort(), ["command:remote:Command::cluster-cni-calico", "command:remote:Command::cluster-join-worker-0", "command:remote:Command::cluster-join-worker-1"]);
         assert.match(String(ready.inputs.stdin), /^EXPECTED_NODES='control-plane worker-0 worker-1'$/m);
         assert.match(params(ready).MESSAGES, /^bootstrap\.notReady=\{seconds\}초가 지나도 Ready가 아닌 노드: \{nodes\}\./m);
         assert.deepStrictEqual(program.output("nodeNames").value, ["control-plane", "worker-0", "worker-1"]);
-        assert.deepStrictEqual(named(program, "cluster-kubeconfig").dependsOn, ["command:remote:Command::cluster-ready"]);
+        assert.deepStrictEqual(named(program, "cluster-kubeconfig").dependsOn, ["command:remote:Command::cluster-cni-calico"], "the platform installs while the workers join");
     });
 
     it("installs the pinned Calico's CRDs, then its operator, with VXLAN on the pod range", async () => {

@@ -21,7 +21,8 @@ describe("Mesh (Linkerd)", () => {
         }
         assert.deepStrictEqual(crds.inputs.values, { installGatewayAPI: true });
         assert.ok(controlPlane(program).dependsOn.includes(`${CHART}::linkerd-crds`));
-        assert.ok(controlPlane(program).dependsOn.includes(`${CHART}::kube-prometheus-stack`), "its PodMonitors need the monitoring CRDs");
+        assert.ok(controlPlane(program).dependsOn.includes("kubernetes:yaml/v2:ConfigGroup::monitoring-crds"), "its PodMonitors need the Prometheus Operator CRDs");
+        assert.ok(!controlPlane(program).dependsOn.includes(`${CHART}::kube-prometheus-stack`), "not the monitoring chart");
     });
 
     it("sets proxy-init to nft for Ubuntu 24.04, native sidecars and a PodMonitor Prometheus selects", async () => {

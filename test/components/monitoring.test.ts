@@ -48,7 +48,17 @@ describe("Monitoring", () => {
         assert.strictEqual(password.value, (secret.inputs.stringData as Record<string, string>)["admin-password"]);
     });
 
-    it("loads the Bookinfo dashboard and alert rules with the labels the chart selects on, after the chart", async () => {
+    it("installs the Prometheus Operator CRDs of the pinned chart's release as their own step, and the chart without them after it", async () => {
+        const program = await runProgram();
+        const crds = program.get("kubernetes:yaml/v2:ConfigGroup", "monitoring-crds");
+        const kinds = ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "servicemonitors", "thanosrulers"];
+        assert.deepStrictEqual(crds.inputs.files, kinds.map((kind) => `https://raw.githubusercontent.com/prometheus-community/helm-charts/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/charts/crds/crds/crd-${kind}.yaml`));
+        assert.deepStrictEqual(crds.dependencies, [], "the CRDs wait for nothing but the cluster's provider");
+        assert.strictEqual(chartOf(program).inputs.skipCrds, true, "one owner per CRD");
+        assert.deepStrictEqual([...chartOf(program).dependsOn].sort(), ["kubernetes:core/v1:Namespace::monitoring", "kubernetes:core/v1:Secret::monitoring-grafana-admin", "kubernetes:yaml/v2:ConfigGroup::monitoring-crds"]);
+    });
+
+    it("loads the Bookinfo dashboard and alert rules with the labels the chart selects on, without waiting for the chart", async () => {
         const program = await runProgram();
         const dashboard = program.get("kubernetes:core/v1:ConfigMap", "monitoring-bookinfo-dashboard");
         assert.deepStrictEqual((dashboard.inputs.metadata as { labels: object }).labels, { grafana_dashboard: "1" });
@@ -56,7 +66,8 @@ describe("Monitoring", () => {
         const rules = program.get("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-bookinfo-rules");
         assert.deepStrictEqual((rules.inputs.metadata as { labels: object }).labels, { release: "kube-prometheus-stack" });
         assert.deepStrictEqual(rules.inputs.spec, { groups: bookinfoAlertRules("ko") }, "the rules promtool tests, in the stack's language (auto: Korean)");
-        for (const own of [dashboard, rules]) assert.deepStrictEqual(own.dependsOn, [`${CHART}::kube-prometheus-stack`]);
+        assert.deepStrictEqual(dashboard.dependsOn, ["kubernetes:core/v1:Namespace::monitoring"], "Grafana's sidecar finds it whenever it starts");
+        assert.deepStrictEqual(rules.dependsOn, ["kubernetes:core/v1:Namespace::monitoring", "kubernetes:yaml/v2:ConfigGroup::monitoring-crds"], "the rules need only the CRDs");
     });
 
     it("pins Grafana to the control-plane node and serves it on 30300 by NodePort", async () => {

@@ -11,7 +11,7 @@ describe("Access: the port-forward identity", () => {
         const program = await runProgram({ config: { exposure: "portForward" } });
         const byKey = (a: { type: string; name: string }, b: { type: string; name: string }) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`);
         const identity = program.resources.filter((r) => types.includes(r.type) && r.parent === "k8slab:index:Access::access").sort(byKey);
-        assert.deepStrictEqual(identity.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, provider: r.provider, deletedWith: r.options.deletedWith })), [
+        assert.deepStrictEqual(identity.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, provider: r.provider, deletedWith: program.deletedWith(r) })), [
             { type: "kubernetes:core/v1:Namespace", name: "access-port-forward", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "k8s-lab-port-forward" } }, provider, deletedWith },
             {
                 type: "kubernetes:core/v1:ServiceAccount", name: "access-port-forward",

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { renderedByDefault } from "./charts";
 import { answerCall, answerResource, HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
 import { projectFile, root } from "./stackConfig";
@@ -76,6 +77,14 @@ async function applyTransforms(transforms: pulumi.ResourceTransform[], type: str
     return current;
 }
 
+/** What each resource (`type::name`) waits for, as its registration tells the engine; the mocks do not pass it on. */
+const dependenciesOf = new Map<string, string[]>();
+const register = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req: { getType(): string; getName(): string; getDependenciesList(): string[] }, callback) {
+    dependenciesOf.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList().map(nameOfUrn));
+    return register.call(this, req, callback);
+};
+
 pulumi.runtime.setMocks(
     {
         async newResource(args) {
@@ -87,7 +96,7 @@ pulumi.runtime.setMocks(
             ownTransforms.set(key, args.transforms ?? []);
             const transforms = await effectiveTransforms(key);
             const inputs = await applyTransforms(transforms, args.type, args.name, custom, unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>);
-            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom, provider: args.provider, dependsOn: [], secretInputs, options: {} };
+            const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom, provider: args.provider, dependsOn: [], dependencies: dependenciesOf.get(key) ?? [], secretInputs, options: {} };
             run.resources.push(recorded);
             byUrnName.set(key, recorded);
             for (const [index, probe] of probes.entries()) {

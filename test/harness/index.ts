@@ -8,6 +8,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stepsOf } from "../../lib/criticalPath";
 import { HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
 import { root, stackConfig } from "./stackConfig";
 
@@ -32,6 +33,33 @@ export class Program {
         const found = this.run.resources.filter((r) => r.type === type && r.name === name);
         if (found.length !== 1) throw new Error(`${found.length} resources ${type}::${name}`);
         return found[0];
+    }
+
+    /**
+     * The deletedWith the engine applies to a resource: its own, else its nearest ancestor's. The
+     * SDK sends only a resource's own option; the engine inherits it from the parent when unset
+     * (pulumi/pulumi#12572), so a component's reaches all of its children, a chart's objects too.
+     */
+    deletedWith(resource: RecordedResource): string | undefined {
+        for (let r: RecordedResource | undefined = resource; r !== undefined; r = r.parent === undefined ? undefined : this.resources.find((p) => `${p.type}::${p.name}` === r?.parent)) {
+            if (r.options.deletedWith !== undefined) return r.options.deletedWith;
+        }
+        return undefined;
+    }
+
+    /** `type::name` of everything a resource waits for, directly or through what it waits for, providers included (as the model sees it). */
+    waitsFor(resource: RecordedResource): Set<string> {
+        const steps = new Map(stepsOf(this.resources).map((step) => [step.id, step]));
+        const seen = new Set<string>();
+        const visit = (id: string): void => {
+            for (const next of steps.get(id)?.waitsFor ?? []) {
+                if (seen.has(next)) continue;
+                seen.add(next);
+                visit(next);
+            }
+        };
+        visit(`${resource.type}::${resource.name}`);
+        return seen;
     }
 
     output(key: string): { value: unknown; secret: boolean } {

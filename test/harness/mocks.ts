@@ -41,6 +41,12 @@ export interface RecordedResource {
     parent?: string;
     /** `type::name` of each explicit dependency. */
     dependsOn: string[];
+    /**
+     * `type::name` of every resource it waits for, as the SDK sends them to the engine: the explicit
+     * ones and those of the outputs among its inputs (a component stands for its custom and packaged
+     * descendants; a packaged component, such as a chart, is one). Its provider is `provider`.
+     */
+    dependencies: string[];
     /** Resource options that matter to behaviour: deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`). */
     options: { deleteBeforeReplace?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string };
     /** Paths of the inputs given as secrets, e.g. `connection` (unwrapped in `inputs`). */

@@ -1,0 +1,55 @@
+import * as assert from "assert";
+import { criticalPath, DurationTable, durationOf, minutes, Step, stepsOf } from "../../lib/criticalPath";
+
+const table: DurationTable = {
+    seconds: { "t:a": 10, "t:a::special": 99, "t:a::join-*": 20, "t:a::join-worker-*": 30, "t:chart::big": 50 },
+    defaultSeconds: 1,
+};
+const step = (id: string, waitsFor: string[] = [], component = false): Step => ({ id, waitsFor, component });
+
+describe("critical path model", () => {
+    it("takes a step's duration by its name, else the longest matching prefix, else its type, else the default (none for a component)", () => {
+        assert.deepStrictEqual(
+            ["t:a::special", "t:a::join-worker-0", "t:a::join-token", "t:a::other", "t:b::x"].map((id) => durationOf({ id, component: false }, table)),
+            [99, 30, 20, 10, 1],
+        );
+        assert.strictEqual(durationOf({ id: "t:comp::x", component: true }, table), 0);
+        assert.strictEqual(durationOf({ id: "t:chart::big", component: true }, table), 50, "a chart is named");
+    });
+
+    it("finds the longest chain of waits, first step first, with when each is done", () => {
+        const steps = [
+            step("t:a::root"),
+            step("t:a::special", ["t:a::root"]),
+            step("t:b::short", ["t:a::root"]),
+            step("t:b::end", ["t:b::short", "t:a::special", "t:x::default-provider"]),
+        ];
+        assert.deepStrictEqual(criticalPath(steps, table), {
+            seconds: 110,
+            steps: [
+                { id: "t:a::root", seconds: 10, doneAt: 10 },
+                { id: "t:a::special", seconds: 99, doneAt: 109 },
+                { id: "t:b::end", seconds: 1, doneAt: 110 },
+            ],
+        });
+        assert.deepStrictEqual(criticalPath([], table), { seconds: 0, steps: [] });
+    });
+
+    it("names a step on a cycle", () => {
+        assert.throws(() => criticalPath([step("t:b::x", ["t:b::y"]), step("t:b::y", ["t:b::x"])], table), { message: "the steps wait for each other in a cycle through t:b::x" });
+    });
+
+    it("makes steps of registrations: what each waits for, its provider too", () => {
+        assert.deepStrictEqual(stepsOf([
+            { type: "t:a", name: "x", custom: true, dependencies: ["t:b::y"], provider: "urn:pulumi:dev::p::k:C$pulumi:providers:kubernetes::cluster::cluster-id" },
+            { type: "t:chart", name: "c", custom: false, dependencies: [], provider: "" },
+        ]), [
+            { id: "t:a::x", component: false, waitsFor: ["t:b::y", "pulumi:providers:kubernetes::cluster"] },
+            { id: "t:chart::c", component: true, waitsFor: [] },
+        ]);
+    });
+
+    it("prints minutes and seconds", () => {
+        assert.deepStrictEqual([0, 59, 60, 529].map(minutes), ["0:00", "0:59", "1:00", "8:49"]);
+    });
+});

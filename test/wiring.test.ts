@@ -1,0 +1,71 @@
+import * as assert from "assert";
+import { criticalPath, stepsOf } from "../lib/criticalPath";
+import { criticalPathBudgetSeconds, stepDurations } from "../lib/durations";
+import { Program, runProgram } from "./harness";
+
+const provider = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$pulumi:providers:kubernetes::cluster::cluster-id";
+const controlPlane = "aws:ec2/instance:Instance::control-plane-0";
+const REMOTE = "command:remote:Command";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const waitsFor = (program: Program, type: string, name: string): string[] => [...program.waitsFor(program.get(type, name))];
+
+describe("the platform's wiring", () => {
+    for (const exposure of ["nodePort", "portForward"]) {
+        it(`puts every in-cluster resource on the cluster's provider, deleted with the control-plane node (${exposure})`, async () => {
+            const program = await runProgram({ config: { exposure } });
+            const inCluster = program.resources.filter((r) => r.type.startsWith("kubernetes:"));
+            assert.ok(inCluster.length > 20);
+            const off = inCluster.filter((r) => r.provider !== provider || program.deletedWith(r) !== controlPlane).map((r) => `${r.type}::${r.name}`);
+            assert.deepStrictEqual(off, []);
+            // Through each component's options, inherited by its children (charts included).
+            const components = program.resources.filter((r) => ["Monitoring", "Mesh", "Bookinfo", "Access"].some((kind) => r.type === `k8slab:index:${kind}`));
+            assert.deepStrictEqual(components.map((r) => [r.name, r.options.deletedWith]), [["linkerd", controlPlane], ["access", controlPlane], ["monitoring", controlPlane], ["bookinfo", controlPlane]]);
+            assert.deepStrictEqual(inCluster.filter((r) => r.options.deletedWith !== undefined).map((r) => r.name), [], "no resource repeats it");
+        });
+    }
+
+    it("creates the Kubernetes provider once the API server and the CNI are there, not after any join", async () => {
+        const program = await runProgram();
+        const before = waitsFor(program, "pulumi:providers:kubernetes", "cluster");
+        for (const step of [`${REMOTE}::cluster-init`, `${REMOTE}::cluster-cni-calico`, `${REMOTE}::cluster-kubeconfig`]) assert.ok(before.includes(step), step);
+        assert.deepStrictEqual(before.filter((id) => /worker|cluster-ready|natGateway/.test(id)), []);
+    });
+
+    it("installs Linkerd after the Prometheus Operator CRDs, not after the monitoring chart, and neither chart after the other", async () => {
+        const program = await runProgram();
+        const linkerd = waitsFor(program, CHART, "linkerd-control-plane");
+        assert.ok(linkerd.includes("kubernetes:yaml/v2:ConfigGroup::monitoring-crds"));
+        assert.ok(!linkerd.includes(`${CHART}::kube-prometheus-stack`));
+        assert.deepStrictEqual(waitsFor(program, CHART, "kube-prometheus-stack").filter((id) => id.includes("linkerd") || id.includes("bookinfo")), []);
+    });
+
+    it("proves the lab (traffic check, verification) only once every node is Ready, which nothing of the platform waits for", async () => {
+        const program = await runProgram();
+        assert.ok(waitsFor(program, REMOTE, "bookinfo-traffic-check").includes(`${REMOTE}::cluster-ready`));
+        assert.ok(waitsFor(program, "command:local:Command", "access-verify").includes(`${REMOTE}::cluster-ready`));
+        const platform = program.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        assert.deepStrictEqual(platform.filter((r) => program.waitsFor(r).has(`${REMOTE}::cluster-ready`)).map((r) => r.name), []);
+    });
+
+    it("models a new lab's up within the budget, along the control plane, Calico, Linkerd and Bookinfo", async () => {
+        const program = await runProgram();
+        const path = criticalPath(stepsOf(program.resources), stepDurations);
+        assert.deepStrictEqual(path.steps.filter((step) => step.seconds > 0).map((step) => step.id), [
+            "aws:ec2/vpc:Vpc::network-vpc",
+            "aws:ec2/internetGateway:InternetGateway::network-igw",
+            "aws:ec2/route:Route::network-public-internet",
+            "aws:ec2/instance:Instance::control-plane-0",
+            `${REMOTE}::cluster-init`,
+            `${REMOTE}::cluster-cni-calico`,
+            `${REMOTE}::cluster-kubeconfig`,
+            "kubernetes:core/v1:Namespace::linkerd",
+            `${CHART}::linkerd-crds`,
+            `${CHART}::linkerd-control-plane`,
+            "kubernetes:apps/v1:Deployment::bookinfo-details-v1",
+            `${REMOTE}::bookinfo-traffic-check`,
+            "command:local:Command::access-verify",
+        ]);
+        assert.strictEqual(path.seconds, 8 * 60 + 49);
+        assert.ok(path.seconds <= criticalPathBudgetSeconds);
+    });
+});
