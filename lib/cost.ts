@@ -5,14 +5,9 @@
  * stack, and a test keeps them equal.
  */
 import * as YAML from "yaml";
-import { ConfigError, LabConfig, RawConfig } from "./config";
+import { ConfigError, Egress, egressModes, LabConfig, RawConfig, WorkerCapacity, workerCapacities } from "./config";
 import { Language, translator } from "./messages";
 import { RegionPrices, prices } from "./prices";
-
-export const workerCapacities = ["spot", "onDemand"] as const;
-export type WorkerCapacity = (typeof workerCapacities)[number];
-export const egressModes = ["natInstance", "natGateway"] as const;
-export type Egress = (typeof egressModes)[number];
 
 /** The choices of issue 13 that the bill depends on, by their config keys. */
 export interface CostChoices {
@@ -80,7 +75,7 @@ export function costChoices(get: RawConfig, project: string, language: Language)
         const value = get(key) ?? fallback;
         const found = values.find((v) => v === value);
         if (found === undefined) {
-            const allowed = t("allowed.exposure", { modes: values.join(", ") });
+            const allowed = t("allowed.oneOf", { values: values.join(", ") });
             throw new ConfigError(key, t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(value), allowed }));
         }
         return found;

@@ -53,7 +53,7 @@ export async function run(ctx: Context): Promise<number> {
         const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal, cancelled: interrupt.cancelled };
         const watched: LabStack = {
             ...stack,
-            up: (o, e) => stack.up(o, e).finally(() => engine.end()),
+            up: (o, e, c) => stack.up(o, e, c).finally(() => engine.end()),
             endpoints: async () => {
                 const endpoints = await stack.endpoints();
                 ctx.secrets.push(endpoints.grafanaPassword);

@@ -231,6 +231,26 @@ describe("operator CLI", () => {
         assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
     });
 
+    it("runs up again with on-demand workers when EC2 refuses spot capacity, says so, and reports the capacity the lab keeps", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const ups: (string | undefined)[] = [];
+        const stack: LabStack = {
+            exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+            capacity: async () => ({ configured: "spot", current: "spot" }),
+            up: async (_options, _exposure, capacity) => {
+                ups.push(capacity);
+                if (capacity === undefined) throw new UpFailed([{ resource: "aws:ec2/instance:Instance::worker-1", error: "creating EC2 Instance: operation error EC2: RunInstances, api error InsufficientInstanceCapacity: We currently do not have sufficient t3.medium capacity" }]);
+            },
+            endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+        };
+        const cli = fake(outputs(), { stack });
+        assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
+        const report = JSON.parse(cli.out.join("\n"));
+        assert.deepStrictEqual([report.ok, report.workerCapacity, ups], [true, { configured: "spot", left: "onDemand" }, [undefined, "onDemand"]]);
+        assert.ok(cli.err.includes("EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot."), cli.err.join("\n"));
+    });
+
     it("stops up with the cloud's error (exit 5) when another resource failed, and as unhealthy (exit 1) on a verdict no exposure changes", async () => {
         const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "context deadline exceeded" } }));
         const bookinfo = await serve((_req, res) => res.end(page("healthy")));

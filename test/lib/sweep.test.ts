@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stackRegion } from "../../cli/awsSweep";
-import { goneAmong, GroupRule, isNotFound, Leftover, sweep, SweepClient } from "../../lib/sweep";
+import { deleteOrder, goneAmong, GroupRule, isNotFound, Leftover, sweep, SweepClient } from "../../lib/sweep";
+import { runProgram } from "../harness";
 import { root } from "../harness/stackConfig";
 
 const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-2:123456789012:${type}/${id}`;
@@ -52,6 +53,33 @@ describe("sweep", () => {
         const result = await sweep(aws.client, ours, true);
         assert.deepStrictEqual(aws.calls, ["delete instance/i-1", "references sg-cp sg-w", "revoke sgr-1", "revoke sgr-2", "revoke sgr-3", "delete security-group/sg-cp", "delete security-group/sg-w", "delete vpc/vpc-1"]);
         assert.deepStrictEqual([result.failed, result.revoked.map((r) => r.ruleId), aws.resources], [[], ["sgr-1", "sgr-2", "sgr-3"], []]);
+    });
+
+    it("finds the NAT instance and its security group with the rest of the lab, and deletes the instance before the groups", async () => {
+        const aws = account();
+        aws.add("vpc", "vpc-1", ours);
+        aws.add("security-group", "sg-nat", ours);
+        aws.add("route-table", "rtb-private", ours);
+        aws.add("instance", "i-worker", ours);
+        aws.add("instance", "i-nat", ours);
+        const result = await sweep(aws.client, ours, true);
+        assert.deepStrictEqual(aws.calls, ["delete instance/i-worker", "delete instance/i-nat", "references sg-nat", "delete security-group/sg-nat", "delete route-table/rtb-private", "delete vpc/vpc-1"]);
+        assert.deepStrictEqual([result.failed, aws.resources], [[], []]);
+    });
+
+    it("knows every taggable EC2 type the program creates, with a NAT instance or a NAT gateway", async () => {
+        const arnTypes: Record<string, string> = {
+            "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/internetGateway:InternetGateway": "internet-gateway", "aws:ec2/routeTable:RouteTable": "route-table",
+            "aws:ec2/securityGroup:SecurityGroup": "security-group", "aws:ec2/keyPair:KeyPair": "key-pair", "aws:ec2/instance:Instance": "instance", "aws:ec2/eip:Eip": "elastic-ip",
+            "aws:ec2/natGateway:NatGateway": "natgateway",
+        };
+        // Routes and associations go with their route table, rules with their group.
+        const untagged = ["aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation"];
+        for (const egress of ["natInstance", "natGateway"]) {
+            const program = await runProgram({ config: { egress } });
+            const types = [...new Set(program.resources.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type))];
+            assert.deepStrictEqual(types.filter((t) => !untagged.includes(t) && !(deleteOrder as readonly string[]).includes(arnTypes[t] ?? "")), [], egress);
+        }
     });
 
     it("without the revocation the account refuses, as EC2 does (the fake is faithful)", async () => {
