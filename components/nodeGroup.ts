@@ -71,6 +71,9 @@ export class NodeGroup extends pulumi.ComponentResource {
                 // A replacement comes back under the same Kubernetes node name: the old node
                 // must be gone before the new one joins.
                 deleteBeforeReplace: true,
+                // The provider keeps the spot market it read when the options are left out, so
+                // on-demand alone would not replace a spot worker: the capacity itself does.
+                ...(args.capacity === undefined ? {} : { replacementTrigger: args.capacity }),
             }),
         );
         this.privateIps = pulumi.all(this.instances.map((instance) => instance.privateIp));

@@ -121,7 +121,7 @@ function valueOf<T>(input: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
 /** Records each resource's parent and explicit dependencies, which the mocks do not see. */
 function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
     const key = `${args.type}::${args.name}`;
-    const { parent, dependsOn, deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith } = args.opts as pulumi.CustomResourceOptions;
+    const { parent, dependsOn, deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith, replacementTrigger } = args.opts as pulumi.CustomResourceOptions;
     parentOf.set(key, parent);
     pending.push(
         (async () => {
@@ -139,6 +139,7 @@ function recordOptions(args: pulumi.ResourceTransformationArgs): undefined {
                 ignoreChanges,
                 additionalSecretOutputs,
                 deletedWith: deletedWith === undefined ? undefined : nameOfUrn(await valueOf(deletedWith.urn)),
+                replacementTrigger: replacementTrigger === undefined ? undefined : await valueOf(replacementTrigger as pulumi.Input<unknown>),
             };
         })(),
     );

@@ -47,8 +47,8 @@ export interface RecordedResource {
      * descendants; a packaged component, such as a chart, is one). Its provider is `provider`.
      */
     dependencies: string[];
-    /** Resource options that matter to behaviour: deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`). */
-    options: { deleteBeforeReplace?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string };
+    /** Resource options that matter to behaviour: deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`), replacementTrigger. */
+    options: { deleteBeforeReplace?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string; replacementTrigger?: unknown };
     /** Paths of the inputs given as secrets, e.g. `connection` (unwrapped in `inputs`). */
     secretInputs: string[];
 }

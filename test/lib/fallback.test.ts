@@ -373,22 +373,32 @@ describe("up with spot workers", () => {
     describe("in the program, from its own state", () => {
         const market = (program: Awaited<ReturnType<typeof runProgram>>) =>
             Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.inputs.instanceMarketOptions ?? "on-demand"]));
+        /** What replaces an instance when the capacity changes (the provider alone would keep a spot market it read). */
+        const triggers = (program: Awaited<ReturnType<typeof runProgram>>) =>
+            Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.options.replacementTrigger ?? "none"]));
         const spot = { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } };
         const built = async (options: Parameters<typeof runProgram>[0]) => {
             const program = await runProgram(options);
             assert.strictEqual(program.run.error, undefined);
-            return { outputs: [program.output("workerCapacity").value, program.output("configuredWorkerCapacity").value], market: market(program) };
+            return { outputs: [program.output("workerCapacity").value, program.output("configuredWorkerCapacity").value], market: market(program), triggers: triggers(program) };
         };
 
         it("a new lab runs its workers (only) on one-time spot instances, terminated when reclaimed", async () => {
-            assert.deepStrictEqual(await built({}), { outputs: ["spot", "spot"], market: { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": spot, "worker-1": spot } });
+            assert.deepStrictEqual(await built({}), {
+                outputs: ["spot", "spot"],
+                market: { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": spot, "worker-1": spot },
+                triggers: { "network-nat": "none", "control-plane-0": "none", "worker-0": "spot", "worker-1": "spot" },
+            });
         });
 
         it("a lab that fell back keeps on-demand workers; lab up's override switches it; a changed setting takes effect", async () => {
-            const onDemand = { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": "on-demand", "worker-1": "on-demand" };
-            assert.deepStrictEqual(await built({ previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "spot"], market: onDemand });
-            assert.deepStrictEqual(await built({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "4242-1" } }), { outputs: ["onDemand", "spot"], market: onDemand });
-            assert.deepStrictEqual(await built({ config: { workerCapacity: "onDemand" }, previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "onDemand"], market: onDemand });
+            const onDemand = {
+                market: { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": "on-demand", "worker-1": "on-demand" },
+                triggers: { "network-nat": "none", "control-plane-0": "none", "worker-0": "onDemand", "worker-1": "onDemand" },
+            };
+            assert.deepStrictEqual(await built({ previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "spot"], ...onDemand });
+            assert.deepStrictEqual(await built({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "4242-1" } }), { outputs: ["onDemand", "spot"], ...onDemand });
+            assert.deepStrictEqual(await built({ config: { workerCapacity: "onDemand" }, previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "onDemand"], ...onDemand });
         });
 
         it("ignores an exported override outside a run of lab up, with a warning", async () => {
