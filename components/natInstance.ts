@@ -20,7 +20,7 @@ export interface NatInstanceArgs {
 
 /** What node preparation and the bootstrap fetch through it: packages, keys and images. */
 export const natPorts = [
-    { port: 80, purpose: "HTTP (Ubuntu's package mirrors)" },
+    { port: 80, purpose: "HTTP (Ubuntu package mirrors)" },
     { port: 443, purpose: "HTTPS (pkgs.k8s.io, container registries)" },
 ] as const;
 
@@ -50,7 +50,7 @@ export class NatInstance extends pulumi.ComponentResource {
             { key: "icmp", ipProtocol: "icmp", fromPort: -1, toPort: -1, purpose: "ICMP (path MTU discovery, ping)" }];
         for (const { key, purpose, ...rule } of rules) {
             new aws.vpc.SecurityGroupIngressRule(`${name}-${key}-from-workers`, {
-                ...rule, securityGroupId: this.securityGroup.id, cidrIpv4: args.privateSubnetCidr, description: `${purpose} from the workers' subnet`,
+                ...rule, securityGroupId: this.securityGroup.id, cidrIpv4: args.privateSubnetCidr, description: `${purpose} from the workers subnet`,
             }, parent);
         }
         this.egress = rules.map(({ key, purpose, ...rule }) => new aws.vpc.SecurityGroupEgressRule(`${name}-${key}-out`, {

@@ -28,7 +28,8 @@ describe("SshKey", () => {
         assert.strictEqual(program.get("tls:index/privateKey:PrivateKey", "ssh-key").inputs.algorithm, "ED25519");
         const keyPair = program.get("aws:ec2/keyPair:KeyPair", "ssh-key");
         assert.match(String(keyPair.inputs.publicKey), /^ssh-ed25519 /);
-        for (const instance of program.ofType("aws:ec2/instance:Instance")) assert.strictEqual(instance.inputs.keyName, "ssh-key-keypair");
+        // Every node; the NAT instance takes no SSH at all (no key, no port 22 in its group).
+        assert.deepStrictEqual(Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.inputs.keyName ?? "none"])), { "control-plane-0": "ssh-key-keypair", "network-nat": "none", "worker-0": "ssh-key-keypair", "worker-1": "ssh-key-keypair" });
     });
 
     it("exports the private key as a secret, and only there", async () => {

@@ -10,7 +10,7 @@ import { PolicyEngine, Resource, unknown } from "./engine";
  */
 
 const allowed = "30080, 30300";
-const types = "t3.medium, t3.large, t3.xlarge, t3a.medium, t3a.large, t3a.xlarge, t4g.medium, t4g.large, t4g.xlarge, m7i.large, m7g.large";
+const types = "t4g.nano, t3.medium, t3.large, t3.xlarge, t3a.medium, t3a.large, t3a.xlarge, t4g.medium, t4g.large, t4g.xlarge, m7i.large, m7g.large";
 /** What a rule of every protocol (-1) lets in, as the messages say it. */
 const all = "every protocol and port";
 const v = {
