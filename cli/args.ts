@@ -33,6 +33,7 @@ export const commands: Record<string, CommandSpec> = {
     sweep: { help: "help.sweep", options: { ...json, delete: { type: "boolean" } }, maxArgs: 0, json: true },
     destroy: { help: "help.destroy", options: json, maxArgs: 0, json: true },
     env: { help: "help.env", options: json, maxArgs: 0, json: true },
+    timings: { help: "help.timings", options: json, maxArgs: 0, json: true },
     version: { help: "help.version", options: json, maxArgs: 0, json: true },
 };
 

@@ -180,11 +180,12 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const o = await s.outputs();
                     return { configured, current: labCapacity(configured, { workerCapacity: o.workerCapacity?.value, configuredWorkerCapacity: o.configuredWorkerCapacity?.value }, undefined, t) };
                 },
-                up: async ({ policyPacks, policyPackConfigs, output, signal }, exposure, capacity) => {
+                up: async ({ policyPacks, policyPackConfigs, output, signal, onEvent: timed }, exposure, capacity) => {
                     const failed = new Map<string, string>();
                     const started = Date.now();
                     const track = phaseTracker((phase) => say(t("up.phase", { phase: phaseName(phase, t), elapsed: elapsed(Date.now() - started) })));
                     const onEvent = (event: EngineEvent): void => {
+                        timed?.(event);
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                         const urn = event.resourcePreEvent?.metadata.urn;

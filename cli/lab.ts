@@ -31,6 +31,7 @@ const modules: Record<string, () => Command> = {
     sweep: () => require("./commands/sweep") as Command,
     destroy: () => require("./commands/destroy") as Command,
     env: () => require("./commands/env") as Command,
+    timings: () => require("./commands/timings") as Command,
     version: () => require("./commands/version") as Command,
     /* eslint-enable @typescript-eslint/no-require-imports */
 };

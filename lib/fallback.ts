@@ -9,6 +9,7 @@
  * nothing else failed, the same step is applied again with on-demand workers, and the lab keeps
  * them until it is destroyed (`labCapacity`).
  */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { verdictName } from "./access";
 import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
 import { Translate } from "./messages";
@@ -132,6 +133,8 @@ export interface UpOptions {
     signal?: AbortSignal;
     /** Whether the operator cancelled (Ctrl-C): no further mode is tried. */
     cancelled?: () => boolean;
+    /** Each of the up's engine events (the preview's are not), for the timings (lib/timings.ts). */
+    onEvent?(event: EngineEvent): void;
 }
 
 /** A resource the update failed on (`type::name`), with one line of its error. */

@@ -10,10 +10,12 @@ import { describe, describeAttempt } from "../../lib/access";
 import { ConfigError } from "../../lib/config";
 import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../lib/fallback";
 import { verify } from "../../lib/probe";
+import { timingRecorder } from "../../lib/timings";
 import { engineErrorLine, lineRedactor } from "../../lib/redact";
 import { Context, projectDir } from "../context";
 import { onInterrupt } from "../interrupt";
 import { writePolicyPackConfig } from "../policyConfig";
+import { keepTimings } from "./timings";
 import { CliError, exitCodes } from "../types";
 
 /** The repository's own policy pack, which `up` runs unless `--policy-pack` names another. */
@@ -50,7 +52,9 @@ export async function run(ctx: Context): Promise<number> {
             throw err instanceof CliError ? err : (ctx.knownCause(err) ?? new CliError(exitCodes.prerequisite, ctx.t("cli.setupFailed", { stack: ctx.stack, reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) })));
         });
         const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
-        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal, cancelled: interrupt.cancelled };
+        // Every phase's time, from the engine's events of each up (a fallback's too).
+        const recorder = timingRecorder();
+        const options: UpOptions = { policyPacks: [policyPack], policyPackConfigs: [packConfig], output: (chunk) => engine.write(chunk), signal: interrupt.signal, cancelled: interrupt.cancelled, onEvent: (event) => recorder.record(event) };
         const watched: LabStack = {
             ...stack,
             up: (o, e, c) => stack.up(o, e, c).finally(() => engine.end()),
@@ -69,7 +73,8 @@ export async function run(ctx: Context): Promise<number> {
         // Anything but the access check failing is the cloud's failure: say which resource, and what next.
         const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
-        ctx.print({ ...report }, lines);
+        const timings = keepTimings(ctx, recorder.timings(), report.ok);
+        ctx.print({ ...report, timings }, lines);
         if (report.ok) return exitCodes.ok;
         if (interrupt.cancelled()) return 130;
         return others.length > 0 ? exitCodes.cloud : exitCodes.unhealthy;

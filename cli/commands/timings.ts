@@ -1,0 +1,60 @@
+/**
+ * `k8s-lab timings`: the phase timings of the stack's last runs of `up`, newest first, and the
+ * newest run's phases. Each `up` adds its run (lib/timings.ts) to a history file in the project
+ * folder, `.k8s-lab/timings.jsonl` (not tracked; K8S_LAB_TIMINGS_FILE names another); the daily
+ * workflow keeps that file next to the stack's state between runs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { minutes, parseHistory, PhaseTiming, TimedRun, Timings } from "../../lib/timings";
+import type { Translate } from "../../lib/messages";
+import { Context, projectDir } from "../context";
+import { exitCodes } from "../types";
+
+/** How many runs `timings` shows. */
+const shown = 10;
+
+export function historyFile(env: Readonly<Record<string, string | undefined>>): string {
+    return env.K8S_LAB_TIMINGS_FILE || path.join(projectDir, ".k8s-lab", "timings.jsonl");
+}
+
+const phaseList = (phases: PhaseTiming[], t: Translate): string => phases.map((p) => `${t(`timing.${p.phase}`)} ${minutes(p.seconds)}`).join(", ");
+
+/**
+ * After `up`: says the phase table in one line and adds the run to the history; a history that
+ * cannot be written is said, and changes nothing else. Returns the table for the report.
+ */
+export function keepTimings(ctx: Context, timings: Timings | undefined, ok: boolean): Timings | undefined {
+    if (timings === undefined) return undefined;
+    ctx.say(ctx.t("up.timings", { phases: phaseList(timings.phases, ctx.t), total: minutes(timings.seconds) }));
+    const file = historyFile(ctx.deps.env);
+    const run: TimedRun = { stack: ctx.stack, ok, ...timings };
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.appendFileSync(file, `${JSON.stringify(run)}\n`);
+    } catch (e) {
+        ctx.err(ctx.t("up.timingsNotKept", { file, reason: (e as { code?: string }).code ?? String(e) }));
+    }
+    return timings;
+}
+
+export async function run(ctx: Context): Promise<number> {
+    const file = historyFile(ctx.deps.env);
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const runs = parseHistory(text).filter((r) => r.stack === ctx.stack).slice(-shown).reverse();
+    const lines: string[] = [];
+    if (runs.length === 0) lines.push(ctx.t("timings.none", { stack: ctx.stack, file }));
+    else {
+        lines.push(ctx.t("timings.runs", { stack: ctx.stack, file }));
+        for (const r of runs) {
+            const started = `${r.startedAt.slice(0, 16).replace("T", " ")} UTC`;
+            lines.push(ctx.t("timings.run", { started, result: ctx.t(r.ok ? "timings.ok" : "timings.failed"), total: minutes(r.seconds), phases: phaseList(r.phases, ctx.t) }));
+        }
+        lines.push("", ctx.t("timings.newest"));
+        const rows: [string, number, number, number][] = [...runs[0].phases.map((p): [string, number, number, number] => [ctx.t(`timing.${p.phase}`), p.start, p.end, p.seconds]), [ctx.t("timing.total"), 0, runs[0].seconds, runs[0].seconds]];
+        const width = Math.max(...rows.map(([label]) => label.length));
+        for (const [label, ...times] of rows) lines.push(`${label.padEnd(width)}${times.map((s) => minutes(s).padStart(7)).join("")}`);
+    }
+    ctx.print({ ok: true, stack: ctx.stack, file, runs }, lines);
+    return exitCodes.ok;
+}

@@ -1,0 +1,117 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { minutes, parseHistory, timedPhaseOf, timingRecorder } from "../../lib/timings";
+import { runProgram } from "../harness";
+
+/** A daily up's engine events as the Automation API hands them over (a first up after a destroy: the stack itself is unchanged). */
+const recordedUp = (): EngineEvent[] => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "timings", "up-events.json"), "utf8")) as EngineEvent[];
+
+const urn = (types: string, name: string) => `urn:pulumi:dev::k8s-lab::${types}::${name}`;
+/** One step event of a resource, as the engine sends it. */
+const step = (kind: "resourcePreEvent" | "resOutputsEvent" | "resOpFailedEvent", timestamp: number, types: string, name: string, op = "create", planning?: boolean): EngineEvent => {
+    const metadata = { op, urn: urn(types, name), type: types.split("$").pop(), provider: "" };
+    return { sequence: timestamp, timestamp, [kind]: kind === "resOpFailedEvent" ? { metadata, status: 1, steps: 1 } : { metadata, planning } } as unknown as EngineEvent;
+};
+
+describe("timings", () => {
+    it("turns a recorded up's engine events into the phase table: network, nodes, each bootstrap step, each chart, Bookinfo, verification, other and the total", () => {
+        const recorder = timingRecorder();
+        for (const event of recordedUp()) recorder.record(event);
+        const phase = (name: string, start: number, end: number, resources: number) => ({ phase: name, start, end, seconds: end - start, resources, failed: false });
+        assert.deepStrictEqual(recorder.timings(), {
+            startedAt: "2026-11-29T23:00:07.000Z",
+            seconds: 771,
+            phases: [
+                // The VPC to the private subnet's route through the NAT gateway.
+                phase("network", 3, 126, 15),
+                // The key pair, the instances, and an instance profile no rule names (its component is a NodeGroup).
+                phase("nodes", 4, 143, 5),
+                phase("init", 37, 265, 1),
+                phase("cni", 265, 352, 1),
+                phase("joins", 265, 330, 4),
+                phase("ready", 352, 402, 1),
+                // The kubeconfig command and the Kubernetes provider made from it.
+                phase("kubeconfig", 402, 406, 2),
+                // The monitoring namespace, secret, dashboard and rules, the chart and its children.
+                phase("monitoring", 406, 561, 9),
+                phase("linkerdCrds", 407, 420, 3),
+                // From the linkerd namespace to the control plane's last Deployment.
+                phase("linkerd", 406, 650, 4),
+                // A PodDisruptionBudget no rule names counts to its component, Bookinfo.
+                phase("bookinfo", 650, 745, 16),
+                phase("verification", 745, 770, 1),
+                // Keys, passwords, the lab's id, the AWS provider, the self-reference and every-up; not the stack, nor the unchanged provider.
+                phase("other", 1, 265, 11),
+            ],
+        });
+    });
+
+    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers", async () => {
+        const program = await runProgram();
+        const byId = new Map(program.resources.map((r) => [`${r.type}::${r.name}`, r]));
+        // A URN's types: the ancestors' below the stack, then the resource's own.
+        const types = (r: (typeof program.resources)[number]): string[] => {
+            const parent = r.parent === undefined || r.parent.startsWith("pulumi:pulumi:Stack::") ? undefined : byId.get(r.parent);
+            return [...(parent === undefined ? [] : types(parent)), r.type];
+        };
+        const other = program.resources.filter((r) => timedPhaseOf(urn(types(r).join("$"), r.name)) === "other").map((r) => r.type);
+        assert.deepStrictEqual([...new Set(other.filter((type) => !/^(random|tls):/.test(type)))].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
+    });
+
+    it("places a resource by its own type and name first, else by its nearest component, else in other; the stack and the program's components time nothing", () => {
+        const cases: [string, string, string | undefined][] = [
+            ["k8slab:index:Network$aws:ec2/instance:Instance", "network-nat", "network"],
+            ["k8slab:index:NodeGroup$aws:ec2/instance:Instance", "worker-0", "nodes"],
+            ["k8slab:index:Monitoring$kubernetes:helm.sh/v4:Chart", "prometheus-operator-crds", "monitoringCrds"],
+            ["k8slab:index:Monitoring$kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment", "kube-prometheus-stack:monitoring/kube-prometheus-stack-grafana", "monitoring"],
+            ["k8slab:index:Mesh$kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment", "linkerd-control-plane:linkerd/linkerd-destination", "linkerd"],
+            ["k8slab:index:Mesh$kubernetes:monitoring.coreos.com/v1:PodMonitor", "mesh-proxies", "linkerd"],
+            ["k8slab:index:Access$command:local:Command", "access-verify", "verification"],
+            ["aws:s3/bucket:Bucket", "mystery", "other"],
+            ["k8slab:index:KubernetesCluster$command:remote:Command", "cluster-something-new", "other"],
+            ["pulumi:pulumi:Stack", "k8s-lab-dev", undefined],
+            ["k8slab:index:Bookinfo", "bookinfo", undefined],
+        ];
+        assert.deepStrictEqual(cases.map(([types, name]) => timedPhaseOf(urn(types, name))), cases.map(([, , phase]) => phase));
+        assert.strictEqual(timedPhaseOf("not a urn"), "other");
+    });
+
+    it("marks a phase whose resource failed, ends an unfinished one at the last event, and ignores unchanged resources, previews and events it does not know", () => {
+        const recorder = timingRecorder();
+        assert.strictEqual(recorder.timings(), undefined);
+        const cluster = "k8slab:index:KubernetesCluster$command:remote:Command";
+        const events = [
+            { sequence: 0, timestamp: 100, preludeEvent: { config: {} } },
+            step("resourcePreEvent", 101, "k8slab:index:Network$aws:ec2/vpc:Vpc", "network-vpc", "same"),
+            step("resOutputsEvent", 101, "k8slab:index:Network$aws:ec2/vpc:Vpc", "network-vpc", "same"),
+            step("resourcePreEvent", 101, "k8slab:index:Bookinfo$kubernetes:core/v1:Namespace", "bookinfo", "create", true),
+            step("resourcePreEvent", 102, cluster, "cluster-init", "replace"),
+            step("resourcePreEvent", 103, cluster, "cluster-join-worker-0"),
+            step("resOpFailedEvent", 150, cluster, "cluster-init", "replace"),
+            { sequence: 7, timestamp: 151, resourcePreEvent: {} },
+            { sequence: 8, timestamp: 152, somethingNew: { urn: 1 } },
+            { sequence: 9, timestamp: Number.NaN, resOutputsEvent: { metadata: { urn: urn(cluster, "cluster-join-worker-0") } } },
+            { sequence: 10 },
+            step("resOutputsEvent", 140, "k8slab:index:Access$command:local:Command", "access-verify"),
+            step("resOutputsEvent", 180, "k8slab:index:Access$command:local:Command", "orphan-verify"),
+        ] as unknown as EngineEvent[];
+        for (const event of events) recorder.record(event);
+        assert.deepStrictEqual(recorder.timings(), {
+            startedAt: "1970-01-01T00:01:40.000Z",
+            seconds: 80,
+            phases: [
+                { phase: "init", start: 2, end: 50, seconds: 48, resources: 1, failed: true },
+                { phase: "joins", start: 3, end: 80, seconds: 77, resources: 1, failed: false },
+                { phase: "verification", start: 40, end: 80, seconds: 40, resources: 2, failed: false },
+            ],
+        });
+    });
+
+    it("reads the history's runs and skips a line that is not one; m:ss", () => {
+        const run = { stack: "dev", ok: true, startedAt: "2026-11-29T23:00:07.000Z", seconds: 771, phases: [] };
+        assert.deepStrictEqual(parseHistory(`${JSON.stringify(run)}\n\nnot json\n{"stack":"dev"}\nnull\n${JSON.stringify({ ...run, ok: false })}\n`), [run, { ...run, ok: false }]);
+        assert.deepStrictEqual([0, 59, 60, 771, 3600.4, -3].map(minutes), ["0:00", "0:59", "1:00", "12:51", "60:00", "0:00"]);
+    });
+});
