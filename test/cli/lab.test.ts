@@ -251,6 +251,70 @@ describe("operator CLI", () => {
         assert.ok(cli.err.includes("EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot."), cli.err.join("\n"));
     });
 
+    it("times each phase of up from the engine's events: in the report, one line at the end, and in the history k8s-lab timings shows", async () => {
+        const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "timings", "up-events.json"), "utf8")) as EngineEvent[];
+        const day = 86_400;
+        // Monday's up succeeds; Tuesday's fails at kubeadm init, 200 s in.
+        const init = recorded.find((e) => e.resourcePreEvent?.metadata.urn.endsWith("::cluster-init"))?.resourcePreEvent?.metadata;
+        const tuesday = [...recorded.filter((e) => e.timestamp <= recorded[0].timestamp + 200).map((e) => ({ ...e, timestamp: e.timestamp + day })), { sequence: 1000, timestamp: recorded[0].timestamp + day + 200, resOpFailedEvent: { metadata: init, status: 1, steps: 1 } }] as EngineEvent[];
+        const labUp = (events: EngineEvent[], error?: UpFailed): LabStack => ({
+            exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+            up: async (options) => {
+                for (const event of events) options.onEvent?.(event);
+                if (error) throw error;
+            },
+            endpoints: async () => { throw new Error("no outputs in this test"); },
+        });
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-timings-")), ".k8s-lab", "timings.jsonl");
+        const env = { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: file };
+        const monday = fake(outputs(), { env, stack: labUp(recorded) });
+        assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], monday.deps), exitCodes.ok);
+        const report = JSON.parse(monday.out.join("\n"));
+        assert.deepStrictEqual([report.timings.startedAt, report.timings.seconds, report.timings.phases.map((p: { phase: string; seconds: number }) => `${p.phase} ${p.seconds}`)], [
+            "2026-11-29T23:00:07.000Z", 771,
+            ["network 123", "nodes 139", "init 228", "cni 87", "joins 65", "ready 50", "kubeconfig 4", "monitoring 155", "linkerdCrds 13", "linkerd 244", "bookinfo 95", "verification 25", "other 264"],
+        ]);
+        assert.strictEqual(monday.err[monday.err.length - 1], "Time by phase: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24; total 12:51 (k8s-lab timings shows the last runs).");
+        const failing = fake(outputs(), { env, stack: labUp(tuesday, new UpFailed([{ resource: "command:remote:Command::cluster-init", error: "kubelet did not start" }])) });
+        assert.strictEqual(await main(["up", "--policy-pack", installedPack()], failing.deps), exitCodes.cloud);
+        assert.ok(failing.out.includes("Time by phase: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03; total 3:20 (k8s-lab timings shows the last runs)."), failing.out.join("\n"));
+        assert.deepStrictEqual(fs.readFileSync(file, "utf8").trim().split("\n").map((line) => { const run = JSON.parse(line); return [run.stack, run.ok, run.startedAt, run.seconds, run.phases.length]; }), [
+            ["dev", true, "2026-11-29T23:00:07.000Z", 771, 13],
+            ["dev", false, "2026-11-30T23:00:07.000Z", 200, 4],
+        ]);
+
+        const shown = fake(outputs(), { env });
+        assert.strictEqual(await main(["timings"], shown.deps), exitCodes.ok);
+        assert.deepStrictEqual(shown.out, [
+            `The last runs of stack dev, newest first (${file}):`,
+            "2026-11-30 23:00 UTC  failed  total 3:20: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03",
+            "2026-11-29 23:00 UTC  done  total 12:51: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24",
+            "",
+            "The newest run's phases: start, end and duration from its first event.",
+            "network        0:03   2:06   2:03",
+            "nodes          0:04   2:23   2:19",
+            "kubeadm init   0:37   3:20   2:43",
+            "other          0:01   0:04   0:03",
+            "total          0:00   3:20   3:20",
+        ]);
+        const json = fake(outputs(), { env });
+        assert.strictEqual(await main(["timings", "--json"], json.deps), exitCodes.ok);
+        const document = JSON.parse(json.out.join("\n"));
+        assert.deepStrictEqual([document.ok, document.stack, document.file, document.runs.map((r: { ok: boolean; seconds: number }) => [r.ok, r.seconds])], [true, "dev", file, [[false, 200], [true, 771]]]);
+        const korean = fake(outputs(), { env: { ...env, LANG: "ko_KR.UTF-8" } });
+        assert.strictEqual(await main(["timings"], korean.deps), exitCodes.ok);
+        assert.strictEqual(korean.out[1], "2026-11-30 23:00 UTC  실패  전체 3:20: 네트워크 2:03, 노드 2:19, kubeadm init 실행 2:43, 기타 0:03");
+
+        // No run yet; a history that cannot be written is said, and the up's result stands.
+        const none = fake(outputs(), { env: { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: path.join(path.dirname(file), "none.jsonl") } });
+        assert.strictEqual(await main(["timings"], none.deps), exitCodes.ok);
+        assert.deepStrictEqual(none.out, [`No run of stack dev is recorded in ${path.join(path.dirname(file), "none.jsonl")} yet: each k8s-lab up adds one.`]);
+        const blocked = path.join(file, "timings.jsonl");
+        const unwritable = fake(outputs(), { env: { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: blocked }, stack: labUp(recorded) });
+        assert.strictEqual(await main(["up", "--policy-pack", installedPack()], unwritable.deps), exitCodes.ok);
+        assert.ok(unwritable.err.includes(`This run's timings could not be added to ${blocked} (EEXIST); the report still has them.`), unwritable.err.join("\n"));
+    });
+
     it("stops up with the cloud's error (exit 5) when another resource failed, and as unhealthy (exit 1) on a verdict no exposure changes", async () => {
         const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "context deadline exceeded" } }));
         const bookinfo = await serve((_req, res) => res.end(page("healthy")));
