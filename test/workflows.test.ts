@@ -83,6 +83,16 @@ function evaluate(expression: string, contexts: Record<string, string | undefine
 const stateExport = (resources: { urn: string; type: string; outputs?: Record<string, unknown> }[]) => JSON.stringify({ version: 3, deployment: { resources } });
 const jqAvailable = spawnSync("jq", ["--version"]).status === 0;
 
+/** A fake `aws` for S3 as a folder: `aws s3 cp` between a file (or - for stdout) and s3://…, 404 when absent. */
+const s3Folder = (bucket: string) => `[ "$1 $2" = "s3 cp" ] || exit 2
+to_path() { printf '%s/%s' "${bucket}" "\${1#s3://}"; }
+if [[ "$3" == s3://* ]]; then
+  f="$(to_path "$3")"; [ -f "$f" ] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation" >&2; exit 1; }
+  if [ "$4" = - ]; then cat "$f"; else cat "$f" > "$4"; fi
+else
+  f="$(to_path "$4")"; mkdir -p "$(dirname "$f")"; cat "$3" > "$f"
+fi`;
+
 describe("GitHub workflows", () => {
     const daily = workflow("daily.yml");
     const pr = workflow("pull-request.yml");
@@ -192,6 +202,57 @@ describe("GitHub workflows", () => {
         assert.ok(up.some((s) => s.if === "failure()" && s.uses?.startsWith("actions/upload-artifact@")));
     });
 
+    it("put the phase timings of today's run and the earlier ones in the up job's summary, and keep their history next to the state, the last 90 runs", () => {
+        const up = daily.jobs.up.steps;
+        const restore = up.findIndex((s) => s.name === "The timings of the earlier runs, from next to the state");
+        const labUp = up.findIndex((s) => s.run?.startsWith("npm run --silent lab -- up "));
+        const keep = up.findIndex((s) => s.name === "Phase timings in the summary, and their history kept next to the state");
+        // Read before the up, kept after it whatever happened, and before the closing step.
+        assert.deepStrictEqual([restore >= 0 && restore < labUp, labUp < keep && keep < up.length - 1, up[keep].if], [true, true, "always()"]);
+        // lab up adds its run to the file the steps read and write.
+        assert.strictEqual(daily.jobs.up.env?.K8S_LAB_TIMINGS_FILE, "${{ github.workspace }}/.k8s-lab/timings.jsonl");
+        const sandbox = new Sandbox();
+        try {
+            const bucket = path.join(sandbox.dir, "s3");
+            const kept = path.join(bucket, "k8s-lab-state-1", "k8s-lab", "dev", "timings.jsonl");
+            const file = path.join(sandbox.dir, "workspace", ".k8s-lab", "timings.jsonl");
+            const github = { PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2", RUNNER_TEMP: sandbox.dir, GITHUB_ENV: path.join(sandbox.dir, "github-env"), GITHUB_STEP_SUMMARY: path.join(sandbox.dir, "summary"), K8S_LAB_TIMINGS_FILE: file };
+            sandbox.fake("aws", s3Folder(bucket));
+            sandbox.fake("npm", `[ "$*" = "run --silent lab -- timings" ] && echo "$(wc -l < "$K8S_LAB_TIMINGS_FILE") runs"`);
+            const run = (index: number, env: Record<string, string> = {}) => {
+                const result = sandbox.run(up[index].run ?? "", { ...github, ...env });
+                assert.strictEqual(result.status, 0, result.stderr);
+            };
+            const runs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `{"run":${from + i}}\n`).join("");
+            // The first day: no history yet; the up adds its run; the summary shows it, the history keeps it.
+            run(restore);
+            assert.strictEqual(fs.readFileSync(file, "utf8"), "");
+            fs.appendFileSync(file, runs(1, 1));
+            run(keep);
+            assert.strictEqual(fs.readFileSync(github.GITHUB_STEP_SUMMARY, "utf8"), "## Timings\n```text\n1 runs\n```\n");
+            assert.strictEqual(fs.readFileSync(kept, "utf8"), runs(1, 1));
+            // Months later: the history read back, today's added, the last 90 kept.
+            fs.writeFileSync(kept, runs(1, 95));
+            fs.rmSync(file);
+            run(restore);
+            fs.appendFileSync(file, runs(96, 96));
+            run(keep);
+            assert.strictEqual(fs.readFileSync(kept, "utf8"), runs(7, 96));
+            // A history that cannot be read is not overwritten; an up that never started keeps it as it is.
+            sandbox.fake("aws", 'echo "fatal error: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied" >&2; exit 1');
+            fs.writeFileSync(file, runs(97, 97));
+            run(restore);
+            run(keep, { TIMINGS_UNREAD: fs.readFileSync(github.GITHUB_ENV, "utf8").includes("TIMINGS_UNREAD=true") ? "true" : "" });
+            assert.strictEqual(fs.readFileSync(kept, "utf8"), runs(7, 96));
+            sandbox.fake("aws", s3Folder(bucket));
+            fs.rmSync(file);
+            run(keep);
+            assert.strictEqual(fs.readFileSync(kept, "utf8"), runs(7, 96));
+        } finally {
+            sandbox.remove();
+        }
+    });
+
     it("close SSH and the API to the runner at the end of every up job, removing exactly the detected-address rules, after this runner's own stale lock", async function () {
         if (!jqAvailable && process.env.CI) throw new Error("jq is missing: .ci/run installs it");
         if (!jqAvailable) this.skip();
@@ -258,15 +319,7 @@ esac`);
                 { urn: "urn:pulumi:dev::k8s-lab::pulumi:pulumi:Stack::k8s-lab-dev", type: "pulumi:pulumi:Stack" },
                 { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: "random:index/randomId:RandomId", outputs: { hex, byteLength: 8 } },
             ]);
-            // S3 as a folder: `aws s3 cp` between a file (or - for stdout) and s3://…, 404 when absent.
-            sandbox.fake("aws", `[ "$1 $2" = "s3 cp" ] || exit 2
-to_path() { printf '%s/%s' "${bucket}" "\${1#s3://}"; }
-if [[ "$3" == s3://* ]]; then
-  f="$(to_path "$3")"; [ -f "$f" ] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation" >&2; exit 1; }
-  if [ "$4" = - ]; then cat "$f"; else cat "$f" > "$4"; fi
-else
-  f="$(to_path "$4")"; mkdir -p "$(dirname "$f")"; cat "$3" > "$f"
-fi`);
+            sandbox.fake("aws", s3Folder(bucket));
             // The sweep of one LabId fails (FAILING), the others succeed.
             sandbox.fake("npm", `echo "$LAB_ID" >> "${swept}"; [ "$LAB_ID" != "\${FAILING:-}" ]`);
             const github = { PULUMI_BACKEND_URL: "s3://k8s-lab-state-1?region=ap-northeast-2", RUNNER_TEMP: sandbox.dir, GITHUB_ENV: env, GITHUB_STEP_SUMMARY: path.join(sandbox.dir, "summary") };
