@@ -48,7 +48,7 @@ describe("timings", () => {
         });
     });
 
-    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers", async () => {
+    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers, and the NAT instance to the network", async () => {
         const program = await runProgram();
         const byId = new Map(program.resources.map((r) => [`${r.type}::${r.name}`, r]));
         // A URN's types: the ancestors' below the stack, then the resource's own.
@@ -58,6 +58,9 @@ describe("timings", () => {
         };
         const other = program.resources.filter((r) => timedPhaseOf(urn(types(r).join("$"), r.name)) === "other").map((r) => r.type);
         assert.deepStrictEqual([...new Set(other.filter((type) => !/^(random|tls):/.test(type)))].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
+        // The NAT instance is the network's; the nodes are the cluster's.
+        const instances = program.ofType("aws:ec2/instance:Instance").map((r) => `${r.name} ${timedPhaseOf(urn(types(r).join("$"), r.name))}`);
+        assert.deepStrictEqual(instances.sort(), ["control-plane-0 nodes", "network-nat network", "worker-0 nodes", "worker-1 nodes"]);
     });
 
     it("places a resource by its own type and name first, else by its nearest component, else in other; the stack and the program's components time nothing", () => {
