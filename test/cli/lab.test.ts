@@ -272,14 +272,14 @@ describe("operator CLI", () => {
         const report = JSON.parse(monday.out.join("\n"));
         assert.deepStrictEqual([report.timings.startedAt, report.timings.seconds, report.timings.phases.map((p: { phase: string; seconds: number }) => `${p.phase} ${p.seconds}`)], [
             "2026-11-29T23:00:07.000Z", 771,
-            ["network 123", "nodes 139", "init 228", "cni 87", "joins 65", "ready 50", "kubeconfig 4", "monitoring 155", "linkerdCrds 13", "linkerd 244", "bookinfo 95", "verification 25", "other 264"],
+            ["network 123", "nodes 139", "init 228", "cni 87", "joins 65", "ready 50", "kubeconfig 4", "monitoringCrds 6", "monitoring 155", "linkerdCrds 13", "linkerd 244", "bookinfo 95", "verification 25", "other 264"],
         ]);
-        assert.strictEqual(monday.err[monday.err.length - 1], "Time by phase: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24; total 12:51 (k8s-lab timings shows the last runs).");
+        assert.strictEqual(monday.err[monday.err.length - 1], "Time by phase: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24; total 12:51 (k8s-lab timings shows the last runs).");
         const failing = fake(outputs(), { env, stack: labUp(tuesday, new UpFailed([{ resource: "command:remote:Command::cluster-init", error: "kubelet did not start" }])) });
         assert.strictEqual(await main(["up", "--policy-pack", installedPack()], failing.deps), exitCodes.cloud);
         assert.ok(failing.out.includes("Time by phase: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03; total 3:20 (k8s-lab timings shows the last runs)."), failing.out.join("\n"));
         assert.deepStrictEqual(fs.readFileSync(file, "utf8").trim().split("\n").map((line) => { const run = JSON.parse(line); return [run.stack, run.ok, run.startedAt, run.seconds, run.phases.length]; }), [
-            ["dev", true, "2026-11-29T23:00:07.000Z", 771, 13],
+            ["dev", true, "2026-11-29T23:00:07.000Z", 771, 14],
             ["dev", false, "2026-11-30T23:00:07.000Z", 200, 4],
         ]);
 
@@ -288,7 +288,7 @@ describe("operator CLI", () => {
         assert.deepStrictEqual(shown.out, [
             `The last runs of stack dev, newest first (${file}):`,
             "2026-11-30 23:00 UTC  failed  total 3:20: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03",
-            "2026-11-29 23:00 UTC  done  total 12:51: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24",
+            "2026-11-29 23:00 UTC  done  total 12:51: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24",
             "",
             "The newest run's phases: start, end and duration from its first event.",
             "network        0:03   2:06   2:03",

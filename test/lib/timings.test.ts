@@ -16,7 +16,7 @@ const step = (kind: "resourcePreEvent" | "resOutputsEvent" | "resOpFailedEvent",
 };
 
 describe("timings", () => {
-    it("turns a recorded up's engine events into the phase table: network, nodes, each bootstrap step, each chart, Bookinfo, verification, other and the total", () => {
+    it("turns a recorded up's engine events into the phase table: network, nodes, each bootstrap step, the CRDs and each chart, Bookinfo, verification, other and the total", () => {
         const recorder = timingRecorder();
         for (const event of recordedUp()) recorder.record(event);
         const phase = (name: string, start: number, end: number, resources: number) => ({ phase: name, start, end, seconds: end - start, resources, failed: false });
@@ -34,8 +34,10 @@ describe("timings", () => {
                 phase("ready", 352, 402, 1),
                 // The kubeconfig command and the Kubernetes provider made from it.
                 phase("kubeconfig", 402, 406, 2),
+                // The Prometheus Operator's CRDs, on their own before the chart.
+                phase("monitoringCrds", 406, 412, 3),
                 // The monitoring namespace, secret, dashboard and rules, the chart and its children.
-                phase("monitoring", 406, 561, 9),
+                phase("monitoring", 406, 561, 8),
                 phase("linkerdCrds", 407, 420, 3),
                 // From the linkerd namespace to the control plane's last Deployment.
                 phase("linkerd", 406, 650, 4),
@@ -48,7 +50,7 @@ describe("timings", () => {
         });
     });
 
-    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers, and the NAT instance to the network", async () => {
+    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers, the NAT instance to the network, each chart to its own", async () => {
         const program = await runProgram();
         const byId = new Map(program.resources.map((r) => [`${r.type}::${r.name}`, r]));
         // A URN's types: the ancestors' below the stack, then the resource's own.
@@ -58,9 +60,10 @@ describe("timings", () => {
         };
         const other = program.resources.filter((r) => timedPhaseOf(urn(types(r).join("$"), r.name)) === "other").map((r) => r.type);
         assert.deepStrictEqual([...new Set(other.filter((type) => !/^(random|tls):/.test(type)))].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
-        // The NAT instance is the network's; the nodes are the cluster's.
-        const instances = program.ofType("aws:ec2/instance:Instance").map((r) => `${r.name} ${timedPhaseOf(urn(types(r).join("$"), r.name))}`);
-        assert.deepStrictEqual(instances.sort(), ["control-plane-0 nodes", "network-nat network", "worker-0 nodes", "worker-1 nodes"]);
+        const phases = (type: string) => program.ofType(type).map((r) => `${r.name} ${timedPhaseOf(urn(types(r).join("$"), r.name))}`).sort();
+        // The NAT instance is the network's; the nodes are the cluster's; each chart and the CRDs have their own phase.
+        assert.deepStrictEqual(phases("aws:ec2/instance:Instance"), ["control-plane-0 nodes", "network-nat network", "worker-0 nodes", "worker-1 nodes"]);
+        assert.deepStrictEqual([...phases("kubernetes:helm.sh/v4:Chart"), ...phases("kubernetes:yaml/v2:ConfigGroup")], ["kube-prometheus-stack monitoring", "linkerd-control-plane linkerd", "linkerd-crds linkerdCrds", "monitoring-crds monitoringCrds"]);
     });
 
     it("places a resource by its own type and name first, else by its nearest component, else in other; the stack and the program's components time nothing", () => {
