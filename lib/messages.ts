@@ -11,7 +11,6 @@ export type Language = "en" | "ko";
 const en = {
     // Config: one sentence that names the key, the bad value and what is allowed.
     "config.invalid": "Config key {key} has the value {value}, which is not allowed: {allowed}.",
-    "config.missing": "Config key {key} is not set: {allowed}.",
     "allowed.language": "use ko, en or auto (auto: Korean on the nodes, and your locale in your terminal)",
     "allowed.region": "use an AWS region name such as ap-northeast-2",
     "allowed.availabilityZone": "leave it empty or use a zone of region {region}, such as {region}a",
@@ -32,7 +31,8 @@ const en = {
     "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
     "allowed.cni": "use one of {cnis}",
     "allowed.exposure": "use one of {modes}",
-    "allowed.oneOf": "use one of {values}",
+    "allowed.workerCapacity": "use one of {capacities}: spot costs less but AWS may take a worker back; the control-plane node and the NAT instance are always on-demand",
+    "allowed.egress": "use one of {modes}, the way the private workers reach the internet",
     "allowed.workload": "name a workload as namespace/name, such as monitoring/kube-prometheus-stack-prometheus",
     "allowed.repository": "use the GitHub repository as owner/name",
     "allowed.email": "use an email address",
@@ -274,7 +274,6 @@ type Catalogue = { readonly [K in keyof typeof en]: string };
 
 const ko: Catalogue = {
     "config.invalid": "{key} 설정 키에 지정한 {value} 값은 허용되지 않습니다: {allowed}.",
-    "config.missing": "{key} 설정 키에 값이 없습니다: {allowed}.",
     "allowed.language": "ko, en, auto 중 하나를 사용하세요 (auto는 노드에서는 한국어, 터미널에서는 로캘을 따릅니다)",
     "allowed.region": "ap-northeast-2 같은 AWS 리전 이름을 사용하세요",
     "allowed.availabilityZone": "비워 두거나 {region} 리전의 가용 영역을 사용하세요(예: {region}a)",
@@ -295,7 +294,8 @@ const ko: Catalogue = {
     "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정에는 1.31 이상이 필요하고, Calico {calico} 버전은 이 버전들에서 검증되었습니다",
     "allowed.cni": "{cnis} 중 하나를 사용하세요",
     "allowed.exposure": "{modes} 중 하나를 사용하세요",
-    "allowed.oneOf": "{values} 중 하나를 사용하세요",
+    "allowed.workerCapacity": "{capacities} 중 하나를 사용하세요: spot은 더 저렴하지만 AWS가 워커를 회수할 수 있으며, 컨트롤 플레인 노드와 NAT 인스턴스는 항상 온디맨드입니다",
+    "allowed.egress": "프라이빗 워커가 인터넷에 나가는 방식으로 {modes} 중 하나를 사용하세요",
     "allowed.workload": "monitoring/kube-prometheus-stack-prometheus처럼 워크로드를 namespace/name 형식으로 지정하세요",
     "allowed.repository": "GitHub 저장소를 owner/name 형식으로 지정하세요",
     "allowed.email": "이메일 주소를 사용하세요",

@@ -1,5 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
+import * as YAML from "yaml";
 import { ConfigError, parseConfig } from "../../lib/config";
+import { configSchema } from "../../lib/configSchema";
 import { Language, message, MessageKey } from "../../lib/messages";
 import { ConfigValue, projectFile, rawConfig } from "../harness/stackConfig";
 
@@ -20,28 +23,62 @@ function errorOf(overrides: Record<string, ConfigValue>, language: Language): Co
 }
 
 describe("config", () => {
+    const devDefaults = {
+        language: "auto",
+        region: "ap-northeast-2",
+        availabilityZone: "",
+        vpcCidr: "10.0.0.0/16",
+        publicSubnetCidr: "10.0.1.0/24",
+        privateSubnetCidr: "10.0.2.0/24",
+        podCidr: "10.244.0.0/16",
+        serviceCidr: "10.96.0.0/12",
+        kubernetesVersion: "1.35",
+        cni: "calico",
+        exposure: "nodePort",
+        controlPlaneWorkloads: [],
+        verifyRetrySeconds: 300,
+        workerCount: 2,
+        workerCapacity: "spot",
+        controlPlaneInstanceType: "t3.large",
+        workerInstanceType: "t3.medium",
+        egress: "natInstance",
+        natInstanceType: "t4g.nano",
+        rootVolumeSizeGb: 30,
+        bookinfoPort: 30080,
+        grafanaPort: 30300,
+        publicCidrs: ["0.0.0.0/0"],
+        adminCidrs: [],
+        detectAdminIp: true,
+        tags: { Environment: "dev" },
+    };
+
     it("reads the dev stack with the defaults of Pulumi.yaml", () => {
-        const config = parse({});
-        assert.strictEqual(config.region, "ap-northeast-2");
-        assert.strictEqual(config.workerCount, 2);
-        assert.deepStrictEqual([config.bookinfoPort, config.grafanaPort], [30080, 30300]);
-        assert.deepStrictEqual(config.publicCidrs, ["0.0.0.0/0"]);
-        assert.deepStrictEqual(config.adminCidrs, []);
-        assert.strictEqual(config.detectAdminIp, true);
-        assert.strictEqual(config.controlPlaneInstanceType, "t3.large");
-        assert.ok(config.rootVolumeSizeGb >= 30);
-        assert.deepStrictEqual(config.tags, { Environment: "dev" });
+        assert.deepStrictEqual(parse({}), devDefaults);
     });
 
-    it("reads exactly the keys Pulumi.yaml declares, each with a type, a default and a description", () => {
+    it("has Pulumi.yaml declare every key as the schema does: type, default, description, in the schema's order", () => {
+        const expected = Object.fromEntries(
+            Object.entries(configSchema).map(([key, s]) => [
+                key,
+                { type: s.type, ...(s.type === "array" ? { items: { type: "string" } } : {}), default: s.default, description: s.description },
+            ]),
+        );
+        const declared = projectFile().config;
+        const hint = `Pulumi.yaml's config section should read:\n${YAML.stringify({ config: expected }, { lineWidth: 0 })}`;
+        assert.deepStrictEqual(declared, expected, hint);
+        assert.deepStrictEqual(Object.keys(declared), Object.keys(expected), hint);
+    });
+
+    it("reads exactly the keys the schema declares", () => {
         const read = new Set<string>();
         const get = rawConfig("dev");
         parseConfig((key) => (read.add(key), get(key)), "k8s-lab", env.en);
-        const declared = projectFile().config;
-        assert.deepStrictEqual([...read].sort(), Object.keys(declared).sort());
-        for (const [key, d] of Object.entries(declared)) {
-            assert.ok(d.type && d.default !== undefined && d.description, `${key} lacks a type, default or description`);
-        }
+        assert.deepStrictEqual([...read].sort(), Object.keys(configSchema).sort());
+    });
+
+    it("gives a key that is not set the schema's default, as the Pulumi CLI gives Pulumi.yaml's", () => {
+        assert.deepStrictEqual(parseConfig(() => undefined, "k8s-lab", env.en), { ...devDefaults, tags: {} });
+        assert.deepStrictEqual(parse({ vpcCidr: undefined, workerCapacity: undefined, tags: undefined }), { ...devDefaults, tags: {} });
     });
 
     it("follows the language key over LANG", () => {
@@ -58,10 +95,55 @@ describe("config", () => {
             errorOf({ workerCount: 0 }, "ko").message,
             'k8s-lab:workerCount 설정 키에 지정한 "0" 값은 허용되지 않습니다: 1부터 10까지의 정수를 사용하세요.',
         );
+    });
+
+    it("reports three bad keys in one run, one sentence each, in the schema's order (en)", () => {
+        const err = errorOf({ grafanaPort: 80, workerCount: 11, vpcCidr: "10.0.0.0/8" }, "en");
+        assert.deepStrictEqual(err.keys, ["vpcCidr", "workerCount", "grafanaPort"]);
+        assert.strictEqual(err.key, "vpcCidr");
+        assert.strictEqual(err.name, "ConfigError");
+        assert.ok(err instanceof pulumi.RunError);
         assert.strictEqual(
-            errorOf({ vpcCidr: undefined }, "en").message,
-            "Config key k8s-lab:vpcCidr is not set: use an IPv4 CIDR block such as 10.0.0.0/16.",
+            err.message,
+            [
+                'Config key k8s-lab:vpcCidr has the value "10.0.0.0/8", which is not allowed: use a block from /16 to /28.',
+                'Config key k8s-lab:workerCount has the value "11", which is not allowed: use a whole number from 1 to 10.',
+                'Config key k8s-lab:grafanaPort has the value "80", which is not allowed: use a NodePort from 30000 to 32767.',
+            ].join("\n"),
         );
+    });
+
+    it("reports three bad keys in one run, one sentence each, in the schema's order (ko)", () => {
+        const err = errorOf({ tags: ["aws:owner=me"], egress: "nat", language: "ko", detectAdminIp: "yes" }, "en");
+        assert.deepStrictEqual(err.keys, ["egress", "detectAdminIp", "tags"]);
+        assert.strictEqual(
+            err.message,
+            [
+                'k8s-lab:egress 설정 키에 지정한 "nat" 값은 허용되지 않습니다: 프라이빗 워커가 인터넷에 나가는 방식으로 natInstance, natGateway 중 하나를 사용하세요.',
+                'k8s-lab:detectAdminIp 설정 키에 지정한 "yes" 값은 허용되지 않습니다: true 또는 false를 사용하세요.',
+                'k8s-lab:tags 설정 키에 지정한 "aws:owner=me" 값은 허용되지 않습니다: ' +
+                    "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, LabId, Name이 아니어야 하고, 값은 256자 이하여야 합니다.",
+            ].join("\n"),
+        );
+    });
+
+    it("checks across keys only the keys that parsed, and names each key once", () => {
+        // The subnets cannot be placed in a VPC that is not allowed, nor the ports compared with a port that is not one.
+        assert.deepStrictEqual(errorOf({ vpcCidr: "10.0.0.0/33", bookinfoPort: "3oo80", grafanaPort: 30080 }, "en").keys, ["vpcCidr", "bookinfoPort"]);
+        assert.deepStrictEqual(errorOf({ region: "Seoul", availabilityZone: "us-east-1a" }, "en").keys, ["region"]);
+        assert.deepStrictEqual(errorOf({ adminCidrs: "[", detectAdminIp: false }, "en").keys, ["adminCidrs"]);
+        // A pod range over both the VPC and the service range: one sentence, naming the first.
+        assert.strictEqual(
+            errorOf({ podCidr: "10.0.0.0/8" }, "en").message,
+            'Config key k8s-lab:podCidr has the value "10.0.0.0/8", which is not allowed: it must not overlap vpcCidr 10.0.0.0/16.',
+        );
+        // A /28 VPC is allowed, as are /28 subnets, but two subnets do not fit in it.
+        assert.deepStrictEqual(errorOf({ vpcCidr: "10.0.0.0/28", publicSubnetCidr: "10.0.0.0/28", privateSubnetCidr: "10.0.0.0/28" }, "en").keys, ["privateSubnetCidr"]);
+        // Every key wrong at once (the zone is checked against the region, which is wrong too): one sentence for each.
+        const keys = Object.keys(configSchema).filter((key) => key !== "availabilityZone");
+        const everyKey = errorOf(Object.fromEntries(keys.map((key) => [key, "bad"])), "en");
+        assert.deepStrictEqual(everyKey.keys, keys);
+        assert.strictEqual(everyKey.message.split("\n").length, keys.length);
     });
 
     type Case = [string, Record<string, ConfigValue>, string, string, MessageKey, Record<string, string | number>?];
@@ -111,16 +193,60 @@ describe("config", () => {
         ["a tag overriding a lab tag", { tags: ["Project=other"] }, "tags", "Project=other", "allowed.tag"],
         ["a tag overriding the lab's identity, which the sweep trusts", { tags: ["LabId=someone-else"] }, "tags", "LabId=someone-else", "allowed.tag"],
         ["a tag without a value separator", { tags: ["Owner"] }, "tags", "Owner", "allowed.tag"],
+        ["a tag with an empty key", { tags: ["=value"] }, "tags", "=value", "allowed.tag"],
+        ["a tag key of 129 characters", { tags: [`${"k".repeat(129)}=v`] }, "tags", `${"k".repeat(129)}=v`, "allowed.tag"],
+        ["a tag value of 257 characters", { tags: [`Owner=${"v".repeat(257)}`] }, "tags", `Owner=${"v".repeat(257)}`, "allowed.tag"],
+        ...["aws:owner=me", "AWS:owner=me", "Aws:owner=me"].map((entry): Case => [`a tag key with AWS's reserved prefix (${entry})`, { tags: ["Owner=me", entry] }, "tags", entry, "allowed.tag"]),
+        ...["Project", "Stack", "ManagedBy", "LabId", "Name"].map((reserved): Case => [`a tag setting the lab's ${reserved}`, { tags: [`${reserved}=x`] }, "tags", `${reserved}=x`, "allowed.tag"]),
+        // Both sides of each boundary: the bad side here, the good side in the accepted values below.
+        ["a VPC wider than /16", { vpcCidr: "10.0.0.0/15" }, "vpcCidr", "10.0.0.0/15", "allowed.cidrPrefix", { min: 16, max: 28 }],
+        ["a subnet narrower than /28", { publicSubnetCidr: "10.0.1.0/29" }, "publicSubnetCidr", "10.0.1.0/29", "allowed.cidrPrefix", { min: 16, max: 28 }],
+        ["a pod range wider than /8", { podCidr: "10.0.0.0/7" }, "podCidr", "10.0.0.0/7", "allowed.cidrPrefix", { min: 8, max: 22 }],
+        ["a pod range narrower than /22", { podCidr: "10.244.0.0/23" }, "podCidr", "10.244.0.0/23", "allowed.cidrPrefix", { min: 8, max: 22 }],
+        ["a service range narrower than /24", { serviceCidr: "10.96.0.0/25" }, "serviceCidr", "10.96.0.0/25", "allowed.cidrPrefix", { min: 12, max: 24 }],
+        ["a NodePort just below the range", { bookinfoPort: 29999 }, "bookinfoPort", "29999", "allowed.nodePort"],
+        ["a NodePort just above the range", { grafanaPort: 32768 }, "grafanaPort", "32768", "allowed.nodePort"],
+        ["an admin CIDR of /7", { adminCidrs: ["10.0.0.0/7"] }, "adminCidrs", "10.0.0.0/7", "allowed.adminCidr"],
+        ["a root volume of 29 GB", { rootVolumeSizeGb: 29 }, "rootVolumeSizeGb", "29", "allowed.integerRange", { min: 30, max: 500 }],
+        ["a root volume of 501 GB", { rootVolumeSizeGb: 501 }, "rootVolumeSizeGb", "501", "allowed.integerRange", { min: 30, max: 500 }],
+        ["a negative retry time", { verifyRetrySeconds: -1 }, "verifyRetrySeconds", "-1", "allowed.integerRange", { min: 0, max: 3600 }],
+        ["a retry time over an hour", { verifyRetrySeconds: 3601 }, "verifyRetrySeconds", "3601", "allowed.integerRange", { min: 0, max: 3600 }],
+        // Trailing garbage.
+        ["a NodePort with trailing letters", { bookinfoPort: "30080abc" }, "bookinfoPort", "30080abc", "allowed.nodePort"],
+        ["a worker count with trailing letters", { workerCount: "2x" }, "workerCount", "2x", "allowed.integerRange", { min: 1, max: 10 }],
+        ["a retry time with a unit", { verifyRetrySeconds: "300s" }, "verifyRetrySeconds", "300s", "allowed.integerRange", { min: 0, max: 3600 }],
+        ["a CIDR with a trailing letter", { vpcCidr: "10.0.0.0/16x" }, "vpcCidr", "10.0.0.0/16x", "allowed.cidr"],
+        ["a boolean with a trailing letter", { detectAdminIp: "truee" }, "detectAdminIp", "truee", "allowed.boolean"],
+        ["a region with a trailing letter", { region: "us-east-1x" }, "region", "us-east-1x", "allowed.region"],
+        ["an instance type with a trailing space", { workerInstanceType: "t3.medium " }, "workerInstanceType", "t3.medium ", "allowed.instanceType"],
+        // Ranges that overlap from different base addresses.
+        ["a pod range inside the VPC from another base", { podCidr: "10.0.128.0/17" }, "podCidr", "10.0.128.0/17", "allowed.noOverlap", { otherKey: "vpcCidr", otherValue: "10.0.0.0/16" }],
+        [
+            "a pod range around the VPC from another base",
+            { vpcCidr: "10.0.128.0/17", publicSubnetCidr: "10.0.129.0/24", privateSubnetCidr: "10.0.130.0/24", podCidr: "10.0.0.0/16" },
+            "podCidr",
+            "10.0.0.0/16",
+            "allowed.noOverlap",
+            { otherKey: "vpcCidr", otherValue: "10.0.128.0/17" },
+        ],
+        ["a service range inside the VPC from another base", { serviceCidr: "10.0.64.0/18" }, "serviceCidr", "10.0.64.0/18", "allowed.noOverlap", { otherKey: "vpcCidr", otherValue: "10.0.0.0/16" }],
+        ["a service range around the pods from another base", { serviceCidr: "10.240.0.0/12" }, "serviceCidr", "10.240.0.0/12", "allowed.noOverlap", { otherKey: "podCidr", otherValue: "10.244.0.0/16" }],
+        ["a private subnet around the public one from another base", { privateSubnetCidr: "10.0.0.0/23" }, "privateSubnetCidr", "10.0.0.0/23", "allowed.noOverlap", { otherKey: "publicSubnetCidr", otherValue: "10.0.1.0/24" }],
+        ["a subnet wider than the VPC", { vpcCidr: "10.0.0.0/20", publicSubnetCidr: "10.0.0.0/19", privateSubnetCidr: "10.0.2.0/24" }, "publicSubnetCidr", "10.0.0.0/19", "allowed.subnetInVpc", { vpcCidr: "10.0.0.0/20" }],
+        // The keys of issue 13.
+        ["a worker capacity spelt otherwise", { workerCapacity: "ondemand" }, "workerCapacity", "ondemand", "allowed.workerCapacity", { capacities: "spot, onDemand" }],
+        ["an egress that is not one", { egress: "internetGateway" }, "egress", "internetGateway", "allowed.egress", { modes: "natInstance, natGateway" }],
+        ["a NAT instance type without a size", { natInstanceType: "t4g" }, "natInstanceType", "t4g", "allowed.instanceType"],
     ];
 
     for (const [what, overrides, key, value, allowed, params] of cases) {
         for (const language of ["en", "ko"] as Language[]) {
-            it(`stops on ${what} (${language})`, () => {
+            it(`rejects ${what} (${language})`, () => {
                 const err = errorOf(overrides, language);
                 const allowedText = (message as (l: Language, k: MessageKey, p?: object) => string)(language, allowed, params);
                 const expected = message(language, "config.invalid", { key: `k8s-lab:${key}`, value: JSON.stringify(value), allowed: allowedText });
                 assert.strictEqual(err.message, expected);
-                assert.strictEqual(err.key, key);
+                assert.deepStrictEqual([err.key, err.keys], [key, [key]]);
                 assert.doesNotMatch(err.message, /\{\w+\}/, "a parameter was left unfilled");
                 assert.doesNotMatch(err.message, /\n/);
             });
@@ -140,5 +266,37 @@ describe("config", () => {
         const config = parse({ adminCidrs: ["203.0.113.0/24", "10.20.0.0/16"], tags: ["Owner=platform", "CostCenter=lab=1"] });
         assert.deepStrictEqual(config.adminCidrs, ["203.0.113.0/24", "10.20.0.0/16"]);
         assert.deepStrictEqual(config.tags, { Owner: "platform", CostCenter: "lab=1" });
+    });
+
+    it("accepts valid values other than the defaults, and each boundary's good side", () => {
+        const accepted: Record<string, ConfigValue>[] = [
+            { controlPlaneInstanceType: "t3a.large", workerInstanceType: "m7i.large", natInstanceType: "t4g.medium" },
+            { controlPlaneInstanceType: "m7i-flex.large", workerInstanceType: "t4g.medium", natInstanceType: "t3.micro" },
+            { region: "us-gov-west-1", availabilityZone: "us-gov-west-1b" },
+            { region: "eu-central-2", availabilityZone: "eu-central-2c" },
+            { workerCount: 1, workerCapacity: "onDemand", egress: "natGateway" },
+            { workerCount: 10 },
+            { bookinfoPort: 30000, grafanaPort: 32767 },
+            { rootVolumeSizeGb: 500, verifyRetrySeconds: 0 },
+            { rootVolumeSizeGb: 30, verifyRetrySeconds: 3600 },
+            { adminCidrs: ["10.0.0.0/8"], detectAdminIp: false },
+            { vpcCidr: "10.0.0.0/16", publicSubnetCidr: "10.0.0.0/28", privateSubnetCidr: "10.0.255.240/28" },
+            { vpcCidr: "10.0.0.0/27", publicSubnetCidr: "10.0.0.0/28", privateSubnetCidr: "10.0.0.16/28" },
+            { podCidr: "100.0.0.0/8", serviceCidr: "10.96.0.0/24" },
+            { podCidr: "10.244.0.0/22", serviceCidr: "172.16.0.0/12" },
+            // Ranges side by side, from different base addresses, do not overlap.
+            { vpcCidr: "10.0.128.0/17", publicSubnetCidr: "10.0.128.0/24", privateSubnetCidr: "10.0.129.0/24", podCidr: "10.0.0.0/17", serviceCidr: "10.1.0.0/16" },
+            { controlPlaneWorkloads: ["monitoring/kube-prometheus-stack-prometheus", "default/web.v1"] },
+            { tags: [`${"k".repeat(128)}=${"v".repeat(256)}`, "Owner=", "awsome=yes", "Team=a=b"] },
+        ];
+        const expected = (overrides: Record<string, ConfigValue>) => {
+            const { tags, ...rest } = overrides;
+            return {
+                ...devDefaults,
+                ...rest,
+                tags: Array.isArray(tags) ? Object.fromEntries(tags.map((tag) => [tag.slice(0, tag.indexOf("=")), tag.slice(tag.indexOf("=") + 1)])) : devDefaults.tags,
+            };
+        };
+        assert.deepStrictEqual(accepted.map((overrides) => parse(overrides)), accepted.map(expected));
     });
 });
