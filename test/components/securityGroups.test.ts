@@ -1,9 +1,7 @@
 import * as assert from "assert";
-import { nodeRules, rulePairs } from "../../components/securityGroups";
-import { Program, RecordedResource, runProgram } from "../harness";
+import { ClusterSecurityGroups, ClusterSecurityGroupsArgs, nodeRules, rulePairs } from "../../components/securityGroups";
+import { buildComponent, RecordedResource, Resources, runProgram, types } from "../harness";
 
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const CONTROL_PLANE = "security-groups-control-plane-id";
 const WORKERS = "security-groups-workers-id";
 
@@ -11,64 +9,77 @@ const WORKERS = "security-groups-workers-id";
 const awsDescription = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
 /** The cluster's own rules from CIDRs (the NAT instance's group is components/natInstance.ts's). */
-const cidrRules = (program: Program): RecordedResource[] => program.ofType(INGRESS).filter((r) => r.inputs.cidrIpv4 !== undefined && r.inputs.securityGroupId !== "network-nat-id");
+const cidrRules = (built: Resources): RecordedResource[] => built.ofType(types.ingressRule).filter((r) => r.inputs.cidrIpv4 !== undefined && r.inputs.securityGroupId !== "network-nat-id");
 const ports = (rules: RecordedResource[]): string[] => [...new Set(rules.map((r) => `${r.inputs.ipProtocol}/${r.inputs.fromPort}-${r.inputs.toPort}`))].sort();
+const adminRules = (built: Resources) => cidrRules(built).filter((r) => [22, 6443].includes(Number(r.inputs.fromPort))).map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.description]);
+
+/** The groups as index.ts declares them, with the dev stack's defaults unless `args` says. */
+const build = (args: Partial<ClusterSecurityGroupsArgs> = {}) =>
+    buildComponent((opts) => new ClusterSecurityGroups("security-groups", {
+        vpcId: "network-vpc-id",
+        publicPorts: [{ port: 30080, purpose: "Bookinfo productpage" }, { port: 30300, purpose: "Grafana" }],
+        publicCidrs: ["0.0.0.0/0"],
+        adminCidrs: [],
+        detectedCidr: "198.51.100.23/32",
+        ...args,
+    }, opts));
 
 describe("ClusterSecurityGroups", () => {
     it("opens only the public ports of the control-plane node to 0.0.0.0/0", async () => {
-        const program = await runProgram();
-        const world = cidrRules(program).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
+        const world = cidrRules(await build()).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
         assert.deepStrictEqual(ports(world), ["tcp/30080-30080", "tcp/30300-30300"]);
         assert.ok(world.every((r) => r.inputs.securityGroupId === CONTROL_PLANE));
     });
 
     it("opens SSH and the Kubernetes API to the admin CIDRs and the detected IP only", async () => {
-        const program = await runProgram({ config: { adminCidrs: ["203.0.113.0/24"] } });
+        const groups = await build({ adminCidrs: ["203.0.113.0/24"] });
         for (const port of [22, 6443]) {
-            const rules = cidrRules(program).filter((r) => r.inputs.fromPort === port || r.inputs.toPort === port);
+            const rules = cidrRules(groups).filter((r) => r.inputs.fromPort === port || r.inputs.toPort === port);
             assert.deepStrictEqual(rules.map((r) => r.inputs.cidrIpv4).sort(), ["198.51.100.23/32", "203.0.113.0/24"], `port ${port}`);
             assert.ok(rules.every((r) => r.inputs.securityGroupId === CONTROL_PLANE));
         }
-        assert.deepStrictEqual(program.output("adminCidrs").value, ["203.0.113.0/24", "198.51.100.23/32"]);
     });
 
     it("names the detected address's rules by port alone, so that CI can remove exactly them after its job", async () => {
-        const admin = (program: Program) => cidrRules(program).filter((r) => [22, 6443].includes(Number(r.inputs.fromPort))).map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.description]);
-        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: ["203.0.113.0/24"] } })), [
+        assert.deepStrictEqual(adminRules(await build({ adminCidrs: ["203.0.113.0/24"] })), [
             ["security-groups-control-plane-admin-22-203.0.113.0-24", "203.0.113.0/24", "SSH from an admin CIDR"],
             ["security-groups-control-plane-admin-6443-203.0.113.0-24", "203.0.113.0/24", "Kubernetes API from an admin CIDR"],
             ["security-groups-control-plane-detected-22", "198.51.100.23/32", "SSH from the machine running pulumi (detected)"],
             ["security-groups-control-plane-detected-6443", "198.51.100.23/32", "Kubernetes API from the machine running pulumi (detected)"],
         ]);
         // Another machine, the same names: its address replaces the last one's.
-        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: [] }, publicIp: "192.0.2.77" })), [
+        assert.deepStrictEqual(adminRules(await build({ detectedCidr: "192.0.2.77/32" })), [
             ["security-groups-control-plane-detected-22", "192.0.2.77/32", "SSH from the machine running pulumi (detected)"],
             ["security-groups-control-plane-detected-6443", "192.0.2.77/32", "Kubernetes API from the machine running pulumi (detected)"],
         ]);
-        // Already an admin CIDR: one rule per port, the configured one, which CI never removes.
-        assert.deepStrictEqual(admin(await runProgram({ config: { adminCidrs: ["198.51.100.23/32"] } })), [
+    });
+
+    it("gets the detected address from the program, and no rule of its own when it is already an admin CIDR", async () => {
+        const program = await runProgram({ config: { adminCidrs: ["198.51.100.23/32"] } });
+        // One rule per port, the configured one, which CI never removes.
+        assert.deepStrictEqual(adminRules(program), [
             ["security-groups-control-plane-admin-22-198.51.100.23-32", "198.51.100.23/32", "SSH from an admin CIDR"],
             ["security-groups-control-plane-admin-6443-198.51.100.23-32", "198.51.100.23/32", "Kubernetes API from an admin CIDR"],
         ]);
+        assert.deepStrictEqual(adminRules(await runProgram()).map(([, cidr]) => cidr), ["198.51.100.23/32", "198.51.100.23/32"]);
     });
 
     it("opens the public ports only to the allowed CIDRs when they are narrowed", async () => {
-        const program = await runProgram({ config: { publicCidrs: ["192.0.2.0/24"], bookinfoPort: 31080 } });
-        const publicRules = cidrRules(program).filter((r) => ![22, 6443].includes(Number(r.inputs.fromPort)));
+        const groups = await build({ publicCidrs: ["192.0.2.0/24"], publicPorts: [{ port: 31080, purpose: "Bookinfo productpage" }, { port: 30300, purpose: "Grafana" }] });
+        const publicRules = cidrRules(groups).filter((r) => ![22, 6443].includes(Number(r.inputs.fromPort)));
         assert.deepStrictEqual(ports(publicRules), ["tcp/30300-30300", "tcp/31080-31080"]);
         assert.ok(publicRules.every((r) => r.inputs.cidrIpv4 === "192.0.2.0/24"));
     });
 
     it("takes nothing from outside the cluster on the workers", async () => {
-        const program = await runProgram();
-        const workerRules = program.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === WORKERS);
+        const workerRules = (await build()).ofType(types.ingressRule).filter((r) => r.inputs.securityGroupId === WORKERS);
         assert.ok(workerRules.length > 0);
         assert.ok(workerRules.every((r) => r.inputs.cidrIpv4 === undefined && [CONTROL_PLANE, WORKERS].includes(String(r.inputs.referencedSecurityGroupId))));
     });
 
     it("lets the nodes talk for the CNI, the kubelets and the API server, and nothing wider", async () => {
-        const program = await runProgram();
-        const nodeToNode = program.ofType(INGRESS).filter((r) => r.inputs.referencedSecurityGroupId !== undefined);
+        const groups = await build();
+        const nodeToNode = groups.ofType(types.ingressRule).filter((r) => r.inputs.referencedSecurityGroupId !== undefined);
         const has = (to: string, from: string, protocol: string, port: number): boolean =>
             nodeToNode.some((r) => r.inputs.securityGroupId === to && r.inputs.referencedSecurityGroupId === from && r.inputs.ipProtocol === protocol && r.inputs.fromPort === port);
         for (const [to, from] of [[CONTROL_PLANE, WORKERS], [WORKERS, CONTROL_PLANE], [WORKERS, WORKERS]]) {
@@ -78,25 +89,24 @@ describe("ClusterSecurityGroups", () => {
         assert.ok(has(CONTROL_PLANE, WORKERS, "tcp", 6443), "kubelets reach the API server");
         assert.ok(has(WORKERS, CONTROL_PLANE, "tcp", 22), "the control-plane node is the workers' jump host");
         assert.ok(!has(CONTROL_PLANE, WORKERS, "tcp", 22), "workers do not SSH into the control-plane node");
-        assert.ok(program.ofType(INGRESS).every((r) => r.inputs.ipProtocol !== "-1"), "no rule opens every protocol");
+        assert.ok(groups.ofType(types.ingressRule).every((r) => r.inputs.ipProtocol !== "-1"), "no rule opens every protocol");
         assert.ok(nodeToNode.every((r) => r.inputs.fromPort === r.inputs.toPort), "no port ranges between nodes");
     });
 
     it("describes every rule by its purpose, in characters AWS accepts", async () => {
-        const program = await runProgram();
-        for (const rule of [...program.ofType(INGRESS), ...program.ofType(EGRESS)]) {
+        const groups = await build({ adminCidrs: ["203.0.113.0/24"] });
+        for (const rule of [...groups.ofType(types.ingressRule), ...groups.ofType(types.egressRule)]) {
             assert.match(String(rule.inputs.description), awsDescription, rule.name);
         }
-        for (const group of program.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+        for (const group of groups.ofType(types.securityGroup)) {
             assert.match(String(group.inputs.description), awsDescription, group.name);
         }
-        const descriptions = program.ofType(INGRESS).map((r) => r.inputs.description);
+        const descriptions = groups.ofType(types.ingressRule).map((r) => r.inputs.description);
         for (const rule of nodeRules) assert.ok(descriptions.includes(rule.purpose), rule.purpose);
     });
 
     it("leaves egress open on both groups", async () => {
-        const program = await runProgram();
-        const egress = program.ofType(EGRESS).filter((r) => r.inputs.securityGroupId !== "network-nat-id");
+        const egress = (await build()).ofType(types.egressRule);
         assert.deepStrictEqual(egress.map((r) => r.inputs.securityGroupId).sort(), [CONTROL_PLANE, WORKERS]);
         assert.ok(egress.every((r) => r.inputs.ipProtocol === "-1" && r.inputs.cidrIpv4 === "0.0.0.0/0"));
     });

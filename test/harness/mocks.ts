@@ -28,6 +28,16 @@ export interface HarnessOptions {
     probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
     /** The stack's outputs in its state before this run (what a StackReference to itself reads); none: a new lab. */
     previousOutputs?: Record<string, unknown>;
+    /** What a command resource (by name) prints, over `commandStdout`'s defaults. */
+    stdout?: Record<string, string>;
+    /** The addresses of an instance (by name), over `instanceAddresses`' defaults. */
+    addresses?: Record<string, Addresses>;
+}
+
+export interface Addresses {
+    privateIp: string;
+    /** Given to the instance only when it asks for a public address. */
+    publicIp: string;
 }
 
 export interface RecordedResource {
@@ -112,16 +122,13 @@ export function answerResource(
     type: string,
     name: string,
     inputs: Record<string, unknown>,
-    declared: RecordedResource[],
     options: HarnessOptions = {},
 ): { id: string; state: Record<string, unknown> } {
     const id = `${name}-id`;
     switch (type) {
         case "aws:ec2/instance:Instance": {
-            // The nodes count from 0 (control plane first); the NAT instance has addresses of its own.
-            const index = name.endsWith("-nat") ? 200 : declared.filter((r) => r.type === type && !r.name.endsWith("-nat")).length;
-            const publicIp = inputs.associatePublicIpAddress === true ? `203.0.113.${index}` : "";
-            return { id, state: { ...inputs, privateIp: `10.0.${publicIp ? 1 : 2}.${10 + index}`, publicIp, primaryNetworkInterfaceId: `eni-${name}` } };
+            const { privateIp, publicIp } = options.addresses?.[name] ?? instanceAddresses(name);
+            return { id, state: { ...inputs, privateIp, publicIp: inputs.associatePublicIpAddress === true ? publicIp : "", primaryNetworkInterfaceId: `eni-${name}` } };
         }
         case "tls:index/privateKey:PrivateKey":
             return {
@@ -147,7 +154,7 @@ export function answerResource(
         case "tls:index/certRequest:CertRequest":
             return { id, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` } };
         case "command:remote:Command":
-            return { id, state: { ...inputs, stdout: commandStdout(inputs), stderr: "" } };
+            return { id, state: { ...inputs, stdout: options.stdout?.[name] ?? commandStdout[name] ?? "", stderr: "" } };
         case "pulumi-nodejs:dynamic:Resource":
             // components/everyUp.ts: a fixed nonce, so that two runs can be compared.
             return { id, state: { ...inputs, nonce: `${name}-nonce` } };
@@ -168,30 +175,41 @@ function mockToken(name: string, length: number): string {
     return createHash("sha256").update(name).digest("hex").slice(0, length);
 }
 
-/** What the node scripts print, as far as the program reads it. */
-function commandStdout(inputs: Record<string, unknown>): string {
-    const script = `${String(inputs.create ?? "")}\n${String(inputs.stdin ?? "")}`;
-    if (script.includes("kubeadm init --config")) return `${mockCaHash}\n`;
-    if (script.includes("cat /etc/kubernetes/admin.conf")) {
-        return [
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "  - name: k8s-lab-dev",
-            "    cluster:",
-            "      server: https://10.0.1.10:6443",
-            "      certificate-authority-data: Q0E=",
-            "users:",
-            "  - name: kubernetes-admin",
-            "    user:",
-            "      client-certificate-data: Q0VSVA==",
-            "      client-key-data: S0VZ",
-            "contexts:",
-            "  - name: kubernetes-admin@k8s-lab-dev",
-            "    context: { cluster: k8s-lab-dev, user: kubernetes-admin }",
-            "current-context: kubernetes-admin@k8s-lab-dev",
-            "",
-        ].join("\n");
-    }
-    return "";
+/**
+ * The addresses of the program's instances, by name: `control-plane-N` in the public subnet
+ * (10.0.1.10 first, public 203.0.113.1), `worker-N` in the private one (10.0.2.10 first), the
+ * NAT instance (`…-nat`) in the public one with addresses of its own.
+ */
+export function instanceAddresses(name: string): Addresses {
+    if (name.endsWith("-nat")) return { privateIp: "10.0.1.210", publicIp: "203.0.113.200" };
+    const match = /^(control-plane|worker)-(\d+)$/.exec(name);
+    if (match === null) throw new Error(`the mocks have no addresses for instance ${name}: give them in HarnessOptions.addresses`);
+    const n = Number(match[2]);
+    return match[1] === "control-plane" ? { privateIp: `10.0.1.${10 + n}`, publicIp: `203.0.113.${1 + n}` } : { privateIp: `10.0.2.${10 + n}`, publicIp: `203.0.113.${101 + n}` };
 }
+
+/** What the program's commands print, by resource name, as far as the program reads it; other commands print nothing. */
+export const commandStdout: Record<string, string> = {
+    // kubeadm init (scripts/control-plane-init.sh): the CA's hash the workers join with.
+    "cluster-init": `${mockCaHash}\n`,
+    // The admin kubeconfig, read back from the control-plane node.
+    "cluster-kubeconfig": [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "  - name: k8s-lab-dev",
+        "    cluster:",
+        "      server: https://10.0.1.10:6443",
+        "      certificate-authority-data: Q0E=",
+        "users:",
+        "  - name: kubernetes-admin",
+        "    user:",
+        "      client-certificate-data: Q0VSVA==",
+        "      client-key-data: S0VZ",
+        "contexts:",
+        "  - name: kubernetes-admin@k8s-lab-dev",
+        "    context: { cluster: k8s-lab-dev, user: kubernetes-admin }",
+        "current-context: kubernetes-admin@k8s-lab-dev",
+        "",
+    ].join("\n"),
+};
