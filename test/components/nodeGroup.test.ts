@@ -1,11 +1,36 @@
 import * as assert from "assert";
-import { runProgram } from "../harness";
+import { NodeGroup, NodeGroupArgs } from "../../components/nodeGroup";
+import { buildComponent, runProgram } from "../harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 /** The cluster's nodes (not the NAT instance). */
 const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofType(INSTANCE).filter((i) => i.parent?.startsWith("k8slab:index:NodeGroup::"));
 
+/** A group of `args.count` nodes built alone, from fake inputs. */
+const build = (name: string, args: Partial<NodeGroupArgs> = {}) =>
+    buildComponent((opts) => new NodeGroup(name, {
+        count: 2,
+        nodeType: { instanceType: "t3.large", architecture: "amd64", memoryGiB: 8, ami: "ami-1" },
+        subnetId: "subnet-1",
+        securityGroupId: "sg-1",
+        keyName: "key-1",
+        rootVolumeSizeGb: 30,
+        publicIp: false,
+        userData: "#!/bin/sh\n",
+        labTags: { LabId: "0a1b" },
+        ...args,
+    }, opts));
+
 describe("NodeGroup", () => {
+    it("exports each node's addresses, a public one only when asked", async () => {
+        const workers = await build("worker", { count: 3 });
+        assert.deepStrictEqual(workers.resources.filter((r) => r.custom).map((r) => [r.name, r.inputs.associatePublicIpAddress]), [["worker-0", false], ["worker-1", false], ["worker-2", false]]);
+        assert.deepStrictEqual(await workers.value(workers.component.privateIps), ["10.0.2.10", "10.0.2.11", "10.0.2.12"]);
+        assert.deepStrictEqual(await workers.value(workers.component.publicIps), ["", "", ""]);
+        const controlPlane = await build("control-plane", { count: 1, publicIp: true });
+        assert.deepStrictEqual(await controlPlane.value(controlPlane.component.publicIps), ["203.0.113.1"]);
+    });
+
     it("builds one control-plane node with a public IP and N workers without one", async () => {
         const program = await runProgram({ config: { workerCount: 3 } });
         const instances = program.ofType(INSTANCE);
@@ -44,8 +69,10 @@ describe("NodeGroup", () => {
     });
 
     it("requires IMDSv2 and an encrypted gp3 root volume of the configured size on every node", async () => {
-        const program = await runProgram({ config: { rootVolumeSizeGb: 40 } });
-        for (const instance of nodesOf(program)) {
+        const group = await build("worker", { rootVolumeSizeGb: 40 });
+        const instances = group.ofType(INSTANCE);
+        assert.strictEqual(instances.length, 2);
+        for (const instance of instances) {
             assert.deepStrictEqual(instance.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
             assert.deepStrictEqual(instance.inputs.rootBlockDevice, { volumeType: "gp3", volumeSize: 40, encrypted: true, deleteOnTermination: true });
         }

@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { runProgram } from "../harness";
+import * as pulumi from "@pulumi/pulumi";
+import { SshKey } from "../../components/sshKey";
+import { buildComponent, runProgram } from "../harness";
 
 /** Whether an input path is secret: it, or an object that holds it, was given as a secret. */
 const isSecret = (secretInputs: string[], path: string): boolean => secretInputs.some((s) => path === s || path.startsWith(`${s}.`));
@@ -23,11 +25,21 @@ describe("SshKey", () => {
         }
     });
 
-    it("generates an ED25519 key and registers its public half as the nodes' EC2 key pair", async () => {
+    it("generates an ED25519 key, registers its public half as an EC2 key pair and keeps the private half secret", async () => {
+        const sshKey = await buildComponent((opts) => new SshKey("ssh-key", opts));
+        assert.deepStrictEqual(sshKey.resources.map((r) => [r.type, r.name, r.parent]), [
+            ["k8slab:index:SshKey", "ssh-key", undefined],
+            ["tls:index/privateKey:PrivateKey", "ssh-key", "k8slab:index:SshKey::ssh-key"],
+            ["aws:ec2/keyPair:KeyPair", "ssh-key", "k8slab:index:SshKey::ssh-key"],
+        ]);
+        assert.strictEqual(sshKey.get("tls:index/privateKey:PrivateKey", "ssh-key").inputs.algorithm, "ED25519");
+        assert.match(String(sshKey.get("aws:ec2/keyPair:KeyPair", "ssh-key").inputs.publicKey), /^ssh-ed25519 /);
+        assert.strictEqual(await sshKey.value(pulumi.isSecret(sshKey.component.privateKey)), true);
+        assert.match(await sshKey.value(sshKey.component.privateKey), /BEGIN OPENSSH PRIVATE KEY/);
+    });
+
+    it("is the nodes' EC2 key pair", async () => {
         const program = await runProgram();
-        assert.strictEqual(program.get("tls:index/privateKey:PrivateKey", "ssh-key").inputs.algorithm, "ED25519");
-        const keyPair = program.get("aws:ec2/keyPair:KeyPair", "ssh-key");
-        assert.match(String(keyPair.inputs.publicKey), /^ssh-ed25519 /);
         // Every node; the NAT instance takes no SSH at all (no key, no port 22 in its group).
         assert.deepStrictEqual(Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.inputs.keyName ?? "none"])), { "control-plane-0": "ssh-key-keypair", "network-nat": "none", "worker-0": "ssh-key-keypair", "worker-1": "ssh-key-keypair" });
     });
