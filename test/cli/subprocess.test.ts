@@ -11,16 +11,18 @@ import * as os from "os";
 import * as path from "path";
 import { personalStack } from "../../cli/setup";
 import { catalogue } from "../../lib/messages";
+import { builtCli, cli } from "../harness/bin";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 import { root } from "../harness/stackConfig";
 
-const cli = path.join(root, "dist", "cli", "lab.js");
 const secret = "Zx81kLm0pQ7rT2vW9yB4nC6d";
 const commands = ["up", "verify", "status", "urls", "ssh", "kubeconfig", "port-forward", "diagnose", "sweep"];
 const helpKeys: Record<string, keyof typeof catalogue.en> = {
     up: "help.up", verify: "help.verify", status: "help.status", urls: "help.urls", ssh: "help.ssh",
     kubeconfig: "help.kubeconfig", "port-forward": "help.portForward", diagnose: "help.diagnose", sweep: "help.sweep",
 };
+/** The commands that read the stack's outputs first. */
+const stackCommands = commands.filter((c) => c !== "sweep" && c !== "up");
 /** What each command needs as arguments to run at all. */
 const argsOf = (command: string): string[] => (command === "port-forward" ? ["port-forward", "status"] : [command]);
 
@@ -60,8 +62,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
     let urls: Record<string, string> = {};
 
     before(async () => {
-        // The bin as npm ci leaves it (prepare: npm run build).
-        execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+        builtCli();
         for (const bin of [withPulumi, withoutPulumi]) {
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(bin, "ssh"), fakeSsh, { mode: 0o755 });
@@ -104,21 +105,28 @@ describe("the k8s-lab bin, as a subprocess", function () {
         });
     }
 
+    /** Runs each command, all at once, and expects the same result of each. */
+    async function expectEach(names: string[], extra: Record<string, string>, expected: Run): Promise<void> {
+        const results = await Promise.all(names.map((command) => run(argsOf(command), extra)));
+        for (const [i, command] of names.entries()) assert.deepStrictEqual(results[i], expected, command);
+    }
+
     it("prints each command's help on stdout with exit 0, for --help, -h and help CMD, and the overview for --help and help", async () => {
-        for (const command of commands) {
-            const expected = { code: 0, stdout: `${catalogue.en[helpKeys[command]]}\n`, stderr: "" };
-            assert.deepStrictEqual(await run([command, "--help"]), expected, command);
-            assert.deepStrictEqual(await run(["help", command]), expected, command);
-            // -h anywhere is help, never an argument: kubeconfig -h writes no file named -h.
-            assert.deepStrictEqual(await run([...argsOf(command), "-h"]), expected, command);
+        // -h anywhere is help, never an argument: kubeconfig -h writes no file named -h.
+        const asked = commands.flatMap((command) => [[command, "--help"], ["help", command], [...argsOf(command), "-h"]].map((args) => ({ command, args })));
+        const runs = await Promise.all(asked.map(({ args }) => run(args)));
+        for (const [i, { command, args }] of asked.entries()) {
+            assert.deepStrictEqual(runs[i], { code: 0, stdout: `${catalogue.en[helpKeys[command]]}\n`, stderr: "" }, args.join(" "));
         }
         assert.deepStrictEqual(fs.readdirSync(home), []);
-        for (const args of [["--help"], ["-h"], ["help"], []]) assert.deepStrictEqual(await run(args), { code: 0, stdout: `${catalogue.en["help.main"]}\n`, stderr: "" });
+        const overview = await Promise.all([["--help"], ["-h"], ["help"], []].map((args) => run(args)));
+        for (const result of overview) assert.deepStrictEqual(result, { code: 0, stdout: `${catalogue.en["help.main"]}\n`, stderr: "" });
     });
 
     it("rejects an unknown flag, a missing value and an extra argument in one sentence with exit 2, as JSON too with --json", async () => {
-        for (const command of commands) {
-            assert.deepStrictEqual(await run([...argsOf(command), "--bogus"]), { code: 2, stdout: "", stderr: `${command} has no option --bogus; run k8s-lab help ${command} for its usage.\n` }, command);
+        const bogus = await Promise.all(commands.map((command) => run([...argsOf(command), "--bogus"])));
+        for (const [i, command] of commands.entries()) {
+            assert.deepStrictEqual(bogus[i], { code: 2, stdout: "", stderr: `${command} has no option --bogus; run k8s-lab help ${command} for its usage.\n` }, command);
         }
         assert.deepStrictEqual(await run(["verify", "--retry"]), { code: 2, stdout: "", stderr: "The option --retry of verify needs a value; run k8s-lab help verify for its usage.\n" });
         assert.deepStrictEqual(await run(["urls", "extra"]), { code: 2, stdout: "", stderr: "urls does not take the argument extra; run k8s-lab help urls for its usage.\n" });
@@ -135,7 +143,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const sentence = "The Pulumi CLI cannot be run (pulumi: not found): k8s-lab up installs it, or install it yourself (README, Prerequisites).\n";
         const noPulumi = { PATH: `${withoutPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
         // up installs the pinned CLI instead (through the Automation API, from get.pulumi.com): not run here, offline.
-        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), noPulumi), { code: 3, stdout: "", stderr: sentence }, command);
+        await expectEach(stackCommands, noPulumi, { code: 3, stdout: "", stderr: sentence });
         const json = await run(["urls", "--json"], noPulumi);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [3, { ok: false, exitCode: 3, error: sentence.trim() }, sentence]);
         // The sweep needs the LabId from the state: a state it cannot read is said, never "nothing to sweep".
@@ -144,7 +152,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
 
     it("says the stack is missing, or its passphrase, with exit 3", async () => {
         const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n";
-        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "nostack" }), { code: 3, stdout: "", stderr: missing }, command);
+        await expectEach(stackCommands, { FAKE_PULUMI: "nostack" }, { code: 3, stdout: "", stderr: missing });
         // up says where the state is kept first (no backend is configured in this HOME), then what stopped its setup.
         assert.deepStrictEqual(await run(["up"], { FAKE_PULUMI: "nostack" }), {
             code: 3,
@@ -157,7 +165,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const personal = personalStack(os.userInfo().username);
         assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n` });
         const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
-        for (const command of commands.filter((c) => c !== "sweep" && c !== "up")) assert.deepStrictEqual(await run(argsOf(command), { FAKE_PULUMI: "passphrase" }), { code: 3, stdout: "", stderr: passphrase }, command);
+        await expectEach(stackCommands, { FAKE_PULUMI: "passphrase" }, { code: 3, stdout: "", stderr: passphrase });
         const up = await run(["up"], { FAKE_PULUMI: "passphrase" });
         assert.deepStrictEqual([up.code, up.stderr], [3, passphrase]);
     });

@@ -1,0 +1,41 @@
+// Where the suite's time goes: runs `npm test`'s mocha (parallel, as configured) once and
+// prints its wall time, the time of each test file (the sum of its tests, hooks excluded),
+// and the whole-program scenarios the harness ran, each once per mocha run. A benchmark to
+// run by hand on a quiet machine, not a timed test: `node bench/suite.mjs`.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dir = mkdtempSync(join(tmpdir(), "k8s-lab-bench-"));
+const report = join(dir, "report.json");
+const runs = join(dir, "runs.tsv");
+const started = process.hrtime.bigint();
+const mocha = spawnSync(join(root, "node_modules", ".bin", "mocha"), ["--reporter", "json", "--reporter-option", `output=${report}`], {
+    cwd: root,
+    env: { ...process.env, HARNESS_TIMINGS: runs },
+    stdio: ["ignore", "ignore", "inherit"],
+});
+const wall = Number(process.hrtime.bigint() - started) / 1e9;
+const { stats, tests } = JSON.parse(readFileSync(report, "utf8"));
+const byFile = new Map();
+for (const test of tests) byFile.set(test.file, (byFile.get(test.file) ?? 0) + (test.duration ?? 0));
+let scenarios = [];
+try {
+    scenarios = readFileSync(runs, "utf8").trim().split("\n").map((line) => Number(line.split("\t")[0]));
+} catch {
+    // no whole-program run
+}
+rmSync(dir, { recursive: true, force: true });
+
+const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6);
+process.stdout.write(`npm test's mocha: ${wall.toFixed(1)} s wall, ${stats.passes} passing, ${stats.failures} failing, ${stats.pending} pending (mocha's own: ${(stats.duration / 1000).toFixed(1)} s)\n`);
+process.stdout.write(`whole-program scenarios: ${scenarios.length} runs, ${(scenarios.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s in all\n`);
+process.stdout.write("slowest files (sum of their tests):\n");
+for (const [file, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 15))) {
+    process.stdout.write(`${seconds(ms)} s  ${relative(root, file)}\n`);
+}
+process.exit(mocha.status ?? 1);
