@@ -3,7 +3,9 @@
  * one resource, so its children are given here and run through its transforms as the engine
  * would (see `HarnessOptions.probes`). Names and shapes as kube-prometheus-stack 88.5.3 renders them.
  */
-export const chartType = "kubernetes:helm.sh/v4:Chart";
+import { types } from "./types";
+
+export const chartType = types.chart;
 
 type Props = { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } & Record<string, unknown>;
 

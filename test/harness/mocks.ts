@@ -4,6 +4,7 @@
  */
 import { createHash } from "crypto";
 import { ConfigValue } from "./stackConfig";
+import { types } from "./types";
 
 export interface HarnessOptions {
     /** The program's folder: the lab (default) or `ci-stack`. */
@@ -126,11 +127,11 @@ export function answerResource(
 ): { id: string; state: Record<string, unknown> } {
     const id = `${name}-id`;
     switch (type) {
-        case "aws:ec2/instance:Instance": {
+        case types.instance: {
             const { privateIp, publicIp } = options.addresses?.[name] ?? instanceAddresses(name);
             return { id, state: { ...inputs, privateIp, publicIp: inputs.associatePublicIpAddress === true ? publicIp : "", primaryNetworkInterfaceId: `eni-${name}` } };
         }
-        case "tls:index/privateKey:PrivateKey":
+        case types.privateKey:
             return {
                 id,
                 state: {
@@ -140,28 +141,28 @@ export function answerResource(
                     publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG1vY2s= mock\n",
                 },
             };
-        case "random:index/randomId:RandomId":
+        case types.randomId:
             // index.ts: the lab's identity (LabId).
             return { id, state: { ...inputs, hex: "0a1b2c3d4e5f6789" } };
-        case "random:index/randomPassword:RandomPassword": {
+        case types.randomPassword: {
             // Of the asked length and alphabet: lower-case only when upper is false (bootstrap tokens).
             const result = "MockGrafanaPassw0rd12345";
             return { id, state: { ...inputs, result: inputs.upper === false ? mockToken(name, Number(inputs.length)) : result } };
         }
-        case "tls:index/selfSignedCert:SelfSignedCert":
-        case "tls:index/locallySignedCert:LocallySignedCert":
+        case types.selfSignedCert:
+        case types.locallySignedCert:
             return { id, state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` } };
-        case "tls:index/certRequest:CertRequest":
+        case types.certRequest:
             return { id, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` } };
-        case "command:remote:Command":
+        case types.remoteCommand:
             return { id, state: { ...inputs, stdout: options.stdout?.[name] ?? commandStdout[name] ?? "", stderr: "" } };
-        case "pulumi-nodejs:dynamic:Resource":
+        case types.dynamic:
             // components/everyUp.ts: a fixed nonce, so that two runs can be compared.
             return { id, state: { ...inputs, nonce: `${name}-nonce` } };
-        case "pulumi:pulumi:StackReference":
+        case types.stackReference:
             // index.ts: the lab's own previous outputs.
             return { id: String(inputs.name), state: { ...inputs, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
-        case "aws:ec2/keyPair:KeyPair":
+        case types.keyPair:
             return { id, state: { ...inputs, keyName: `${name}-keypair` } };
         default:
             return { id, state: { ...inputs, arn: `arn:aws:mock:::${name}` } };
