@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { runProgram } from "./harness";
+import { runProgram, types } from "./harness";
 import { Program } from "./harness";
 import { allowedInstanceTypes } from "../lib/allowList";
 import { defaults as packDefaults } from "../policy/rules";
@@ -72,15 +72,15 @@ async function load(config = {}): Promise<Ci> {
     const mockArn = (name: string) => `arn:aws:mock:::${name}`;
     return {
         program,
-        deploy: json(program.get("aws:iam/rolePolicy:RolePolicy", "github-actions").inputs.policy),
-        preview: json(program.get("aws:iam/rolePolicy:RolePolicy", "github-actions-preview").inputs.policy),
+        deploy: json(program.get(types.iamRolePolicy, "github-actions").inputs.policy),
+        preview: json(program.get(types.iamRolePolicy, "github-actions-preview").inputs.policy),
         daily: {
             bucket: mockArn("state"),
             key: mockArn("pulumi-secrets"),
-            bucketPolicy: json(program.get("aws:s3/bucketPolicy:BucketPolicy", "state").inputs.policy),
-            keyPolicy: json(program.get("aws:kms/key:Key", "pulumi-secrets").inputs.policy),
+            bucketPolicy: json(program.get(types.bucketPolicy, "state").inputs.policy),
+            keyPolicy: json(program.get(types.kmsKey, "pulumi-secrets").inputs.policy),
         },
-        previews: { bucket: mockArn("previews"), key: mockArn("preview-secrets"), bucketPolicy: json(program.get("aws:s3/bucketPolicy:BucketPolicy", "previews").inputs.policy) },
+        previews: { bucket: mockArn("previews"), key: mockArn("preview-secrets"), bucketPolicy: json(program.get(types.bucketPolicy, "previews").inputs.policy) },
         previewRole: mockArn("github-actions-preview"),
     };
 }
@@ -89,16 +89,16 @@ describe("CI stack", () => {
     it("keeps the daily stack's state in a versioned, KMS-encrypted, private bucket, protected, and previews in another", async () => {
         const program = await ci();
         for (const [name, prefix, key] of [["state", "k8s-lab-state-", "pulumi-secrets"], ["previews", "k8s-lab-previews-", "preview-secrets"]]) {
-            assert.strictEqual(program.get("aws:s3/bucket:Bucket", name).inputs.bucketPrefix, prefix);
-            assert.deepStrictEqual(program.get("aws:s3/bucketVersioning:BucketVersioning", name).inputs.versioningConfiguration, { status: "Enabled" });
-            assert.deepStrictEqual(program.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).inputs.rules, [
+            assert.strictEqual(program.get(types.bucket, name).inputs.bucketPrefix, prefix);
+            assert.deepStrictEqual(program.get(types.bucketVersioning, name).inputs.versioningConfiguration, { status: "Enabled" });
+            assert.deepStrictEqual(program.get(types.bucketEncryption, name).inputs.rules, [
                 { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:mock:::${key}` }, bucketKeyEnabled: true },
             ]);
-            const block = program.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name).inputs;
+            const block = program.get(types.bucketPublicAccessBlock, name).inputs;
             assert.deepStrictEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-            assert.strictEqual(program.get("aws:kms/key:Key", key).inputs.enableKeyRotation, true);
+            assert.strictEqual(program.get(types.kmsKey, key).inputs.enableKeyRotation, true);
         }
-        assert.deepStrictEqual(program.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "previews").inputs.rules, [
+        assert.deepStrictEqual(program.get(types.bucketLifecycle, "previews").inputs.rules, [
             { id: "throwaway-stacks", status: "Enabled", filter: {}, expiration: { days: 7 }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
         ]);
         // The mocks give a prefixed bucket no name; the URL's form is what counts.
@@ -117,8 +117,8 @@ describe("CI stack", () => {
 
     it("trusts pull requests only with the preview role, and the deploy role only from the lab environment, in both sub forms", async () => {
         const program = await ci();
-        assert.deepStrictEqual(program.get("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github").inputs.clientIdLists, ["sts.amazonaws.com"]);
-        const trust = (role: string) => json(program.get("aws:iam/role:Role", role).inputs.assumeRolePolicy);
+        assert.deepStrictEqual(program.get(types.oidcProvider, "github").inputs.clientIdLists, ["sts.amazonaws.com"]);
+        const trust = (role: string) => json(program.get(types.iamRole, role).inputs.assumeRolePolicy);
         const assumes = (role: string, sub: string, aud = "sts.amazonaws.com") =>
             verdict([trust(role)], "sts:AssumeRoleWithWebIdentity", "*", { "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": aud }, "arn:aws:mock:::github") === "allow";
         const table: [string, boolean, boolean][] = [
@@ -173,10 +173,10 @@ describe("CI stack", () => {
         // provider's default tags, the volume's from volumeTags (the provider does not put default
         // tags on the volume in that request), nothing on the network interface.
         const lab = await runProgram();
-        const defaults = (JSON.parse(String(lab.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        const defaults = (JSON.parse(String(lab.get(types.awsProvider, "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
         const requestTags = (tags: unknown): Context =>
             ({ "aws:RequestedRegion": region, ...Object.fromEntries(Object.entries((tags ?? {}) as Record<string, string>).map(([k, v]) => [`aws:RequestTag/${k}`, v])) });
-        const sent = lab.ofType("aws:ec2/instance:Instance").map((i) => ({
+        const sent = lab.ofType(types.instance).map((i) => ({
             instance: { ...requestTags({ ...defaults, ...(i.inputs.tags as object) }), "ec2:InstanceType": String(i.inputs.instanceType) },
             volume: requestTags(i.inputs.volumeTags),
         }));
@@ -302,17 +302,17 @@ describe("CI stack", () => {
     it("gives each role a session longer than its job, and creates the spot service-linked role unless told not to", async () => {
         const program = await ci();
         assert.deepStrictEqual(
-            ["github-actions", "github-actions-preview"].map((r) => program.get("aws:iam/role:Role", r).inputs.maxSessionDuration),
+            ["github-actions", "github-actions-preview"].map((r) => program.get(types.iamRole, r).inputs.maxSessionDuration),
             [7200, 3600],
         );
         // On by default: the workers are spot by default; an account that already has the role turns it off.
-        assert.deepStrictEqual(program.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
-        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
-        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: true })).ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
+        assert.deepStrictEqual(program.ofType(types.serviceLinkedRole).map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
+        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType(types.serviceLinkedRole), []);
+        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: true })).ofType(types.serviceLinkedRole).map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
     });
 
     it("raises a budget alarm by email", async () => {
-        const budget = (await ci()).get("aws:budgets/budget:Budget", "monthly").inputs as { limitAmount: string; notifications: { subscriberEmailAddresses: string[]; notificationType: string }[] };
+        const budget = (await ci()).get(types.budget, "monthly").inputs as { limitAmount: string; notifications: { subscriberEmailAddresses: string[]; notificationType: string }[] };
         assert.strictEqual(budget.limitAmount, "150");
         assert.deepStrictEqual(budget.notifications.map((n) => [n.notificationType, n.subscriberEmailAddresses]), [["ACTUAL", ["platform-team@example.com"]], ["FORECASTED", ["platform-team@example.com"]]]);
     });
@@ -328,7 +328,7 @@ describe("CI stack", () => {
         for (const [config, message] of cases) {
             const program = await ci(config);
             assert.strictEqual(program.run.error?.message, message);
-            assert.deepStrictEqual(program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+            assert.deepStrictEqual(program.resources.filter((r) => r.type !== types.stack), []);
         }
         // The smallest valid ID passes.
         assert.strictEqual((await ci({ githubOwnerId: "1" })).run.error, undefined);

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { runProgram } from "./harness";
+import { runProgram, types } from "./harness";
 
 describe("the program", () => {
     it("exports what an operator needs to reach the nodes", async () => {
@@ -21,11 +21,11 @@ describe("the program", () => {
 
     it("builds every AWS resource through one provider, in the configured region, with the lab's tags", async () => {
         const program = await runProgram({ config: { region: "ap-northeast-1", tags: ["Owner=platform"] }, zones: { "ap-northeast-1a": "all" } });
-        const provider = program.get("pulumi:providers:aws", "aws");
+        const provider = program.get(types.awsProvider, "aws");
         assert.strictEqual(provider.inputs.region, "ap-northeast-1");
         assert.deepStrictEqual(JSON.parse(String(provider.inputs.defaultTags)), { tags: { Owner: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" } });
         // The LabId comes from the stack's state (a RandomId), nothing from the machine running pulumi.
-        assert.deepStrictEqual(program.get("random:index/randomId:RandomId", "lab-id").inputs, { byteLength: 8 });
+        assert.deepStrictEqual(program.get(types.randomId, "lab-id").inputs, { byteLength: 8 });
         assert.strictEqual(program.output("labId").value, "0a1b2c3d4e5f6789");
         const aws = program.resources.filter((r) => r.type.startsWith("aws:"));
         assert.ok(aws.length > 10);
@@ -52,7 +52,7 @@ describe("the program", () => {
         it(`stops before building anything when the public IP cannot be detected (${lang})`, async () => {
             const program = await runProgram({ publicIp: null, env: { LANG: lang } });
             assert.match(program.run.error?.message ?? "", pattern);
-            assert.deepStrictEqual(program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+            assert.deepStrictEqual(program.resources.filter((r) => r.type !== types.stack), []);
         });
     }
 
@@ -64,7 +64,7 @@ describe("the program", () => {
             const program = await runProgram({ config: { grafanaPort: 80 }, env: { LANG: lang } });
             assert.strictEqual(program.run.error?.message, expected);
             assert.strictEqual(program.run.error?.name, "ConfigError", "a RunError subclass: Pulumi prints its message without a stack");
-            assert.deepStrictEqual(program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+            assert.deepStrictEqual(program.resources.filter((r) => r.type !== types.stack), []);
         });
     }
 });

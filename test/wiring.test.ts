@@ -1,12 +1,10 @@
 import * as assert from "assert";
 import { criticalPath, stepsOf } from "../lib/criticalPath";
 import { criticalPathBudgetSeconds, stepDurations } from "../lib/durations";
-import { Program, runProgram } from "./harness";
+import { Program, runProgram, types } from "./harness";
 
 const provider = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$pulumi:providers:kubernetes::cluster::cluster-id";
 const controlPlane = "aws:ec2/instance:Instance::control-plane-0";
-const REMOTE = "command:remote:Command";
-const CHART = "kubernetes:helm.sh/v4:Chart";
 const waitsFor = (program: Program, type: string, name: string): string[] => [...program.waitsFor(program.get(type, name))];
 
 describe("the platform's wiring", () => {
@@ -26,25 +24,25 @@ describe("the platform's wiring", () => {
 
     it("creates the Kubernetes provider once the API server and the CNI are there, not after any join", async () => {
         const program = await runProgram();
-        const before = waitsFor(program, "pulumi:providers:kubernetes", "cluster");
-        for (const step of [`${REMOTE}::cluster-init`, `${REMOTE}::cluster-cni-calico`, `${REMOTE}::cluster-kubeconfig`]) assert.ok(before.includes(step), step);
+        const before = waitsFor(program, types.kubernetesProvider, "cluster");
+        for (const step of [`${types.remoteCommand}::cluster-init`, `${types.remoteCommand}::cluster-cni-calico`, `${types.remoteCommand}::cluster-kubeconfig`]) assert.ok(before.includes(step), step);
         assert.deepStrictEqual(before.filter((id) => /worker|cluster-ready|natGateway/.test(id)), []);
     });
 
     it("installs Linkerd after the Prometheus Operator CRDs, not after the monitoring chart, and neither chart after the other", async () => {
         const program = await runProgram();
-        const linkerd = waitsFor(program, CHART, "linkerd-control-plane");
+        const linkerd = waitsFor(program, types.chart, "linkerd-control-plane");
         assert.ok(linkerd.includes("kubernetes:yaml/v2:ConfigGroup::monitoring-crds"));
-        assert.ok(!linkerd.includes(`${CHART}::kube-prometheus-stack`));
-        assert.deepStrictEqual(waitsFor(program, CHART, "kube-prometheus-stack").filter((id) => id.includes("linkerd") || id.includes("bookinfo")), []);
+        assert.ok(!linkerd.includes(`${types.chart}::kube-prometheus-stack`));
+        assert.deepStrictEqual(waitsFor(program, types.chart, "kube-prometheus-stack").filter((id) => id.includes("linkerd") || id.includes("bookinfo")), []);
     });
 
     it("proves the lab (traffic check, verification) only once every node is Ready, which nothing of the platform waits for", async () => {
         const program = await runProgram();
-        assert.ok(waitsFor(program, REMOTE, "bookinfo-traffic-check").includes(`${REMOTE}::cluster-ready`));
-        assert.ok(waitsFor(program, "command:local:Command", "access-verify").includes(`${REMOTE}::cluster-ready`));
+        assert.ok(waitsFor(program, types.remoteCommand, "bookinfo-traffic-check").includes(`${types.remoteCommand}::cluster-ready`));
+        assert.ok(waitsFor(program, types.localCommand, "access-verify").includes(`${types.remoteCommand}::cluster-ready`));
         const platform = program.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        assert.deepStrictEqual(platform.filter((r) => program.waitsFor(r).has(`${REMOTE}::cluster-ready`)).map((r) => r.name), []);
+        assert.deepStrictEqual(platform.filter((r) => program.waitsFor(r).has(`${types.remoteCommand}::cluster-ready`)).map((r) => r.name), []);
     });
 
     it("models a new lab's up within the budget, along the control plane, Calico, Linkerd and Bookinfo", async () => {
@@ -55,14 +53,14 @@ describe("the platform's wiring", () => {
             "aws:ec2/internetGateway:InternetGateway::network-igw",
             "aws:ec2/route:Route::network-public-internet",
             "aws:ec2/instance:Instance::control-plane-0",
-            `${REMOTE}::cluster-init`,
-            `${REMOTE}::cluster-cni-calico`,
-            `${REMOTE}::cluster-kubeconfig`,
+            `${types.remoteCommand}::cluster-init`,
+            `${types.remoteCommand}::cluster-cni-calico`,
+            `${types.remoteCommand}::cluster-kubeconfig`,
             "kubernetes:core/v1:Namespace::linkerd",
-            `${CHART}::linkerd-crds`,
-            `${CHART}::linkerd-control-plane`,
+            `${types.chart}::linkerd-crds`,
+            `${types.chart}::linkerd-control-plane`,
             "kubernetes:apps/v1:Deployment::bookinfo-details-v1",
-            `${REMOTE}::bookinfo-traffic-check`,
+            `${types.remoteCommand}::bookinfo-traffic-check`,
             "command:local:Command::access-verify",
         ]);
         assert.strictEqual(path.seconds, 8 * 60 + 49);

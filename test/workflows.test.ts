@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { deployPolicy, sessionSeconds } from "../ci-stack/policy";
-import { runProgram } from "./harness";
+import { runProgram, types } from "./harness";
 import { Sandbox } from "./harness/shell";
 import { root } from "./harness/stackConfig";
 
@@ -261,7 +261,7 @@ describe("GitHub workflows", () => {
         assert.strictEqual(close.if, "always()");
         // The rules as the program names them, with the runner's address detected.
         const program = await runProgram();
-        const rules = program.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        const rules = program.ofType(types.ingressRule)
             .map((r) => ({ urn: `urn:pulumi:dev::k8s-lab::k8slab:index:ClusterSecurityGroups$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::${r.name}`, type: r.type, cidr: r.inputs.cidrIpv4 }));
         const detected = rules.filter((r) => r.cidr === "198.51.100.23/32").map((r) => r.urn);
         assert.strictEqual(detected.length, 2);
@@ -316,8 +316,8 @@ esac`);
             const env = path.join(sandbox.dir, "github-env");
             const stateFile = path.join(sandbox.dir, "state.json");
             const labState = (hex: string) => stateExport([
-                { urn: "urn:pulumi:dev::k8s-lab::pulumi:pulumi:Stack::k8s-lab-dev", type: "pulumi:pulumi:Stack" },
-                { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: "random:index/randomId:RandomId", outputs: { hex, byteLength: 8 } },
+                { urn: "urn:pulumi:dev::k8s-lab::pulumi:pulumi:Stack::k8s-lab-dev", type: types.stack },
+                { urn: "urn:pulumi:dev::k8s-lab::random:index/randomId:RandomId::lab-id", type: types.randomId, outputs: { hex, byteLength: 8 } },
             ]);
             sandbox.fake("aws", s3Folder(bucket));
             // The sweep of one LabId fails (FAILING), the others succeed.

@@ -5,6 +5,7 @@ import * as path from "path";
 import { cliLanguage, stackLanguage } from "../../cli/context";
 import { elapsed, phaseOf, phaseTracker } from "../../cli/progress";
 import { chooseBackend, chooseStack, findEnvironment, installedPulumi, keepPassphrase, passphraseFile, personalStack, pinnedPulumiVersion } from "../../cli/setup";
+import { types } from "../harness";
 
 describe("a fresh machine", () => {
     const temp = () => fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-setup-"));
@@ -57,20 +58,20 @@ describe("a fresh machine", () => {
 
     it("shows up's progress by phase, each once and in order, with the time since it began", () => {
         assert.deepStrictEqual([
-            phaseOf("aws:ec2/vpc:Vpc", "network-vpc"),
-            phaseOf("aws:ec2/securityGroup:SecurityGroup", "security-groups-control-plane"),
-            phaseOf("aws:ec2/instance:Instance", "control-plane-0"),
-            phaseOf("tls:index/privateKey:PrivateKey", "ssh-key"),
-            phaseOf("command:remote:Command", "cluster-init"),
+            phaseOf(types.vpc, "network-vpc"),
+            phaseOf(types.securityGroup, "security-groups-control-plane"),
+            phaseOf(types.instance, "control-plane-0"),
+            phaseOf(types.privateKey, "ssh-key"),
+            phaseOf(types.remoteCommand, "cluster-init"),
             phaseOf("kubernetes:helm.sh/v3:Release", "monitoring"),
-            phaseOf("command:remote:Command", "bookinfo-traffic-check"),
-            phaseOf("command:local:Command", "access-verify"),
-            phaseOf("pulumi:providers:aws", "aws"),
-            phaseOf("k8slab:index:Network", "network"),
+            phaseOf(types.remoteCommand, "bookinfo-traffic-check"),
+            phaseOf(types.localCommand, "access-verify"),
+            phaseOf(types.awsProvider, "aws"),
+            phaseOf(types.network, "network"),
         ], ["network", "network", "nodes", "nodes", "bootstrap", "platform", "platform", "verification", undefined, undefined]);
         const seen: string[] = [];
         const track = phaseTracker((phase) => seen.push(phase));
-        for (const [type, name] of [["aws:ec2/vpc:Vpc", "v"], ["aws:ec2/instance:Instance", "i"], ["aws:ec2/subnet:Subnet", "s"], ["command:remote:Command", "cluster-init"], ["kubernetes:core/v1:Namespace", "n"], ["command:remote:Command", "cluster-join-0"], ["command:local:Command", "access-verify"]]) track(type, name);
+        for (const [type, name] of [[types.vpc, "v"], [types.instance, "i"], [types.subnet, "s"], [types.remoteCommand, "cluster-init"], [types.namespace, "n"], [types.remoteCommand, "cluster-join-0"], [types.localCommand, "access-verify"]]) track(type, name);
         assert.deepStrictEqual(seen, ["network", "nodes", "bootstrap", "platform", "verification"]);
         assert.deepStrictEqual([elapsed(0), elapsed(59_999), elapsed(61_000), elapsed(754_000)], ["0:00", "0:59", "1:01", "12:34"]);
     });

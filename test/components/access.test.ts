@@ -2,12 +2,10 @@ import * as assert from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { runProgram } from "../harness";
+import { runProgram, types } from "../harness";
 import { closeAll, fakeGrafana, serve } from "../harness/servers";
 import { root } from "../harness/stackConfig";
 
-const REMOTE = "command:remote:Command";
-const LOCAL = "command:local:Command";
 /** What the public ports serve in the bookinfo namespace. */
 const bookinfoWorkloads = [
     "kubernetes:core/v1:Namespace::bookinfo",
@@ -18,7 +16,7 @@ const bookinfoWorkloads = [
 describe("Access", () => {
     it("installs a port-forward service per public port in the portForward exposure, removable without SSH at destroy", async () => {
         const program = await runProgram({ config: { exposure: "portForward" } });
-        const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
+        const forwards = program.ofType(types.remoteCommand).filter((c) => c.name.startsWith("access-"));
         assert.deepStrictEqual(forwards.map((c) => c.name).sort(), ["access-k8s-lab-port-forward-bookinfo", "access-k8s-lab-port-forward-grafana"]);
         for (const forward of forwards) {
             assert.match(String(forward.inputs.stdin), /ExecStart=\/usr\/bin\/kubectl port-forward --cache-dir=\/tmp\/kubectl-cache --address 0\.0\.0\.0 --namespace (bookinfo svc\/productpage 30080:9080|monitoring svc\/kube-prometheus-stack-grafana 30300:80)/);
@@ -26,7 +24,7 @@ describe("Access", () => {
             assert.strictEqual(forward.options.deletedWith, "aws:ec2/instance:Instance::control-plane-0", "destroying the lab skips it");
         }
         // Nothing else on those ports: no NodePort, no hostPort.
-        const productpage = program.get("kubernetes:core/v1:Service", "bookinfo-productpage");
+        const productpage = program.get(types.service, "bookinfo-productpage");
         assert.strictEqual((productpage.inputs.spec as { type?: string }).type, undefined);
         assert.ok(!JSON.stringify(program.resources.map((r) => r.inputs)).includes("hostPort"));
     });
@@ -34,13 +32,13 @@ describe("Access", () => {
     it("installs no port-forward service in the other exposures", async () => {
         for (const exposure of ["nodePort", "hostPort"]) {
             const program = await runProgram({ config: { exposure } });
-            assert.deepStrictEqual(program.ofType(REMOTE).filter((c) => c.name.startsWith("access-")), [], exposure);
+            assert.deepStrictEqual(program.ofType(types.remoteCommand).filter((c) => c.name.startsWith("access-")), [], exposure);
         }
     });
 
     it("verifies both URLs from this machine on every up, after the traffic check", async () => {
         const program = await runProgram({ config: { verifyRetrySeconds: 120 } });
-        const verify = program.get(LOCAL, "access-verify");
+        const verify = program.get(types.localCommand, "access-verify");
         assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 120");
         assert.deepStrictEqual(verify.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
         const env = verify.inputs.environment as Record<string, string>;
@@ -53,7 +51,7 @@ describe("Access", () => {
 
     it("installs the port-forward services after the workloads, never after a check that can fail, and verifies after them", async () => {
         const program = await runProgram({ config: { exposure: "portForward" } });
-        const forwards = program.ofType(REMOTE).filter((c) => c.name.startsWith("access-"));
+        const forwards = program.ofType(types.remoteCommand).filter((c) => c.name.startsWith("access-"));
         assert.strictEqual(forwards.length, 2);
         for (const forward of forwards) {
             const workloads = [...bookinfoWorkloads, "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"];
@@ -61,7 +59,7 @@ describe("Access", () => {
             // Nothing that can fail on one up and block the next: no check command, no awaited Job.
             assert.deepStrictEqual(forward.dependsOn.filter((d) => d.startsWith("command:") || d.startsWith("kubernetes:batch/")), [], forward.name);
         }
-        const verify = program.get(LOCAL, "access-verify");
+        const verify = program.get(types.localCommand, "access-verify");
         assert.deepStrictEqual([...verify.dependsOn].sort(), [
             ...bookinfoWorkloads,
             "command:remote:Command::access-k8s-lab-port-forward-bookinfo",
@@ -86,7 +84,7 @@ describe("Access", () => {
         it("fails the up when a URL times out, and the next up, whose nonce differs, runs it again and passes", async function () {
             this.timeout(60_000);
             const program = await runProgram({ config: { verifyRetrySeconds: 0 } });
-            const verify = program.get(LOCAL, "access-verify");
+            const verify = program.get(types.localCommand, "access-verify");
             const password = program.output("grafanaAdminPassword").value as string;
             const grafana = await serve(fakeGrafana({ password, health: { status: "OK", message: "Data source is working" } }));
             const environment = { ...(verify.inputs.environment as Record<string, string>), LAB_LANGUAGE: "en", LAB_GRAFANA_URL: grafana };

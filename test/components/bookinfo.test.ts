@@ -3,24 +3,23 @@ import { dial } from "../../components/cluster";
 import { catalogue } from "../../lib/messages";
 import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../../lib/trafficCheck";
 import { renderScript } from "../../lib/scripts";
-import { Program, RecordedResource, runProgram } from "../harness";
+import { Program, RecordedResource, runProgram, types } from "../harness";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 type Container = { name: string; image: string; ports: { name: string; containerPort: number; hostPort?: number }[]; readinessProbe?: { httpGet: { path: string; port: number } } };
 type Pod = { nodeSelector?: Record<string, string>; tolerations?: { key: string; effect: string }[]; containers: Container[] };
 const podOf = (r: RecordedResource): Pod => (r.inputs.spec as { template: { spec: Pod } }).template.spec;
 const metaOf = (r: RecordedResource) => r.inputs.metadata as { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-const deployments = (program: Program) => program.ofType(DEPLOYMENT).filter((d) => metaOf(d).namespace === "bookinfo" && metaOf(d).name !== "bookinfo-loadgen");
-const service = (program: Program, name: string) => program.get("kubernetes:core/v1:Service", `bookinfo-${name}`);
+const deployments = (program: Program) => program.ofType(types.deployment).filter((d) => metaOf(d).namespace === "bookinfo" && metaOf(d).name !== "bookinfo-loadgen");
+const service = (program: Program, name: string) => program.get(types.service, `bookinfo-${name}`);
 
 describe("Bookinfo", () => {
     it("creates the meshed namespace, Services, accounts and script at once, and the pods after Linkerd's control plane", async () => {
         const program = await runProgram();
-        const namespace = program.get("kubernetes:core/v1:Namespace", "bookinfo");
+        const namespace = program.get(types.namespace, "bookinfo");
         assert.deepStrictEqual(metaOf(namespace).annotations, { "linkerd.io/inject": "enabled" });
         assert.deepStrictEqual(namespace.dependsOn, []);
         const own = program.resources.filter((r) => r.parent === "k8slab:index:Bookinfo::bookinfo" && r.type.startsWith("kubernetes:") && r !== namespace);
-        const meshed = own.filter((r) => r.type === DEPLOYMENT);
+        const meshed = own.filter((r) => r.type === types.deployment);
         assert.deepStrictEqual(meshed.map((r) => r.name).sort(), ["bookinfo-details-v1", "bookinfo-loadgen", "bookinfo-productpage-v1", "bookinfo-ratings-v1", "bookinfo-reviews-v1", "bookinfo-reviews-v2", "bookinfo-reviews-v3"]);
         for (const r of own) {
             const waitsForMesh = program.waitsFor(r).has("kubernetes:helm.sh/v4:Chart::linkerd-control-plane");
@@ -61,7 +60,7 @@ describe("Bookinfo", () => {
 
     it("serves productpage by hostPort, rolled out without a surge pod, in hostPort mode", async () => {
         const program = await runProgram({ config: { exposure: "hostPort" } });
-        const productpage = program.get(DEPLOYMENT, "bookinfo-productpage-v1");
+        const productpage = program.get(types.deployment, "bookinfo-productpage-v1");
         assert.strictEqual(podOf(productpage).containers[0].ports[0].hostPort, 30080);
         assert.deepStrictEqual((productpage.inputs.spec as { strategy: unknown }).strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
         assert.strictEqual((service(program, "productpage").inputs.spec as { type?: string }).type, undefined, "the Service stays ClusterIP");
@@ -69,8 +68,8 @@ describe("Bookinfo", () => {
 
     it("checks 50 whole pages through the mesh on every up, from the control-plane node, with a Job it creates afresh", async () => {
         const program = await runProgram();
-        assert.deepStrictEqual(program.ofType("kubernetes:batch/v1:Job"), [], "no Job that Pulumi awaits and keeps in its state");
-        const check = program.get("command:remote:Command", "bookinfo-traffic-check");
+        assert.deepStrictEqual(program.ofType(types.job), [], "no Job that Pulumi awaits and keeps in its state");
+        const check = program.get(types.remoteCommand, "bookinfo-traffic-check");
         assert.strictEqual(check.inputs.create, "sudo bash -s");
         assert.deepStrictEqual(check.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
         assert.deepStrictEqual(check.inputs.connection, { host: "203.0.113.1", port: 22, user: "ubuntu", privateKey: program.output("sshPrivateKey").value, ...dial });
@@ -148,20 +147,20 @@ describe("Bookinfo", () => {
 
     it("writes the check's verdict in English when the stack's language is en", async () => {
         const program = await runProgram({ config: { language: "en" } });
-        const stdin = String(program.get("command:remote:Command", "bookinfo-traffic-check").inputs.stdin);
+        const stdin = String(program.get(types.remoteCommand, "bookinfo-traffic-check").inputs.stdin);
         assert.ok(stdin.includes(`bookinfo.trafficIncomplete=${catalogue.en["bookinfo.trafficIncomplete"]}\n`));
         assert.doesNotMatch(stdin, /[가-힣]/);
     });
 
     it("takes the every-up nonce from a resource whose provider Pulumi can store", async () => {
         const program = await runProgram();
-        const everyUp = program.get("pulumi-nodejs:dynamic:Resource", "every-up");
+        const everyUp = program.get(types.dynamic, "every-up");
         assert.match(String(everyUp.inputs.__provider), /exports\.handler = /);
     });
 
     it("keeps a steady load of one page every 2 seconds, without warm-up or end", async () => {
         const program = await runProgram();
-        const load = program.get(DEPLOYMENT, "bookinfo-loadgen");
+        const load = program.get(types.deployment, "bookinfo-loadgen");
         assert.deepStrictEqual((podOf(load).containers[0] as unknown as { env: unknown }).env, [
             { name: "URL", value: "http://productpage.bookinfo.svc:9080/productpage" },
             { name: "REQUEST_SECONDS", value: "10" },
@@ -176,7 +175,7 @@ describe("Bookinfo", () => {
             const k8s = program.resources.filter((r) => r.type.startsWith("kubernetes:"));
             assert.ok(!k8s.some((r) => (r.inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"), "a LoadBalancer Service");
             assert.ok(!k8s.some((r) => r.type.includes("PersistentVolumeClaim")), "a volume claim");
-            assert.ok(!JSON.stringify(program.get("kubernetes:helm.sh/v4:Chart", "kube-prometheus-stack").inputs.values).match(/storageSpec|persistence|LoadBalancer/));
+            assert.ok(!JSON.stringify(program.get(types.chart, "kube-prometheus-stack").inputs.values).match(/storageSpec|persistence|LoadBalancer/));
         }
     });
 });

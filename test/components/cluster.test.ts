@@ -3,14 +3,13 @@ import * as os from "os";
 import * as YAML from "yaml";
 import { renderCalicoInstallation } from "../../lib/kubeadm";
 import { scriptParameters } from "../../lib/scripts";
-import { Program, RecordedResource, runProgram } from "../harness";
+import { Program, RecordedResource, runProgram, types } from "../harness";
 import { mockCaHash } from "../harness/mocks";
 
-const COMMAND = "command:remote:Command";
 type Connection = { host: string; user: string; dialErrorLimit: number; perDialTimeout?: number; proxy?: { host: string; dialErrorLimit: number; perDialTimeout?: number } };
 const connection = (c: RecordedResource) => c.inputs.connection as Connection;
-const commands = (program: Program) => program.ofType(COMMAND);
-const named = (program: Program, name: string) => program.get(COMMAND, name);
+const commands = (program: Program) => program.ofType(types.remoteCommand);
+const named = (program: Program, name: string) => program.get(types.remoteCommand, name);
 /** The parameters a rendered script was given, unquoted. */
 function params(c: RecordedResource): Record<string, string> {
     const stdin = String(c.inputs.stdin);
@@ -71,7 +70,7 @@ describe("KubernetesCluster", () => {
                 MESSAGES: "",
             });
             for (const part of ["id", "secret"]) {
-                const random = program.get("random:index/randomPassword:RandomPassword", `cluster-join-token-${node}-${part}`);
+                const random = program.get(types.randomPassword, `cluster-join-token-${node}-${part}`);
                 assert.deepStrictEqual(random.inputs.keepers, { instance: `${node}-id` }, "a new instance gets a new token");
             }
         });
@@ -100,7 +99,7 @@ describe("KubernetesCluster", () => {
         const program = await runProgram();
         const exported = YAML.parse(String(program.output("kubeconfig").value));
         assert.strictEqual(exported.clusters[0].cluster.server, "https://203.0.113.1:6443");
-        const provider = program.get("pulumi:providers:kubernetes", "cluster");
+        const provider = program.get(types.kubernetesProvider, "cluster");
         assert.ok(provider.secretInputs.includes("kubeconfig"));
         assert.strictEqual(YAML.parse(String(provider.inputs.kubeconfig)).clusters[0].cluster.server, "https://203.0.113.1:6443");
         assert.strictEqual(provider.inputs.deleteUnreachable, "true");
@@ -168,14 +167,14 @@ describe("KubernetesCluster", () => {
     it("replaces a node before its successor joins under the same name", async () => {
         const program = await runProgram();
         // The nodes; the NAT instance (no Kubernetes name) is replaced the usual way.
-        const nodes = program.ofType("aws:ec2/instance:Instance").filter((i) => i.name !== "network-nat");
+        const nodes = program.ofType(types.instance).filter((i) => i.name !== "network-nat");
         assert.deepStrictEqual(nodes.map((i) => [i.name, i.options.deleteBeforeReplace]), [["control-plane-0", true], ["worker-0", true], ["worker-1", true]]);
     });
 
     it("builds the Kubernetes version chosen in the config", async () => {
         const program = await runProgram({ config: { kubernetesVersion: "1.34" } });
         assert.match(String(named(program, "cluster-init").inputs.stdin), /kubernetesVersion: v1\.34\.8/);
-        assert.match(String(program.get("aws:ec2/instance:Instance", "worker-0").inputs.userData), /^KUBERNETES_PACKAGE_VERSION='1\.34\.8-1\.1'$/m);
+        assert.match(String(program.get(types.instance, "worker-0").inputs.userData), /^KUBERNETES_PACKAGE_VERSION='1\.34\.8-1\.1'$/m);
         assert.strictEqual(program.output("kubernetesVersion").value, "1.34.8");
     });
 });

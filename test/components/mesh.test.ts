@@ -1,10 +1,9 @@
 import * as assert from "assert";
-import { Program, runProgram } from "../harness";
+import { Program, runProgram, types } from "../harness";
 import { versions } from "../../lib/versions";
 import { unknownKeys, upstreamValues } from "../harness/upstream";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
-const controlPlane = (program: Program) => program.get(CHART, "linkerd-control-plane");
+const controlPlane = (program: Program) => program.get(types.chart, "linkerd-control-plane");
 /** The certificate the mocked TLS provider issues for a resource. */
 const mockCert = (name: string) => `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`;
 const valuesOf = (program: Program) => controlPlane(program).inputs.values as Record<string, Record<string, unknown>>;
@@ -12,7 +11,7 @@ const valuesOf = (program: Program) => controlPlane(program).inputs.values as Re
 describe("Mesh (Linkerd)", () => {
     it("installs the pinned edge charts, the CRDs with the Gateway API CRDs first", async () => {
         const program = await runProgram();
-        const crds = program.get(CHART, "linkerd-crds");
+        const crds = program.get(types.chart, "linkerd-crds");
         for (const [chart, name] of [[crds, "linkerd-crds"], [controlPlane(program), "linkerd-control-plane"]] as const) {
             assert.strictEqual(chart.inputs.chart, name);
             assert.strictEqual(chart.inputs.version, "2026.8.3");
@@ -20,9 +19,9 @@ describe("Mesh (Linkerd)", () => {
             assert.strictEqual(chart.inputs.namespace, "linkerd");
         }
         assert.deepStrictEqual(crds.inputs.values, { installGatewayAPI: true });
-        assert.ok(controlPlane(program).dependsOn.includes(`${CHART}::linkerd-crds`));
+        assert.ok(controlPlane(program).dependsOn.includes(`${types.chart}::linkerd-crds`));
         assert.ok(controlPlane(program).dependsOn.includes("kubernetes:yaml/v2:ConfigGroup::monitoring-crds"), "its PodMonitors need the Prometheus Operator CRDs");
-        assert.ok(!controlPlane(program).dependsOn.includes(`${CHART}::kube-prometheus-stack`), "not the monitoring chart");
+        assert.ok(!controlPlane(program).dependsOn.includes(`${types.chart}::kube-prometheus-stack`), "not the monitoring chart");
     });
 
     it("sets proxy-init to nft for Ubuntu 24.04, native sidecars and a PodMonitor Prometheus selects", async () => {
@@ -35,10 +34,10 @@ describe("Mesh (Linkerd)", () => {
     it("gives Linkerd a generated ECDSA P-256 trust anchor and an issuer CA signed by it", async () => {
         const program = await runProgram();
         for (const key of ["linkerd-trust-anchor", "linkerd-issuer"]) {
-            assert.deepStrictEqual([program.get("tls:index/privateKey:PrivateKey", key).inputs.algorithm, program.get("tls:index/privateKey:PrivateKey", key).inputs.ecdsaCurve], ["ECDSA", "P256"]);
+            assert.deepStrictEqual([program.get(types.privateKey, key).inputs.algorithm, program.get(types.privateKey, key).inputs.ecdsaCurve], ["ECDSA", "P256"]);
         }
-        const anchor = program.get("tls:index/selfSignedCert:SelfSignedCert", "linkerd-trust-anchor");
-        const issuer = program.get("tls:index/locallySignedCert:LocallySignedCert", "linkerd-issuer");
+        const anchor = program.get(types.selfSignedCert, "linkerd-trust-anchor");
+        const issuer = program.get(types.locallySignedCert, "linkerd-issuer");
         assert.strictEqual(anchor.inputs.isCaCertificate, true);
         assert.strictEqual(issuer.inputs.isCaCertificate, true);
         assert.strictEqual(issuer.inputs.caCertPem, mockCert("linkerd-trust-anchor"), "signed by the anchor");
@@ -73,6 +72,6 @@ describe("Mesh (Linkerd)", () => {
         if (upstream === undefined || crdsUpstream === undefined) return this.skip();
         const program = await runProgram();
         assert.deepStrictEqual(unknownKeys(valuesOf(program), upstream), []);
-        assert.deepStrictEqual(unknownKeys(program.get(CHART, "linkerd-crds").inputs.values as Record<string, unknown>, crdsUpstream), []);
+        assert.deepStrictEqual(unknownKeys(program.get(types.chart, "linkerd-crds").inputs.values as Record<string, unknown>, crdsUpstream), []);
     });
 });

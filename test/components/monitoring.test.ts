@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { bookinfoAlertRules } from "../../lib/alerts";
-import { Program, runProgram } from "../harness";
+import { Program, runProgram, types } from "../harness";
 import { chartProbe, chartType, kubePrometheusStack } from "../harness/charts";
 import { versions } from "../../lib/versions";
 import { merge, unknownKeys, upstreamValues } from "../harness/upstream";
@@ -38,7 +38,7 @@ describe("Monitoring", () => {
 
     it("generates Grafana's admin password into a Secret the chart reads, and exports it as a secret", async () => {
         const program = await runProgram();
-        const secret = program.get("kubernetes:core/v1:Secret", "monitoring-grafana-admin");
+        const secret = program.get(types.secret, "monitoring-grafana-admin");
         assert.strictEqual((secret.inputs.metadata as { name: string }).name, "grafana-admin");
         assert.deepStrictEqual(Object.keys(secret.inputs.stringData as object).sort(), ["admin-password", "admin-user"]);
         assert.ok(secret.secretInputs.some((p) => p === "stringData" || p === "stringData.admin-password"));
@@ -60,10 +60,10 @@ describe("Monitoring", () => {
 
     it("loads the Bookinfo dashboard and alert rules with the labels the chart selects on, without waiting for the chart", async () => {
         const program = await runProgram();
-        const dashboard = program.get("kubernetes:core/v1:ConfigMap", "monitoring-bookinfo-dashboard");
+        const dashboard = program.get(types.configMap, "monitoring-bookinfo-dashboard");
         assert.deepStrictEqual((dashboard.inputs.metadata as { labels: object }).labels, { grafana_dashboard: "1" });
         assert.ok(JSON.parse((dashboard.inputs.data as Record<string, string>)["bookinfo.json"]).panels.length >= 3);
-        const rules = program.get("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-bookinfo-rules");
+        const rules = program.get(types.prometheusRule, "monitoring-bookinfo-rules");
         assert.deepStrictEqual((rules.inputs.metadata as { labels: object }).labels, { release: "kube-prometheus-stack" });
         assert.deepStrictEqual(rules.inputs.spec, { groups: bookinfoAlertRules("ko") }, "the rules promtool tests, in the stack's language (auto: Korean)");
         assert.deepStrictEqual(dashboard.dependsOn, ["kubernetes:core/v1:Namespace::monitoring"], "Grafana's sidecar finds it whenever it starts");

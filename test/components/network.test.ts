@@ -1,20 +1,15 @@
 import * as assert from "assert";
 import { natUserData } from "../../components/natInstance";
-import { runProgram } from "../harness";
+import { runProgram, types } from "../harness";
 
-const VPC = "aws:ec2/vpc:Vpc";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const ROUTE = "aws:ec2/route:Route";
-const INSTANCE = "aws:ec2/instance:Instance";
-const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
 describe("Network", () => {
-    it("builds one VPC with a public and a private subnet in one zone", async () => {
+    it("builds one types.vpc with a public and a private subnet in one zone", async () => {
         const program = await runProgram();
-        const vpcs = program.ofType(VPC);
+        const vpcs = program.ofType(types.vpc);
         assert.strictEqual(vpcs.length, 1);
         assert.strictEqual(vpcs[0].inputs.cidrBlock, "10.0.0.0/16");
-        const subnets = program.ofType(SUBNET);
+        const subnets = program.ofType(types.subnet);
         assert.deepStrictEqual(subnets.map((s) => s.inputs.cidrBlock).sort(), ["10.0.1.0/24", "10.0.2.0/24"]);
         assert.ok(subnets.every((s) => s.inputs.availabilityZone === "ap-northeast-2a"));
         assert.ok(subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false), "no subnet hands out public IPs by itself");
@@ -23,12 +18,12 @@ describe("Network", () => {
 
     it("picks the first zone that offers both instance types", async () => {
         const program = await runProgram({ zones: { "ap-northeast-2a": ["t3.medium"], "ap-northeast-2b": ["t3.large"], "ap-northeast-2c": "all", "ap-northeast-2d": "all" } });
-        assert.ok(program.ofType(SUBNET).every((s) => s.inputs.availabilityZone === "ap-northeast-2c"));
+        assert.ok(program.ofType(types.subnet).every((s) => s.inputs.availabilityZone === "ap-northeast-2c"));
     });
 
     it("uses the configured zone when there is one", async () => {
         const program = await runProgram({ config: { availabilityZone: "ap-northeast-2b" } });
-        assert.ok(program.ofType(SUBNET).every((s) => s.inputs.availabilityZone === "ap-northeast-2b"));
+        assert.ok(program.ofType(types.subnet).every((s) => s.inputs.availabilityZone === "ap-northeast-2b"));
     });
 
     it("stops with a clear message when no zone offers both instance types", async () => {
@@ -37,30 +32,30 @@ describe("Network", () => {
     });
 
     const associations = (program: Awaited<ReturnType<typeof runProgram>>) =>
-        program.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").map((a) => `${a.inputs.subnetId}->${a.inputs.routeTableId}`).sort();
+        program.ofType(types.routeTableAssociation).map((a) => `${a.inputs.subnetId}->${a.inputs.routeTableId}`).sort();
 
     it("routes the private subnet through a NAT instance by default, and no worker waits for a NAT gateway", async () => {
         const program = await runProgram();
-        const publicRoute = program.get(ROUTE, "network-public-internet");
+        const publicRoute = program.get(types.route, "network-public-internet");
         assert.deepStrictEqual([publicRoute.inputs.destinationCidrBlock, publicRoute.inputs.gatewayId], ["0.0.0.0/0", "network-igw-id"]);
-        const privateRoute = program.get(ROUTE, "network-private-internet");
+        const privateRoute = program.get(types.route, "network-private-internet");
         assert.deepStrictEqual({ ...privateRoute.inputs, __defaults: undefined }, { __defaults: undefined, routeTableId: "network-private-id", destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: "eni-network-nat" });
         assert.deepStrictEqual(associations(program), ["network-private-id->network-private-id", "network-public-id->network-public-id"]);
-        assert.deepStrictEqual(program.ofType(NAT_GATEWAY), []);
-        assert.deepStrictEqual(program.ofType("aws:ec2/eip:Eip"), []);
+        assert.deepStrictEqual(program.ofType(types.natGateway), []);
+        assert.deepStrictEqual(program.ofType(types.eip), []);
         // Each worker boots once the NAT instance runs and its route and association exist.
-        for (const worker of program.ofType(INSTANCE).filter((i) => i.name.startsWith("worker-"))) {
+        for (const worker of program.ofType(types.instance).filter((i) => i.name.startsWith("worker-"))) {
             assert.deepStrictEqual(worker.dependsOn.filter((d) => !d.includes("SecurityGroupEgressRule")), [
-                `${ROUTE}::network-private-internet`,
+                `${types.route}::network-private-internet`,
                 "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private",
-                `${INSTANCE}::network-nat`,
+                `${types.instance}::network-nat`,
             ]);
         }
     });
 
     it("builds the NAT instance small, on-demand, forwarding, with its own security group open only to the workers' subnet", async () => {
         const program = await runProgram();
-        const nat = program.get(INSTANCE, "network-nat");
+        const nat = program.get(types.instance, "network-nat");
         const { userData, volumeTags, ...inputs } = nat.inputs;
         assert.deepStrictEqual({ ...inputs, __defaults: undefined }, {
             __defaults: undefined,
@@ -76,11 +71,11 @@ describe("Network", () => {
             tags: { Name: "k8s-lab-dev-nat" },
         });
         assert.strictEqual(userData, natUserData("10.0.2.0/24"));
-        const defaultTags = (JSON.parse(String(program.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        const defaultTags = (JSON.parse(String(program.get(types.awsProvider, "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
         assert.deepStrictEqual(volumeTags, { ...defaultTags, Name: "k8s-lab-dev-nat" });
         assert.deepStrictEqual(nat.options.ignoreChanges, ["ami"]);
         assert.deepStrictEqual(nat.dependsOn, [
-            `${ROUTE}::network-public-internet`,
+            `${types.route}::network-public-internet`,
             "aws:ec2/routeTableAssociation:RouteTableAssociation::network-public",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-80-out",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-443-out",
@@ -88,19 +83,19 @@ describe("Network", () => {
         ]);
         const rules = (type: string) => program.ofType(type).filter((r) => r.inputs.securityGroupId === "network-nat-id")
             .map((r) => `${String(r.inputs.ipProtocol)} ${String(r.inputs.fromPort)}-${String(r.inputs.toPort)} ${String(r.inputs.cidrIpv4)}`);
-        assert.deepStrictEqual(rules("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ["tcp 80-80 10.0.2.0/24", "tcp 443-443 10.0.2.0/24", "icmp -1--1 10.0.2.0/24"]);
-        assert.deepStrictEqual(rules("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"), ["tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0"]);
+        assert.deepStrictEqual(rules(types.ingressRule), ["tcp 80-80 10.0.2.0/24", "tcp 443-443 10.0.2.0/24", "icmp -1--1 10.0.2.0/24"]);
+        assert.deepStrictEqual(rules(types.egressRule), ["tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0"]);
     });
 
     it("routes the private subnet through a NAT gateway with egress natGateway, and builds no NAT instance", async () => {
         const program = await runProgram({ config: { egress: "natGateway" } });
-        assert.strictEqual(program.get(ROUTE, "network-private-internet").inputs.natGatewayId, "network-nat-id");
-        assert.strictEqual(program.get(ROUTE, "network-private-internet").inputs.networkInterfaceId, undefined);
-        assert.strictEqual(program.get(NAT_GATEWAY, "network-nat").inputs.subnetId, "network-public-id");
+        assert.strictEqual(program.get(types.route, "network-private-internet").inputs.natGatewayId, "network-nat-id");
+        assert.strictEqual(program.get(types.route, "network-private-internet").inputs.networkInterfaceId, undefined);
+        assert.strictEqual(program.get(types.natGateway, "network-nat").inputs.subnetId, "network-public-id");
         assert.deepStrictEqual(associations(program), ["network-private-id->network-private-id", "network-public-id->network-public-id"]);
-        assert.deepStrictEqual(program.ofType(INSTANCE).map((i) => i.name), ["control-plane-0", "worker-0", "worker-1"]);
-        for (const worker of program.ofType(INSTANCE).filter((i) => i.name.startsWith("worker-"))) {
-            assert.deepStrictEqual(worker.dependsOn.filter((d) => !d.includes("SecurityGroupEgressRule")), [`${ROUTE}::network-private-internet`, "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private"]);
+        assert.deepStrictEqual(program.ofType(types.instance).map((i) => i.name), ["control-plane-0", "worker-0", "worker-1"]);
+        for (const worker of program.ofType(types.instance).filter((i) => i.name.startsWith("worker-"))) {
+            assert.deepStrictEqual(worker.dependsOn.filter((d) => !d.includes("SecurityGroupEgressRule")), [`${types.route}::network-private-internet`, "aws:ec2/routeTableAssociation:RouteTableAssociation::network-private"]);
         }
     });
 

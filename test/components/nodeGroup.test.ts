@@ -1,10 +1,9 @@
 import * as assert from "assert";
 import { NodeGroup, NodeGroupArgs } from "../../components/nodeGroup";
-import { buildComponent, runProgram } from "../harness";
+import { buildComponent, runProgram, types } from "../harness";
 
-const INSTANCE = "aws:ec2/instance:Instance";
 /** The cluster's nodes (not the NAT instance). */
-const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofType(INSTANCE).filter((i) => i.parent?.startsWith("k8slab:index:NodeGroup::"));
+const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofType(types.instance).filter((i) => i.parent?.startsWith("k8slab:index:NodeGroup::"));
 
 /** A group of `args.count` nodes built alone, from fake inputs. */
 const build = (name: string, args: Partial<NodeGroupArgs> = {}) =>
@@ -33,7 +32,7 @@ describe("NodeGroup", () => {
 
     it("builds one control-plane node with a public IP and N workers without one", async () => {
         const program = await runProgram({ config: { workerCount: 3 } });
-        const instances = program.ofType(INSTANCE);
+        const instances = program.ofType(types.instance);
         const controlPlane = instances.filter((i) => i.parent === "k8slab:index:NodeGroup::control-plane");
         const workers = instances.filter((i) => i.parent === "k8slab:index:NodeGroup::worker");
         assert.strictEqual(controlPlane.length, 1);
@@ -70,7 +69,7 @@ describe("NodeGroup", () => {
 
     it("requires IMDSv2 and an encrypted gp3 root volume of the configured size on every node", async () => {
         const group = await build("worker", { rootVolumeSizeGb: 40 });
-        const instances = group.ofType(INSTANCE);
+        const instances = group.ofType(types.instance);
         assert.strictEqual(instances.length, 2);
         for (const instance of instances) {
             assert.deepStrictEqual(instance.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
@@ -80,14 +79,14 @@ describe("NodeGroup", () => {
 
     it("tags every root volume at launch with the provider's default tags, the LabId included, and its Name", async () => {
         const program = await runProgram({ config: { workerCount: 2, tags: ["Team=platform"] } });
-        const defaultTags = (JSON.parse(String(program.get("pulumi:providers:aws", "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+        const defaultTags = (JSON.parse(String(program.get(types.awsProvider, "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
         assert.deepStrictEqual(defaultTags, { Team: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" });
         assert.deepStrictEqual(
-            Object.fromEntries(program.ofType(INSTANCE).map((i) => [i.name, i.inputs.volumeTags])),
+            Object.fromEntries(program.ofType(types.instance).map((i) => [i.name, i.inputs.volumeTags])),
             Object.fromEntries([["control-plane-0", "control-plane-0"], ["network-nat", "nat"], ["worker-0", "worker-0"], ["worker-1", "worker-1"]].map(([name, tag]) => [name, { ...defaultTags, Name: `k8s-lab-dev-${tag}` }])),
         );
         // volumeTags and the root block device's own tags conflict in the provider.
-        assert.deepStrictEqual(program.ofType(INSTANCE).filter((i) => "tags" in (i.inputs.rootBlockDevice as object)), []);
+        assert.deepStrictEqual(program.ofType(types.instance).filter((i) => "tags" in (i.inputs.rootBlockDevice as object)), []);
     });
 
     it("boots Ubuntu 24.04 from Canonical's parameter for the instance type's architecture", async () => {
@@ -100,11 +99,11 @@ describe("NodeGroup", () => {
 
     it("replaces a node when its user data changes, and gives each role its own", async () => {
         const program = await runProgram();
-        const instances = program.ofType(INSTANCE);
+        const instances = program.ofType(types.instance);
         assert.ok(instances.every((i) => i.inputs.userDataReplaceOnChange === true));
-        assert.match(String(program.get(INSTANCE, "control-plane-0").inputs.userData), /^NODE_ROLE='control-plane'$/m);
-        assert.match(String(program.get(INSTANCE, "worker-0").inputs.userData), /^NODE_ROLE='worker'$/m);
-        assert.match(String(program.get(INSTANCE, "worker-0").inputs.userData), /^LAB_NAME='k8s-lab-dev'$/m);
+        assert.match(String(program.get(types.instance, "control-plane-0").inputs.userData), /^NODE_ROLE='control-plane'$/m);
+        assert.match(String(program.get(types.instance, "worker-0").inputs.userData), /^NODE_ROLE='worker'$/m);
+        assert.match(String(program.get(types.instance, "worker-0").inputs.userData), /^LAB_NAME='k8s-lab-dev'$/m);
     });
 
     it("warns, in the operator's language, when the control-plane type is short of memory", async () => {

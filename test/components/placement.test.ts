@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { runProgram } from "../harness";
+import { runProgram, types } from "../harness";
 import { chartProbe, kubePrometheusStack } from "../harness/charts";
 import { message } from "../../lib/messages";
 
@@ -10,7 +10,7 @@ describe("PlacementCheck", () => {
     it("lets up pass when every pinned workload and exposed Service was rendered", async () => {
         const program = await runProgram();
         assert.strictEqual(program.run.error, undefined);
-        assert.deepStrictEqual(program.get("k8slab:index:PlacementCheck", "placement").dependsOn, ["kubernetes:helm.sh/v4:Chart::kube-prometheus-stack", "k8slab:index:Bookinfo::bookinfo"]);
+        assert.deepStrictEqual(program.get(types.placementCheck, "placement").dependsOn, ["kubernetes:helm.sh/v4:Chart::kube-prometheus-stack", "k8slab:index:Bookinfo::bookinfo"]);
     });
 
     it("passes with a further workload the chart renders, and with one Bookinfo renders", async () => {

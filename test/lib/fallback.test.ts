@@ -9,7 +9,7 @@ import {
 import { translator } from "../../lib/messages";
 import { Exposure } from "../../lib/placement";
 import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
-import { runProgram } from "../harness";
+import { runProgram, types } from "../harness";
 import { root } from "../harness/stackConfig";
 
 const en = translator("en");
@@ -214,13 +214,13 @@ describe("the exposure a run of the program builds", () => {
         const stackFile = path.join(root, "Pulumi.dev.yaml");
         const before = fs.readFileSync(stackFile, "utf8");
         const portForwardServices = (program: Awaited<ReturnType<typeof runProgram>>) =>
-            program.ofType("command:remote:Command").filter((c) => c.name.startsWith("access-k8s-lab-port-forward")).map((c) => c.name).sort();
+            program.ofType(types.remoteCommand).filter((c) => c.name.startsWith("access-k8s-lab-port-forward")).map((c) => c.name).sort();
         const built = async (options: Parameters<typeof runProgram>[0]) => {
             const program = await runProgram(options);
             assert.strictEqual(program.run.error, undefined);
             return {
                 outputs: [program.output("exposure").value, program.output("configuredExposure").value],
-                verifiedWith: (program.get("command:local:Command", "access-verify").inputs.environment as Record<string, string>).LAB_EXPOSURE,
+                verifiedWith: (program.get(types.localCommand, "access-verify").inputs.environment as Record<string, string>).LAB_EXPOSURE,
                 services: portForwardServices(program),
             };
         };
@@ -250,7 +250,7 @@ describe("the exposure a run of the program builds", () => {
 
         it("reads its own state by the bare stack name on a DIY backend, which both of its layouts accept", async () => {
             const program = await runProgram({});
-            assert.deepStrictEqual(program.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name), ["dev"]);
+            assert.deepStrictEqual(program.ofType(types.stackReference).map((r) => r.inputs.name), ["dev"]);
         });
 
         it("stops with one sentence when the override is not a mode", async () => {
@@ -372,10 +372,10 @@ describe("up with spot workers", () => {
 
     describe("in the program, from its own state", () => {
         const market = (program: Awaited<ReturnType<typeof runProgram>>) =>
-            Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.inputs.instanceMarketOptions ?? "on-demand"]));
+            Object.fromEntries(program.ofType(types.instance).map((i) => [i.name, i.inputs.instanceMarketOptions ?? "on-demand"]));
         /** What replaces an instance when the capacity changes (the provider alone would keep a spot market it read). */
         const triggers = (program: Awaited<ReturnType<typeof runProgram>>) =>
-            Object.fromEntries(program.ofType("aws:ec2/instance:Instance").map((i) => [i.name, i.options.replacementTrigger ?? "none"]));
+            Object.fromEntries(program.ofType(types.instance).map((i) => [i.name, i.options.replacementTrigger ?? "none"]));
         const spot = { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } };
         const built = async (options: Parameters<typeof runProgram>[0]) => {
             const program = await runProgram(options);

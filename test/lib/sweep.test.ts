@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { stackRegion } from "../../cli/awsSweep";
 import { deleteOrder, goneAmong, GroupRule, isNotFound, Leftover, sweep, SweepClient } from "../../lib/sweep";
-import { runProgram } from "../harness";
+import { runProgram, types } from "../harness";
 import { root } from "../harness/stackConfig";
 
 const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-2:123456789012:${type}/${id}`;
@@ -69,12 +69,12 @@ describe("sweep", () => {
 
     it("knows every taggable EC2 type the program creates, with a NAT instance or a NAT gateway", async () => {
         const arnTypes: Record<string, string> = {
-            "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/internetGateway:InternetGateway": "internet-gateway", "aws:ec2/routeTable:RouteTable": "route-table",
-            "aws:ec2/securityGroup:SecurityGroup": "security-group", "aws:ec2/keyPair:KeyPair": "key-pair", "aws:ec2/instance:Instance": "instance", "aws:ec2/eip:Eip": "elastic-ip",
-            "aws:ec2/natGateway:NatGateway": "natgateway",
+            [types.vpc]: "vpc", [types.subnet]: "subnet", [types.internetGateway]: "internet-gateway", [types.routeTable]: "route-table",
+            [types.securityGroup]: "security-group", [types.keyPair]: "key-pair", [types.instance]: "instance", [types.eip]: "elastic-ip",
+            [types.natGateway]: "natgateway",
         };
         // Routes and associations go with their route table, rules with their group.
-        const untagged = ["aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation"];
+        const untagged: string[] = [types.route, types.routeTableAssociation];
         for (const egress of ["natInstance", "natGateway"]) {
             const program = await runProgram({ config: { egress } });
             const types = [...new Set(program.resources.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type))];

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { allowedInstanceTypes } from "../../lib/allowList";
 import { taggableTypes } from "../../policy/rules";
 import { PolicyEngine, Resource, unknown } from "./engine";
+import { types as resourceTypes } from "../harness";
 
 /*
  * Every case runs the way the engine runs it: the pack in its own process from its folder,
@@ -46,14 +47,14 @@ const v = {
 };
 
 const labTags = { Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" };
-const provider = { type: "pulumi:providers:aws", props: { region: "ap-northeast-2", defaultTags: JSON.stringify({ tags: labTags }) } };
+const provider = { type: resourceTypes.awsProvider, props: { region: "ap-northeast-2", defaultTags: JSON.stringify({ tags: labTags }) } };
 const aws = (type: string) => (name: string, props: Record<string, unknown>, p: Resource["provider"] | null = provider): Resource => ({ type, name, props, ...(p ? { provider: p } : {}) });
-const vpcRule = aws("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+const vpcRule = aws(resourceTypes.ingressRule);
 const sgRule = aws("aws:ec2/securityGroupRule:SecurityGroupRule");
-const sg = aws("aws:ec2/securityGroup:SecurityGroup");
+const sg = aws(resourceTypes.securityGroup);
 const defaultSg = aws("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
 const instance = (name: string, props: Record<string, unknown>, p: Resource["provider"] | null = provider) =>
-    aws("aws:ec2/instance:Instance")(name, { instanceType: "t3.large", metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true }, ...props }, p);
+    aws(resourceTypes.instance)(name, { instanceType: "t3.large", metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true }, ...props }, p);
 const launchTemplate = aws("aws:ec2/launchTemplate:LaunchTemplate");
 const spotRequest = aws("aws:ec2/spotInstanceRequest:SpotInstanceRequest");
 const spotFleet = aws("aws:ec2/spotFleetRequest:SpotFleetRequest");
@@ -61,12 +62,12 @@ const fleet = aws("aws:ec2/fleet:Fleet");
 const group = aws("aws:autoscaling/group:Group");
 const launchConfiguration = aws("aws:ec2/launchConfiguration:LaunchConfiguration");
 const volume = aws("aws:ebs/volume:Volume");
-const k8s = (type: string) => (name: string, props: Record<string, unknown>): Resource => ({ type, name, props, provider: { type: "pulumi:providers:kubernetes", props: {} } });
-const service = k8s("kubernetes:core/v1:Service");
+const k8s = (type: string) => (name: string, props: Record<string, unknown>): Resource => ({ type, name, props, provider: { type: resourceTypes.kubernetesProvider, props: {} } });
+const service = k8s(resourceTypes.service);
 const servicePatch = k8s("kubernetes:core/v1:ServicePatch");
 const serviceList = k8s("kubernetes:core/v1:ServiceList");
 const chartV3 = k8s("kubernetes:helm.sh/v3:Chart");
-const chartV4 = k8s("kubernetes:helm.sh/v4:Chart");
+const chartV4 = k8s(resourceTypes.chart);
 const release = k8s("kubernetes:helm.sh/v3:Release");
 const tcp = (port: number, cidr: string, extra: Record<string, unknown> = {}) => ({ ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, ...extra });
 const tcp6 = (port: number, cidr: string) => ({ ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv6: cidr });
@@ -155,7 +156,7 @@ const resourceCases: Case[] = [
     ["an instance with IMDSv1", instance("node", { metadataOptions: { httpTokens: "optional" } }), [v.imdsv2("node")]],
     [
         "an instance missing every optional field, without provider",
-        aws("aws:ec2/instance:Instance")("bare", { ami: "ami-0123" }, null),
+        aws(resourceTypes.instance)("bare", { ami: "ami-0123" }, null),
         [v.imdsv2("bare"), v.unencrypted("bare", "root"), v.typeMissing("bare"), v.tags("bare")],
     ],
     ["an unencrypted extra volume", instance("node", { ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }, { deviceName: "/dev/sdg", encrypted: true }] }), [v.unencrypted("node", "/dev/sdf")]],
@@ -192,13 +193,13 @@ const resourceCases: Case[] = [
     ["an encrypted volume", volume("data", { availabilityZone: "ap-northeast-2a", size: 10, encrypted: true }), []],
     ["a volume missing every optional field, without provider", volume("data", { availabilityZone: "ap-northeast-2a" }, null), [v.unencrypted("data", "data"), v.tags("data")]],
     // Tags.
-    ["own tags and the provider's add up", aws("aws:ec2/vpc:Vpc")("vpc", { tags: { Project: "k8s-lab", Stack: "dev" } }, { type: "pulumi:providers:aws", props: { defaultTags: JSON.stringify({ tags: { LabId: "x", ManagedBy: "pulumi" } }) } }), []],
-    ["a provider without default tags", aws("aws:ec2/vpc:Vpc")("vpc", { tags: { Name: "x" } }, { type: "pulumi:providers:aws", props: {} }), [v.tags("vpc")]],
-    ["unknown default tags cannot hide a known gap", aws("aws:ec2/vpc:Vpc")("vpc", {}, { type: "pulumi:providers:aws", props: { defaultTags: unknown.string } }), [v.advisory("required-tags")]],
-    ["settings cannot drop the lab's tags", aws("aws:ec2/vpc:Vpc")("vpc", {}, null), [v.tags("vpc")], { "required-tags": { requiredTags: [] } }],
-    ["required tags from the settings", aws("aws:ec2/subnet:Subnet")("subnet", {}), [v.tags("subnet", "Owner")], { "required-tags": { requiredTags: ["Project", "Owner"] } }],
-    ["an untaggable resource", aws("aws:ec2/route:Route")("route", { destinationCidrBlock: "0.0.0.0/0" }, null), []],
-    ["an AWS type off the list that sets tags", aws("aws:s3/bucket:Bucket")("bucket", { tags: { Name: "x" } }, null), [v.tags("bucket")]],
+    ["own tags and the provider's add up", aws(resourceTypes.vpc)("vpc", { tags: { Project: "k8s-lab", Stack: "dev" } }, { type: resourceTypes.awsProvider, props: { defaultTags: JSON.stringify({ tags: { LabId: "x", ManagedBy: "pulumi" } }) } }), []],
+    ["a provider without default tags", aws(resourceTypes.vpc)("vpc", { tags: { Name: "x" } }, { type: resourceTypes.awsProvider, props: {} }), [v.tags("vpc")]],
+    ["unknown default tags cannot hide a known gap", aws(resourceTypes.vpc)("vpc", {}, { type: resourceTypes.awsProvider, props: { defaultTags: unknown.string } }), [v.advisory("required-tags")]],
+    ["settings cannot drop the lab's tags", aws(resourceTypes.vpc)("vpc", {}, null), [v.tags("vpc")], { "required-tags": { requiredTags: [] } }],
+    ["required tags from the settings", aws(resourceTypes.subnet)("subnet", {}), [v.tags("subnet", "Owner")], { "required-tags": { requiredTags: ["Project", "Owner"] } }],
+    ["an untaggable resource", aws(resourceTypes.route)("route", { destinationCidrBlock: "0.0.0.0/0" }, null), []],
+    ["an AWS type off the list that sets tags", aws(resourceTypes.bucket)("bucket", { tags: { Name: "x" } }, null), [v.tags("bucket")]],
     // Kubernetes.
     ["a LoadBalancer Service", service("lb", { spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }), [v.loadBalancer("lb", "spec.type")]],
     ["a NodePort Service", service("np", { spec: { type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] } }), []],
@@ -270,7 +271,7 @@ const stackCases: [string, Resource[], string[]][] = [
     [
         "the default security group's inline rules and a rule on the VPC's defaultSecurityGroupId",
         [
-            aws("aws:ec2/vpc:Vpc")("vpc", { cidrBlock: "10.0.0.0/16" }),
+            aws(resourceTypes.vpc)("vpc", { cidrBlock: "10.0.0.0/16" }),
             { ...defaultSg("dsg", { vpcId: unknown.string, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] }), dependsOn: { vpcId: ["vpc"] } },
             ruleTo("via-vpc", "vpc", tcp(22, "11.0.0.0/8")),
         ],
@@ -279,7 +280,7 @@ const stackCases: [string, Resource[], string[]][] = [
     [
         "the same with the default group's VPC unknown and no dependency: the stack's only VPC",
         [
-            aws("aws:ec2/vpc:Vpc")("vpc", { cidrBlock: "10.0.0.0/16" }),
+            aws(resourceTypes.vpc)("vpc", { cidrBlock: "10.0.0.0/16" }),
             defaultSg("dsg", { vpcId: unknown.string, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] }),
             ruleTo("via-vpc", "vpc", tcp(22, "11.0.0.0/8")),
         ],
@@ -352,11 +353,11 @@ describe("policy pack, as the engine runs it", function () {
         assert.ok(resourceCases.length >= 40);
         assert.deepStrictEqual(kinds, [
             "aws-native:ec2:SecurityGroup", "aws-native:ec2:SecurityGroupIngress", "aws:autoscaling/group:Group", "aws:ebs/volume:Volume", "aws:ec2/capacityReservation:CapacityReservation",
-            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/fleet:Fleet", "aws:ec2/instance:Instance",
-            "aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/route:Route", "aws:ec2/securityGroup:SecurityGroup",
-            "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/spotFleetRequest:SpotFleetRequest", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/subnet:Subnet",
-            "aws:ec2/vpc:Vpc", "aws:eks/nodeGroup:NodeGroup", "aws:s3/bucket:Bucket", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceList",
-            "kubernetes:core/v1:ServicePatch", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart",
+            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/fleet:Fleet", resourceTypes.instance,
+            "aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/launchTemplate:LaunchTemplate", resourceTypes.route, resourceTypes.securityGroup,
+            "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/spotFleetRequest:SpotFleetRequest", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", resourceTypes.subnet,
+            resourceTypes.vpc, "aws:eks/nodeGroup:NodeGroup", resourceTypes.bucket, resourceTypes.ingressRule, resourceTypes.service, "kubernetes:core/v1:ServiceList",
+            "kubernetes:core/v1:ServicePatch", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release", resourceTypes.chart,
         ]);
     });
 
@@ -387,20 +388,20 @@ describe("policy pack, as the engine runs it", function () {
     it("asks every taggable type for the tags, and takes them from the provider", async () => {
         await engine.configure();
         const expectedTypes = [
-            "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/eip:Eip",
-            "aws:ec2/natGateway:NatGateway", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/keyPair:KeyPair",
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/managedPrefixList:ManagedPrefixList",
-            "aws:ec2/networkInterface:NetworkInterface", "aws:ebs/volume:Volume", "aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+            resourceTypes.vpc, resourceTypes.subnet, resourceTypes.internetGateway, resourceTypes.routeTable, resourceTypes.eip,
+            resourceTypes.natGateway, resourceTypes.securityGroup, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", resourceTypes.keyPair,
+            resourceTypes.ingressRule, resourceTypes.egressRule, "aws:ec2/managedPrefixList:ManagedPrefixList",
+            "aws:ec2/networkInterface:NetworkInterface", "aws:ebs/volume:Volume", resourceTypes.instance, "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
             "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/spotFleetRequest:SpotFleetRequest", "aws:ec2/fleet:Fleet", "aws:autoscaling/group:Group",
             "aws:ec2/capacityReservation:CapacityReservation", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-            "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/user:User",
+            resourceTypes.bucket, "aws:s3/bucketV2:BucketV2", resourceTypes.iamRole, "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/user:User",
             "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:alb/loadBalancer:LoadBalancer", "aws:elb/loadBalancer:LoadBalancer",
-            "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret",
+            "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", resourceTypes.kmsKey, "aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret",
             "aws:ssm/parameter:Parameter", "aws:lambda/function:Function", "aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:ecr/repository:Repository",
         ];
         assert.deepStrictEqual(taggableTypes, expectedTypes);
         const tagViolations = async (r: Resource) => (await engine.analyze(r)).filter((d) => d.startsWith("required-tags:"));
-        const without = await Promise.all(expectedTypes.map((type) => tagViolations(aws(type)("x", {}, { type: "pulumi:providers:aws", props: {} }))));
+        const without = await Promise.all(expectedTypes.map((type) => tagViolations(aws(type)("x", {}, { type: resourceTypes.awsProvider, props: {} }))));
         assert.deepStrictEqual(without, expectedTypes.map((type) => [type === "aws:autoscaling/group:Group" ? v.tagsOwn("x", "Project, Stack, LabId, ManagedBy") : v.tags("x")]));
         const withDefaults = await Promise.all(expectedTypes.map((type) => tagViolations(aws(type)("x", {}))));
         assert.deepStrictEqual(withDefaults, expectedTypes.map((type) => (type === "aws:autoscaling/group:Group" ? [v.tagsOwn("x", "Project, Stack, LabId, ManagedBy")] : [])));

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parseConfig } from "../../lib/config";
 import { policyPackConfig } from "../../lib/policyConfig";
-import { Program, runProgram } from "../harness";
+import { Program, runProgram, types } from "../harness";
 import { renderedByDefault } from "../harness/charts";
 import { ConfigValue, rawConfig } from "../harness/stackConfig";
 import { PolicyEngine, Resource, unknown } from "./engine";
@@ -70,7 +70,7 @@ describe("policy pack on the whole program", function () {
         await engine.configure();
         const found = (await Promise.all(asEngineSees(program, false).map((r) => engine.analyze(r)))).flat();
         assert.deepStrictEqual(found, [31080, 31300].map((port) => {
-            const rule = program.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => r.inputs.fromPort === port && r.inputs.cidrIpv4 === "0.0.0.0/0");
+            const rule = program.ofType(types.ingressRule).find((r) => r.inputs.fromPort === port && r.inputs.cidrIpv4 === "0.0.0.0/0");
             return `no-world-ingress-except-public-ports: ${rule?.name} opens ${port}/tcp to 0.0.0.0/0; only TCP 30080, 30300 may be open to the world.`;
         }));
     });
