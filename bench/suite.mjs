@@ -20,7 +20,7 @@ const mocha = spawnSync(join(root, "node_modules", ".bin", "mocha"), ["--reporte
     stdio: ["ignore", "ignore", "inherit"],
 });
 const wall = Number(process.hrtime.bigint() - started) / 1e9;
-const { stats, tests } = JSON.parse(readFileSync(report, "utf8"));
+const { stats, tests, failures } = JSON.parse(readFileSync(report, "utf8"));
 const byFile = new Map();
 for (const test of tests) byFile.set(test.file, (byFile.get(test.file) ?? 0) + (test.duration ?? 0));
 let scenarios = [];
@@ -38,4 +38,5 @@ process.stdout.write("slowest files (sum of their tests):\n");
 for (const [file, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 15))) {
     process.stdout.write(`${seconds(ms)} s  ${relative(root, file)}\n`);
 }
+for (const failure of failures) process.stdout.write(`failed: ${relative(root, failure.file ?? "")}: ${failure.fullTitle}: ${String(failure.err?.message).split("\n")[0]}\n`);
 process.exit(mocha.status ?? 1);
