@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
 import { Language } from "../lib/messages";
-import { renderScript, scriptsDir } from "../lib/scripts";
+import { renderScript, ScriptInput, scriptEnvironment, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../lib/trafficCheck";
 import { bookinfoImage, versions } from "../lib/versions";
@@ -45,13 +45,13 @@ const volumes: Record<App, { name: string; mountPath: string }[]> = {
 const productpageUrl = `http://productpage.${bookinfoNamespace}.svc:${bookinfoPort}/productpage`;
 
 /** A pod that runs bookinfo-traffic.sh from the ConfigMap, with its settings. */
-function trafficPod(env: Record<string, string | number>) {
+function trafficPod(settings: Omit<ScriptInput<"bookinfo-traffic.sh">, "URL" | "REQUEST_SECONDS">) {
     return {
         containers: [{
             name: "traffic",
             image: versions.images.curl,
             command: ["sh", "/scripts/bookinfo-traffic.sh"],
-            env: Object.entries({ URL: productpageUrl, REQUEST_SECONDS: trafficCheck.requestSeconds, ...env }).map(([name, value]) => ({ name, value: String(value) })),
+            env: scriptEnvironment("bookinfo-traffic.sh", { URL: productpageUrl, REQUEST_SECONDS: trafficCheck.requestSeconds, ...settings }),
             volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
         }],
         volumes: [{ name: "scripts", configMap: { name: "bookinfo-traffic" } }],

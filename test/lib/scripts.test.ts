@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { catalogue, MessageKey, placeholders } from "../../lib/messages";
-import { renderScript, scriptMessageKeys, scriptParameters, scriptsDir, shellQuote } from "../../lib/scripts";
+import { renderScript, scriptDefaults, scriptEnvironment, ScriptInput, scriptInputs, scriptMessageKeys, scriptParameters, scriptsDir, shellQuote } from "../../lib/scripts";
 
 /** The parameter assignments a rendered script starts with (values may span lines). */
 function header(rendered: string, name: string): string {
@@ -36,10 +36,41 @@ describe("scripts", () => {
     });
 
     it("refuses a missing or an unknown parameter, and a script that says messages without a language", () => {
+        // The types refuse them first; a script edited without its entry in scriptInputs is refused when rendered.
         const params = { EXPECTED_NODES: "a", TIMEOUT_SECONDS: 1 };
-        assert.throws(() => renderScript("wait-ready.sh", { EXPECTED_NODES: "a" }, "en"), /missing parameters \[TIMEOUT_SECONDS\]/);
-        assert.throws(() => renderScript("wait-ready.sh", { ...params, EXTRA: "y" }, "en"), /unknown parameters \[EXTRA\]/);
+        assert.throws(() => renderScript("wait-ready.sh", { EXPECTED_NODES: "a" } as ScriptInput<"wait-ready.sh">, "en"), /missing parameters \[TIMEOUT_SECONDS\], unknown parameters \[\]/);
+        assert.throws(() => renderScript("wait-ready.sh", { ...params, EXTRA: "y" } as ScriptInput<"wait-ready.sh">, "en"), /missing parameters \[\], unknown parameters \[EXTRA\]/);
         assert.throws(() => renderScript("wait-ready.sh", params), /it says messages; give the language they are in/);
+    });
+
+    it("declares a typed input for every parameter of every script it runs, and none the script does not read", () => {
+        const libraries = ["common.sh", "retry.sh"];
+        assert.deepStrictEqual(Object.keys(scriptInputs).sort(), fs.readdirSync(scriptsDir).filter((f) => !libraries.includes(f)).sort());
+        for (const [name, inputs] of Object.entries(scriptInputs)) {
+            const source = fs.readFileSync(path.join(scriptsDir, name), "utf8");
+            const kinds: [string, string][] = Object.entries(inputs);
+            // Required: exactly the header's `: "${NAME:?}"` lines (MESSAGES, from common.sh, is filled by rendering).
+            const required = kinds.filter(([, kind]) => !kind.endsWith("?")).map(([input]) => input);
+            assert.deepStrictEqual(required, scriptParameters(source), name);
+            // Optional: each one a setting the script defaults itself.
+            const optional = kinds.filter(([, kind]) => kind.endsWith("?")).map(([input]) => input);
+            assert.deepStrictEqual(optional.filter((input) => !scriptDefaults(source).includes(input)), [], name);
+        }
+        assert.deepStrictEqual(scriptDefaults(fs.readFileSync(path.join(scriptsDir, "bookinfo-traffic.sh"), "utf8")), ["WARMUP_PAGES", "WARMUP_SECONDS", "WARMUP_PAUSE"]);
+    });
+
+    it("gives a pod script its inputs as the environment, in the order given, defaults left to the script", () => {
+        const required = { URL: "http://p/productpage", COUNT: 0, INTERVAL: 2, REQUEST_SECONDS: 10 };
+        assert.deepStrictEqual(scriptEnvironment("bookinfo-traffic.sh", { ...required, WARMUP_PAUSE: 1 }), [
+            { name: "URL", value: "http://p/productpage" },
+            { name: "COUNT", value: "0" },
+            { name: "INTERVAL", value: "2" },
+            { name: "REQUEST_SECONDS", value: "10" },
+            { name: "WARMUP_PAUSE", value: "1" },
+        ]);
+        const withoutUrl = { COUNT: 0, INTERVAL: 2, REQUEST_SECONDS: 10 } as ScriptInput<"bookinfo-traffic.sh">;
+        assert.throws(() => scriptEnvironment("bookinfo-traffic.sh", withoutUrl), /^Error: scripts\/bookinfo-traffic.sh: missing parameters \[URL\], unknown parameters \[\]$/);
+        assert.throws(() => scriptEnvironment("bookinfo-traffic.sh", { ...required, DEBUG: 1 } as ScriptInput<"bookinfo-traffic.sh">), /missing parameters \[\], unknown parameters \[DEBUG\]/);
     });
 
     it("gives a script the messages it says, in the stack's language, and nothing else", () => {
