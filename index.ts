@@ -31,7 +31,8 @@ export = async () => {
     const config = readConfig();
     const t = translator(terminalLanguage(config.language));
     const adminCidrs = await adminCidrsOf(config, t);
-    const labName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    const lab = { project: pulumi.getProject(), stack: pulumi.getStack() };
+    const labName = `${lab.project}-${lab.stack}`;
     // A lab keeps the exposure it runs with (lab up's fallback) until it is destroyed: read
     // from its own outputs in the state, never from a tracked file; a new lab starts from the
     // configured one, and lab up switches a lab for one run with the override variable.
@@ -54,13 +55,14 @@ export = async () => {
 
     // The lab's identity, kept in the stack's state: the sweep deletes only what carries it.
     const labId = new random.RandomId("lab-id", { byteLength: 8 }).hex;
-    const tags = labTags(config.tags, labId);
+    const tags = labTags(config.tags, lab, labId);
     const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags } });
     const opts = { providers: [provider] };
 
     // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
     const placement = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
     const network = new Network("network", {
+        labName,
         vpcCidr: config.vpcCidr,
         publicSubnetCidr: config.publicSubnetCidr,
         privateSubnetCidr: config.privateSubnetCidr,
@@ -69,6 +71,7 @@ export = async () => {
         labTags: tags,
     }, opts);
     const securityGroups = new ClusterSecurityGroups("security-groups", {
+        labName,
         vpcId: network.vpc.id,
         publicPorts: [
             { port: config.bookinfoPort, purpose: "Bookinfo productpage" },
@@ -78,9 +81,9 @@ export = async () => {
         adminCidrs: config.adminCidrs,
         detectedCidr: adminCidrs.find((cidr) => !config.adminCidrs.includes(cidr)),
     }, opts);
-    const sshKey = new SshKey("ssh-key", opts);
+    const sshKey = new SshKey("ssh-key", { labName }, opts);
 
-    const nodes = { keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb, labTags: tags };
+    const nodes = { labName, keyName: sshKey.keyName, rootVolumeSizeGb: config.rootVolumeSizeGb, labTags: tags };
     const controlPlane = new NodeGroup("control-plane", {
         ...nodes,
         count: 1,

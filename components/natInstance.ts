@@ -5,6 +5,8 @@ import { renderScript } from "../lib/scripts";
 import { nameTag } from "../lib/tags";
 
 export interface NatInstanceArgs {
+    /** The lab's `project-stack` name, which begins every Name tag. */
+    labName: string;
     vpcId: pulumi.Input<string>;
     /** The public subnet, routed to the internet gateway. */
     subnetId: pulumi.Input<string>;
@@ -44,7 +46,7 @@ export class NatInstance extends pulumi.ComponentResource {
     constructor(name: string, args: NatInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:NatInstance", name, {}, opts);
         const parent = { parent: this };
-        this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: "k8s-lab NAT instance", tags: nameTag("nat") }, parent);
+        this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: "k8s-lab NAT instance", tags: nameTag(args.labName, "nat") }, parent);
         const rules = [...natPorts.map(({ port, purpose }) => ({ key: `tcp-${port}`, ipProtocol: "tcp", fromPort: port, toPort: port, purpose })),
             // Path MTU discovery and ping through the NAT instance.
             { key: "icmp", ipProtocol: "icmp", fromPort: -1, toPort: -1, purpose: "ICMP (path MTU discovery, ping)" }];
@@ -66,10 +68,10 @@ export class NatInstance extends pulumi.ComponentResource {
             sourceDestCheck: false,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { volumeType: "gp3", encrypted: true, deleteOnTermination: true },
-            volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag("nat") })),
+            volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag(args.labName, "nat") })),
             userData: natUserData(args.privateSubnetCidr),
             userDataReplaceOnChange: true,
-            tags: nameTag("nat"),
+            tags: nameTag(args.labName, "nat"),
         }, { ...parent, dependsOn: [...(args.dependsOn ?? []), ...this.egress], ignoreChanges: ["ami"] });
         this.registerOutputs({ instanceId: this.instance.id, securityGroupId: this.securityGroup.id });
     }

@@ -5,6 +5,8 @@ import { nameTag } from "../lib/tags";
 import { NatInstance } from "./natInstance";
 
 export interface NetworkArgs {
+    /** The lab's `project-stack` name, which begins every Name tag. */
+    labName: string;
     vpcCidr: pulumi.Input<string>;
     /** The control-plane node's subnet, routed to the internet gateway. */
     publicSubnetCidr: pulumi.Input<string>;
@@ -43,18 +45,18 @@ export class Network extends pulumi.ComponentResource {
             cidrBlock: args.vpcCidr,
             enableDnsSupport: true,
             enableDnsHostnames: true,
-            tags: nameTag("vpc"),
+            tags: nameTag(args.labName, "vpc"),
         }, parent);
-        const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: nameTag("igw") }, parent);
+        const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: nameTag(args.labName, "igw") }, parent);
 
         this.publicSubnet = new aws.ec2.Subnet(`${name}-public`, {
             vpcId: this.vpc.id,
             cidrBlock: args.publicSubnetCidr,
             availabilityZone: args.availabilityZone,
             mapPublicIpOnLaunch: false,
-            tags: nameTag("public"),
+            tags: nameTag(args.labName, "public"),
         }, parent);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: nameTag("public") }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: nameTag(args.labName, "public") }, parent);
         const publicInternet = new aws.ec2.Route(`${name}-public-internet`, {
             routeTableId: publicRoutes.id,
             destinationCidrBlock: "0.0.0.0/0",
@@ -64,12 +66,12 @@ export class Network extends pulumi.ComponentResource {
         this.controlPlaneEgress = [publicInternet, publicAssociation];
 
         if (args.natInstance === undefined) {
-            const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: nameTag("nat") }, { ...parent, dependsOn: [internetGateway] });
+            const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: nameTag(args.labName, "nat") }, { ...parent, dependsOn: [internetGateway] });
             this.nat = {
                 gateway: new aws.ec2.NatGateway(`${name}-nat`, {
                     allocationId: natAddress.id,
                     subnetId: this.publicSubnet.id,
-                    tags: nameTag("nat"),
+                    tags: nameTag(args.labName, "nat"),
                 }, { ...parent, dependsOn: [internetGateway] }),
             };
         } else {
@@ -78,6 +80,7 @@ export class Network extends pulumi.ComponentResource {
                     vpcId: this.vpc.id,
                     subnetId: this.publicSubnet.id,
                     privateSubnetCidr: args.privateSubnetCidr,
+                    labName: args.labName,
                     nodeType: args.natInstance,
                     labTags: args.labTags,
                     dependsOn: this.controlPlaneEgress,
@@ -90,9 +93,9 @@ export class Network extends pulumi.ComponentResource {
             cidrBlock: args.privateSubnetCidr,
             availabilityZone: args.availabilityZone,
             mapPublicIpOnLaunch: false,
-            tags: nameTag("private"),
+            tags: nameTag(args.labName, "private"),
         }, parent);
-        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: this.vpc.id, tags: nameTag("private") }, parent);
+        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: this.vpc.id, tags: nameTag(args.labName, "private") }, parent);
         const privateInternet = new aws.ec2.Route(`${name}-private-internet`, {
             routeTableId: privateRoutes.id,
             destinationCidrBlock: "0.0.0.0/0",

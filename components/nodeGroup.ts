@@ -5,6 +5,8 @@ import { NodeType } from "../lib/preflight";
 import { nameTag } from "../lib/tags";
 
 export interface NodeGroupArgs {
+    /** The lab's `project-stack` name, which begins every Name tag. */
+    labName: string;
     count: number;
     /** Instance type and the Ubuntu image for its architecture, read before deploying. */
     nodeType: NodeType;
@@ -58,10 +60,10 @@ export class NodeGroup extends pulumi.ComponentResource {
                 // Tags on the root volume through volumeTags only: the provider refuses them
                 // together with rootBlockDevice.tags.
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: true, deleteOnTermination: true },
-                volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag(`${name}-${i}`) })),
+                volumeTags: pulumi.output(args.labTags).apply((tags) => ({ ...tags, ...nameTag(args.labName, `${name}-${i}`) })),
                 userData: args.userData,
                 userDataReplaceOnChange: true,
-                tags: nameTag(`${name}-${i}`),
+                tags: nameTag(args.labName, `${name}-${i}`),
             }, {
                 parent: this,
                 dependsOn: args.dependsOn,

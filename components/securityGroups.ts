@@ -10,6 +10,8 @@ export interface PublicPort {
 }
 
 export interface ClusterSecurityGroupsArgs {
+    /** The lab's `project-stack` name, which begins every Name tag. */
+    labName: string;
     vpcId: pulumi.Input<string>;
     /** The NodePorts opened on the control-plane node, and only there. */
     publicPorts: PublicPort[];
@@ -78,12 +80,12 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
         this.controlPlane = new aws.ec2.SecurityGroup(`${name}-control-plane`, {
             vpcId: args.vpcId,
             description: "k8s-lab control-plane node",
-            tags: nameTag("control-plane"),
+            tags: nameTag(args.labName, "control-plane"),
         }, parent);
         this.workers = new aws.ec2.SecurityGroup(`${name}-workers`, {
             vpcId: args.vpcId,
             description: "k8s-lab worker nodes",
-            tags: nameTag("workers"),
+            tags: nameTag(args.labName, "workers"),
         }, parent);
         const groups: Record<Group, aws.ec2.SecurityGroup> = { controlPlane: this.controlPlane, workers: this.workers };
         const ruleName = (group: Group, what: string): string => `${name}-${group === "controlPlane" ? "control-plane" : "workers"}-${what}`;

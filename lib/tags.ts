@@ -5,11 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
  * Project and Stack say which lab; LabId (generated once per stack and kept in its state) says
  * which copy of it, so that a laptop stack that shares the stack name is never taken for it.
  */
-export function labTags(userTags: Record<string, string>, labId: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
-    return { ...userTags, Project: pulumi.getProject(), Stack: pulumi.getStack(), LabId: labId, ManagedBy: "pulumi" };
+export function labTags(
+    userTags: Record<string, string>,
+    lab: { project: string; stack: string },
+    labId: pulumi.Input<string>,
+): Record<string, pulumi.Input<string>> {
+    return { ...userTags, Project: lab.project, Stack: lab.stack, LabId: labId, ManagedBy: "pulumi" };
 }
 
-/** A Name tag that tells in the AWS console which lab and which part a resource is. */
-export function nameTag(part: string): { Name: string } {
-    return { Name: `${pulumi.getProject()}-${pulumi.getStack()}-${part}` };
+/** A Name tag that tells in the AWS console which lab (`project-stack`) and which part a resource is. */
+export function nameTag(labName: string, part: string): { Name: string } {
+    return { Name: `${labName}-${part}` };
 }
