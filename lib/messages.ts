@@ -569,12 +569,14 @@ export function terminalLanguage(setting: string | undefined, env: Readonly<Reco
 /** A template without parameters takes none; one with parameters takes all of them. */
 export type ParamsArg<K extends MessageKey> = ParamNames<(typeof en)[K]> extends never ? [] : [MessageParams<K>];
 
+/** A template with each `{name}` that `values` has replaced by its value; any other text is left as it is. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string | number>>): string {
+    return template.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in values ? String(values[name]) : whole));
+}
+
 /** Fills a template of the catalogue in the given language. */
 export function message<K extends MessageKey>(language: Language, key: K, ...params: ParamsArg<K>): string {
-    const values: Readonly<Record<string, string | number>> = params[0] ?? {};
-    return catalogue[language][key].replace(/\{(\w+)\}/g, (whole: string, name: string) =>
-        name in values ? String(values[name]) : whole,
-    );
+    return fillTemplate(catalogue[language][key], params[0] ?? {});
 }
 
 export type Translate = <K extends MessageKey>(key: K, ...params: ParamsArg<K>) => string;

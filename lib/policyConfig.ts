@@ -11,9 +11,7 @@
  */
 import * as YAML from "yaml";
 import { LabConfig, RawConfig } from "./config";
-
-/** The lab's own tags (lib/tags.ts) besides the user's. */
-const labTagKeys = ["Project", "Stack", "LabId", "ManagedBy"];
+import { labTagKeys } from "./tags";
 
 /** Settings per policy name, as the Pulumi CLI reads a policy pack config file. */
 export type PolicyPackConfig = Record<string, Record<string, unknown>>;

@@ -64,7 +64,12 @@ export function terminalLanguage(setting: string | undefined, env: Readonly<Reco
     return setting === "ko" || setting === "en" ? setting : languageFromEnv(env);
 }
 
+/** A template with each `{name}` that `values` has replaced by its value; any other text is left as it is. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string | number>>): string {
+    return template.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in values ? String(values[name]) : whole));
+}
+
 /** A message of the pack, in the operator's language: LAB_LANGUAGE when it names one, else the locale, as the CLI reads it. */
 export function policyMessage(key: PolicyMessageKey, params: Readonly<Record<string, string | number>>, language: Language = terminalLanguage(process.env.LAB_LANGUAGE)): string {
-    return policyCatalogue[language][key].replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in params ? String(params[name]) : whole));
+    return fillTemplate(policyCatalogue[language][key], params);
 }

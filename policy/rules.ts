@@ -9,6 +9,7 @@ import { UnknownValueError } from "@pulumi/policy";
 import * as ipaddr from "ipaddr.js";
 import { allowedInstanceTypes } from "./allowList";
 import { policyMessage } from "./messages";
+import { labTagKeys } from "./tags";
 
 /** A value the engine does not know yet (during a preview), with the engine's own error. */
 export class Unknown {
@@ -40,7 +41,7 @@ export const adminPorts: readonly (readonly [number, string])[] = [[22, "SSH"], 
 export const defaults: PackConfig = {
     allowedPorts: [30080, 30300],
     allowedInstanceTypes: [...allowedInstanceTypes],
-    requiredTags: ["Project", "Stack", "LabId", "ManagedBy"],
+    requiredTags: [...labTagKeys],
 };
 
 /** The settings as the pack applies them: ports within the NodePort range, types within the allow-list. */

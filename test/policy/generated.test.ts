@@ -2,16 +2,18 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { allowedInstanceTypes } from "../../lib/allowList";
+import { labTagKeys } from "../../lib/tags";
 import { catalogue, languageFromEnv, terminalLanguage } from "../../lib/messages";
 import { generatedFiles } from "../../policy/generate";
 import * as allowList from "../../policy/allowList";
 import * as generated from "../../policy/messages";
+import * as tags from "../../policy/tags";
 import { root } from "../harness/stackConfig";
 
 describe("the policy pack's generated modules", () => {
     it("are what policy/generate.ts writes from the program's catalogue and allow-list (run it after changing either)", () => {
         const files = generatedFiles();
-        assert.deepStrictEqual(Object.keys(files), ["policy/messages.ts", "policy/allowList.ts"]);
+        assert.deepStrictEqual(Object.keys(files), ["policy/messages.ts", "policy/allowList.ts", "policy/tags.ts"]);
         for (const [file, text] of Object.entries(files)) assert.strictEqual(fs.readFileSync(path.join(root, file), "utf8"), text, file);
     });
 
@@ -21,6 +23,7 @@ describe("the policy pack's generated modules", () => {
             assert.deepStrictEqual(Object.entries(generated.policyCatalogue[language]), policyEntries);
         }
         assert.deepStrictEqual(allowList.allowedInstanceTypes, allowedInstanceTypes);
+        assert.deepStrictEqual(tags.labTagKeys, labTagKeys);
     });
 
     it("read the operator's language as the CLI does", () => {
