@@ -25,6 +25,7 @@ type Optional<K> = K extends `${string}?` ? true : false;
  */
 export const scriptInputs = {
     "node-prep.sh": { NODE_ROLE: "role", LAB_NAME: "text", KUBERNETES_MINOR: "text", KUBERNETES_PACKAGE_VERSION: "text" },
+    "nat-instance.sh": { PRIVATE_CIDR: "text" },
     "control-plane-init.sh": { KUBEADM_CONFIG: "text", NODE_NAME: "text" },
     "calico.sh": { CRDS_MANIFEST: "text", OPERATOR_MANIFEST: "text", INSTALLATION: "text" },
     "join-token.sh": { NODE_NAME: "text", INSTANCE_ID: "text", TOKEN: "text", TOKEN_TTL: "text" },
