@@ -8,6 +8,7 @@ const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofT
 /** A group of `args.count` nodes built alone, from fake inputs. */
 const build = (name: string, args: Partial<NodeGroupArgs> = {}) =>
     buildComponent((opts) => new NodeGroup(name, {
+        labName: "k8s-lab-dev",
         count: 2,
         nodeType: { instanceType: "t3.large", architecture: "amd64", memoryGiB: 8, ami: "ami-1" },
         subnetId: "subnet-1",

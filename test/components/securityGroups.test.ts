@@ -16,6 +16,7 @@ const adminRules = (built: Resources) => cidrRules(built).filter((r) => [22, 644
 /** The groups as index.ts declares them, with the dev stack's defaults unless `args` says. */
 const build = (args: Partial<ClusterSecurityGroupsArgs> = {}) =>
     buildComponent((opts) => new ClusterSecurityGroups("security-groups", {
+        labName: "k8s-lab-dev",
         vpcId: "network-vpc-id",
         publicPorts: [{ port: 30080, purpose: "Bookinfo productpage" }, { port: 30300, purpose: "Grafana" }],
         publicCidrs: ["0.0.0.0/0"],

@@ -26,7 +26,7 @@ describe("SshKey", () => {
     });
 
     it("generates an ED25519 key, registers its public half as an EC2 key pair and keeps the private half secret", async () => {
-        const sshKey = await buildComponent((opts) => new SshKey("ssh-key", opts));
+        const sshKey = await buildComponent((opts) => new SshKey("ssh-key", { labName: "k8s-lab-dev" }, opts));
         assert.deepStrictEqual(sshKey.resources.map((r) => [r.type, r.name, r.parent]), [
             ["k8slab:index:SshKey", "ssh-key", undefined],
             [types.privateKey, "ssh-key", "k8slab:index:SshKey::ssh-key"],

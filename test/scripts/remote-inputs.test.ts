@@ -15,14 +15,14 @@ describe("the remote commands' inputs", () => {
             .filter((c) => !JSON.stringify(c.inputs).includes("every-up-nonce"))
             .map((c) => [c.name, createHash("sha256").update(JSON.stringify({ ...c.inputs, connection: undefined })).digest("hex").slice(0, 16)]);
         assert.deepStrictEqual(Object.fromEntries(pinned), {
-            "cluster-init": "5838b8ea389a150b",
+            "cluster-init": "b3246a97ced02c95",
             "cluster-cni-calico": "628632e6652aa85d",
-            "cluster-join-worker-0": "54b212003663882b",
-            "cluster-join-worker-1": "cc055ef7a51bd77f",
+            "cluster-join-worker-0": "94801a265e2860a3",
+            "cluster-join-worker-1": "b9aaa80977b6bb92",
             "cluster-ready": "1abe652365acd85e",
             "cluster-kubeconfig": "0629226dc44ccc1b",
-            "access-k8s-lab-port-forward-bookinfo": "0f9499c8dc86796b",
-            "access-k8s-lab-port-forward-grafana": "27b08731b390ac16",
+            "access-k8s-lab-port-forward-bookinfo": "8697754b0da02951",
+            "access-k8s-lab-port-forward-grafana": "b991af34c0be92a6",
         });
     });
 });
