@@ -6,17 +6,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Access } from "./components/access";
-import { Bookinfo, bookinfoNamespace, bookinfoPort, productpageWorkload } from "./components/bookinfo";
+import { Bookinfo, productpageEndpoint } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { EveryUp } from "./components/everyUp";
 import { Mesh } from "./components/mesh";
 import { PlacementCheck } from "./components/placement";
-import { grafanaWorkload, monitoringNamespace, monitoringRelease, Monitoring } from "./components/monitoring";
+import { grafanaEndpoint, Monitoring } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
 import { readConfig } from "./lib/config";
+import { deploymentId, EndpointExtension, LabEndpointName, labEndpoints, noExtension, verifyTarget } from "./lib/endpoints";
 import { capacityOverride, exposureOverride, labCapacity, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
@@ -27,7 +28,8 @@ import { StackOutputInputs } from "./lib/stackOutputs";
 import { labTags } from "./lib/tags";
 import { versions } from "./lib/versions";
 
-export = async () => {
+/** The lab; a test may add endpoints with their workloads (`EndpointExtension`), Pulumi passes nothing. */
+export = async (extension: EndpointExtension = noExtension) => {
     const config = readConfig();
     const t = translator(terminalLanguage(config.language));
     const adminCidrs = await adminCidrsOf(config, t);
@@ -61,6 +63,9 @@ export = async () => {
 
     // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
     const placement = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
+    // The public endpoints: the lab's own, each stated by the component that serves it with its
+    // port from the config, and an extension's; everything that serves or checks one derives from this list.
+    const endpoints = [...labEndpoints(config, { bookinfo: productpageEndpoint, grafana: grafanaEndpoint }), ...extension.endpoints];
     const network = new Network("network", {
         labName,
         vpcCidr: config.vpcCidr,
@@ -73,10 +78,7 @@ export = async () => {
     const securityGroups = new ClusterSecurityGroups("security-groups", {
         labName,
         vpcId: network.vpc.id,
-        publicPorts: [
-            { port: config.bookinfoPort, purpose: "Bookinfo productpage" },
-            { port: config.grafanaPort, purpose: "Grafana" },
-        ],
+        endpoints,
         publicCidrs: config.publicCidrs,
         adminCidrs: config.adminCidrs,
         detectedCidr: adminCidrs.find((cidr) => !config.adminCidrs.includes(cidr)),
@@ -122,14 +124,11 @@ export = async () => {
     });
 
     // The platform: the workloads served on the control-plane node are pinned there, and each
-    // public port is served by the configured mechanism, through one transform.
+    // public endpoint is served by the configured mechanism, through one transform.
     const { transform, unseen } = platformPlacement({
-        controlPlaneWorkloads: [productpageWorkload.deployment, grafanaWorkload.deployment, ...config.controlPlaneWorkloads],
+        controlPlaneWorkloads: [...endpoints.map(deploymentId), ...config.controlPlaneWorkloads],
         exposure,
-        ports: [
-            { ...productpageWorkload, publicPort: config.bookinfoPort },
-            { ...grafanaWorkload, publicPort: config.grafanaPort },
-        ],
+        endpoints,
     });
     // Every in-cluster resource: the cluster's provider, and deleted with the control-plane node,
     // so that destroy deletes the node and never walks the cluster; children inherit both.
@@ -146,25 +145,24 @@ export = async () => {
         everyUp: everyUp.nonce,
         language: nodeLanguage(config.language),
     }, placed);
-    new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo], language: config.language });
+    const extended = extension.workloads("extension", placed);
+    new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo, ...extended], language: config.language });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
-    const bookinfoUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.bookinfoPort}/productpage`;
-    const grafanaUrl = pulumi.interpolate`http://${controlPlanePublicIp}:${config.grafanaPort}`;
+    const verifyTargets = controlPlanePublicIp.apply((ip) => endpoints.map((e) => verifyTarget(e, ip)));
+    const urlOf = (name: LabEndpointName) => verifyTargets.apply((targets) => targets.find((target) => target.name === name)?.url ?? "");
+    const bookinfoUrl = urlOf("bookinfo");
+    const grafanaUrl = urlOf("grafana");
     new Access("access", {
         exposure,
         controlPlane: controlPlane.instances[0],
         privateKey: sshKey.privateKey,
-        ports: [
-            { name: "bookinfo", namespace: bookinfoNamespace, service: "productpage", servicePort: bookinfoPort, publicPort: config.bookinfoPort },
-            { name: "grafana", namespace: monitoringNamespace, service: `${monitoringRelease}-grafana`, servicePort: 80, publicPort: config.grafanaPort },
-        ],
-        bookinfoUrl,
-        grafanaUrl,
+        endpoints,
+        verifyTargets,
         grafanaPassword: monitoring.grafanaAdminPassword,
         verifyRetrySeconds: config.verifyRetrySeconds,
         language: config.language,
-        platform: [...bookinfo.workloads, monitoring.chart],
+        platform: [...bookinfo.workloads, monitoring.chart, ...extended],
         everyUp: everyUp.nonce,
         verifyAfter: [bookinfo.trafficCheck, cluster.ready],
     }, inCluster);
@@ -195,6 +193,7 @@ export = async () => {
         configuredWorkerCapacity: config.workerCapacity,
         bookinfoUrl,
         grafanaUrl,
+        endpoints: verifyTargets,
         grafanaAdminPassword: monitoring.grafanaAdminPassword,
     } satisfies StackOutputInputs;
 };

@@ -10,7 +10,7 @@ import * as path from "path";
 import type { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { LabStack, ResourceError } from "../lib/fallback";
 import type { WorkerCapacity } from "../lib/config";
-import type { Exposure } from "../lib/placement";
+import type { Exposure } from "../lib/exposure";
 import type { Translate } from "../lib/messages";
 import { errorLine } from "../lib/redact";
 import { sshArgs } from "../lib/ssh";
@@ -215,7 +215,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const { endpointOutputsSchema } = await import("../lib/stackOutputs");
                     const o = await s.outputs();
                     const parsed = endpointOutputsSchema.parse(Object.fromEntries(Object.entries(o).map(([key, value]) => [key, value.value])));
-                    return { bookinfoUrl: parsed.bookinfoUrl, grafanaUrl: parsed.grafanaUrl, grafanaPassword: parsed.grafanaAdminPassword };
+                    return { targets: parsed.endpoints, grafanaPassword: parsed.grafanaAdminPassword };
                 },
             };
         },

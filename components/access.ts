@@ -3,9 +3,10 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
-import { Exposure } from "../lib/placement";
+import { VerifyTarget } from "../lib/endpoints";
+import { Exposure } from "../lib/exposure";
 import { LanguageSetting, nodeLanguage } from "../lib/messages";
-import { credentialFile, ForwardedPort, portForwardIdentity, renderUnit, roleRules, servicesByNamespace, unitName } from "../lib/portForward";
+import { credentialFile, ForwardedEndpoint, portForwardIdentity, renderUnit, roleRules, servicesByNamespace, unitName } from "../lib/portForward";
 import { renderScript } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 
@@ -13,10 +14,10 @@ export interface AccessArgs {
     exposure: Exposure;
     controlPlane: aws.ec2.Instance;
     privateKey: pulumi.Input<string>;
-    /** The public ports, for the portForward exposure. */
-    ports: ForwardedPort[];
-    bookinfoUrl: pulumi.Input<string>;
-    grafanaUrl: pulumi.Input<string>;
+    /** The public endpoints, forwarded in the portForward exposure. */
+    endpoints: ForwardedEndpoint[];
+    /** What the verification checks: each endpoint's URL. */
+    verifyTargets: pulumi.Input<VerifyTarget[]>;
     grafanaPassword: pulumi.Input<string>;
     /** How long the verification retries while the cluster settles. */
     verifyRetrySeconds: number;
@@ -37,7 +38,7 @@ export interface AccessArgs {
  * provider (for the port-forward identity's objects) and deletedWith come in `opts`.
  */
 export class Access extends pulumi.ComponentResource {
-    /** The check from this machine; its result exists only when both URLs passed. */
+    /** The check from this machine; its result exists only when every URL passed. */
     readonly verify: command.local.Command;
 
     constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,7 +63,7 @@ export class Access extends pulumi.ComponentResource {
                 metadata: { name: id.tokenSecret, namespace: id.namespace, annotations: { "kubernetes.io/service-account.name": id.serviceAccount } },
                 type: "kubernetes.io/service-account-token",
             }, { ...k8sOptions, dependsOn: [account], additionalSecretOutputs: ["data"] });
-            const bindings = servicesByNamespace(args.ports).map(({ namespace: ns, services }) => {
+            const bindings = servicesByNamespace(args.endpoints).map(({ namespace: ns, services }) => {
                 const role = new k8s.rbac.v1.Role(`${name}-port-forward-${ns}`, {
                     metadata: { name: id.role, namespace: ns },
                     rules: roleRules(services),
@@ -73,23 +74,23 @@ export class Access extends pulumi.ComponentResource {
                     subjects: [{ kind: "ServiceAccount", name: id.serviceAccount, namespace: id.namespace }],
                 }, { ...k8sOptions, dependsOn: [role, account] });
             });
-            for (const port of args.ports) {
-                const unit = unitName(port.name);
+            for (const endpoint of args.endpoints) {
+                const unit = unitName(endpoint.name);
                 forwards.push(new command.remote.Command(`${name}-${unit}`, {
                     connection,
                     create: "sudo bash -s",
                     // Only what is fixed for the life of the node: the API server on its private address.
                     stdin: cp.privateIp.apply((ip) => renderScript("port-forward-install.sh", {
                         UNIT_NAME: unit,
-                        UNIT: renderUnit(port),
-                        CREDENTIAL_FILE: credentialFile(port.name),
+                        UNIT: renderUnit(endpoint),
+                        CREDENTIAL_FILE: credentialFile(endpoint.name),
                         API_SERVER: `https://${ip}:6443`,
                         TOKEN_NAMESPACE: id.namespace,
                         TOKEN_SECRET: id.tokenSecret,
                     }, nodeLanguage(args.language))),
                     // Switching to another exposure removes the service and its kubeconfig;
                     // destroying the lab does not need to (deletedWith: the node goes with it).
-                    delete: `sudo systemctl disable --now ${unit}.service; sudo rm -f /etc/systemd/system/${unit}.service ${credentialFile(port.name)}; sudo systemctl daemon-reload`,
+                    delete: `sudo systemctl disable --now ${unit}.service; sudo rm -f /etc/systemd/system/${unit}.service ${credentialFile(endpoint.name)}; sudo systemctl daemon-reload`,
                     triggers: [cp.id],
                 }, { parent: this, dependsOn: [...args.platform, token, ...bindings], deletedWith: cp }));
             }
@@ -98,8 +99,7 @@ export class Access extends pulumi.ComponentResource {
         this.verify = new command.local.Command(`${name}-verify`, {
             create: `node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry ${args.verifyRetrySeconds}`,
             environment: {
-                LAB_BOOKINFO_URL: args.bookinfoUrl,
-                LAB_GRAFANA_URL: args.grafanaUrl,
+                LAB_ENDPOINTS: pulumi.jsonStringify(pulumi.output(args.verifyTargets)),
                 LAB_GRAFANA_PASSWORD: pulumi.secret(args.grafanaPassword),
                 LAB_EXPOSURE: args.exposure,
                 LAB_LANGUAGE: args.language,

@@ -5,6 +5,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
+import { ServedEndpoint } from "../lib/endpoints";
 import { Language } from "../lib/messages";
 import { renderScript, ScriptInput, scriptEnvironment, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
@@ -13,14 +14,14 @@ import { bookinfoImage, versions } from "../lib/versions";
 
 export const bookinfoNamespace = "bookinfo";
 export const bookinfoPort = 9080;
-/** productpage, which the public port serves. */
-export const productpageWorkload = {
-    deployment: `${bookinfoNamespace}/productpage-v1`,
-    service: `${bookinfoNamespace}/productpage`,
-    container: "productpage",
-    containerPort: "http",
-    servicePort: "http",
-} as const;
+/** productpage, the public endpoint Bookinfo serves (lib/endpoints.ts). */
+export const productpageEndpoint: ServedEndpoint = {
+    title: "Bookinfo",
+    purpose: "Bookinfo productpage",
+    workload: { namespace: bookinfoNamespace, deployment: "productpage-v1", container: "productpage", containerPort: "http" },
+    service: { namespace: bookinfoNamespace, name: "productpage", port: bookinfoPort, portName: "http" },
+    verify: { check: "productPage", path: "/productpage" },
+};
 
 /** The six workloads of the Istio sample: app, version. */
 export const bookinfoWorkloads = [

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bookinfoAlertRules } from "../lib/alerts";
+import { ServedEndpoint } from "../lib/endpoints";
 import { Language } from "../lib/messages";
 import { prometheusOperatorCrds, versions } from "../lib/versions";
 
@@ -14,14 +15,14 @@ export const prometheusSelectorLabels = { release: monitoringRelease };
 /** Label and value the Grafana dashboard sidecar looks for. */
 export const dashboardLabel = { grafana_dashboard: "1" };
 export const grafanaAdminSecret = "grafana-admin";
-/** Grafana as the chart renders it: its Deployment and Service, container, pod port and Service port names. */
-export const grafanaWorkload = {
-    deployment: `${monitoringNamespace}/${monitoringRelease}-grafana`,
-    service: `${monitoringNamespace}/${monitoringRelease}-grafana`,
-    container: "grafana",
-    containerPort: "grafana",
-    servicePort: "http-web",
-} as const;
+/** Grafana, the public endpoint the chart serves (lib/endpoints.ts): its Deployment, Service (port 80, the Grafana chart's default), container and port names as the chart renders them. */
+export const grafanaEndpoint: ServedEndpoint = {
+    title: "Grafana",
+    purpose: "Grafana",
+    workload: { namespace: monitoringNamespace, deployment: `${monitoringRelease}-grafana`, container: "grafana", containerPort: "grafana" },
+    service: { namespace: monitoringNamespace, name: `${monitoringRelease}-grafana`, port: 80, portName: "http-web" },
+    verify: { check: "grafana", path: "" },
+};
 
 /**
  * The chart values, every one a key of kube-prometheus-stack 88.5.3 or of its Grafana chart.

@@ -1,20 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PublicEndpoint } from "../lib/endpoints";
 import { nameTag } from "../lib/tags";
-
-/** A port served to the internet by the control-plane node. */
-export interface PublicPort {
-    port: number;
-    /** Becomes the rule's description, e.g. "Bookinfo productpage". */
-    purpose: string;
-}
 
 export interface ClusterSecurityGroupsArgs {
     /** The lab's `project-stack` name, which begins every Name tag. */
     labName: string;
     vpcId: pulumi.Input<string>;
-    /** The NodePorts opened on the control-plane node, and only there. */
-    publicPorts: PublicPort[];
+    /** The endpoints whose public ports are opened on the control-plane node, and only there; each rule is described by the endpoint's purpose. */
+    endpoints: Pick<PublicEndpoint, "publicPort" | "purpose">[];
     /** Who may reach the public ports. */
     publicCidrs: string[];
     /** Who may reach SSH and the Kubernetes API on the control-plane node. Never the world. */
@@ -96,7 +90,7 @@ export class ClusterSecurityGroups extends pulumi.ComponentResource {
         ];
         const detected = args.detectedCidr !== undefined && !args.adminCidrs.includes(args.detectedCidr) ? [args.detectedCidr] : [];
         const fromOutside = [
-            ...args.publicPorts.flatMap(({ port, purpose }) =>
+            ...args.endpoints.flatMap(({ publicPort: port, purpose }) =>
                 args.publicCidrs.map((cidr) => ({ key: `public-${port}-${cidrName(cidr)}`, port, cidr, description: `${purpose} (NodePort ${port}) from an allowed CIDR` })),
             ),
             ...adminPorts.flatMap(({ port, description }) => args.adminCidrs.map((cidr) => ({ key: `admin-${port}-${cidrName(cidr)}`, port, cidr, description }))),

@@ -5,8 +5,9 @@
 import { Translate } from "./messages";
 import { ProbeResult, Verdict } from "./probe";
 
-export function describe(result: ProbeResult, t: Translate, mode: string): string {
-    const target = result.target === "bookinfo" ? "Bookinfo" : "Grafana";
+/** One URL's verdict as the sentence the operator reads, with its next step. */
+export function resultSentence(result: ProbeResult, t: Translate, mode: string): string {
+    const target = result.title;
     const { url, ms } = result;
     const detail = result.detail ?? "";
     switch (result.verdict) {

@@ -7,7 +7,7 @@
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { languageSettings, Translate } from "./messages";
-import { exposures } from "./placement";
+import { exposures } from "./exposure";
 import { KubernetesMinor, supportedCnis, versions } from "./versions";
 
 /** A raw value a key does not allow: the value to name (a list's item, or the whole raw value) and what is allowed. */

@@ -13,7 +13,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { verdictName } from "./access";
 import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
 import { Translate } from "./messages";
-import { Exposure, exposures } from "./placement";
+import { Exposure, exposures } from "./exposure";
 import { Endpoints, Verdict, Verification } from "./probe";
 import { engineErrorLine, errorLine } from "./redact";
 
@@ -254,7 +254,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         // Another exposure helps only when the access check alone failed, on the network.
         if (step.upErrors.some((e) => e.resource !== accessCheckResource)) break;
         const endpoints = await stack.endpoints().catch(() => undefined);
-        if (endpoints === undefined || !isUrl(endpoints.bookinfoUrl) || !isUrl(endpoints.grafanaUrl)) break;
+        if (endpoints === undefined || endpoints.targets.length === 0 || !endpoints.targets.every((target) => isUrl(target.url))) break;
         step.verification = await check(endpoints);
         if (step.verification.ok) return serving(mode);
         const verdicts = step.verification.results.filter((r) => r.verdict !== "ok").map((r) => r.verdict);

@@ -4,6 +4,8 @@
  * node, and serving a port on it (hostPort or NodePort).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { deploymentId, PublicEndpoint, serviceId } from "./endpoints";
+import { Exposure } from "./exposure";
 
 /** A Kubernetes object as a transform sees it. */
 export type KubeObject = Record<string, unknown> & { kind?: string; metadata?: { name?: string; namespace?: string } };
@@ -122,32 +124,12 @@ export function toNodePort<T extends KubeObject>(obj: T, target: { port: string 
     return result as T;
 }
 
-/**
- * How the public ports are served, in the order the `up` command falls back through them:
- * NodePort Services; a `kubectl port-forward` systemd service on the control-plane node; hostPort
- * on the pods. (The transform below handles the first and the last; portForward needs neither.)
- */
-export const exposures = ["nodePort", "portForward", "hostPort"] as const;
-export type Exposure = (typeof exposures)[number];
-
-/** How one public port reaches its workload. */
-export interface ExposedPort {
-    /** `namespace/name` of the Deployment and of the Service (they share the name's owner). */
-    deployment: string;
-    service: string;
-    container: string;
-    /** Container port name or number, and the Service port name or number. */
-    containerPort: string | number;
-    servicePort: string | number;
-    publicPort: number;
-}
-
-/** What the platform transform is given: the workloads to pin, and how each public port is served. */
+/** What the platform transform is given: the workloads to pin, how the endpoints are served, and the endpoints. */
 export interface PlacementArgs {
     /** `namespace/name` of each workload pinned to the control-plane node. */
     controlPlaneWorkloads: string[];
     exposure: Exposure;
-    ports: ExposedPort[];
+    endpoints: Pick<PublicEndpoint, "workload" | "service" | "publicPort">[];
 }
 
 /**
@@ -161,9 +143,9 @@ export interface PlacementTarget {
 
 /** What the transform must meet for these arguments, each once; a hostPort Deployment stands for its workload. */
 export function placementTargets(args: PlacementArgs): PlacementTarget[] {
-    const exposed: PlacementTarget[] = args.ports.flatMap((port): PlacementTarget[] => {
-        if (args.exposure === "hostPort") return [{ kind: "Deployment", id: port.deployment }];
-        if (args.exposure === "nodePort") return [{ kind: "Service", id: port.service }];
+    const exposed: PlacementTarget[] = args.endpoints.flatMap((endpoint): PlacementTarget[] => {
+        if (args.exposure === "hostPort") return [{ kind: "Deployment", id: deploymentId(endpoint) }];
+        if (args.exposure === "nodePort") return [{ kind: "Service", id: serviceId(endpoint) }];
         return [];
     });
     const workloads = [...new Set(args.controlPlaneWorkloads)]
@@ -194,12 +176,12 @@ export function platformTransform(args: PlacementArgs, seen: Set<string> = new S
         for (const target of targets) if (meets(target, obj)) seen.add(targetLabel(target));
         const id = workloadId(obj);
         if (args.controlPlaneWorkloads.includes(id) && placeableKinds.includes(obj.kind ?? "")) obj = placeOnControlPlane(obj);
-        for (const port of args.ports) {
-            if (args.exposure === "hostPort" && obj.kind === "Deployment" && id === port.deployment) {
-                obj = addHostPort(obj, { container: port.container, port: port.containerPort, hostPort: port.publicPort });
+        for (const endpoint of args.endpoints) {
+            if (args.exposure === "hostPort" && obj.kind === "Deployment" && id === deploymentId(endpoint)) {
+                obj = addHostPort(obj, { container: endpoint.workload.container, port: endpoint.workload.containerPort, hostPort: endpoint.publicPort });
             }
-            if (args.exposure === "nodePort" && obj.kind === "Service" && id === port.service) {
-                obj = toNodePort(obj, { port: port.servicePort, nodePort: port.publicPort });
+            if (args.exposure === "nodePort" && obj.kind === "Service" && id === serviceId(endpoint)) {
+                obj = toNodePort(obj, { port: endpoint.service.portName, nodePort: endpoint.publicPort });
             }
         }
         return obj === props ? undefined : { props: obj, opts };

@@ -8,15 +8,10 @@
  * Services, find their pods and port-forward to pods of their namespaces. Its kubeconfig is a
  * root-only file on the node, handed to the service as a credential.
  */
-export interface ForwardedPort {
-    /** Unit name suffix: k8s-lab-port-forward-<name>. */
-    name: string;
-    namespace: string;
-    service: string;
-    /** The Service's port, and the node port it is served on. */
-    servicePort: number;
-    publicPort: number;
-}
+import { PublicEndpoint } from "./endpoints";
+
+/** What a port-forward unit needs of an endpoint. */
+export type ForwardedEndpoint = Pick<PublicEndpoint, "name" | "service" | "publicPort">;
 
 export const unitName = (name: string): string => `k8s-lab-port-forward-${name}`;
 
@@ -54,15 +49,17 @@ export function roleRules(services: string[]): PolicyRule[] {
 }
 
 /** The namespaces of the forwarded Services, each with its Services, in order of first appearance. */
-export function servicesByNamespace(ports: ForwardedPort[]): { namespace: string; services: string[] }[] {
-    const namespaces = [...new Set(ports.map((p) => p.namespace))];
-    return namespaces.map((namespace) => ({ namespace, services: [...new Set(ports.filter((p) => p.namespace === namespace).map((p) => p.service))] }));
+export function servicesByNamespace(endpoints: ForwardedEndpoint[]): { namespace: string; services: string[] }[] {
+    const services = endpoints.map((e) => e.service);
+    const namespaces = [...new Set(services.map((s) => s.namespace))];
+    return namespaces.map((namespace) => ({ namespace, services: [...new Set(services.filter((s) => s.namespace === namespace).map((s) => s.name))] }));
 }
 
-export function renderUnit(port: ForwardedPort): string {
+export function renderUnit(endpoint: ForwardedEndpoint): string {
+    const { service, publicPort } = endpoint;
     return [
         "[Unit]",
-        `Description=k8s-lab: kubectl port-forward svc/${port.service} on port ${port.publicPort}`,
+        `Description=k8s-lab: kubectl port-forward svc/${service.name} on port ${publicPort}`,
         "After=network-online.target kubelet.service",
         "Wants=network-online.target",
         "",
@@ -70,9 +67,9 @@ export function renderUnit(port: ForwardedPort): string {
         // A user of its own, made for the service, and the kubeconfig of the ServiceAccount,
         // readable by it alone while it runs.
         "DynamicUser=yes",
-        `LoadCredential=kubeconfig:${credentialFile(port.name)}`,
+        `LoadCredential=kubeconfig:${credentialFile(endpoint.name)}`,
         "Environment=KUBECONFIG=%d/kubeconfig",
-        `ExecStart=/usr/bin/kubectl port-forward --cache-dir=/tmp/kubectl-cache --address 0.0.0.0 --namespace ${port.namespace} svc/${port.service} ${port.publicPort}:${port.servicePort}`,
+        `ExecStart=/usr/bin/kubectl port-forward --cache-dir=/tmp/kubectl-cache --address 0.0.0.0 --namespace ${service.namespace} svc/${service.name} ${publicPort}:${service.port}`,
         "Restart=always",
         "RestartSec=3",
         // The sandbox: no capability (the node port is above 1024), nothing writable but its

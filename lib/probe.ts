@@ -7,11 +7,16 @@
  * nothing a server or the network does is thrown: every failure is a verdict.
  */
 
+import { Check, VerifyTarget } from "./endpoints";
+
 export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy";
-export type Target = "bookinfo" | "grafana";
+/** Which endpoint a result is about: its name, and how messages name it. */
+export type Target = Pick<VerifyTarget, "name" | "title">;
 
 export interface ProbeResult {
-    target: Target;
+    /** The endpoint's name. */
+    target: string;
+    title: string;
     url: string;
     verdict: Verdict;
     /** Time to the answer (or to giving up), in milliseconds. */
@@ -91,14 +96,15 @@ class Budget {
 async function timed(target: Target, url: string, budgetMs: number, check: (budget: Budget) => Promise<void>): Promise<ProbeResult> {
     const started = Date.now();
     const budget = new Budget(budgetMs);
+    const about = { target: target.name, title: target.title, url };
     try {
         await check(budget);
-        return { target, url, verdict: "ok", ms: Date.now() - started };
+        return { ...about, verdict: "ok", ms: Date.now() - started };
     } catch (err) {
         let failure = networkFailure(err, budgetMs);
         // Answers came, but not the whole check in time: slow, not the network's fault.
         if (failure.verdict === "timeout" && budget.answered) failure = new Failure("slow", `answered, but the whole check took longer than ${budgetMs / 1000} s`);
-        return { target, url, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
+        return { ...about, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
     }
 }
 
@@ -109,8 +115,17 @@ function expectOk(response: Response): void {
     if (response.status !== 200) throw new Failure("unexpectedStatus", `HTTP ${response.status}`, response.status);
 }
 
-export async function probeBookinfo(url: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
-    return timed("bookinfo", url, timeoutMs, async (budget) => {
+/** Any answer but 200 fails: the check of an endpoint that has no check of its own. */
+export async function probeAnswers(target: Target, url: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
+    return timed(target, url, timeoutMs, async (budget) => {
+        const response = await budget.get(url);
+        expectOk(response);
+        await budget.text(response);
+    });
+}
+
+export async function probeBookinfo(target: Target, url: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
+    return timed(target, url, timeoutMs, async (budget) => {
         const response = await budget.get(url);
         expectOk(response);
         const problem = pageProblem(await budget.text(response));
@@ -119,9 +134,9 @@ export async function probeBookinfo(url: string, timeoutMs = kpiTimeoutMs): Prom
 }
 
 /** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials. */
-export async function probeGrafana(url: string, password: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
+export async function probeGrafana(target: Target, url: string, password: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
     const base = url.replace(/\/+$/, "");
-    return timed("grafana", base, timeoutMs, async (budget) => {
+    return timed(target, base, timeoutMs, async (budget) => {
         const login = await budget.get(`${base}/login`);
         expectOk(login);
         if (!/<title>\s*Grafana\s*<\/title>/.test(await budget.text(login))) throw new Failure("unexpectedStatus", "the login page is not Grafana's", 200);
@@ -147,11 +162,17 @@ export async function probeGrafana(url: string, password: string, timeoutMs = kp
     });
 }
 
+/** What a verification checks: each endpoint's URL with its check, and Grafana's admin password. */
 export interface Endpoints {
-    bookinfoUrl: string;
-    grafanaUrl: string;
+    targets: VerifyTarget[];
     grafanaPassword: string;
 }
+
+const probes: Record<Check, (target: VerifyTarget, password: string, budgetMs: number) => Promise<ProbeResult>> = {
+    productPage: (target, _password, budgetMs) => probeBookinfo(target, target.url, budgetMs),
+    grafana: (target, password, budgetMs) => probeGrafana(target, target.url, password, budgetMs),
+    answers: (target, _password, budgetMs) => probeAnswers(target, target.url, budgetMs),
+};
 
 export interface Verification {
     ok: boolean;
@@ -170,7 +191,7 @@ export interface VerifyOptions {
 }
 
 /**
- * Probes both URLs until both pass or `retryForMs` has gone by; the last results tell. No
+ * Probes every URL until all pass or `retryForMs` has gone by; the last results tell. No
  * attempt starts after the deadline, and within a retry window none runs past the deadline by
  * more than one interval (its budget is cut to what is left, never above the KPI).
  */
@@ -179,10 +200,7 @@ export async function verify(endpoints: Endpoints, options: VerifyOptions = {}):
     const deadline = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
         const budget = retryForMs === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline + intervalMs - Date.now()));
-        const results = await Promise.all([
-            probeBookinfo(endpoints.bookinfoUrl, budget),
-            probeGrafana(endpoints.grafanaUrl, endpoints.grafanaPassword, budget),
-        ]);
+        const results = await Promise.all(endpoints.targets.map((target) => probes[target.check](target, endpoints.grafanaPassword, budget)));
         options.onAttempt?.(attempt, results);
         const ok = results.every((r) => r.verdict === "ok");
         const wait = Math.min(intervalMs, deadline - Date.now());

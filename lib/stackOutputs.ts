@@ -6,7 +6,8 @@
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";
 import { workerCapacities } from "./config";
-import { exposures } from "./placement";
+import { checks } from "./endpoints";
+import { exposures } from "./exposure";
 
 const url = z.string().regex(/^https?:\/\/[^/\s]+/, "not a URL");
 
@@ -33,6 +34,8 @@ export const stackOutputsSchema = z.object({
     configuredWorkerCapacity: z.enum(workerCapacities),
     bookinfoUrl: url,
     grafanaUrl: url,
+    /** Every public endpoint (lib/endpoints.ts): what `lab verify` checks and the port-forward units' names. */
+    endpoints: z.array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), title: z.string(), url, check: z.enum(checks), publicPort: z.number().int() })),
     grafanaAdminPassword: z.string(),
 });
 export type StackOutputs = z.infer<typeof stackOutputsSchema>;
@@ -46,13 +49,14 @@ export const cliOutputsSchema = stackOutputsSchema.pick({
     kubeconfig: true,
     bookinfoUrl: true,
     grafanaUrl: true,
+    endpoints: true,
     grafanaAdminPassword: true,
     exposure: true,
 });
 export type CliOutputs = z.infer<typeof cliOutputsSchema>;
 
 /** The URLs `up` verifies after a failed access check. */
-export const endpointOutputsSchema = stackOutputsSchema.pick({ bookinfoUrl: true, grafanaUrl: true, grafanaAdminPassword: true });
+export const endpointOutputsSchema = stackOutputsSchema.pick({ endpoints: true, grafanaAdminPassword: true });
 
 /** The program's outputs as it returns them: each a value or an Output of the contract's type. */
 export type StackOutputInputs = { [K in keyof StackOutputs]: Input<StackOutputs[K]> };

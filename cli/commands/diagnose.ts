@@ -48,7 +48,7 @@ export function describeMissing(item: string, t: Translate): string {
 
 export async function run(ctx: Context): Promise<number> {
     const o = await ctx.outputs();
-    const command = `sudo PUBLIC_PORTS=${shellQuote(publicPorts([o.bookinfoUrl, o.grafanaUrl]))} bash -s`;
+    const command = `sudo PUBLIC_PORTS=${shellQuote(publicPorts(o.endpoints.map((e) => e.url)))} bash -s`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-diagnose-"));
     try {
         const nodes = await Promise.all(o.nodeNames.map(async (node, i): Promise<Collected> => {

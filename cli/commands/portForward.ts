@@ -17,7 +17,8 @@ export async function run(ctx: Context): Promise<number> {
     if (action === undefined) throw new CliError(exitCodes.usage, ctx.t("cli.portForwardAction", { actions: Object.keys(actions).join(", ") }));
     const o = await ctx.outputs();
     if (o.exposure !== "portForward") throw new CliError(exitCodes.usage, ctx.t("cli.notPortForward", { mode: o.exposure }));
-    const units = ["bookinfo", "grafana"].map((unit) => `${unitName(unit)}.service`);
+    // One unit per public endpoint, as the lab's last up declared them.
+    const units = o.endpoints.map((endpoint) => `${unitName(endpoint.name)}.service`);
     const result = await ctx.deps.ssh(ctx.nodeTarget(o, o.nodeNames[0]) as SshTarget, action(units));
     if (result.code === 255 || result.code < 0) throw new CliError(exitCodes.remote, ctx.t("cli.sshFailed", { node: o.nodeNames[0], reason: result.stderr.trim().split("\n").pop() || `ssh exit ${result.code}` }));
     // systemctl status exits 3 for a stopped unit: that is an answer, not a failure.

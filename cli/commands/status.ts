@@ -2,7 +2,7 @@
  * `k8s-lab status`: each URL's verdict and each node's readiness. A node the CLI cannot ask
  * about is Unknown, never NotReady: the CLI does not know.
  */
-import { describe } from "../../lib/access";
+import { resultSentence } from "../../lib/access";
 import { verify } from "../../lib/probe";
 import { errorLine } from "../../lib/redact";
 import { Context } from "../context";
@@ -29,12 +29,12 @@ export function nodeReadiness(json: string, names: string[]): { name: string; st
 export async function run(ctx: Context): Promise<number> {
     const o = await ctx.outputs();
     const [verification, result] = await Promise.all([
-        verify({ bookinfoUrl: o.bookinfoUrl, grafanaUrl: o.grafanaUrl, grafanaPassword: o.grafanaAdminPassword }),
+        verify({ targets: o.endpoints, grafanaPassword: o.grafanaAdminPassword }),
         ctx.deps.ssh(ctx.nodeTarget(o, o.nodeNames[0]) as SshTarget, "sudo kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json").catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message })),
     ]);
     const nodes = result.code === 0 ? nodeReadiness(result.stdout, o.nodeNames) : undefined;
     const reason = result.code === 0 ? "kubectl answered no node list" : errorLine(result.stderr, ctx.secrets) || `exit ${result.code}`;
-    const lines = verification.results.map((r) => describe(r, ctx.t, o.exposure));
+    const lines = verification.results.map((r) => resultSentence(r, ctx.t, o.exposure));
     lines.push(nodes === undefined ? ctx.t("cli.nodesUnknown", { reason }) : ctx.t("cli.nodeStatus", { nodes: nodes.map((n) => `${n.name} ${n.status}`).join(", ") }));
     const reported = nodes ?? o.nodeNames.map((name) => ({ name, status: "Unknown" as Readiness }));
     const healthy = verification.ok && nodes !== undefined && nodes.every((n) => n.status === "Ready");

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { describe, describeAttempt } from "../../lib/access";
+import { describeAttempt, resultSentence } from "../../lib/access";
 import { ConfigError } from "../../lib/config";
 import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../lib/fallback";
 import { verify } from "../../lib/probe";
@@ -69,7 +69,7 @@ export async function run(ctx: Context): Promise<number> {
         const check = (e: Parameters<typeof verify>[0]) => verify(e, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
         const report = await upWithFallback(watched, options, check, (line) => ctx.say(line), ctx.t);
         const last = report.steps[report.steps.length - 1];
-        const lines = last?.verification ? last.verification.results.map((r) => describe(r, ctx.t, last.mode)) : [];
+        const lines = last?.verification ? last.verification.results.map((r) => resultSentence(r, ctx.t, last.mode)) : [];
         // Anything but the access check failing is the cloud's failure: say which resource, and what next.
         const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));

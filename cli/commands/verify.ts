@@ -1,5 +1,5 @@
-/** `k8s-lab verify`: both URLs from this machine, each attempt shown as it happens on stderr. */
-import { describe, describeAttempt } from "../../lib/access";
+/** `k8s-lab verify`: every endpoint's URL from this machine, each attempt shown as it happens on stderr. */
+import { describeAttempt, resultSentence } from "../../lib/access";
 import { Endpoints, verify } from "../../lib/probe";
 import { Context } from "../context";
 import { exitCodes } from "../types";
@@ -10,16 +10,17 @@ export async function run(ctx: Context): Promise<number> {
     // Inside `pulumi up` the endpoints come from the program; otherwise from the outputs.
     let endpoints: Endpoints;
     let mode: string;
-    if (env.LAB_BOOKINFO_URL && env.LAB_GRAFANA_URL && env.LAB_GRAFANA_PASSWORD) {
-        endpoints = { bookinfoUrl: env.LAB_BOOKINFO_URL, grafanaUrl: env.LAB_GRAFANA_URL, grafanaPassword: env.LAB_GRAFANA_PASSWORD };
+    if (env.LAB_ENDPOINTS && env.LAB_GRAFANA_PASSWORD) {
+        const { stackOutputsSchema } = await import("../../lib/stackOutputs");
+        endpoints = { targets: stackOutputsSchema.shape.endpoints.parse(JSON.parse(env.LAB_ENDPOINTS)), grafanaPassword: env.LAB_GRAFANA_PASSWORD };
         mode = env.LAB_EXPOSURE ?? "?";
     } else {
         const o = await ctx.outputs();
-        endpoints = { bookinfoUrl: o.bookinfoUrl, grafanaUrl: o.grafanaUrl, grafanaPassword: o.grafanaAdminPassword };
+        endpoints = { targets: o.endpoints, grafanaPassword: o.grafanaAdminPassword };
         mode = o.exposure;
     }
     const verification = await verify(endpoints, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
-    const lines = verification.results.map((r) => describe(r, ctx.t, mode));
+    const lines = verification.results.map((r) => resultSentence(r, ctx.t, mode));
     lines.push(verification.ok ? ctx.t("access.verified", { attempts: verification.attempts, mode }) : ctx.t("access.failed", { seconds: retrySeconds, mode }));
     ctx.print({ ok: verification.ok, exposure: mode, attempts: verification.attempts, results: verification.results }, lines);
     return verification.ok ? exitCodes.ok : exitCodes.unhealthy;

@@ -12,13 +12,15 @@ import { Deps, exitCodes, SshTarget } from "../../cli/types";
 import { CliOutputs as LabOutputs } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
+import { labEndpointsAt, labTargets } from "../harness/endpoints";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
 const nodeList = (ready: Record<string, boolean>) => JSON.stringify({ items: Object.entries(ready).map(([name, r]) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: r ? "True" : "False" }] } })) });
 
+/** A lab's outputs; its endpoints follow the two URLs unless given. */
 function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
-    return {
+    const lab = {
         controlPlanePublicIp: "203.0.113.1",
         workerPrivateIps: ["10.0.2.11", "10.0.2.12"],
         nodeNames: ["control-plane", "worker-0", "worker-1"],
@@ -27,9 +29,10 @@ function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
         bookinfoUrl: "http://203.0.113.1:30080/productpage",
         grafanaUrl: "http://203.0.113.1:30300",
         grafanaAdminPassword: "pw",
-        exposure: "nodePort",
+        exposure: "nodePort" as const,
         ...over,
     };
+    return { ...lab, endpoints: over.endpoints ?? labTargets(lab.bookinfoUrl, lab.grafanaUrl) };
 }
 
 /** A policy pack folder as `npm ci --prefix policy` leaves it. */
@@ -170,7 +173,7 @@ describe("operator CLI", () => {
         const bookinfo = await serve((_req, res) => res.end(page("healthy")));
         const grafana = await serve(fakeGrafana({ password: "secret", health: { status: "OK", message: "ok" } }));
         const cli = fake(new Error("the stack is locked by the update"), {
-            env: { LAB_BOOKINFO_URL: `${bookinfo}/productpage`, LAB_GRAFANA_URL: grafana, LAB_GRAFANA_PASSWORD: "secret", LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" },
+            env: { LAB_ENDPOINTS: JSON.stringify(labTargets(`${bookinfo}/productpage`, grafana)), LAB_GRAFANA_PASSWORD: "secret", LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" },
         });
         assert.strictEqual(await main(["verify", "--retry", "1"], cli.deps), exitCodes.ok);
         assert.match(cli.out[cli.out.length - 1], /^Both URLs answer within the KPI after 1 attempts, with exposure hostPort\.$/);
@@ -223,7 +226,7 @@ describe("operator CLI", () => {
                 mode = override ?? mode;
                 if (mode === "nodePort") throw new UpFailed([{ resource: accessCheckResource, error: "bookinfo refused" }]);
             },
-            endpoints: async () => ({ bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+            endpoints: async () => labEndpointsAt(mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafana),
         };
         const cli = fake(outputs(), { stack });
         assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
@@ -323,7 +326,7 @@ describe("operator CLI", () => {
             up: async () => {
                 throw new UpFailed(errors);
             },
-            endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+            endpoints: async () => labEndpointsAt(`${bookinfo}/productpage`, grafana),
         });
         const cloud = fake(outputs(), { stack: failing([{ resource: "command:remote:Command::cluster-init", error: "Process exited with status 1\n[ERROR] kubelet did not start" }, { resource: accessCheckResource, error: "failed" }]) });
         assert.strictEqual(await main(["up", "--policy-pack", installedPack()], cloud.deps), exitCodes.cloud);
@@ -341,7 +344,7 @@ describe("operator CLI", () => {
             const stack: LabStack = {
                 exposure: async () => ({ configured: "hostPort", current: "hostPort" }),
                 up: async (options: UpOptions) => void runs.push(options.policyPacks),
-                endpoints: async () => ({ bookinfoUrl: "http://127.0.0.1:1/productpage", grafanaUrl: "http://127.0.0.1:1", grafanaPassword: "pw" }),
+                endpoints: async () => labEndpointsAt("http://127.0.0.1:1/productpage", "http://127.0.0.1:1"),
             };
             return { runs, stack };
         };
@@ -474,7 +477,7 @@ describe("operator CLI", () => {
                 },
                 endpoints: async () => {
                     if (!applied) throw new Error("a new stack has no outputs");
-                    return { bookinfoUrl: mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, grafanaUrl: mode === "hostPort" ? grafana : refused, grafanaPassword: password };
+                    return labEndpointsAt(mode === "nodePort" ? `${refused}/productpage` : `${bookinfo}/productpage`, mode === "hostPort" ? grafana : refused, password);
                 },
             };
             const cli = fake(outputs({ kubeconfig, grafanaAdminPassword: password }), { stack });

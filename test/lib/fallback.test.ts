@@ -7,9 +7,11 @@ import {
     upRunVariable, upWithFallback,
 } from "../../lib/fallback";
 import { translator } from "../../lib/messages";
-import { Exposure } from "../../lib/placement";
+import { VerifyTarget } from "../../lib/endpoints";
+import { Exposure } from "../../lib/exposure";
 import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
 import { runProgram, types } from "../harness";
+import { labTargets } from "../harness/endpoints";
 import { root } from "../harness/stackConfig";
 
 const en = translator("en");
@@ -31,22 +33,22 @@ function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdic
             calls.push(override === undefined ? `up ${mode}` : `up ${mode} (${exposureOverrideVariable}=${override})`);
             const errors = [];
             if (options.failing?.includes(mode)) errors.push({ resource: "command:remote:Command::cluster-init", error: "error: exit status 1\n[ERROR] kubelet did not start" });
-            if (!options.noOutputs) state = { exposure: mode, configuredExposure: configured, bookinfoUrl: `http://lab/${mode}/productpage`, grafanaUrl: `http://lab/${mode}` };
+            if (!options.noOutputs) state = { exposure: mode, configuredExposure: configured, endpoints: labTargets(`http://lab/${mode}/productpage`, `http://lab/${mode}`) };
             if (answers(mode).some((v) => v !== "ok")) errors.push({ resource: accessCheckResource, error: "Process exited with status 1\nThe URLs did not both answer within 120 s of retrying." });
             if (errors.length > 0) throw new UpFailed(errors);
         },
         endpoints: async (): Promise<Endpoints> => {
             if (state === undefined) throw new Error("no outputs");
-            return { bookinfoUrl: String(state.bookinfoUrl), grafanaUrl: String(state.grafanaUrl), grafanaPassword: "pw" };
+            return { targets: state.endpoints as VerifyTarget[], grafanaPassword: "pw" };
         },
     };
     const check = async (e: Endpoints): Promise<Verification> => {
-        const mode = e.bookinfoUrl.split("/")[3] as Exposure;
+        const mode = e.targets[0].url.split("/")[3] as Exposure;
         calls.push(`verify ${mode}`);
         const [bookinfo, grafana] = answers(mode);
         const results: ProbeResult[] = [
-            { target: "bookinfo", url: e.bookinfoUrl, verdict: bookinfo, ms: 5 },
-            { target: "grafana", url: e.grafanaUrl, verdict: grafana, ms: 5 },
+            { target: "bookinfo", title: "Bookinfo", url: e.targets[0].url, verdict: bookinfo, ms: 5 },
+            { target: "grafana", title: "Grafana", url: e.targets[1].url, verdict: grafana, ms: 5 },
         ];
         return { ok: bookinfo === "ok" && grafana === "ok", attempts: 1, results };
     };
@@ -284,7 +286,7 @@ function fakeSpotLab(configured: WorkerCapacity, refused: { resource: string; er
             if (capacity === "onDemand" && onDemandFails) throw new UpFailed([{ resource: "aws:ec2/instance:Instance::worker-0", error: "api error VcpuLimitExceeded: You have requested more vCPU capacity than your current vCPU limit" }]);
             state = { workerCapacity: capacity, configuredWorkerCapacity: configured, exposure: exposure ?? "nodePort", configuredExposure: "nodePort" };
         },
-        endpoints: async (): Promise<Endpoints> => ({ bookinfoUrl: "http://lab/productpage", grafanaUrl: "http://lab", grafanaPassword: "pw" }),
+        endpoints: async (): Promise<Endpoints> => ({ targets: labTargets("http://lab/productpage", "http://lab"), grafanaPassword: "pw" }),
     };
     return { stack, calls, state: () => state, destroy: () => void (state = undefined) };
 }

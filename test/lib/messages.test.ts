@@ -99,8 +99,8 @@ describe("message catalogue", () => {
 
     it("names verdicts and up's phases in Korean in the Korean terminal, and keeps the codes in English", () => {
         const results = [
-            { target: "bookinfo" as const, url: "http://203.0.113.10:30080/productpage", verdict: "timeout" as const, ms: 10000 },
-            { target: "grafana" as const, url: "http://203.0.113.10:30030/", verdict: "ok" as const, ms: 12 },
+            { target: "bookinfo", title: "Bookinfo", url: "http://203.0.113.10:30080/productpage", verdict: "timeout" as const, ms: 10000 },
+            { target: "grafana", title: "Grafana", url: "http://203.0.113.10:30030/", verdict: "ok" as const, ms: 12 },
         ];
         assert.strictEqual(describeAttempt(1, results, translator("ko")), "시도 1: bookinfo 시간 초과 (10000 ms), grafana 정상 (12 ms)");
         assert.strictEqual(describeAttempt(1, results, translator("en")), "Attempt 1: bookinfo timeout (10000 ms), grafana ok (12 ms)");

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { addHostPort, controlPlaneLabel, ExposedPort, KubeObject, placementTargets, placeOnControlPlane, platformPlacement, platformTransform, toNodePort } from "../../lib/placement";
+import { addHostPort, controlPlaneLabel, KubeObject, PlacementArgs, placementTargets, placeOnControlPlane, platformPlacement, platformTransform, toNodePort } from "../../lib/placement";
 
 const podSpec = (extra: Record<string, unknown> = {}) => ({ containers: [{ name: "app", image: "app:1" }], ...extra });
 const workload = (kind: string, spec: Record<string, unknown>, apiVersion = "apps/v1"): KubeObject => ({ apiVersion, kind, metadata: { name: "w", namespace: "ns" }, spec });
@@ -164,9 +164,9 @@ describe("exposure", () => {
         assert.throws(() => toNodePort(service(), { port: 3000, nodePort: 30300 }), /^Error: Service monitoring\/g has no port 3000$/);
     });
 
-    const port = { deployment: "monitoring/g", service: "monitoring/g", container: "grafana", containerPort: "grafana", servicePort: "http-web", publicPort: 30300 };
+    const port = { workload: { namespace: "monitoring", deployment: "g", container: "grafana", containerPort: "grafana" }, service: { namespace: "monitoring", name: "g", port: 80, portName: "http-web" }, publicPort: 30300 };
     const run = (exposure: "nodePort" | "hostPort", obj: KubeObject) =>
-        (platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure, ports: [port] })({ type: "t", name: "n", custom: true, props: obj, opts: {} }) as { props: KubeObject } | undefined)?.props ?? obj;
+        (platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure, endpoints: [port] })({ type: "t", name: "n", custom: true, props: obj, opts: {} }) as { props: KubeObject } | undefined)?.props ?? obj;
     const named = (obj: KubeObject) => ({ ...obj, metadata: { name: "g", namespace: "monitoring" } });
 
     it("serves a port by NodePort only, in nodePort mode", () => {
@@ -182,31 +182,39 @@ describe("exposure", () => {
 
     it("passes objects it does not name through untouched", () => {
         const other = realistic.Deployment(podSpec());
-        assert.strictEqual(platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure: "hostPort", ports: [port] })({ type: "t", name: "n", custom: true, props: other, opts: {} }), undefined);
+        assert.strictEqual(platformTransform({ controlPlaneWorkloads: ["monitoring/g"], exposure: "hostPort", endpoints: [port] })({ type: "t", name: "n", custom: true, props: other, opts: {} }), undefined);
     });
 });
 
 describe("placement check", () => {
-    const ports: ExposedPort[] = [
-        { deployment: "bookinfo/productpage-v1", service: "bookinfo/productpage", container: "productpage", containerPort: "http", servicePort: "http", publicPort: 30080 },
-        { deployment: "monitoring/grafana", service: "monitoring/grafana", container: "grafana", containerPort: "grafana", servicePort: "http-web", publicPort: 30300 },
+    const ports: PlacementArgs["endpoints"] = [
+        {
+            workload: { namespace: "bookinfo", deployment: "productpage-v1", container: "productpage", containerPort: "http" },
+            service: { namespace: "bookinfo", name: "productpage", port: 9080, portName: "http" },
+            publicPort: 30080,
+        },
+        {
+            workload: { namespace: "monitoring", deployment: "grafana", container: "grafana", containerPort: "grafana" },
+            service: { namespace: "monitoring", name: "grafana", port: 80, portName: "http-web" },
+            publicPort: 30300,
+        },
     ];
     const controlPlaneWorkloads = ["bookinfo/productpage-v1", "monitoring/grafana", "monitoring/prometheus"];
 
     it("expects each pinned workload, and the Service or Deployment that serves each port", () => {
-        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "nodePort", ports }), [
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "nodePort", endpoints: ports }), [
             { kind: "workload", id: "bookinfo/productpage-v1" },
             { kind: "workload", id: "monitoring/grafana" },
             { kind: "workload", id: "monitoring/prometheus" },
             { kind: "Service", id: "bookinfo/productpage" },
             { kind: "Service", id: "monitoring/grafana" },
         ]);
-        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads: [...controlPlaneWorkloads, "monitoring/prometheus"], exposure: "hostPort", ports }), [
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads: [...controlPlaneWorkloads, "monitoring/prometheus"], exposure: "hostPort", endpoints: ports }), [
             { kind: "workload", id: "monitoring/prometheus" },
             { kind: "Deployment", id: "bookinfo/productpage-v1" },
             { kind: "Deployment", id: "monitoring/grafana" },
         ]);
-        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "portForward", ports }), [
+        assert.deepStrictEqual(placementTargets({ controlPlaneWorkloads, exposure: "portForward", endpoints: ports }), [
             { kind: "workload", id: "bookinfo/productpage-v1" },
             { kind: "workload", id: "monitoring/grafana" },
             { kind: "workload", id: "monitoring/prometheus" },
@@ -225,7 +233,7 @@ describe("placement check", () => {
     };
 
     it("lists, in order, what the transform never met, until it has met everything", () => {
-        const placement = platformPlacement({ controlPlaneWorkloads, exposure: "nodePort", ports });
+        const placement = platformPlacement({ controlPlaneWorkloads, exposure: "nodePort", endpoints: ports });
         assert.deepStrictEqual(placement.unseen(), ["bookinfo/productpage-v1", "monitoring/grafana", "monitoring/prometheus", "Service bookinfo/productpage", "Service monitoring/grafana"]);
         through(placement.transform, [deployment("bookinfo/productpage-v1", "productpage", "http"), svc("bookinfo/productpage", "http"), svc("monitoring/grafana", "http-web")]);
         assert.deepStrictEqual(placement.unseen(), ["monitoring/grafana", "monitoring/prometheus"], "a Service does not stand for the workload of its name");
@@ -234,7 +242,7 @@ describe("placement check", () => {
     });
 
     it("does not count an object of another namespace or kind", () => {
-        const placement = platformPlacement({ controlPlaneWorkloads: ["monitoring/prometheus"], exposure: "hostPort", ports: [ports[1]] });
+        const placement = platformPlacement({ controlPlaneWorkloads: ["monitoring/prometheus"], exposure: "hostPort", endpoints: [ports[1]] });
         through(placement.transform, [object("Prometheus", "default/prometheus", {}), object("ConfigMap", "monitoring/prometheus", {}), object("StatefulSet", "monitoring/grafana", { template: { spec: {} } })]);
         assert.deepStrictEqual(placement.unseen(), ["monitoring/prometheus", "Deployment monitoring/grafana"]);
     });

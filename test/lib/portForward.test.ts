@@ -3,10 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { credentialFile, ForwardedPort, renderUnit, roleRules, servicesByNamespace, unitName } from "../../lib/portForward";
+import { credentialFile, ForwardedEndpoint, renderUnit, roleRules, servicesByNamespace, unitName } from "../../lib/portForward";
 
-const bookinfo: ForwardedPort = { name: "bookinfo", namespace: "bookinfo", service: "productpage", servicePort: 9080, publicPort: 30080 };
-const grafana: ForwardedPort = { name: "grafana", namespace: "monitoring", service: "kube-prometheus-stack-grafana", servicePort: 80, publicPort: 30300 };
+const bookinfo: ForwardedEndpoint = { name: "bookinfo", service: { namespace: "bookinfo", name: "productpage", port: 9080, portName: "http" }, publicPort: 30080 };
+const grafana: ForwardedEndpoint = { name: "grafana", service: { namespace: "monitoring", name: "kube-prometheus-stack-grafana", port: 80, portName: "http-web" }, publicPort: 30300 };
 
 /** systemd-analyze, if this machine has it (Debian's systemd package). */
 const analyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
@@ -70,7 +70,7 @@ describe("port-forward service", () => {
             { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
             { apiGroups: [""], resources: ["pods/portforward"], verbs: ["get", "create"] },
         ]);
-        assert.deepStrictEqual(servicesByNamespace([bookinfo, grafana, { ...bookinfo, name: "details", service: "details" }]), [
+        assert.deepStrictEqual(servicesByNamespace([bookinfo, grafana, { ...bookinfo, name: "details", service: { ...bookinfo.service, name: "details" } }]), [
             { namespace: "bookinfo", services: ["productpage", "details"] },
             { namespace: "monitoring", services: ["kube-prometheus-stack-grafana"] },
         ]);

@@ -2,22 +2,25 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as http from "http";
-import { describe as describeResult, describeAttempt } from "../../lib/access";
+import { describeAttempt, resultSentence as describeResult } from "../../lib/access";
 import { translator } from "../../lib/messages";
-import { ProbeResult, probeBookinfo, probeGrafana, verify } from "../../lib/probe";
+import { ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify } from "../../lib/probe";
+import { labEndpointsAt } from "../harness/endpoints";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
 const healthy = { status: "OK", message: "Successfully queried the Prometheus API." };
 const en = translator("en");
 const ko = translator("ko");
+const asBookinfo = { name: "bookinfo", title: "Bookinfo" };
+const asGrafana = { name: "grafana", title: "Grafana" };
 
 describe("probes", () => {
     afterEach(closeAll);
 
     it("passes a whole product page", async () => {
         const url = await serve((_req, res) => res.end(page("healthy")));
-        const result = await probeBookinfo(`${url}/productpage`);
+        const result = await probeBookinfo(asBookinfo, `${url}/productpage`);
         assert.strictEqual(result.verdict, "ok");
         assert.ok(result.ms < 10_000);
         assert.match(describeResult(result, en, "nodePort"), /^Bookinfo answered in \d+ ms/);
@@ -28,10 +31,10 @@ describe("probes", () => {
         const failing = await serve((_req, res) => res.writeHead(500).end("Internal Server Error"));
         const unavailable = await serve((_req, res) => res.end(page("reviews-unavailable")));
         const results = await Promise.all([
-            probeBookinfo(`${await closedPort()}/productpage`, 300),
-            probeBookinfo(`${slow}/productpage`, 300),
-            probeBookinfo(`${failing}/productpage`, 300),
-            probeBookinfo(`${unavailable}/productpage`, 300),
+            probeBookinfo(asBookinfo, `${await closedPort()}/productpage`, 300),
+            probeBookinfo(asBookinfo, `${slow}/productpage`, 300),
+            probeBookinfo(asBookinfo, `${failing}/productpage`, 300),
+            probeBookinfo(asBookinfo, `${unavailable}/productpage`, 300),
         ]);
         assert.deepStrictEqual(results.map((r) => r.verdict), ["refused", "timeout", "serverError", "notProductPage"]);
         assert.ok(results[1].ms < 1500, "the timeout was honoured");
@@ -44,16 +47,16 @@ describe("probes", () => {
 
     it("passes a Grafana whose Prometheus datasource is healthy", async () => {
         const url = await serve(fakeGrafana({ password: "pw", health: healthy }));
-        assert.strictEqual((await probeGrafana(url, "pw")).verdict, "ok");
+        assert.strictEqual((await probeGrafana(asGrafana, url, "pw")).verdict, "ok");
     });
 
     it("reports Grafana's unhealthy datasource, the field reports' plugin error, and wrong credentials", async () => {
         const sick = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "Post \"http://kube-prometheus-stack-prometheus.monitoring:9090/api/v1/query\": context deadline exceeded" } }));
-        const unhealthy = await probeGrafana(sick, "pw");
+        const unhealthy = await probeGrafana(asGrafana, sick, "pw");
         assert.strictEqual(unhealthy.verdict, "datasourceUnhealthy");
         assert.match(describeResult(unhealthy, en, "nodePort"), /Prometheus datasource is unhealthy \(Prometheus: Post .*context deadline exceeded\), the field reports' plugin error\. Next: check pod traffic between nodes/);
         assert.match(describeResult(unhealthy, ko, "nodePort"), /Prometheus 데이터 소스가 비정상입니다/);
-        const wrong = await probeGrafana(sick, "not-the-password");
+        const wrong = await probeGrafana(asGrafana, sick, "not-the-password");
         assert.strictEqual(wrong.verdict, "unauthorized");
     });
 
@@ -61,13 +64,25 @@ describe("probes", () => {
         let calls = 0;
         const settling = await serve((_req, res) => (++calls < 3 ? res.writeHead(503).end() : res.end(page("healthy"))));
         const grafana = await serve(fakeGrafana({ password: "pw", health: healthy }));
-        const settled = await verify({ bookinfoUrl: `${settling}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }, { retryForMs: 5000, intervalMs: 50 });
+        const settled = await verify(labEndpointsAt(`${settling}/productpage`, grafana), { retryForMs: 5000, intervalMs: 50 });
         assert.deepStrictEqual([settled.ok, settled.attempts], [true, 3]);
         const started = Date.now();
-        const never = await verify({ bookinfoUrl: `${await closedPort()}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }, { retryForMs: 200, intervalMs: 50 });
+        const never = await verify(labEndpointsAt(`${await closedPort()}/productpage`, grafana), { retryForMs: 200, intervalMs: 50 });
         assert.strictEqual(never.ok, false);
         assert.ok(Date.now() - started < 3000, "it stopped after the retry window");
         assert.deepStrictEqual(never.results.map((r) => r.verdict), ["refused", "ok"]);
+    });
+
+    it("checks every endpoint it is given, each by its own check: one with none of its own passes on a 200 alone", async () => {
+        const echo = { name: "echo", title: "Echo" };
+        const answering = await serve((_req, res) => res.end("any body"));
+        const missing = await serve((_req, res) => res.writeHead(404).end());
+        assert.deepStrictEqual([(await probeAnswers(echo, answering)).verdict, (await probeAnswers(echo, missing)).verdict], ["ok", "unexpectedStatus"]);
+        const lab = labEndpointsAt(`${await serve((_req, res) => res.end(page("healthy")))}/productpage`, await serve(fakeGrafana({ password: "pw", health: healthy })));
+        const three = await verify({ ...lab, targets: [...lab.targets, { ...echo, url: `${missing}/echo`, check: "answers", publicPort: 30500 }] });
+        assert.deepStrictEqual(three.results.map((r) => [r.target, r.verdict]), [["bookinfo", "ok"], ["grafana", "ok"], ["echo", "unexpectedStatus"]]);
+        assert.strictEqual(three.ok, false);
+        assert.match(describeResult(three.results[2], en, "nodePort"), /^Echo answered at http:\/\/127\.0\.0\.1:\d+\/echo with something else than expected \(HTTP 404\)/);
     });
 
     describe("network trouble is a verdict, never a crash", () => {
@@ -77,7 +92,7 @@ describe("probes", () => {
                 res.write(page("healthy").slice(0, 200));
                 setTimeout(() => res.end(page("healthy").slice(200)), 1500);
             });
-            const result = await probeBookinfo(`${url}/productpage`, 300);
+            const result = await probeBookinfo(asBookinfo, `${url}/productpage`, 300);
             assert.deepStrictEqual([result.verdict, result.detail], ["slow", "answered, but the whole check took longer than 0.3 s"]);
             assert.strictEqual(describeResult(result, en, "nodePort"), `Bookinfo answered at ${url}/productpage, but the whole check took ${result.ms} ms, longer than the KPI allows: the port is reached, so another exposure would not help. Next: look at what slows it (kubectl top pods -A; the pod's logs).`);
             assert.ok(result.ms < 1000, `${result.ms} ms`);
@@ -88,14 +103,14 @@ describe("probes", () => {
                 res.writeHead(200, { "content-type": "text/html", "content-length": "100000" });
                 res.write(page("healthy").slice(0, 200), () => setTimeout(() => req.socket.destroy(), 20));
             });
-            const result = await probeBookinfo(`${url}/productpage`, 2000);
+            const result = await probeBookinfo(asBookinfo, `${url}/productpage`, 2000);
             assert.strictEqual(result.verdict, "reset");
             assert.match(describeResult(result, en, "nodePort"), /^Bookinfo cut the connection in the middle of its answer at http:\/\/127\.0\.0\.1:\d+\/productpage/);
         });
 
         it("says the datasource API answered HTML instead of JSON", async () => {
             const url = await serve(grafana({ sources: (res) => res.end("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>") }));
-            const result = await probeGrafana(url, "pw");
+            const result = await probeGrafana(asGrafana, url, "pw");
             assert.deepStrictEqual([result.verdict, result.detail], ["unexpectedStatus", 'the datasource API did not answer JSON ("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>")']);
         });
 
@@ -104,7 +119,7 @@ describe("probes", () => {
             const flaky = await serve((req, res) => (++calls === 1 ? req.socket.destroy() : res.end(page("healthy"))));
             const attempts: string[][] = [];
             const lines: string[] = [];
-            const result = await verify({ bookinfoUrl: `${flaky}/productpage`, grafanaUrl: await serve(grafana({})), grafanaPassword: "pw" }, {
+            const result = await verify(labEndpointsAt(`${flaky}/productpage`, await serve(grafana({}))), {
                 retryForMs: 5000,
                 intervalMs: 50,
                 onAttempt: (attempt, results) => {
@@ -119,17 +134,17 @@ describe("probes", () => {
 
         it("fails the KPI as slow, not as a timeout, when Grafana's three requests take 8 s each: one 10 s budget for the whole check", async () => {
             const url = await serve(grafana({ delay: 8000 }));
-            const result = await probeGrafana(url, "pw");
+            const result = await probeGrafana(asGrafana, url, "pw");
             assert.deepStrictEqual([result.verdict, result.detail], ["slow", "answered, but the whole check took longer than 10 s"]);
             assert.ok(result.ms >= 10_000 && result.ms < 11_000, `${result.ms} ms`);
         });
 
         it("gives an unreachable host unreachable, not refused", async () => {
-            const result = await probeBookinfo("http://lab.invalid:30080/productpage", 5000);
+            const result = await probeBookinfo(asBookinfo, "http://lab.invalid:30080/productpage", 5000);
             assert.strictEqual(result.verdict, "unreachable");
-            assert.strictEqual((await probeBookinfo(`${await closedPort()}/productpage`)).verdict, "refused");
+            assert.strictEqual((await probeBookinfo(asBookinfo, `${await closedPort()}/productpage`)).verdict, "refused");
             // A port fetch itself refuses to use is the network's failure too, not an answer.
-            const badPort = await probeBookinfo("http://127.0.0.1:9/productpage");
+            const badPort = await probeBookinfo(asBookinfo, "http://127.0.0.1:9/productpage");
             assert.deepStrictEqual([badPort.verdict, badPort.detail], ["unreachable", "bad port"]);
         });
 
@@ -137,7 +152,7 @@ describe("probes", () => {
             const hanging = await serve(() => undefined);
             for (const [retryForMs, intervalMs] of [[300, 200], [1000, 100], [150, 1000]]) {
                 const started = Date.now();
-                const result = await verify({ bookinfoUrl: `${hanging}/productpage`, grafanaUrl: hanging, grafanaPassword: "pw" }, { retryForMs, intervalMs, timeoutMs: 10_000 });
+                const result = await verify(labEndpointsAt(`${hanging}/productpage`, hanging), { retryForMs, intervalMs, timeoutMs: 10_000 });
                 const elapsed = Date.now() - started;
                 const limit = retryForMs + intervalMs;
                 assert.strictEqual(result.ok, false);
@@ -152,7 +167,7 @@ describe("probes", () => {
             const healthyPage = page("healthy");
             const pages = [...["Book Details", "ISBN-10", "Book Reviews", "Reviewer1"].map((part) => healthyPage.split(part).join("")), "<html><body>Welcome to nginx!</body></html>"];
             const results: ProbeResult[] = [];
-            for (const body of pages) results.push(await probeBookinfo(`${await serve((_req, res) => res.end(body))}/productpage`));
+            for (const body of pages) results.push(await probeBookinfo(asBookinfo, `${await serve((_req, res) => res.end(body))}/productpage`));
             assert.deepStrictEqual(results.map((r) => [r.verdict, r.detail]), [
                 ["notProductPage", 'no "Book Details" on the page'],
                 ["notProductPage", 'no "ISBN-10" on the page'],
@@ -167,26 +182,26 @@ describe("probes", () => {
             const redirect = await serve((_req, res) => res.writeHead(302, { location: `${healthyUrl}/productpage` }).end());
             const empty = await serve((_req, res) => res.writeHead(204).end());
             const results = [
-                await probeBookinfo(`${redirect}/productpage`),
-                await probeBookinfo(`${empty}/productpage`),
-                await probeGrafana(await serve(grafana({ login: (res) => res.writeHead(301, { location: "/login/" }).end() })), "pw"),
-                await probeGrafana(await serve(grafana({ sources: (res) => res.writeHead(204).end() })), "pw"),
+                await probeBookinfo(asBookinfo, `${redirect}/productpage`),
+                await probeBookinfo(asBookinfo, `${empty}/productpage`),
+                await probeGrafana(asGrafana, await serve(grafana({ login: (res) => res.writeHead(301, { location: "/login/" }).end() })), "pw"),
+                await probeGrafana(asGrafana, await serve(grafana({ sources: (res) => res.writeHead(204).end() })), "pw"),
             ];
             assert.deepStrictEqual(results.map((r) => [r.verdict, r.detail]), [["unexpectedStatus", "HTTP 302"], ["unexpectedStatus", "HTTP 204"], ["unexpectedStatus", "HTTP 301"], ["unexpectedStatus", "HTTP 204"]]);
         });
 
         it("wants Grafana's own login page, not any page that names Grafana", async () => {
-            const other = await probeGrafana(await serve(grafana({ login: (res) => res.end("<html><head><title>Welcome</title></head><body>Grafana is down for maintenance</body></html>") })), "pw");
+            const other = await probeGrafana(asGrafana, await serve(grafana({ login: (res) => res.end("<html><head><title>Welcome</title></head><body>Grafana is down for maintenance</body></html>") })), "pw");
             assert.deepStrictEqual([other.verdict, other.detail], ["unexpectedStatus", "the login page is not Grafana's"]);
         });
 
         it("chooses the Prometheus datasource by its type, and says so when there is none", async () => {
             const sources = [{ uid: "loki", name: "Prometheus", type: "loki" }, { uid: "metrics-uid", name: "Metrics", type: "prometheus" }];
             const asked: string[] = [];
-            const byType = await probeGrafana(await serve(grafana({ list: sources, asked })), "pw");
+            const byType = await probeGrafana(asGrafana, await serve(grafana({ list: sources, asked })), "pw");
             assert.deepStrictEqual([byType.verdict, asked], ["ok", ["/api/datasources/uid/metrics-uid/health"]]);
-            const none = await probeGrafana(await serve(grafana({ list: [{ uid: "loki", name: "Prometheus", type: "loki" }] })), "pw");
-            const empty = await probeGrafana(await serve(grafana({ list: [] })), "pw");
+            const none = await probeGrafana(asGrafana, await serve(grafana({ list: [{ uid: "loki", name: "Prometheus", type: "loki" }] })), "pw");
+            const empty = await probeGrafana(asGrafana, await serve(grafana({ list: [] })), "pw");
             assert.deepStrictEqual([[none.verdict, none.detail], [empty.verdict, empty.detail]], [["noDatasource", "types: loki"], ["noDatasource", "types: none"]]);
             assert.match(describeResult(none, ko, "nodePort"), /prometheus 유형의 데이터 소스가 없습니다/);
         });
@@ -194,7 +209,7 @@ describe("probes", () => {
         it("checks the health call's HTTP status and its body's status each on its own", async () => {
             const results = [];
             for (const [status, body] of [[200, { status: "OK", message: "ok" }], [200, { status: "ERROR", message: "bad gateway" }], [500, { status: "OK", message: "ok" }], [200, "<html>OK</html>"]] as const) {
-                results.push(await probeGrafana(await serve(grafana({ health: (res) => res.writeHead(status).end(typeof body === "string" ? body : JSON.stringify(body)) })), "pw"));
+                results.push(await probeGrafana(asGrafana, await serve(grafana({ health: (res) => res.writeHead(status).end(typeof body === "string" ? body : JSON.stringify(body)) })), "pw"));
             }
             assert.deepStrictEqual(results.map((r) => [r.verdict, r.detail]), [
                 ["ok", undefined],

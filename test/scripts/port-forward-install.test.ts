@@ -7,7 +7,7 @@ import { message } from "../../lib/messages";
 import { renderScript } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
-const port = { name: "bookinfo", namespace: "bookinfo", service: "productpage", servicePort: 9080, publicPort: 30080 };
+const port = { name: "bookinfo", service: { namespace: "bookinfo", name: "productpage", port: 9080, portName: "http" }, publicPort: 30080 };
 const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6azhzLWxhYi1wb3J0LWZvcndhcmQ6cG9ydC1mb3J3YXJkIn0.c2ln";
 const ca = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 
