@@ -62,7 +62,7 @@ export = async (extension: EndpointExtension = noExtension) => {
     const opts = { providers: [provider] };
 
     // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
-    const placement = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
+    const nodePlan = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
     // The public endpoints: the lab's own, each stated by the component that serves it with its
     // port from the config, and an extension's; everything that serves or checks one derives from this list.
     const endpoints = [...labEndpoints(config, { bookinfo: productpageEndpoint, grafana: grafanaEndpoint }), ...extension.endpoints];
@@ -71,8 +71,8 @@ export = async (extension: EndpointExtension = noExtension) => {
         vpcCidr: config.vpcCidr,
         publicSubnetCidr: config.publicSubnetCidr,
         privateSubnetCidr: config.privateSubnetCidr,
-        availabilityZone: placement.availabilityZone,
-        natInstance: placement.nat,
+        availabilityZone: nodePlan.availabilityZone,
+        natInstance: nodePlan.nat,
         labTags: tags,
     }, opts);
     const securityGroups = new ClusterSecurityGroups("security-groups", {
@@ -89,7 +89,7 @@ export = async (extension: EndpointExtension = noExtension) => {
     const controlPlane = new NodeGroup("control-plane", {
         ...nodes,
         count: 1,
-        nodeType: placement.controlPlane,
+        nodeType: nodePlan.controlPlane,
         subnetId: network.publicSubnet.id,
         securityGroupId: securityGroups.controlPlane.id,
         publicIp: true,
@@ -99,7 +99,7 @@ export = async (extension: EndpointExtension = noExtension) => {
     const workers = new NodeGroup("worker", {
         ...nodes,
         count: config.workerCount,
-        nodeType: placement.worker,
+        nodeType: nodePlan.worker,
         subnetId: network.privateSubnet.id,
         securityGroupId: securityGroups.workers.id,
         publicIp: false,
@@ -170,7 +170,7 @@ export = async (extension: EndpointExtension = noExtension) => {
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
     );
     return {
-        availabilityZone: placement.availabilityZone,
+        availabilityZone: nodePlan.availabilityZone,
         labId,
         adminCidrs,
         controlPlanePublicIp,

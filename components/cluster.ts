@@ -195,7 +195,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(pulumi.all([adminConf.stdout, cp.publicIp]).apply(([conf, ip]) => publicKubeconfig(conf, ip)));
 
         // deleteUnreachable: when the nodes are already gone, in-cluster resources leave the
-        // state instead of hanging the destroy. The platform layer also sets deletedWith.
+        // state instead of hanging the destroy; and platformOptions' deletedWith (the
+        // control-plane node) skips their deletes when the whole lab goes.
         this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, deleteUnreachable: true }, { parent: this });
 
         this.registerOutputs({ kubeconfig: this.kubeconfig, identity: this.identity });

@@ -25,7 +25,7 @@ export const grafanaEndpoint: ServedEndpoint = {
 };
 
 /**
- * The chart values, every one a key of kube-prometheus-stack 88.5.3 or of its Grafana chart.
+ * The chart values, every one a key of the pinned kube-prometheus-stack chart (lib/versions.ts) or of its Grafana subchart.
  * The chart's admission webhooks and their certificate Jobs are Helm hooks; Pulumi renders the
  * chart like `helm template`, where they would run as plain Jobs in no useful order, so they
  * are switched off, with the operator's TLS that depends on them.

@@ -11,13 +11,15 @@
  */
 import * as YAML from "yaml";
 import { LabConfig, RawConfig } from "./config";
+import { configuredPorts, PublicEndpoint, publicPorts } from "./endpoints";
 import { labTagKeys } from "./tags";
 
 /** Settings per policy name, as the Pulumi CLI reads a policy pack config file. */
 export type PolicyPackConfig = Record<string, Record<string, unknown>>;
 
-export function policyPackConfig(config: LabConfig): PolicyPackConfig {
-    const allowedPorts = [...new Set([config.bookinfoPort, config.grafanaPort])].sort((a, b) => a - b);
+/** The settings for a stack's config; the allowed ports are the endpoints' (the lab's own unless given). */
+export function policyPackConfig(config: LabConfig, endpoints: Pick<PublicEndpoint, "publicPort">[] = configuredPorts(config)): PolicyPackConfig {
+    const allowedPorts = publicPorts(endpoints);
     return {
         "no-world-ingress-except-public-ports": { allowedPorts },
         "no-world-ingress-across-rules": { allowedPorts },

@@ -20,7 +20,8 @@ export interface NodeType {
     ami: string;
 }
 
-export interface Placement {
+/** Where the nodes run and on what: the zone, and each role's instance type. */
+export interface NodePlan {
     availabilityZone: string;
     controlPlane: NodeType;
     worker: NodeType;
@@ -49,8 +50,8 @@ async function nodeType(instanceType: string, key: string, region: string, t: Tr
     return { instanceType, architecture, memoryGiB: info.memorySize / 1024, ami };
 }
 
-/** Reads the placement and warns when an instance type is short of memory for its role. */
-export async function preflight(config: LabConfig, t: Translate, opts: pulumi.InvokeOptions): Promise<Placement> {
+/** Reads the node plan and warns when an instance type is short of memory for its role. */
+export async function preflight(config: LabConfig, t: Translate, opts: pulumi.InvokeOptions): Promise<NodePlan> {
     const [controlPlane, worker, nat] = await Promise.all([
         nodeType(config.controlPlaneInstanceType, "controlPlaneInstanceType", config.region, t, opts),
         nodeType(config.workerInstanceType, "workerInstanceType", config.region, t, opts),

@@ -4,14 +4,18 @@
  * - messages.ts: the `policy.*` entries of lib/messages.ts's catalogue, its language
  *   detection (`languageFromEnv`, `terminalLanguage`) and its `fillTemplate`, as written there;
  * - allowList.ts: lib/allowList.ts, the instance types the lab may run;
- * - tags.ts: lib/tags.ts's `labTagKeys`, the tags the pack requires by default.
- * Run `npx ts-node --transpile-only policy/generate.ts` after changing either; a test fails
+ * - tags.ts: lib/tags.ts's `labTagKeys`, the tags the pack requires by default;
+ * - publicPorts.ts: the lab's public ports by default (lib/endpoints.ts's endpoints with
+ *   Pulumi.yaml's defaults), which the pack allows when its settings name none.
+ * Run `npx ts-node --transpile-only policy/generate.ts` after changing any; a test fails
  * while the generated files differ from what this writes.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { configuredPorts, publicPortKeys, publicPorts } from "../lib/endpoints";
 import { catalogue } from "../lib/messages";
+import { rawStackConfig } from "../lib/policyConfig";
 
 const root = path.join(__dirname, "..");
 const header = (sources: string): string =>
@@ -40,8 +44,8 @@ function policyEntries(language: "en" | "ko"): Record<string, string> {
     return Object.fromEntries(Object.entries(catalogue[language]).filter(([key]) => key.startsWith("policy.")));
 }
 
-/** The generated files, by path relative to the project. */
-export function generatedFiles(): Record<string, string> {
+/** The generated files, by path relative to the project (from the project's Pulumi.yaml unless given). */
+export function generatedFiles(projectFile = fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")): Record<string, string> {
     const messages = [
         header("lib/messages.ts"),
         declarations("lib/messages.ts", ["Language"])[0],
@@ -59,7 +63,19 @@ export function generatedFiles(): Record<string, string> {
     ].join("\n");
     const allowList = header("lib/allowList.ts") + fs.readFileSync(path.join(root, "lib", "allowList.ts"), "utf8");
     const tags = [header("lib/tags.ts"), ...declarations("lib/tags.ts", ["labTagKeys"]), ""].join("\n");
-    return { "policy/messages.ts": messages, "policy/allowList.ts": allowList, "policy/tags.ts": tags };
+    return { "policy/messages.ts": messages, "policy/allowList.ts": allowList, "policy/tags.ts": tags, "policy/publicPorts.ts": defaultPorts(projectFile) };
+}
+
+/** The module of the default public ports: each endpoint's port key at its default in the project file. */
+function defaultPorts(projectFile: string): string {
+    const { get } = rawStackConfig(projectFile, undefined);
+    const defaults = Object.fromEntries(Object.values(publicPortKeys).map((key) => [key, Number(get(key))])) as Record<(typeof publicPortKeys)[keyof typeof publicPortKeys], number>;
+    return [
+        header("Pulumi.yaml and lib/endpoints.ts"),
+        `/** The lab's public ports with Pulumi.yaml's defaults (${Object.values(publicPortKeys).join(", ")}). */`,
+        `export const defaultPublicPorts: readonly number[] = [${publicPorts(configuredPorts(defaults)).join(", ")}];`,
+        "",
+    ].join("\n");
 }
 
 if (require.main === module) {

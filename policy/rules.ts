@@ -9,6 +9,7 @@ import { UnknownValueError } from "@pulumi/policy";
 import * as ipaddr from "ipaddr.js";
 import { allowedInstanceTypes } from "./allowList";
 import { policyMessage } from "./messages";
+import { defaultPublicPorts } from "./publicPorts";
 import { labTagKeys } from "./tags";
 
 /** A value the engine does not know yet (during a preview), with the engine's own error. */
@@ -39,7 +40,7 @@ export const nodePortRange = { min: 30000, max: 32767 } as const;
 export const adminPorts: readonly (readonly [number, string])[] = [[22, "SSH"], [6443, "Kubernetes API"]];
 
 export const defaults: PackConfig = {
-    allowedPorts: [30080, 30300],
+    allowedPorts: [...defaultPublicPorts],
     allowedInstanceTypes: [...allowedInstanceTypes],
     requiredTags: [...labTagKeys],
 };
