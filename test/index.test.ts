@@ -5,7 +5,7 @@ describe("the program", () => {
     it("exports what an operator needs to reach the nodes", async () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
-            "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "configuredWorkerCapacity", "controlPlanePrivateIp", "controlPlanePublicIp", "exposure", "grafanaAdminPassword", "grafanaUrl",
+            "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "configuredWorkerCapacity", "controlPlanePrivateIp", "controlPlanePublicIp", "endpoints", "exposure", "grafanaAdminPassword", "grafanaUrl",
             "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerCapacity", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");

@@ -3,6 +3,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram, types } from "../harness";
+import { labTargets } from "../harness/endpoints";
 import { closeAll, fakeGrafana, serve } from "../harness/servers";
 import { root } from "../harness/stackConfig";
 
@@ -42,8 +43,8 @@ describe("Access", () => {
         assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 120");
         assert.deepStrictEqual(verify.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
         const env = verify.inputs.environment as Record<string, string>;
-        assert.strictEqual(env.LAB_BOOKINFO_URL, "http://203.0.113.1:30080/productpage");
-        assert.strictEqual(env.LAB_GRAFANA_URL, "http://203.0.113.1:30300");
+        assert.deepStrictEqual(JSON.parse(env.LAB_ENDPOINTS), labTargets("http://203.0.113.1:30080/productpage", "http://203.0.113.1:30300"));
+        assert.deepStrictEqual(program.output("endpoints"), { value: JSON.parse(env.LAB_ENDPOINTS), secret: false });
         assert.strictEqual(env.LAB_GRAFANA_PASSWORD, program.output("grafanaAdminPassword").value);
         assert.ok(verify.secretInputs.some((p) => p === "environment" || p === "environment.LAB_GRAFANA_PASSWORD"), "the password stays secret");
         assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "command:remote:Command::cluster-ready", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
@@ -87,19 +88,20 @@ describe("Access", () => {
             const verify = program.get(types.localCommand, "access-verify");
             const password = program.output("grafanaAdminPassword").value as string;
             const grafana = await serve(fakeGrafana({ password, health: { status: "OK", message: "Data source is working" } }));
-            const environment = { ...(verify.inputs.environment as Record<string, string>), LAB_LANGUAGE: "en", LAB_GRAFANA_URL: grafana };
+            const environment = { ...(verify.inputs.environment as Record<string, string>), LAB_LANGUAGE: "en" };
+            const at = (bookinfo: string) => ({ ...environment, LAB_ENDPOINTS: JSON.stringify(labTargets(`${bookinfo}/productpage`, grafana)) });
 
             // This up: productpage does not answer; the command exits non-zero, so the up fails
             // and the command is not recorded.
             const hanging = await serve(() => undefined);
-            const failed = await runVerify(String(verify.inputs.create), { ...environment, LAB_BOOKINFO_URL: `${hanging}/productpage` });
+            const failed = await runVerify(String(verify.inputs.create), at(hanging));
             assert.notStrictEqual(failed.code, 0, failed.output);
             assert.match(failed.output, /did not answer within 10 s/);
 
             // The next up: the same command (its trigger, the every-up nonce, has changed), a cluster that has settled.
             const healthy = fs.readFileSync(path.join(root, "test", "fixtures", "productpage", "healthy.html"), "utf8");
             const productpage = await serve((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end(healthy));
-            const passed = await runVerify(String(verify.inputs.create), { ...environment, LAB_BOOKINFO_URL: `${productpage}/productpage` });
+            const passed = await runVerify(String(verify.inputs.create), at(productpage));
             assert.strictEqual(passed.code, 0, passed.output);
             assert.ok(!passed.output.includes(password) && !failed.output.includes(password), "the password is never printed");
         });
