@@ -18,7 +18,7 @@ const build = (args: Partial<ClusterSecurityGroupsArgs> = {}) =>
     buildComponent((opts) => new ClusterSecurityGroups("security-groups", {
         labName: "k8s-lab-dev",
         vpcId: "network-vpc-id",
-        publicPorts: [{ port: 30080, purpose: "Bookinfo productpage" }, { port: 30300, purpose: "Grafana" }],
+        endpoints: [{ publicPort: 30080, purpose: "Bookinfo productpage" }, { publicPort: 30300, purpose: "Grafana" }],
         publicCidrs: ["0.0.0.0/0"],
         adminCidrs: [],
         detectedCidr: "198.51.100.23/32",
@@ -66,7 +66,7 @@ describe("ClusterSecurityGroups", () => {
     });
 
     it("opens the public ports only to the allowed CIDRs when they are narrowed", async () => {
-        const groups = await build({ publicCidrs: ["192.0.2.0/24"], publicPorts: [{ port: 31080, purpose: "Bookinfo productpage" }, { port: 30300, purpose: "Grafana" }] });
+        const groups = await build({ publicCidrs: ["192.0.2.0/24"], endpoints: [{ publicPort: 31080, purpose: "Bookinfo productpage" }, { publicPort: 30300, purpose: "Grafana" }] });
         const publicRules = cidrRules(groups).filter((r) => ![22, 6443].includes(Number(r.inputs.fromPort)));
         assert.deepStrictEqual(ports(publicRules), ["tcp/30300-30300", "tcp/31080-31080"]);
         assert.ok(publicRules.every((r) => r.inputs.cidrIpv4 === "192.0.2.0/24"));

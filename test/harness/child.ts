@@ -6,7 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { EndpointExtension } from "../../lib/endpoints";
 import { renderedByDefault } from "./charts";
+import { extensions } from "./extensions";
 import { HarnessOptions, ProgramRun } from "./mocks";
 import { captureWarnings, Recorder, valueOf } from "./recorder";
 import { projectFile, root } from "./stackConfig";
@@ -35,8 +37,8 @@ async function main(): Promise<void> {
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(recorder.recordOptions);
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const program = require(path.join(root, options.program ?? ".", "index")) as () => Promise<Record<string, unknown>>;
-            returned = await program();
+            const program = require(path.join(root, options.program ?? ".", "index")) as (extension?: EndpointExtension) => Promise<Record<string, unknown>>;
+            returned = await program(options.extension === undefined ? undefined : extensions[options.extension]);
             return returned;
         });
         for (const [key, value] of Object.entries(returned)) {

@@ -3,6 +3,7 @@
  * program uses, so that the program's own logic runs as it would against AWS.
  */
 import { createHash } from "crypto";
+import type { ExtensionName } from "./extensions";
 import { ConfigValue } from "./stackConfig";
 import { types } from "./types";
 
@@ -27,6 +28,8 @@ export interface HarnessOptions {
      * (`renderedByDefault` in charts.ts).
      */
     probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
+    /** Endpoints, with their workloads, the program is given beyond the lab's own (extensions.ts); none by default, as under Pulumi. */
+    extension?: ExtensionName;
     /** The stack's outputs in its state before this run (what a StackReference to itself reads); none: a new lab. */
     previousOutputs?: Record<string, unknown>;
     /** What a command resource (by name) prints, over `commandStdout`'s defaults. */

@@ -12,6 +12,8 @@ import * as grpc from "../../policy/node_modules/@grpc/grpc-js";
 import { AnalyzerClient } from "../../policy/node_modules/@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "../../policy/node_modules/@pulumi/pulumi/proto/analyzer_pb";
 import type { Struct as StructClass } from "../../policy/node_modules/@types/google-protobuf/google/protobuf/struct_pb";
+import type { Program } from "../harness";
+import { renderedByDefault } from "../harness/charts";
 import { root } from "../harness/stackConfig";
 
 // The pack's own protobuf runtime, as the analyzer's messages expect (its typings live apart).
@@ -129,4 +131,31 @@ export class PolicyEngine {
         const res = await this.call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(this.client.analyzeStack, new pb.AnalyzeStackRequest().setResourcesList(list));
         return res.getDiagnosticsList().map(describe);
     }
+}
+
+/**
+ * What the engine hands the pack for the program: every resource with its inputs and provider,
+ * the chart's rendered children, and the security group each rule's `securityGroupId` comes from.
+ * In a preview, every id of a resource still to be created is unknown.
+ */
+export function asEngineSees(program: Program, preview: boolean): Resource[] {
+    const names = new Set(program.resources.map((r) => r.name));
+    const isId = (value: unknown): value is string => typeof value === "string" && value.endsWith("-id") && names.has(value.slice(0, -3));
+    const unknownIds = (value: unknown): unknown =>
+        isId(value) ? unknown.string : Array.isArray(value) ? value.map(unknownIds) : typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownIds(v)])) : value;
+    const props = (p: Record<string, unknown>) => (preview ? (unknownIds(p) as Record<string, unknown>) : p);
+    const declared = program.resources.filter((r) => r.custom).map((r): Resource => {
+        const ref = r.provider?.match(/pulumi:providers:(\w+)::(\S+?)::/);
+        const provider = ref ? program.resources.find((p) => p.type === `pulumi:providers:${ref[1]}` && p.name === ref[2]) : undefined;
+        const group = r.inputs.securityGroupId;
+        return {
+            type: r.type,
+            name: r.name,
+            props: props(r.inputs),
+            ...(provider ? { provider: { type: provider.type, name: provider.name, props: props(provider.inputs) } } : {}),
+            ...(isId(group) ? { dependsOn: { securityGroupId: [group.slice(0, -3)] } } : {}),
+        };
+    });
+    const rendered = renderedByDefault.flatMap((probe, i) => probe.objects.map((o, j): Resource => ({ type: o.type, name: o.name, props: program.run.probes?.[i]?.[j] ?? o.props })));
+    return [...declared, ...rendered];
 }

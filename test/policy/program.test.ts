@@ -1,37 +1,9 @@
 import * as assert from "assert";
 import { parseConfig } from "../../lib/config";
 import { policyPackConfig } from "../../lib/policyConfig";
-import { Program, runProgram, types } from "../harness";
-import { renderedByDefault } from "../harness/charts";
+import { runProgram, types } from "../harness";
 import { ConfigValue, rawConfig } from "../harness/stackConfig";
-import { PolicyEngine, Resource, unknown } from "./engine";
-
-/**
- * What the engine hands the pack for the program: every resource with its inputs and provider,
- * the chart's rendered children, and the security group each rule's `securityGroupId` comes from.
- * In a preview, every id of a resource still to be created is unknown.
- */
-function asEngineSees(program: Program, preview: boolean): Resource[] {
-    const names = new Set(program.resources.map((r) => r.name));
-    const isId = (value: unknown): value is string => typeof value === "string" && value.endsWith("-id") && names.has(value.slice(0, -3));
-    const unknownIds = (value: unknown): unknown =>
-        isId(value) ? unknown.string : Array.isArray(value) ? value.map(unknownIds) : typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownIds(v)])) : value;
-    const props = (p: Record<string, unknown>) => (preview ? (unknownIds(p) as Record<string, unknown>) : p);
-    const declared = program.resources.filter((r) => r.custom).map((r): Resource => {
-        const ref = r.provider?.match(/pulumi:providers:(\w+)::(\S+?)::/);
-        const provider = ref ? program.resources.find((p) => p.type === `pulumi:providers:${ref[1]}` && p.name === ref[2]) : undefined;
-        const group = r.inputs.securityGroupId;
-        return {
-            type: r.type,
-            name: r.name,
-            props: props(r.inputs),
-            ...(provider ? { provider: { type: provider.type, name: provider.name, props: props(provider.inputs) } } : {}),
-            ...(isId(group) ? { dependsOn: { securityGroupId: [group.slice(0, -3)] } } : {}),
-        };
-    });
-    const rendered = renderedByDefault.flatMap((probe, i) => probe.objects.map((o, j): Resource => ({ type: o.type, name: o.name, props: program.run.probes?.[i]?.[j] ?? o.props })));
-    return [...declared, ...rendered];
-}
+import { asEngineSees, PolicyEngine, unknown } from "./engine";
 
 describe("policy pack on the whole program", function () {
     this.timeout(180_000);
