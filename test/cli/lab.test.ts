@@ -137,6 +137,10 @@ describe("operator CLI", () => {
             "systemctl status --no-pager k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service",
             "sudo journalctl --no-pager -n 200 -u k8s-lab-port-forward-bookinfo.service -u k8s-lab-port-forward-grafana.service",
         ]);
+        // The units are the endpoints the lab's last up declared: a third one is a third unit.
+        const three = fake(outputs({ exposure: "portForward", endpoints: [...labTargets("http://203.0.113.1:30080/productpage", "http://203.0.113.1:30300"), { name: "echo", title: "Echo", url: "http://203.0.113.1:30500/", check: "answers", publicPort: 30500 }] }), { ssh: () => ({ code: 0, stdout: "active" }) });
+        assert.strictEqual(await main(["port-forward", "restart"], three.deps), exitCodes.ok);
+        assert.deepStrictEqual(three.ssh.map((s) => s.command), ["sudo systemctl restart k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service k8s-lab-port-forward-echo.service"]);
         const failing = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 3, stdout: "inactive" }) });
         assert.strictEqual(await main(["port-forward", "status"], failing.deps), exitCodes.unhealthy);
         const broken = fake(outputs({ exposure: "portForward" }), { ssh: () => ({ code: 1, stdout: "" }) });
