@@ -12,6 +12,7 @@ import * as path from "path";
 import { personalStack } from "../../cli/setup";
 import { catalogue } from "../../lib/messages";
 import { builtCli, cli } from "../harness/bin";
+import { labTargets } from "../harness/endpoints";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 import { root } from "../harness/stackConfig";
 
@@ -59,7 +60,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
     const withoutPulumi = path.join(dir, "bin-no-pulumi");
     const home = path.join(dir, "home");
     let env: Record<string, string>;
-    let urls: Record<string, string> = {};
+    let urls: Record<string, unknown> = {};
 
     before(async () => {
         builtCli();
@@ -76,7 +77,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const page = fs.readFileSync(path.join(root, "test", "fixtures", "productpage", "healthy.html"), "utf8");
         const bookinfo = await serve((_req, res) => res.end(page));
         const grafana = await serve(fakeGrafana({ password: secret, health: { status: "OK", message: "ok" } }));
-        urls = { bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana };
+        urls = { bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, endpoints: labTargets(`${bookinfo}/productpage`, grafana) };
         writeOutputs();
     });
     afterEach(closeAll);
