@@ -249,7 +249,7 @@ describe("operator CLI", () => {
                 ups.push(capacity);
                 if (capacity === undefined) throw new UpFailed([{ resource: "aws:ec2/instance:Instance::worker-1", error: "creating EC2 Instance: operation error EC2: RunInstances, api error InsufficientInstanceCapacity: We currently do not have sufficient t3.medium capacity" }]);
             },
-            endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+            endpoints: async () => labEndpointsAt(`${bookinfo}/productpage`, grafana),
         };
         const cli = fake(outputs(), { stack });
         assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
