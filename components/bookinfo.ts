@@ -107,7 +107,8 @@ export interface BookinfoArgs {
 /**
  * The Istio Bookinfo sample as typed resources in `bookinfo`, meshed by Linkerd, with a check
  * on every `up` that the whole chain serves 50 complete product pages, and a low steady load.
- * The namespace, Services, accounts and script do not wait for Linkerd; the pods do. The
+ * The namespace, accounts and script do not wait for Linkerd; the pods and Services do: the
+ * provider awaits a Service's endpoints (10 minutes), which exist only once its pods run. The
  * cluster's provider, deletedWith and the platform transform come in `opts`.
  */
 export class Bookinfo extends pulumi.ComponentResource {
@@ -134,7 +135,7 @@ export class Bookinfo extends pulumi.ComponentResource {
             services.push(new k8s.core.v1.Service(`${name}-${app}`, {
                 metadata: { name: app, namespace: bookinfoNamespace, labels: { app, service: app } },
                 spec: { selector: { app }, ports: [{ name: "http", port: bookinfoPort, targetPort: bookinfoPort }] },
-            }, inNamespace));
+            }, meshed));
         }
         for (const [app, version] of bookinfoWorkloads) {
             const labels = { app, version };

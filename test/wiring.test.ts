@@ -37,6 +37,14 @@ describe("the platform's wiring", () => {
         assert.deepStrictEqual(waitsFor(program, types.chart, "kube-prometheus-stack").filter((id) => id.includes("linkerd") || id.includes("bookinfo")), []);
     });
 
+    it("creates Bookinfo's Services after Linkerd, with their pods, since the provider awaits a Service's endpoints", async () => {
+        const program = await runProgram();
+        const services = program.ofType(types.service).filter((r) => r.parent === "k8slab:index:Bookinfo::bookinfo");
+        assert.deepStrictEqual(services.map((r) => r.name).sort(), ["bookinfo-details", "bookinfo-productpage", "bookinfo-ratings", "bookinfo-reviews"]);
+        for (const service of services) assert.ok(program.waitsFor(service).has(`${types.chart}::linkerd-control-plane`), service.name);
+        assert.ok(!program.waitsFor(program.get(types.namespace, "bookinfo")).has(`${types.chart}::linkerd-control-plane`), "the namespace does not");
+    });
+
     it("proves the lab (traffic check, verification) only once every node is Ready, which nothing of the platform waits for", async () => {
         const program = await runProgram();
         assert.ok(waitsFor(program, types.remoteCommand, "bookinfo-traffic-check").includes(`${types.remoteCommand}::cluster-ready`));

@@ -13,14 +13,17 @@ const deployments = (program: Program) => program.ofType(types.deployment).filte
 const service = (program: Program, name: string) => program.get(types.service, `bookinfo-${name}`);
 
 describe("Bookinfo", () => {
-    it("creates the meshed namespace, Services, accounts and script at once, and the pods after Linkerd's control plane", async () => {
+    it("creates the meshed namespace, accounts and script at once, and the pods and Services (whose endpoints the provider awaits) after Linkerd's control plane", async () => {
         const program = await runProgram();
         const namespace = program.get(types.namespace, "bookinfo");
         assert.deepStrictEqual(metaOf(namespace).annotations, { "linkerd.io/inject": "enabled" });
         assert.deepStrictEqual(namespace.dependsOn, []);
         const own = program.resources.filter((r) => r.parent === "k8slab:index:Bookinfo::bookinfo" && r.type.startsWith("kubernetes:") && r !== namespace);
-        const meshed = own.filter((r) => r.type === types.deployment);
-        assert.deepStrictEqual(meshed.map((r) => r.name).sort(), ["bookinfo-details-v1", "bookinfo-loadgen", "bookinfo-productpage-v1", "bookinfo-ratings-v1", "bookinfo-reviews-v1", "bookinfo-reviews-v2", "bookinfo-reviews-v3"]);
+        const meshed = own.filter((r) => r.type === types.deployment || r.type === types.service);
+        assert.deepStrictEqual(meshed.map((r) => r.name).sort(), [
+            "bookinfo-details", "bookinfo-details-v1", "bookinfo-loadgen", "bookinfo-productpage", "bookinfo-productpage-v1",
+            "bookinfo-ratings", "bookinfo-ratings-v1", "bookinfo-reviews", "bookinfo-reviews-v1", "bookinfo-reviews-v2", "bookinfo-reviews-v3",
+        ]);
         for (const r of own) {
             const waitsForMesh = program.waitsFor(r).has("kubernetes:helm.sh/v4:Chart::linkerd-control-plane");
             assert.strictEqual(waitsForMesh, meshed.includes(r), `${r.type}::${r.name}`);
