@@ -28,6 +28,8 @@ export const dial = { dialErrorLimit: 20, perDialTimeout: 10 } as const;
 export const workerDial = { dialErrorLimit: 3, perDialTimeout: 10 } as const;
 /** How long the bootstrap waits for every node to be Ready. */
 export const readyTimeoutSeconds = 600;
+/** How long the Calico step waits for the control-plane node to be Ready (Calico runs in about 1.5 minutes). */
+export const cniReadyTimeoutSeconds = 300;
 /**
  * Lifetime of a worker's bootstrap token from the moment its join is prepared, which every `up`
  * does again until the worker is registered: long enough for the join that follows. It is
@@ -123,6 +125,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 CRDS_MANIFEST: calicoCrdsManifest,
                 OPERATOR_MANIFEST: calicoOperatorManifest,
                 INSTALLATION: renderCalicoInstallation(args.podCidr),
+                NODE_NAME: controlPlaneNodeName,
+                TIMEOUT_SECONDS: cniReadyTimeoutSeconds,
             }, args.language),
             triggers: [this.identity],
         }, { parent: this, dependsOn: [init] });

@@ -50,6 +50,7 @@ const en = {
     // Cluster bootstrap, printed by the node scripts; {log} and {nodes} are filled on the node.
     "bootstrap.prepFailed": "Node {node} was not prepared: cloud-init or the preparation script failed; read {log} on that node.",
     "bootstrap.joinUnpinned": "The join of {node} does not pin the cluster CA with a sha256 hash and a bootstrap token; refusing to join without verifying the control plane.",
+    "bootstrap.cniNotReady": "Node {node} is not Ready {seconds} seconds after Calico was applied: the network add-on does not run. Look at kubectl -n calico-system get pods and kubectl -n tigera-operator logs deployment/tigera-operator.",
     "bootstrap.notReady": "These nodes are not Ready after {seconds} seconds: {nodes}. Look at them with kubectl describe node, and on each node with journalctl -u kubelet.",
     // Bookinfo traffic check, printed on the control-plane node; {ok} and {count} are filled there.
     // Alert annotations, in the cluster; {{ }} is Prometheus's template, filled when an alert fires.
@@ -69,6 +70,7 @@ const en = {
     "node.initInterrupted": "An earlier kubeadm init did not complete; resetting it and initialising again.",
     "node.initCompleted": "kubeadm init completed.",
     "node.calicoApplied": "Calico applied.",
+    "node.cniReady": "{node} is Ready: Calico runs.",
     "node.tokenMalformed": "The bootstrap token for {node} is not six and sixteen lower-case letters or digits joined by a dot.",
     "node.tokenNotNeeded": "{node} is registered; its bootstrap token is no longer needed.",
     "node.staleNode": "Deleting node {node}, left by machine {owner}; {instance} joins under that name.",
@@ -312,6 +314,7 @@ const ko: Catalogue = {
     "placement.unseen": "다음 이름과 일치하는 객체가 차트와 Bookinfo 어디에도 없어서 그 이름으로는 아무것도 컨트롤 플레인 노드에 고정되거나 그곳에서 제공되지 않았습니다({missing}): controlPlaneWorkloads를 kubectl get deploy,sts,ds,svc -A가 보여 주는 이름과 비교하거나, 차트를 올린 뒤라면 이 프로젝트가 기대하는 이름을 확인하세요.",
     "bootstrap.prepFailed": "{node} 노드가 준비되지 않았습니다: cloud-init 또는 준비 스크립트가 실패했습니다. 그 노드에서 {log} 파일을 확인하세요.",
     "bootstrap.joinUnpinned": "{node} 노드의 조인 정보가 sha256 해시와 부트스트랩 토큰으로 클러스터 CA를 고정하지 않습니다. 컨트롤 플레인을 검증하지 않고는 조인하지 않습니다.",
+    "bootstrap.cniNotReady": "Calico를 적용하고 {seconds}초가 지나도 {node} 노드가 Ready가 아닙니다: 네트워크 애드온이 실행되지 않습니다. kubectl -n calico-system get pods와 kubectl -n tigera-operator logs deployment/tigera-operator로 확인하세요.",
     "bootstrap.notReady": "{seconds}초가 지나도 Ready가 아닌 노드: {nodes}. kubectl describe node로, 그리고 각 노드에서 journalctl -u kubelet으로 확인하세요.",
     "alert.successRateLowSummary": "Bookinfo {{ $labels.direction }} 방향 응답의 실패율이 99.9% 목표의 오류 예산을 빠르게 소진하고 있습니다",
     "alert.successRateLowDescription": "지난 1시간과 지난 5분 모두 Bookinfo 파드의 {{ $labels.direction }} 방향 응답 가운데 1.44% 넘게 실패한 상태가 10분 동안 이어졌습니다(Linkerd 프록시 메트릭). outbound 방향이면 페이지가 열려도 productpage 뒤의 서비스가 실패하고 있습니다.",
@@ -328,6 +331,7 @@ const ko: Catalogue = {
     "node.initInterrupted": "이전 kubeadm init이 끝나지 않았습니다. reset한 뒤 다시 초기화합니다.",
     "node.initCompleted": "kubeadm init을 마쳤습니다.",
     "node.calicoApplied": "Calico를 적용했습니다.",
+    "node.cniReady": "{node} 노드가 Ready입니다: Calico가 실행됩니다.",
     "node.tokenMalformed": "{node} 노드의 부트스트랩 토큰 형식이 잘못되었습니다. 영문 소문자와 숫자 6자와 16자를 점으로 이어야 합니다.",
     "node.tokenNotNeeded": "{node} 노드가 등록되었으므로 부트스트랩 토큰은 더 이상 필요하지 않습니다.",
     "node.staleNode": "{owner} 머신이 남긴 {node} 노드를 지웁니다. {instance} 인스턴스가 그 이름으로 조인합니다.",

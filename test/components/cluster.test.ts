@@ -115,11 +115,12 @@ describe("KubernetesCluster", () => {
         assert.deepStrictEqual(named(program, "cluster-kubeconfig").dependsOn, ["command:remote:Command::cluster-cni-calico"], "the platform installs while the workers join");
     });
 
-    it("installs the pinned Calico's CRDs, then its operator, with VXLAN on the pod range", async () => {
+    it("installs the pinned Calico's CRDs, then its operator, with VXLAN on the pod range, until the control-plane node is Ready", async () => {
         const program = await runProgram({ config: { podCidr: "172.20.0.0/16" } });
         const cni = params(named(program, "cluster-cni-calico"));
         const manifests = "https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests";
         assert.deepStrictEqual([cni.CRDS_MANIFEST, cni.OPERATOR_MANIFEST], [`${manifests}/operator-crds.yaml`, `${manifests}/tigera-operator.yaml`]);
+        assert.deepStrictEqual([cni.NODE_NAME, cni.TIMEOUT_SECONDS], ["control-plane", "300"]);
         assert.strictEqual(cni.INSTALLATION, renderCalicoInstallation("172.20.0.0/16"));
     });
 

@@ -27,9 +27,9 @@ describe("scripts", () => {
     });
 
     it("sets every declared parameter and runs as rendered", () => {
-        const rendered = renderScript("calico.sh", { CRDS_MANIFEST: "it's", OPERATOR_MANIFEST: "o", INSTALLATION: "kind: {x}" }, "en");
+        const rendered = renderScript("calico.sh", { CRDS_MANIFEST: "it's", OPERATOR_MANIFEST: "o", INSTALLATION: "kind: {x}", NODE_NAME: "n", TIMEOUT_SECONDS: 1 }, "en");
         assert.match(rendered, /^#!\/usr\/bin\/env bash\n/);
-        assert.deepStrictEqual(scriptParameters(rendered).sort(), ["CRDS_MANIFEST", "INSTALLATION", "MESSAGES", "OPERATOR_MANIFEST"]);
+        assert.deepStrictEqual(scriptParameters(rendered).sort(), ["CRDS_MANIFEST", "INSTALLATION", "MESSAGES", "NODE_NAME", "OPERATOR_MANIFEST", "TIMEOUT_SECONDS"]);
         // The rendered header alone satisfies the script's own `${NAME:?}` checks, values intact.
         const out = execFileSync("bash", ["-c", `set -eu; ${header(rendered, "calico.sh")}\n: "\${CRDS_MANIFEST:?}" "\${INSTALLATION:?}"; echo "$CRDS_MANIFEST|$INSTALLATION"`], { encoding: "utf8" });
         assert.strictEqual(out, "it's|kind: {x}\n");

@@ -268,9 +268,23 @@ esac`);
     });
 
     describe("calico.sh", () => {
-        it("applies the pinned CRDs, waits for them, then the operator and the Installation", () => {
-            sandbox.fake("kubectl", "true");
-            const result = sandbox.run(renderScript("calico.sh", { CRDS_MANIFEST: "https://example.invalid/operator-crds.yaml", OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml", INSTALLATION: "kind: Installation" }, "en"));
+        const script = (language: "en" | "ko" = "en") => renderScript("calico.sh", {
+            CRDS_MANIFEST: "https://example.invalid/operator-crds.yaml",
+            OPERATOR_MANIFEST: "https://example.invalid/tigera-operator.yaml",
+            INSTALLATION: "kind: Installation",
+            NODE_NAME: "control-plane",
+            TIMEOUT_SECONDS: 300,
+        }, language);
+        /** A fake kubectl whose node becomes Ready within the wait (exit 0), or not (kubectl wait's timeout, exit 1). */
+        const cluster = (ready: boolean) => sandbox.fake("kubectl", `case "$*" in
+  "wait --for=condition=Ready node/"*) ${ready ? "echo node/control-plane condition met" : "echo 'error: timed out waiting for the condition on nodes/control-plane' >&2; exit 1"} ;;
+  *" get pods "*) echo 'calico-node-abcde   0/1   Init:0/2' ;;
+esac`);
+        const wait = "kubectl wait --for=condition=Ready node/control-plane --timeout=300s";
+
+        it("applies the pinned CRDs, waits for them, then the operator and the Installation, and ends once the control-plane node is Ready", () => {
+            cluster(true);
+            const result = sandbox.run(script());
             assert.strictEqual(result.status, 0, result.stderr);
             const calls = sandbox.calls();
             assert.deepStrictEqual(calls.slice(0, 3), [
@@ -279,7 +293,33 @@ esac`);
                 "kubectl apply --server-side --force-conflicts -f https://example.invalid/tigera-operator.yaml",
             ]);
             assert.match(calls[3], /^kubectl apply --server-side --force-conflicts -f \S+$/);
-            assert.strictEqual(calls.length, 4);
+            assert.deepStrictEqual(calls.slice(4), [wait]);
+            assert.match(result.stderr, /k8s-lab: Calico applied\.\n(.*\n)?k8s-lab: control-plane is Ready: Calico runs\.\n$/);
+        });
+
+        it("changes nothing on a second run and ends at once when the node is already Ready", () => {
+            cluster(true);
+            assert.strictEqual(sandbox.run(script()).status, 0);
+            const tempFile = (calls: string[]) => calls.map((c) => c.replace(/ -f \/\S+$/, " -f <installation>"));
+            const first = tempFile(sandbox.calls());
+            const result = sandbox.run(script());
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.deepStrictEqual(tempFile(sandbox.calls()).slice(first.length), first, "the same server-side applies and one wait, which a Ready node ends");
+        });
+
+        it("fails within its bound, saying which node is not Ready and where to look, with Calico's pods", () => {
+            cluster(false);
+            const result = sandbox.run(script());
+            assert.strictEqual(result.status, 1);
+            assert.deepStrictEqual(sandbox.calls().slice(4), [wait, "kubectl -n calico-system get pods -o wide"]);
+            assert.match(result.stderr, /k8s-lab: Node control-plane is not Ready 300 seconds after Calico was applied: the network add-on does not run\. Look at kubectl -n calico-system get pods and kubectl -n tigera-operator logs deployment\/tigera-operator\.\ncalico-node-abcde {3}0\/1 {3}Init:0\/2\n$/);
+        });
+
+        it("says so in Korean for a Korean operator", () => {
+            cluster(false);
+            const result = sandbox.run(script("ko"));
+            assert.strictEqual(result.status, 1);
+            assert.match(result.stderr, /k8s-lab: Calico를 적용하고 300초가 지나도 control-plane 노드가 Ready가 아닙니다: 네트워크 애드온이 실행되지 않습니다\./);
         });
     });
 });

@@ -84,7 +84,7 @@ describe("node-prep.sh", () => {
 
     describe("waiting for cloud-init (common.sh, in every bootstrap script)", () => {
         // The messages common.sh says, as a bootstrap script that includes it receives them.
-        const rendered = renderScript("calico.sh", { CRDS_MANIFEST: "c", OPERATOR_MANIFEST: "o", INSTALLATION: "i" }, "en");
+        const rendered = renderScript("calico.sh", { CRDS_MANIFEST: "c", OPERATOR_MANIFEST: "o", INSTALLATION: "i", NODE_NAME: "n", TIMEOUT_SECONDS: 1 }, "en");
         const header = rendered.slice(0, rendered.indexOf("\n# Installs Calico"));
         const prepScript = () => path.join(sandbox.dir, "user-data.txt");
         const wait = (exitCode: number, prepared: boolean) => {
