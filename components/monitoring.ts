@@ -49,6 +49,25 @@ export function monitoringValues(): Record<string, unknown> {
     };
 }
 
+const crdType = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * Until the CRDs were their own step, kube-prometheus-stack's Chart (a child of `parent`) rendered
+ * them as its own children, each named as helm/v4 Chart names a child: the Chart's name, a colon,
+ * the object's name (a namespaced one's `namespace/name`; a CRD has none) — the provider's
+ * yaml/v2 register, which both the Chart and a ConfigGroup use, the Chart's name as prefix. A transform for the
+ * ConfigGroup that gives each CRD it renders an alias to that URN, so a lab up before keeps its
+ * CRDs, and every Prometheus resource of theirs, instead of failing on AlreadyExists.
+ */
+export function formerChartChild(parent: pulumi.Resource): pulumi.ResourceTransform {
+    const chartUrn = pulumi.createUrn(monitoringRelease, "kubernetes:helm.sh/v4:Chart", parent);
+    return ({ type, props, opts }) => {
+        if (type !== crdType) return undefined;
+        const { name } = props.metadata as { name: string };
+        return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), pulumi.createUrn(`${monitoringRelease}:${name}`, crdType, chartUrn)] } };
+    };
+}
+
 export interface MonitoringArgs {
     /** The language of the alerts' annotations: the stack's language in the cluster. */
     language: Language;
@@ -71,7 +90,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const options = { parent: this };
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: monitoringNamespace } }, options);
-        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: prometheusOperatorCrds }, options);
+        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: prometheusOperatorCrds }, { ...options, transforms: [formerChartChild(this)] });
         const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, options);
         this.grafanaAdminPassword = pulumi.secret(password.result);
         const adminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {

@@ -58,6 +58,23 @@ describe("Monitoring", () => {
         assert.deepStrictEqual([...chartOf(program).dependsOn].sort(), ["kubernetes:core/v1:Namespace::monitoring", "kubernetes:core/v1:Secret::monitoring-grafana-admin", "kubernetes:yaml/v2:ConfigGroup::monitoring-crds"]);
     });
 
+    it("keeps the CRDs of a lab up before they were their own step: each aliased to the URN the monitoring chart gave it", async () => {
+        const crd = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+        const names = ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "servicemonitors", "thanosrulers"].map((kind) => `${kind}.monitoring.coreos.com`);
+        // As yaml/v2 names a ConfigGroup's children: its name, a colon, the object's (namespace/name when namespaced).
+        const objects = [
+            ...names.map((name) => ({ type: crd, name: `monitoring-crds:${name}`, props: { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } } })),
+            { type: "kubernetes:core/v1:ConfigMap", name: "monitoring-crds:monitoring/other", props: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "other", namespace: "monitoring" } } },
+        ];
+        const program = await runProgram({ probes: [{ resource: "kubernetes:yaml/v2:ConfigGroup::monitoring-crds", objects }] });
+        const chart = "urn:pulumi:dev::k8s-lab::k8slab:index:Monitoring$kubernetes:helm.sh/v4:Chart";
+        assert.deepStrictEqual(program.run.probeAliases?.[0], [
+            ...names.map((name) => [`${chart}$${crd}::kube-prometheus-stack:${name}`]),
+            [],
+        ]);
+        assert.deepStrictEqual(program.run.probes?.[0], objects.map((o) => o.props), "the objects themselves unchanged");
+    });
+
     it("loads the Bookinfo dashboard and alert rules with the labels the chart selects on, without waiting for the chart", async () => {
         const program = await runProgram();
         const dashboard = program.get(types.configMap, "monitoring-bookinfo-dashboard");

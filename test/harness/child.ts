@@ -49,6 +49,7 @@ async function main(): Promise<void> {
         const missing = (options.probes ?? []).find((_, index) => recorder.probed[index] === undefined);
         if (missing !== undefined && run.error === undefined) throw new Error(`probe: no resource ${missing.resource}`);
         run.probes = probes.map((_, index) => recorder.probed[index] ?? []);
+        run.probeAliases = probes.map((_, index) => recorder.probedAliases[index] ?? []);
     } catch (err) {
         recordError(err);
     }

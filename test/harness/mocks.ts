@@ -74,6 +74,8 @@ export interface ProgramRun {
     warnings: string[];
     /** The probed objects after the transforms, in the order of `HarnessOptions.probes`. */
     probes?: Record<string, unknown>[][];
+    /** The aliases the transforms gave each probed object (URNs, or alias specs), likewise. */
+    probeAliases?: unknown[][][];
     error?: { name: string; message: string };
 }
 

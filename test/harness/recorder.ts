@@ -23,11 +23,13 @@ function unwrapSecrets(value: unknown, path: string, secrets: string[]): unknown
     return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, unwrapSecrets(v, path === "" ? key : `${path}.${key}`, secrets)]));
 }
 
-async function applyTransforms(transforms: pulumi.ResourceTransform[], type: string, name: string, custom: boolean, props: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let current = props;
+type Transformed = { props: Record<string, unknown>; opts: pulumi.ResourceOptions };
+
+async function applyTransforms(transforms: pulumi.ResourceTransform[], type: string, name: string, custom: boolean, props: Record<string, unknown>): Promise<Transformed> {
+    let current: Transformed = { props, opts: {} };
     for (const transform of transforms) {
-        const result = await transform({ type, name, custom, props: current, opts: {} });
-        if (result !== undefined) current = result.props as Record<string, unknown>;
+        const result = await transform({ type, name, custom, ...current });
+        if (result !== undefined) current = { props: result.props as Record<string, unknown>, opts: result.opts ?? {} };
     }
     return current;
 }
@@ -44,6 +46,14 @@ function nameOfUrn(urn: string): string {
     return `${parts.pop()?.split("$").pop()}::${name}`;
 }
 
+// URNs as the engine makes them, which aliases and pulumi.createUrn rely on: the parent's whole
+// qualified type, the root stack's left out (the mocks keep only the parent's last type, the stack's too).
+(MockMonitor.prototype as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn = (parent, type, name) => {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType === "" || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+};
+
 /** What each resource (`type::name`) waits for, as its registration tells the engine; the mocks do not pass it on. */
 const dependenciesOf = new Map<string, string[]>();
 const register = MockMonitor.prototype.registerResource;
@@ -58,6 +68,8 @@ export class Recorder {
     readonly resources: RecordedResource[] = [];
     /** The probed objects after the transforms, by index in `probes`. */
     readonly probed: Record<string, unknown>[][] = [];
+    /** The aliases the transforms gave each probed object, resolved, likewise. */
+    readonly probedAliases: unknown[][][] = [];
     private readonly byKey = new Map<string, RecordedResource>();
     private readonly stackTransforms: pulumi.ResourceTransform[] = [];
     private readonly pending: Promise<void>[] = [];
@@ -80,12 +92,15 @@ export class Recorder {
                     // component's children (the probes) are transformed while it is built, before it returns.
                     this.ownTransforms.set(key, args.transforms ?? []);
                     const transforms = await this.effectiveTransforms(key);
-                    const inputs = await applyTransforms(transforms, args.type, args.name, custom, unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>);
+                    const { props: inputs } = await applyTransforms(transforms, args.type, args.name, custom, unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>);
                     const recorded: RecordedResource = { type: args.type, name: args.name, inputs, custom, provider: args.provider, dependsOn: [], dependencies: dependenciesOf.get(key) ?? [], secretInputs, options: {} };
                     this.resources.push(recorded);
                     this.byKey.set(key, recorded);
                     for (const [index, probe] of this.probes.entries()) {
-                        if (probe.resource === key) this.probed[index] = await Promise.all(probe.objects.map((o) => applyTransforms(transforms, o.type, o.name, true, o.props)));
+                        if (probe.resource !== key) continue;
+                        const children = await Promise.all(probe.objects.map((o) => applyTransforms(transforms, o.type, o.name, true, o.props)));
+                        this.probed[index] = children.map((child) => child.props);
+                        this.probedAliases[index] = await Promise.all(children.map((child) => Promise.all((child.opts.aliases ?? []).map((alias) => valueOf(alias)))));
                     }
                     return answerResource(args.type, args.name, inputs, this.options);
                 },
