@@ -27,7 +27,7 @@ export const scriptInputs = {
     "node-prep.sh": { NODE_ROLE: "role", LAB_NAME: "text", KUBERNETES_MINOR: "text", KUBERNETES_PACKAGE_VERSION: "text" },
     "nat-instance.sh": { PRIVATE_CIDR: "text" },
     "control-plane-init.sh": { KUBEADM_CONFIG: "text", NODE_NAME: "text" },
-    "calico.sh": { CRDS_MANIFEST: "text", OPERATOR_MANIFEST: "text", INSTALLATION: "text" },
+    "calico.sh": { CRDS_MANIFEST: "text", OPERATOR_MANIFEST: "text", INSTALLATION: "text", NODE_NAME: "text", TIMEOUT_SECONDS: "number" },
     "join-token.sh": { NODE_NAME: "text", INSTANCE_ID: "text", TOKEN: "text", TOKEN_TTL: "text" },
     "worker-join.sh": { API_ENDPOINT: "text", TOKEN: "text", CA_HASH: "text", NODE_NAME: "text", NODE_IP: "text", INSTANCE_ID: "text" },
     "wait-ready.sh": { EXPECTED_NODES: "text", TIMEOUT_SECONDS: "number" },

@@ -16,7 +16,8 @@ describe("the remote commands' inputs", () => {
             .map((c) => [c.name, createHash("sha256").update(JSON.stringify({ ...c.inputs, connection: undefined })).digest("hex").slice(0, 16)]);
         assert.deepStrictEqual(Object.fromEntries(pinned), {
             "cluster-init": "b3246a97ced02c95",
-            "cluster-cni-calico": "628632e6652aa85d",
+            // Changed once on purpose: the step now waits for the control-plane node Ready (runs again, idempotent).
+            "cluster-cni-calico": "7b59e5bf1d6e959d",
             "cluster-join-worker-0": "94801a265e2860a3",
             "cluster-join-worker-1": "b9aaa80977b6bb92",
             "cluster-ready": "1abe652365acd85e",
