@@ -178,7 +178,7 @@ export interface Step {
 
 export interface UpReport {
     ok: boolean;
-    /** The mode that serves both URLs. */
+    /** The mode that serves every URL. */
     mode?: Exposure;
     /** The configured mode, and the mode the lab is left with (kept in its state until it is destroyed). */
     configured: Exposure;

@@ -6,7 +6,7 @@
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";
 import { workerCapacities } from "./config";
-import { checks } from "./endpoints";
+import { checks, LabEndpointName, VerifyTarget } from "./endpoints";
 import { exposures } from "./exposure";
 
 const url = z.string().regex(/^https?:\/\/[^/\s]+/, "not a URL");
@@ -40,7 +40,23 @@ export const stackOutputsSchema = z.object({
 });
 export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 
-/** What the CLI's commands read (a lab built by an older program may lack the others). */
+/**
+ * The endpoints of a lab built before the `endpoints` output: its two URLs, named, titled and
+ * checked as the components declare the lab's endpoints (components/bookinfo.ts, monitoring.ts).
+ */
+export function legacyEndpoints(o: { bookinfoUrl: string; grafanaUrl: string }): VerifyTarget[] {
+    const target = (name: LabEndpointName, title: string, url: string, check: VerifyTarget["check"]): VerifyTarget => {
+        const parsed = new URL(url);
+        return { name, title, url, check, publicPort: Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80)) };
+    };
+    return [target("bookinfo", "Bookinfo", o.bookinfoUrl, "productPage"), target("grafana", "Grafana", o.grafanaUrl, "grafana")];
+}
+
+/**
+ * What the CLI's commands read (a lab built by an older program may lack the others): a lab
+ * without the `endpoints` output has them derived from its two URLs; one without the workers'
+ * capacity (older still) shows none.
+ */
 export const cliOutputsSchema = stackOutputsSchema.pick({
     controlPlanePublicIp: true,
     workerPrivateIps: true,
@@ -49,11 +65,16 @@ export const cliOutputsSchema = stackOutputsSchema.pick({
     kubeconfig: true,
     bookinfoUrl: true,
     grafanaUrl: true,
-    endpoints: true,
     grafanaAdminPassword: true,
     exposure: true,
-});
-export type CliOutputs = z.infer<typeof cliOutputsSchema>;
+})
+    .extend({
+        endpoints: stackOutputsSchema.shape.endpoints.optional(),
+        workerCapacity: stackOutputsSchema.shape.workerCapacity.optional(),
+        configuredWorkerCapacity: stackOutputsSchema.shape.configuredWorkerCapacity.optional(),
+    })
+    .transform((o) => ({ ...o, endpoints: o.endpoints ?? legacyEndpoints(o) }));
+export type CliOutputs = z.output<typeof cliOutputsSchema>;
 
 /** The URLs `up` verifies after a failed access check. */
 export const endpointOutputsSchema = stackOutputsSchema.pick({ endpoints: true, grafanaAdminPassword: true });

@@ -1,6 +1,6 @@
 /**
- * `k8s-lab status`: each URL's verdict and each node's readiness. A node the CLI cannot ask
- * about is Unknown, never NotReady: the CLI does not know.
+ * `k8s-lab status`: each URL's verdict, each node's readiness and the workers' capacity. A node
+ * the CLI cannot ask about is Unknown, never NotReady: the CLI does not know.
  */
 import { resultSentence } from "../../lib/access";
 import { verify } from "../../lib/probe";
@@ -36,9 +36,12 @@ export async function run(ctx: Context): Promise<number> {
     const reason = result.code === 0 ? "kubectl answered no node list" : errorLine(result.stderr, ctx.secrets) || `exit ${result.code}`;
     const lines = verification.results.map((r) => resultSentence(r, ctx.t, o.exposure));
     lines.push(nodes === undefined ? ctx.t("cli.nodesUnknown", { reason }) : ctx.t("cli.nodeStatus", { nodes: nodes.map((n) => `${n.name} ${n.status}`).join(", ") }));
+    // The workers' capacity: on-demand after spot was refused is kept until the lab is destroyed (a lab older than the setting has none).
+    const capacity = o.workerCapacity === undefined ? undefined : { configured: o.configuredWorkerCapacity ?? o.workerCapacity, current: o.workerCapacity };
+    if (capacity !== undefined) lines.push(capacity.current === capacity.configured ? ctx.t("cli.workerCapacity", { capacity: capacity.current }) : ctx.t("cli.workerCapacityKept", { capacity: capacity.current, configured: capacity.configured }));
     const reported = nodes ?? o.nodeNames.map((name) => ({ name, status: "Unknown" as Readiness }));
     const healthy = verification.ok && nodes !== undefined && nodes.every((n) => n.status === "Ready");
-    ctx.print({ ok: healthy, exposure: o.exposure, results: verification.results, nodes: reported, ...(nodes === undefined ? { nodesError: reason } : {}) }, lines);
+    ctx.print({ ok: healthy, exposure: o.exposure, ...(capacity ? { workerCapacity: capacity } : {}), results: verification.results, nodes: reported, ...(nodes === undefined ? { nodesError: reason } : {}) }, lines);
     if (!verification.ok) return exitCodes.unhealthy;
     if (nodes === undefined) return exitCodes.remote;
     return healthy ? exitCodes.ok : exitCodes.unhealthy;

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { minutes, parseHistory, PhaseTiming, TimedRun, Timings } from "../../lib/timings";
+import { alignedTable, minutes, parseHistory, PhaseTiming, RunFallback, TimedRun, Timings } from "../../lib/timings";
 import type { Translate } from "../../lib/messages";
 import { Context, projectDir } from "../context";
 import { exitCodes } from "../types";
@@ -18,24 +18,34 @@ export function historyFile(env: Readonly<Record<string, string | undefined>>): 
     return env.K8S_LAB_TIMINGS_FILE || path.join(projectDir, ".k8s-lab", "timings.jsonl");
 }
 
-const phaseList = (phases: PhaseTiming[], t: Translate): string => phases.map((p) => `${t(`timing.${p.phase}`)} ${minutes(p.seconds)}`).join(", ");
+const phaseList = (phases: PhaseTiming[], t: Translate): string => (phases.length === 0 ? t("timings.unchanged") : phases.map((p) => `${t(`timing.${p.phase}`)} ${minutes(p.seconds)}`).join(", "));
+
+/** A run's fallbacks, for its line: empty when none. */
+function fallbackNote(fallback: RunFallback | undefined, t: Translate): string {
+    if (fallback === undefined) return "";
+    const changes = [
+        ...(fallback.exposure ? [t("timings.exposureFallback", fallback.exposure)] : []),
+        ...(fallback.capacity ? [t("timings.capacityFallback", fallback.capacity)] : []),
+    ];
+    return t("timings.fallback", { changes: changes.join(", ") });
+}
 
 /**
  * After `up`: says the phase table in one line and adds the run to the history; a history that
  * cannot be written is said, and changes nothing else. Returns the table for the report.
  */
-export function keepTimings(ctx: Context, timings: Timings | undefined, ok: boolean): Timings | undefined {
+export function keepTimings(ctx: Context, timings: Timings | undefined, ok: boolean, fallback: RunFallback | undefined): (Timings & { fallback?: RunFallback }) | undefined {
     if (timings === undefined) return undefined;
-    ctx.say(ctx.t("up.timings", { phases: phaseList(timings.phases, ctx.t), total: minutes(timings.seconds) }));
+    ctx.say(ctx.t("up.timings", { kind: ctx.t(`timings.${timings.kind}`), phases: phaseList(timings.phases, ctx.t), total: minutes(timings.seconds) }) + fallbackNote(fallback, ctx.t));
     const file = historyFile(ctx.deps.env);
-    const run: TimedRun = { stack: ctx.stack, ok, ...timings };
+    const run: TimedRun = { stack: ctx.stack, ok, ...timings, ...(fallback ? { fallback } : {}) };
     try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.appendFileSync(file, `${JSON.stringify(run)}\n`);
     } catch (e) {
         ctx.err(ctx.t("up.timingsNotKept", { file, reason: (e as { code?: string }).code ?? String(e) }));
     }
-    return timings;
+    return { ...timings, ...(fallback ? { fallback } : {}) };
 }
 
 export async function run(ctx: Context): Promise<number> {
@@ -48,12 +58,13 @@ export async function run(ctx: Context): Promise<number> {
         lines.push(ctx.t("timings.runs", { stack: ctx.stack, file }));
         for (const r of runs) {
             const started = `${r.startedAt.slice(0, 16).replace("T", " ")} UTC`;
-            lines.push(ctx.t("timings.run", { started, result: ctx.t(r.ok ? "timings.ok" : "timings.failed"), total: minutes(r.seconds), phases: phaseList(r.phases, ctx.t) }));
+            const result = ctx.t(r.ok ? "timings.ok" : "timings.failed") + (r.kind ? `  ${ctx.t(`timings.${r.kind}`)}` : "");
+            lines.push(ctx.t("timings.run", { started, result, total: minutes(r.seconds), phases: phaseList(r.phases, ctx.t) }) + fallbackNote(r.fallback, ctx.t));
         }
         lines.push("", ctx.t("timings.newest"));
-        const rows: [string, number, number, number][] = [...runs[0].phases.map((p): [string, number, number, number] => [ctx.t(`timing.${p.phase}`), p.start, p.end, p.seconds]), [ctx.t("timing.total"), 0, runs[0].seconds, runs[0].seconds]];
-        const width = Math.max(...rows.map(([label]) => label.length));
-        for (const [label, ...times] of rows) lines.push(`${label.padEnd(width)}${times.map((s) => minutes(s).padStart(7)).join("")}`);
+        const header = (["timings.phase", "timings.start", "timings.end", "timings.duration"] as const).map((key) => ctx.t(key));
+        const rows = [...runs[0].phases.map((p) => ({ label: ctx.t(`timing.${p.phase}`), ...p })), { label: ctx.t("timing.total"), start: 0, end: runs[0].seconds, seconds: runs[0].seconds }];
+        lines.push(...alignedTable([header, ...rows.map((row) => [row.label, minutes(row.start), minutes(row.end), minutes(row.seconds)])]));
     }
     ctx.print({ ok: true, stack: ctx.stack, file, runs }, lines);
     return exitCodes.ok;

@@ -1,5 +1,5 @@
 /**
- * `k8s-lab up`: the stack applied with the policy pack, both URLs proved, and the fallback
+ * `k8s-lab up`: the stack applied with the policy pack, every URL proved, and the fallback
  * through the exposures when only the network fails (lib/fallback.ts). The engine's output goes
  * to stderr line by line, redacted; stdout is the report.
  */
@@ -10,7 +10,7 @@ import { describeAttempt, resultSentence } from "../../lib/access";
 import { ConfigError } from "../../lib/config";
 import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../lib/fallback";
 import { verify } from "../../lib/probe";
-import { timingRecorder } from "../../lib/timings";
+import { runFallback, timingRecorder } from "../../lib/timings";
 import { engineErrorLine, lineRedactor } from "../../lib/redact";
 import { Context, projectDir } from "../context";
 import { onInterrupt } from "../interrupt";
@@ -73,7 +73,7 @@ export async function run(ctx: Context): Promise<number> {
         // Anything but the access check failing is the cloud's failure: say which resource, and what next.
         const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
-        const timings = keepTimings(ctx, recorder.timings(), report.ok);
+        const timings = keepTimings(ctx, recorder.timings(), report.ok, runFallback(report));
         ctx.print({ ...report, timings }, lines);
         if (report.ok) return exitCodes.ok;
         if (interrupt.cancelled()) return 130;

@@ -170,7 +170,7 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["verify"], cli.deps), exitCodes.unhealthy);
         assert.match(cli.out[0], /HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다\(http:\/\/[^,]+, Ratings service is currently unavailable\)/);
         assert.match(cli.out[1], /Prometheus 데이터 소스가 비정상입니다\(http:\/\/[^,]+, Prometheus: context deadline exceeded\)/);
-        assert.strictEqual(cli.out[2], "0초 동안 재시도했지만 두 URL이 모두 응답하지는 않았습니다. 노출 방식: nodePort.");
+        assert.strictEqual(cli.out[2], "0초 동안 재시도했지만 응답하지 않은 URL이 있습니다. 노출 방식: nodePort.");
     });
 
     it("verifies the endpoints pulumi up hands over, without reading the stack", async () => {
@@ -180,7 +180,41 @@ describe("operator CLI", () => {
             env: { LAB_ENDPOINTS: JSON.stringify(labTargets(`${bookinfo}/productpage`, grafana)), LAB_GRAFANA_PASSWORD: "secret", LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" },
         });
         assert.strictEqual(await main(["verify", "--retry", "1"], cli.deps), exitCodes.ok);
-        assert.match(cli.out[cli.out.length - 1], /^Both URLs answer within the KPI after 1 attempts, with exposure hostPort\.$/);
+        assert.match(cli.out[cli.out.length - 1], /^Every URL answers within the KPI after 1 attempts, with exposure hostPort\.$/);
+    });
+
+    it("derives the endpoints of a lab built before the endpoints output from its two URLs, and shows no capacity it does not have", async () => {
+        const old = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "outputs", "before-endpoints.json"), "utf8")) as Record<string, unknown>;
+        const forwarded = fake(old);
+        assert.strictEqual(await main(["port-forward", "status"], forwarded.deps), exitCodes.ok);
+        assert.deepStrictEqual(forwarded.ssh.map((s) => s.command), ["systemctl status --no-pager k8s-lab-port-forward-bookinfo.service k8s-lab-port-forward-grafana.service"]);
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const status = fake({ ...old, bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana }, { ssh: () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": true, "worker-1": true }) }) });
+        assert.strictEqual(await main(["status", "--json"], status.deps), exitCodes.ok);
+        const report = JSON.parse(status.out.join("\n"));
+        assert.deepStrictEqual([report.exposure, report.workerCapacity, report.results.map((r: { target: string; url: string; verdict: string }) => [r.target, r.url, r.verdict])], [
+            "portForward", undefined, [["bookinfo", `${bookinfo}/productpage`, "ok"], ["grafana", grafana, "ok"]],
+        ]);
+    });
+
+    it("shows the workers' capacity in status, and that on-demand after a spot fallback is kept until destroy", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const ready = () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": true, "worker-1": true }) });
+        const lab = (workerCapacity: "spot" | "onDemand") => outputs({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, workerCapacity, configuredWorkerCapacity: "spot" });
+        const spot = fake(lab("spot"), { ssh: ready });
+        assert.strictEqual(await main(["status"], spot.deps), exitCodes.ok);
+        assert.strictEqual(spot.out[spot.out.length - 1], "Workers: spot.");
+        const kept = fake(lab("onDemand"), { ssh: ready });
+        assert.strictEqual(await main(["status", "--json"], kept.deps), exitCodes.ok);
+        assert.deepStrictEqual(JSON.parse(kept.out.join("\n")).workerCapacity, { configured: "spot", current: "onDemand" });
+        const korean = fake(lab("onDemand"), { ssh: ready, env: { LANG: "ko_KR.UTF-8" } });
+        assert.strictEqual(await main(["status"], korean.deps), exitCodes.ok);
+        assert.strictEqual(korean.out[korean.out.length - 1], "워커 구매 방식: onDemand. 설정은 spot 방식이지만 실습 환경을 삭제할 때까지 유지합니다(새 실습 환경은 spot 설정으로 시작합니다).");
+        const english = fake(lab("onDemand"), { ssh: ready });
+        assert.strictEqual(await main(["status"], english.deps), exitCodes.ok);
+        assert.strictEqual(english.out[english.out.length - 1], "Workers: onDemand, kept until the lab is destroyed although spot is configured (a new lab starts from spot).");
     });
 
     it("collects every node's logs into one archive", async () => {
@@ -235,7 +269,7 @@ describe("operator CLI", () => {
         const cli = fake(outputs(), { stack });
         assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], cli.deps), exitCodes.ok);
         assert.deepStrictEqual(JSON.parse(cli.out.join("\n")).mode, "portForward");
-        assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve both URLs \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
+        assert.ok(cli.err.some((line) => /^Exposure nodePort did not serve every URL \(bookinfo: refused\); switching to portForward/.test(line)), cli.err.join("\n"));
     });
 
     it("runs up again with on-demand workers when EC2 refuses spot capacity, says so, and reports the capacity the lab keeps", async () => {
@@ -279,38 +313,67 @@ describe("operator CLI", () => {
         const report = JSON.parse(monday.out.join("\n"));
         assert.deepStrictEqual([report.timings.startedAt, report.timings.seconds, report.timings.phases.map((p: { phase: string; seconds: number }) => `${p.phase} ${p.seconds}`)], [
             "2026-11-29T23:00:07.000Z", 771,
-            ["network 123", "nodes 139", "init 228", "cni 87", "joins 65", "ready 50", "kubeconfig 4", "monitoringCrds 6", "monitoring 155", "linkerdCrds 13", "linkerd 244", "bookinfo 95", "verification 25", "other 264"],
+            ["network 123", "nodes 139", "init 228", "cni 87", "joins 65", "ready 50", "kubeconfig 4", "monitoringCrds 6", "monitoring 155", "linkerdCrds 13", "linkerd 244", "bookinfo 95", "verification 25", "other 3"],
         ]);
-        assert.strictEqual(monday.err[monday.err.length - 1], "Time by phase: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24; total 12:51 (k8s-lab timings shows the last runs).");
+        assert.strictEqual(monday.err[monday.err.length - 1], "Time by phase (new lab): network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 0:03; total 12:51 (k8s-lab timings shows the last runs).");
+        // Between them, a kept lab's up where EC2 refused spot capacity: on-demand workers, nothing else changed.
+        const noon = recorded[0].timestamp + day / 2;
+        const spotRefused = new UpFailed([{ resource: "aws:ec2/instance:Instance::worker-1", error: "api error InsufficientInstanceCapacity" }]);
+        const kept: LabStack = {
+            exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+            capacity: async () => ({ configured: "spot", current: "spot" }),
+            up: async (options, _exposure, capacity) => {
+                options.onEvent?.({ sequence: 1, timestamp: capacity === undefined ? noon : noon + 40, resourcePreEvent: { metadata: { op: "same", urn: "urn:pulumi:dev::k8s-lab::k8slab:index:NodeGroup$aws:ec2/instance:Instance::worker-0", type: "aws:ec2/instance:Instance", provider: "" } } } as EngineEvent);
+                if (capacity === undefined) throw spotRefused;
+            },
+            endpoints: async () => { throw new Error("no outputs in this test"); },
+        };
+        const keptRun = fake(outputs(), { env, stack: kept });
+        assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], keptRun.deps), exitCodes.ok);
+        assert.deepStrictEqual(JSON.parse(keptRun.out.join("\n")).timings, { kind: "update", startedAt: "2026-11-30T11:00:07.000Z", seconds: 40, phases: [], fallback: { capacity: { from: "spot", to: "onDemand" } } });
+        assert.strictEqual(keptRun.err[keptRun.err.length - 1], "Time by phase (update): nothing changed; total 0:40 (k8s-lab timings shows the last runs). [fallback: workers spot -> onDemand; the phases add up every apply]");
         const failing = fake(outputs(), { env, stack: labUp(tuesday, new UpFailed([{ resource: "command:remote:Command::cluster-init", error: "kubelet did not start" }])) });
         assert.strictEqual(await main(["up", "--policy-pack", installedPack()], failing.deps), exitCodes.cloud);
-        assert.ok(failing.out.includes("Time by phase: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03; total 3:20 (k8s-lab timings shows the last runs)."), failing.out.join("\n"));
-        assert.deepStrictEqual(fs.readFileSync(file, "utf8").trim().split("\n").map((line) => { const run = JSON.parse(line); return [run.stack, run.ok, run.startedAt, run.seconds, run.phases.length]; }), [
-            ["dev", true, "2026-11-29T23:00:07.000Z", 771, 14],
-            ["dev", false, "2026-11-30T23:00:07.000Z", 200, 4],
+        assert.ok(failing.out.includes("Time by phase (new lab): network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03; total 3:20 (k8s-lab timings shows the last runs)."), failing.out.join("\n"));
+        assert.deepStrictEqual(fs.readFileSync(file, "utf8").trim().split("\n").map((line) => { const run = JSON.parse(line); return [run.stack, run.ok, run.kind, run.startedAt, run.seconds, run.phases.length, run.fallback]; }), [
+            ["dev", true, "new", "2026-11-29T23:00:07.000Z", 771, 14, undefined],
+            ["dev", true, "update", "2026-11-30T11:00:07.000Z", 40, 0, { capacity: { from: "spot", to: "onDemand" } }],
+            ["dev", false, "new", "2026-11-30T23:00:07.000Z", 200, 4, undefined],
         ]);
 
         const shown = fake(outputs(), { env });
         assert.strictEqual(await main(["timings"], shown.deps), exitCodes.ok);
         assert.deepStrictEqual(shown.out, [
             `The last runs of stack dev, newest first (${file}):`,
-            "2026-11-30 23:00 UTC  failed  total 3:20: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03",
-            "2026-11-29 23:00 UTC  done  total 12:51: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 4:24",
+            "2026-11-30 23:00 UTC  failed  new lab  total 3:20: network 2:03, nodes 2:19, kubeadm init 2:43, other 0:03",
+            "2026-11-30 11:00 UTC  done  update  total 0:40: nothing changed [fallback: workers spot -> onDemand; the phases add up every apply]",
+            "2026-11-29 23:00 UTC  done  new lab  total 12:51: network 2:03, nodes 2:19, kubeadm init 3:48, CNI 1:27, joins 1:05, nodes Ready 0:50, kubeconfig 0:04, monitoring CRDs 0:06, monitoring 2:35, Linkerd CRDs 0:13, Linkerd 4:04, Bookinfo 1:35, verification 0:25, other 0:03",
             "",
             "The newest run's phases: start, end and duration from its first event.",
-            "network        0:03   2:06   2:03",
-            "nodes          0:04   2:23   2:19",
-            "kubeadm init   0:37   3:20   2:43",
-            "other          0:01   0:04   0:03",
-            "total          0:00   3:20   3:20",
+            "phase         start   end  duration",
+            "network        0:03  2:06      2:03",
+            "nodes          0:04  2:23      2:19",
+            "kubeadm init   0:37  3:20      2:43",
+            "other          0:01  0:04      0:03",
+            "total          0:00  3:20      3:20",
         ]);
         const json = fake(outputs(), { env });
         assert.strictEqual(await main(["timings", "--json"], json.deps), exitCodes.ok);
         const document = JSON.parse(json.out.join("\n"));
-        assert.deepStrictEqual([document.ok, document.stack, document.file, document.runs.map((r: { ok: boolean; seconds: number }) => [r.ok, r.seconds])], [true, "dev", file, [[false, 200], [true, 771]]]);
+        assert.deepStrictEqual([document.ok, document.stack, document.file, document.runs.map((r: { ok: boolean; kind: string; seconds: number; fallback?: unknown }) => [r.ok, r.kind, r.seconds, r.fallback])], [true, "dev", file, [[false, "new", 200, undefined], [true, "update", 40, { capacity: { from: "spot", to: "onDemand" } }], [true, "new", 771, undefined]]]);
+        // In Korean: each Hangul syllable takes two columns, and the table is aligned by them.
         const korean = fake(outputs(), { env: { ...env, LANG: "ko_KR.UTF-8" } });
         assert.strictEqual(await main(["timings"], korean.deps), exitCodes.ok);
-        assert.strictEqual(korean.out[1], "2026-11-30 23:00 UTC  실패  전체 3:20: 네트워크 2:03, 노드 2:19, kubeadm init 실행 2:43, 기타 0:03");
+        assert.deepStrictEqual([korean.out[1], korean.out[2], ...korean.out.slice(6)], [
+            "2026-11-30 23:00 UTC  실패  새 실습 환경  전체 3:20: 네트워크 2:03, 노드 2:19, kubeadm init 실행 2:43, 기타 0:03",
+            "2026-11-30 11:00 UTC  완료  업데이트  전체 0:40: 바뀐 리소스 없음 [자동 전환: 워커 구매 방식 spot -> onDemand. 단계별 시간은 모든 적용을 합친 값입니다]",
+            "단계               시작    끝  소요 시간",
+            "네트워크           0:03  2:06       2:03",
+            "노드               0:04  2:23       2:19",
+            "kubeadm init 실행  0:37  3:20       2:43",
+            "기타               0:01  0:04       0:03",
+            "전체               0:00  3:20       3:20",
+        ]);
 
         // No run yet; a history that cannot be written is said, and the up's result stands.
         const none = fake(outputs(), { env: { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: path.join(path.dirname(file), "none.jsonl") } });
@@ -603,6 +666,6 @@ describe("operator CLI", () => {
         assert.strictEqual(cli.err[cli.err.length - 1], "dev 스택의 출력을 읽지 못했습니다(no stack named 'dev' found). 이 프로젝트 폴더에서 pulumi up을 실행한 적이 있는지 확인하세요.");
         const partial = fake({ bookinfoUrl: "x" });
         assert.strictEqual(await main(["urls"], partial.deps), exitCodes.prerequisite);
-        assert.deepStrictEqual(partial.err, ["Could not read the outputs of stack dev (missing or invalid controlPlanePublicIp, workerPrivateIps, nodeNames, sshPrivateKey, kubeconfig, bookinfoUrl, grafanaUrl, endpoints, grafanaAdminPassword, exposure): has pulumi up run, from this project folder?"]);
+        assert.deepStrictEqual(partial.err, ["Could not read the outputs of stack dev (missing or invalid controlPlanePublicIp, workerPrivateIps, nodeNames, sshPrivateKey, kubeconfig, bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure): has pulumi up run, from this project folder?"]);
     });
 });

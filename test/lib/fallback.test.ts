@@ -67,7 +67,7 @@ describe("up with fallback", () => {
         const lab = fakeLab("nodePort", {});
         assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)), { ok: true, mode: "nodePort", configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
         assert.deepStrictEqual(lab.calls, ["up nodePort"]);
-        assert.deepStrictEqual(lines, ["Applying the stack with exposure nodePort.", "Exposure nodePort serves both URLs."]);
+        assert.deepStrictEqual(lines, ["Applying the stack with exposure nodePort.", "Exposure nodePort serves every URL."]);
     });
 
     it("does not switch when the datasource is unhealthy: no exposure changes that", async () => {
@@ -114,9 +114,9 @@ describe("up with fallback", () => {
         assert.deepStrictEqual(lines, [
             "Applying the stack with exposure nodePort.",
             `pulumi up failed with exposure nodePort: ${accessCheckResource}: The URLs did not both answer within 120 s of retrying.`,
-            "Exposure nodePort did not serve both URLs (bookinfo: refused, grafana: refused); switching to portForward and applying again.",
+            "Exposure nodePort did not serve every URL (bookinfo: refused, grafana: refused); switching to portForward and applying again.",
             "Applying the stack with exposure portForward.",
-            "Exposure portForward serves both URLs.",
+            "Exposure portForward serves every URL.",
             "The lab keeps exposure portForward until it is destroyed, although nodePort is configured; a new lab starts from nodePort.",
         ]);
         assert.deepStrictEqual(lab.state()?.exposure, "portForward");
@@ -156,7 +156,7 @@ describe("up with fallback", () => {
         ]);
         assert.deepStrictEqual(lab.state()?.exposure, "nodePort");
         assert.deepStrictEqual(lines.slice(-4), [
-            "No exposure served both URLs; tried nodePort, portForward, hostPort.",
+            "No exposure served every URL; tried nodePort, portForward, hostPort.",
             "Applying the configured exposure nodePort again, so that the lab is left on it.",
             "Applying the stack with exposure nodePort.",
             `pulumi up failed with exposure nodePort: ${accessCheckResource}: The URLs did not both answer within 120 s of retrying.`,
@@ -169,8 +169,8 @@ describe("up with fallback", () => {
         await upWithFallback(broken.stack, options, broken.check, (line) => void first.push(line), translator("ko"));
         // The verdicts in a switch's reason are Korean phrases, not the codes.
         assert.deepStrictEqual(first.filter((l) => l.includes("전환해")), [
-            "nodePort 노출 방식으로는 두 URL을 모두 제공하지 못했습니다(bookinfo: 연결 거부). portForward 방식으로 전환해 다시 적용합니다.",
-            "portForward 노출 방식으로는 두 URL을 모두 제공하지 못했습니다(bookinfo: 연결 거부). hostPort 방식으로 전환해 다시 적용합니다.",
+            "nodePort 노출 방식으로는 모든 URL을 제공하지 못했습니다(bookinfo: 연결 거부). portForward 방식으로 전환해 다시 적용합니다.",
+            "portForward 노출 방식으로는 모든 URL을 제공하지 못했습니다(bookinfo: 연결 거부). hostPort 방식으로 전환해 다시 적용합니다.",
         ]);
         broken.calls.splice(0);
         const report = await upWithFallback(broken.stack, options, broken.check, log, translator("ko"));
@@ -306,7 +306,7 @@ describe("up with spot workers", () => {
             "Applying the stack with exposure nodePort.",
             "EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot.",
             "Applying the stack with exposure nodePort.",
-            "Exposure nodePort serves both URLs.",
+            "Exposure nodePort serves every URL.",
             "The lab keeps onDemand workers until it is destroyed, although spot is configured; a new lab starts from spot.",
         ]);
         // The next up keeps on-demand from the lab's own state, with no override.

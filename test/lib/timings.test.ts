@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { minutes, parseHistory, timedPhaseOf, timingRecorder } from "../../lib/timings";
+import { alignedTable, displayWidth, minutes, parseHistory, runFallback, timedPhaseOf, timingRecorder } from "../../lib/timings";
 import { runProgram } from "../harness";
 
 /** A daily up's engine events as the Automation API hands them over (a first up after a destroy: the stack itself is unchanged). */
@@ -21,6 +21,8 @@ describe("timings", () => {
         for (const event of recordedUp()) recorder.record(event);
         const phase = (name: string, start: number, end: number, resources: number) => ({ phase: name, start, end, seconds: end - start, resources, failed: false });
         assert.deepStrictEqual(recorder.timings(), {
+            // It created the instances: a new lab's run.
+            kind: "new",
             startedAt: "2026-11-29T23:00:07.000Z",
             seconds: 771,
             phases: [
@@ -44,13 +46,13 @@ describe("timings", () => {
                 // A PodDisruptionBudget no rule names counts to its component, Bookinfo.
                 phase("bookinfo", 650, 745, 16),
                 phase("verification", 745, 770, 1),
-                // Keys, passwords, the lab's id, the AWS provider, the self-reference and every-up; not the stack, nor the unchanged provider.
-                phase("other", 1, 265, 11),
+                // The AWS provider, the self-reference and every-up: not the keys, passwords and lab id made in no time, the stack, nor the unchanged provider.
+                phase("other", 1, 4, 3),
             ],
         });
     });
 
-    it("counts each resource of the program to a named phase, but keys, passwords and the stack-level helpers, the NAT instance to the network, each chart to its own", async () => {
+    it("counts each resource of the program to a named phase but the stack-level helpers (keys and passwords time nothing), the NAT instance to the network, each chart to its own", async () => {
         const program = await runProgram();
         const byId = new Map(program.resources.map((r) => [`${r.type}::${r.name}`, r]));
         // A URN's types: the ancestors' below the stack, then the resource's own.
@@ -59,7 +61,10 @@ describe("timings", () => {
             return [...(parent === undefined ? [] : types(parent)), r.type];
         };
         const other = program.resources.filter((r) => timedPhaseOf(urn(types(r).join("$"), r.name)) === "other").map((r) => r.type);
-        assert.deepStrictEqual([...new Set(other.filter((type) => !/^(random|tls):/.test(type)))].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
+        assert.deepStrictEqual([...new Set(other)].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
+        const instant = program.resources.filter((r) => /^(random|tls):/.test(r.type));
+        assert.ok(instant.length > 0);
+        assert.deepStrictEqual(instant.map((r) => timedPhaseOf(urn(types(r).join("$"), r.name))), instant.map(() => undefined));
         const phases = (type: string) => program.ofType(type).map((r) => `${r.name} ${timedPhaseOf(urn(types(r).join("$"), r.name))}`).sort();
         // The NAT instance is the network's; the nodes are the cluster's; each chart and the CRDs have their own phase.
         assert.deepStrictEqual(phases("aws:ec2/instance:Instance"), ["control-plane-0 nodes", "network-nat network", "worker-0 nodes", "worker-1 nodes"]);
@@ -78,6 +83,8 @@ describe("timings", () => {
             ["aws:s3/bucket:Bucket", "mystery", "other"],
             ["k8slab:index:KubernetesCluster$command:remote:Command", "cluster-something-new", "other"],
             ["pulumi:pulumi:Stack", "k8s-lab-dev", undefined],
+            ["k8slab:index:SshKey$tls:index/privateKey:PrivateKey", "lab-key", undefined],
+            ["random:index/randomPassword:RandomPassword", "grafana-admin", undefined],
             ["k8slab:index:Bookinfo", "bookinfo", undefined],
         ];
         assert.deepStrictEqual(cases.map(([types, name]) => timedPhaseOf(urn(types, name))), cases.map(([, , phase]) => phase));
@@ -105,6 +112,7 @@ describe("timings", () => {
         ] as unknown as EngineEvent[];
         for (const event of events) recorder.record(event);
         assert.deepStrictEqual(recorder.timings(), {
+            kind: "update",
             startedAt: "1970-01-01T00:01:40.000Z",
             seconds: 80,
             phases: [
@@ -119,5 +127,34 @@ describe("timings", () => {
         const run = { stack: "dev", ok: true, startedAt: "2026-11-29T23:00:07.000Z", seconds: 771, phases: [] };
         assert.deepStrictEqual(parseHistory(`${JSON.stringify(run)}\n\nnot json\n{"stack":"dev"}\nnull\n${JSON.stringify({ ...run, ok: false })}\n`), [run, { ...run, ok: false }]);
         assert.deepStrictEqual([0, 59, 60, 771, 3600.4, -3].map(minutes), ["0:00", "0:59", "1:00", "12:51", "60:00", "0:00"]);
+    });
+
+    it("marks a run new when it created EC2 instances, else an update, and records an update that changed nothing", () => {
+        const run = (events: EngineEvent[]) => {
+            const recorder = timingRecorder();
+            for (const event of events) recorder.record(event);
+            return recorder.timings();
+        };
+        const worker = "k8slab:index:NodeGroup$aws:ec2/instance:Instance";
+        assert.deepStrictEqual(run([step("resourcePreEvent", 10, worker, "worker-0", "same"), { sequence: 2, timestamp: 14, summaryEvent: {} } as unknown as EngineEvent]), { kind: "update", startedAt: "1970-01-01T00:00:10.000Z", seconds: 4, phases: [] });
+        assert.deepStrictEqual(run([step("resourcePreEvent", 10, worker, "worker-0", "update"), step("resOutputsEvent", 20, worker, "worker-0", "update")])?.kind, "update");
+        assert.deepStrictEqual(run([step("resourcePreEvent", 10, "k8slab:index:NodeGroup$aws:ec2/spotInstanceRequest:SpotInstanceRequest", "worker-0"), step("resOutputsEvent", 20, worker, "worker-0")])?.kind, "new");
+        assert.deepStrictEqual(run([step("resourcePreEvent", 10, worker, "worker-0")])?.kind, "new");
+        assert.deepStrictEqual(run([step("resourcePreEvent", 10, "k8slab:index:Network$aws:ec2/vpc:Vpc", "network-vpc")])?.kind, "update");
+    });
+
+    it("says which fallbacks a run's report shows: another exposure, on-demand workers, both or none", () => {
+        assert.strictEqual(runFallback({ steps: [{ mode: "nodePort" }] }), undefined);
+        assert.deepStrictEqual(runFallback({ steps: [{ mode: "nodePort" }, { mode: "portForward" }] }), { exposure: { from: "nodePort", to: "portForward" } });
+        assert.deepStrictEqual(runFallback({ steps: [{ mode: "nodePort" }, { mode: "nodePort", capacity: "onDemand" }] }), { capacity: { from: "spot", to: "onDemand" } });
+        assert.deepStrictEqual(runFallback({ steps: [{ mode: "nodePort" }, { mode: "nodePort", capacity: "onDemand" }, { mode: "hostPort", capacity: "onDemand" }] }), {
+            exposure: { from: "nodePort", to: "hostPort" },
+            capacity: { from: "spot", to: "onDemand" },
+        });
+    });
+
+    it("aligns a table by display width: a Hangul syllable takes two columns", () => {
+        assert.deepStrictEqual(["network", "네트워크", "kubeadm init 실행", ""].map(displayWidth), [7, 8, 17, 0]);
+        assert.deepStrictEqual(alignedTable([["단계", "시작"], ["네트워크", "0:03"], ["other", "12:00"]]), ["단계       시작", "네트워크   0:03", "other     12:00"]);
     });
 });
