@@ -157,6 +157,16 @@ export function deployPolicy(args: { region: string; labStack: string; instanceT
                 Resource: [arn("network-interface"), arn("spot-instances-request")],
                 Condition: { StringEquals: region },
             },
+            {
+                // The provider cancels a spot instance's request before it terminates the
+                // instance (destroy, replacement). Requests carry no tags, and cancelling one
+                // never terminates an instance: TerminateInstances still needs the lab's tags.
+                Sid: "CancelSpotRequests",
+                Effect: "Allow",
+                Action: ["ec2:CancelSpotInstanceRequests"],
+                Resource: [arn("spot-instances-request")],
+                Condition: { StringEquals: region },
+            },
             { Sid: "ChangeOnlyTheLab", Effect: "Allow", Action: changeActions, Resource: taggedTypes.map(arn), Condition: tagged("aws:ResourceTag") },
             {
                 // Stop, change the type, start: the allow-list holds for a running lab too. The
