@@ -1,7 +1,7 @@
 /**
  * The long-lived CI stack: where the daily stack's state and secrets live so they survive the
  * runner, a separate bucket and key for pull-request previews, the two roles the workflows
- * assume through GitHub's OIDC, the spot service-linked role (unless the account has it), and a budget alarm.
+ * assume through GitHub's OIDC, the spot service-linked role (unless the account has another one), and a budget alarm.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -77,9 +77,12 @@ export = async () => {
 
     // Spot instances need this role once per account; without it a spot launch fails, and the
     // deploy role may not create it (no IAM). The lab's workers are spot by default, so it is
-    // created here; creating a role the account already has fails the up: set
-    // spotServiceLinkedRole to false in an account that has it (any spot launch ever made there).
-    if (spotRole) new aws.iam.ServiceLinkedRole("spot", { awsServiceName: "spot.amazonaws.com", description: "EC2 spot instances of the k8s-lab" }, opts);
+    // created here when the account has none, and kept when the one it has is this stack's (its
+    // description): creating a role the account already has would fail the up. It is account-wide,
+    // so neither a destroy nor spotServiceLinkedRole=false ever deletes it (retainOnDelete).
+    if (spotRole && (await spotRoleIsOurs(opts))) {
+        new aws.iam.ServiceLinkedRole("spot", { awsServiceName: "spot.amazonaws.com", description: spotRoleDescription }, { ...opts, retainOnDelete: true });
+    }
 
     new aws.budgets.Budget("monthly", {
         budgetType: "COST",
@@ -101,6 +104,15 @@ export = async () => {
         previewRoleArn: previewRole.arn,
     };
 };
+
+const spotRoleDescription = "EC2 spot instances of the k8s-lab";
+
+/** True when the account has no spot service-linked role, or has the one this stack created. */
+async function spotRoleIsOurs(opts: pulumi.InvokeOptions): Promise<boolean> {
+    const name = "AWSServiceRoleForEC2Spot";
+    const found = await aws.iam.getRoles({ nameRegex: `^${name}$`, pathPrefix: "/aws-service-role/spot.amazonaws.com/" }, opts);
+    return found.names.length === 0 || (await aws.iam.getRole({ name }, opts)).description === spotRoleDescription;
+}
 
 /** A private, versioned, KMS-encrypted, TLS-only state bucket. */
 function stateBucket(name: string, prefix: string, key: aws.kms.Key, denied: pulumi.Input<string[]>, opts: pulumi.CustomResourceOptions): aws.s3.Bucket {

@@ -223,9 +223,16 @@ describe("CI stack", () => {
         );
         // Network interfaces and spot requests come only with RunInstances, never on their own.
         assert.deepStrictEqual(
-            ["ec2:CreateNetworkInterface", "ec2:RequestSpotInstances", "ec2:DeleteNetworkInterface", "ec2:CancelSpotInstanceRequests"].map((a) =>
+            ["ec2:CreateNetworkInterface", "ec2:RequestSpotInstances", "ec2:DeleteNetworkInterface"].map((a) =>
                 can(a, ec2(a.includes("Spot") ? "spot-instances-request" : "network-interface"), { ...labRequest, ...labResource })),
-            [false, false, false, false],
+            [false, false, false],
+        );
+        // The provider cancels a spot worker's request before terminating it (destroy, replacement):
+        // allowed on spot requests (untaggable) in the lab's region only, on nothing else.
+        const cancel = (resource: string, requested: string) => can("ec2:CancelSpotInstanceRequests", resource, { "aws:RequestedRegion": requested });
+        assert.deepStrictEqual(
+            [cancel(ec2("spot-instances-request"), region), cancel(ec2("spot-instances-request").replace(region, "us-east-1"), "us-east-1"), cancel(ec2("instance"), region)],
+            [true, false, false],
         );
         // Every allowed type may run, from the one list the policy pack uses too.
         assert.deepStrictEqual(allowedInstanceTypes.filter((type) => !can("ec2:RunInstances", ec2("instance"), { ...run, "ec2:InstanceType": type })), []);
@@ -299,16 +306,25 @@ describe("CI stack", () => {
         }
     });
 
-    it("gives each role a session longer than its job, and creates the spot service-linked role unless told not to", async () => {
+    it("gives each role a session longer than its job, and creates the spot service-linked role only where the account has none or has this stack's", async () => {
         const program = await ci();
         assert.deepStrictEqual(
             ["github-actions", "github-actions-preview"].map((r) => program.get(types.iamRole, r).inputs.maxSessionDuration),
             [7200, 3600],
         );
-        // On by default: the workers are spot by default; an account that already has the role turns it off.
-        assert.deepStrictEqual(program.ofType(types.serviceLinkedRole).map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
-        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: false })).ofType(types.serviceLinkedRole), []);
-        assert.deepStrictEqual((await ci({ spotServiceLinkedRole: true })).ofType(types.serviceLinkedRole).map((r) => r.inputs.awsServiceName), ["spot.amazonaws.com"]);
+        // On by default (the workers are spot by default), in an account without the role; never deleted by this stack.
+        const spot = (run: Program) => run.ofType(types.serviceLinkedRole).map((r) => [r.inputs.awsServiceName, r.inputs.description, r.options.retainOnDelete]);
+        const ours = ["spot.amazonaws.com", "EC2 spot instances of the k8s-lab", true];
+        assert.deepStrictEqual(spot(program), [ours]);
+        assert.deepStrictEqual(spot(await ci({ spotServiceLinkedRole: true })), [ours]);
+        assert.deepStrictEqual(spot(await ci({ spotServiceLinkedRole: false })), []);
+        // An account that has the role already (any spot launch ever made there): left alone, unless it is this stack's,
+        // which the next apply finds and must keep managing.
+        const account = (description: string) => ({ AWSServiceRoleForEC2Spot: { path: "/aws-service-role/spot.amazonaws.com/", description }, AWSServiceRoleForEC2SpotFleet: { path: "/aws-service-role/spotfleet.amazonaws.com/", description: "" } });
+        assert.deepStrictEqual(spot(await runProgram({ program: "ci-stack", stack: "ci", iamRoles: account("Default EC2 Spot Service Linked Role") })), []);
+        assert.deepStrictEqual(spot(await runProgram({ program: "ci-stack", stack: "ci", iamRoles: account("EC2 spot instances of the k8s-lab") })), [ours]);
+        // Only the spot role counts: another role of the same prefix does not.
+        assert.deepStrictEqual(spot(await runProgram({ program: "ci-stack", stack: "ci", iamRoles: { AWSServiceRoleForEC2SpotFleet: account("").AWSServiceRoleForEC2SpotFleet } })), [ours]);
     });
 
     it("raises a budget alarm by email", async () => {

@@ -30,6 +30,8 @@ export interface HarnessOptions {
     probes?: { resource: string; objects: { type: string; name: string; props: Record<string, unknown> }[] }[];
     /** Endpoints, with their workloads, the program is given beyond the lab's own (extensions.ts); none by default, as under Pulumi. */
     extension?: ExtensionName;
+    /** IAM roles the account already has, by name, with their path and description; default: none. */
+    iamRoles?: Record<string, { path: string; description: string }>;
     /** The stack's outputs in its state before this run (what a StackReference to itself reads); none: a new lab. */
     previousOutputs?: Record<string, unknown>;
     /** What a command resource (by name) prints, over `commandStdout`'s defaults. */
@@ -61,8 +63,8 @@ export interface RecordedResource {
      * descendants; a packaged component, such as a chart, is one). Its provider is `provider`.
      */
     dependencies: string[];
-    /** Resource options that matter to behaviour: deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`), replacementTrigger. */
-    options: { deleteBeforeReplace?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string; replacementTrigger?: unknown };
+    /** Resource options that matter to behaviour: deleteBeforeReplace, retainOnDelete, ignoreChanges, additionalSecretOutputs, deletedWith (`type::name`), replacementTrigger. */
+    options: { deleteBeforeReplace?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; additionalSecretOutputs?: string[]; deletedWith?: string; replacementTrigger?: unknown };
     /** Paths of the inputs given as secrets, e.g. `connection` (unwrapped in `inputs`). */
     secretInputs: string[];
 }
@@ -118,6 +120,16 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
             if (match === null) throw invokeError(token, `ParameterNotFound: ${name}`);
             const ami = `ami-ubuntu2404${match[1]}`;
             return { name, type: "String", value: ami, insecureValue: ami };
+        }
+        case "aws:iam/getRoles:getRoles": {
+            const roles = Object.entries(options.iamRoles ?? {});
+            const names = roles.filter(([name, r]) => new RegExp(String(inputs.nameRegex ?? "")).test(name) && r.path.startsWith(String(inputs.pathPrefix ?? "/"))).map(([name]) => name);
+            return { ...inputs, names, arns: names.map((name) => `arn:aws:iam::111122223333:role${options.iamRoles?.[name].path}${name}`) };
+        }
+        case "aws:iam/getRole:getRole": {
+            const role = options.iamRoles?.[String(inputs.name)];
+            if (role === undefined) throw invokeError(token, `NoSuchEntity: The role with name ${String(inputs.name)} cannot be found.`);
+            return { name: inputs.name, ...role };
         }
         default:
             throw new Error(`the mocks do not answer ${token}`);

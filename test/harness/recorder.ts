@@ -134,7 +134,7 @@ export class Recorder {
      */
     readonly recordOptions = (args: pulumi.ResourceTransformationArgs): undefined => {
         const key = `${args.type}::${args.name}`;
-        const { parent, dependsOn, deleteBeforeReplace, ignoreChanges, additionalSecretOutputs, deletedWith, replacementTrigger } = args.opts as pulumi.CustomResourceOptions;
+        const { parent, dependsOn, deleteBeforeReplace, retainOnDelete, ignoreChanges, additionalSecretOutputs, deletedWith, replacementTrigger } = args.opts as pulumi.CustomResourceOptions;
         this.parentOf.set(key, parent);
         this.pending.push(
             (async () => {
@@ -149,6 +149,7 @@ export class Recorder {
                 recorded.parent = parent === undefined ? undefined : nameOfUrn(await valueOf(parent.urn));
                 recorded.options = {
                     deleteBeforeReplace,
+                    retainOnDelete,
                     ignoreChanges,
                     additionalSecretOutputs,
                     deletedWith: deletedWith === undefined ? undefined : nameOfUrn(await valueOf(deletedWith.urn)),
