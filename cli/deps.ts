@@ -152,7 +152,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
         labStack: async (t, say): Promise<LabStack> => {
             const { Stack } = await import("@pulumi/pulumi/automation");
-            const { capacityOverrideVariable, exposureOverrideVariable, labCapacity, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
+            const { capacityOverrideVariable, exposureOverrideVariable, instanceUrns, labCapacity, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
             const ws = await workspace(t, say);
             // This run's id, next to the override: the program honours the override only with it.
             const runId = `${process.pid}-${Date.now()}`;
@@ -210,6 +210,14 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     } finally {
                         s.workspace.envVars = others();
                     }
+                },
+                refreshInstances: async ({ output, signal }, tell) => {
+                    const target = instanceUrns((await s.exportStack()).deployment);
+                    if (target.length === 0) return { instances: 0, gone: 0 };
+                    tell(t("up.refreshing", { count: target.length }));
+                    // Only the instances: nothing else is read, and the program does not run.
+                    const result = await s.refresh({ target, onOutput: output, onError: output, signal });
+                    return { instances: target.length, gone: result.summary.resourceChanges?.delete ?? 0 };
                 },
                 endpoints: async () => {
                     const { endpointOutputsSchema } = await import("../lib/stackOutputs");

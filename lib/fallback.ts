@@ -164,6 +164,18 @@ export interface LabStack {
     up(options: UpOptions, exposure?: Exposure, capacity?: WorkerCapacity): Promise<void>;
     /** The URLs from the stack's outputs; throws when there are none (a failed first `up`). */
     endpoints(): Promise<Endpoints>;
+    /**
+     * Refresh only the lab's EC2 instances in the state (a spot worker reclaimed since the last
+     * `up` is dropped, and the `up` launches it again): how many there were and how many are gone.
+     * Nothing to do (a new lab): `{ instances: 0, gone: 0 }`. Absent: the stack cannot.
+     */
+    refreshInstances?(options: UpOptions, say: (line: string) => void): Promise<{ instances: number; gone: number }>;
+}
+
+/** The URNs of the EC2 instances in an exported state (`Stack.exportStack()`'s `deployment`). */
+export function instanceUrns(deployment: unknown): string[] {
+    const resources = (deployment as { resources?: { type?: unknown; urn?: unknown }[] } | undefined)?.resources ?? [];
+    return resources.filter((r) => r.type === "aws:ec2/instance:Instance" && typeof r.urn === "string").map((r) => String(r.urn));
 }
 
 export interface Step {

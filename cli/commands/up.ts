@@ -66,6 +66,19 @@ export async function run(ctx: Context): Promise<number> {
         };
         // A stack kept up already has its password: learn it before the engine talks.
         await watched.endpoints().catch(() => undefined);
+        // A spot worker reclaimed since the last up is still in the state: read the instances
+        // first, so that this up launches it again. A failed read leaves the state as it is.
+        if (stack.refreshInstances !== undefined) {
+            try {
+                const { gone } = await stack.refreshInstances(options, (line) => ctx.say(line));
+                if (gone > 0) ctx.say(ctx.t("up.instancesGone", { count: gone }));
+            } catch (err) {
+                if (interrupt.cancelled()) return 130;
+                ctx.say(ctx.t("up.refreshFailed", { reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) }));
+            } finally {
+                engine.end();
+            }
+        }
         const check = (e: Parameters<typeof verify>[0]) => verify(e, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
         const report = await upWithFallback(watched, options, check, (line) => ctx.say(line), ctx.t);
         const last = report.steps[report.steps.length - 1];

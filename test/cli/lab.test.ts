@@ -292,6 +292,39 @@ describe("operator CLI", () => {
         assert.ok(cli.err.includes("EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot."), cli.err.join("\n"));
     });
 
+    it("reads the lab's instances before the up, so that a reclaimed spot worker is launched again; a failed read leaves the state as it is", async () => {
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
+        const run = async (refresh: () => Promise<{ instances: number; gone: number }>) => {
+            const calls: string[] = [];
+            const stack: LabStack = {
+                exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+                up: async () => void calls.push("up"),
+                endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+                refreshInstances: async (_options, say) => {
+                    calls.push("refresh");
+                    say("(the stack's own line)");
+                    return refresh();
+                },
+            };
+            const cli = fake(outputs(), { stack });
+            const code = await main(["up", "--json", "--policy-pack", installedPack()], cli.deps);
+            return { code, calls, said: cli.err.filter((line) => /instances|stack.s own/i.test(line)) };
+        };
+        assert.deepStrictEqual(await run(async () => ({ instances: 4, gone: 1 })), {
+            code: exitCodes.ok,
+            calls: ["refresh", "up"],
+            said: ["(the stack's own line)", "Instances gone since the last up (a reclaimed spot worker): 1; this up launches them again and joins them."],
+        });
+        // Nothing gone (or a new lab, no instances): nothing more is said.
+        assert.deepStrictEqual(await run(async () => ({ instances: 4, gone: 0 })), { code: exitCodes.ok, calls: ["refresh", "up"], said: ["(the stack's own line)"] });
+        assert.deepStrictEqual(await run(async () => { throw new Error("error: refresh failed: AccessDenied"); }), {
+            code: exitCodes.ok,
+            calls: ["refresh", "up"],
+            said: ["(the stack's own line)", "The lab's instances could not be read (error: refresh failed: AccessDenied); applying with the state as it is."],
+        });
+    });
+
     it("times each phase of up from the engine's events: in the report, one line at the end, and in the history k8s-lab timings shows", async () => {
         const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "timings", "up-events.json"), "utf8")) as EngineEvent[];
         const day = 86_400;

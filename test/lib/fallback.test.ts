@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { WorkerCapacity } from "../../lib/config";
 import {
-    accessCheckResource, capacityOverride, capacityOverrideVariable, exposureOverride, exposureOverrideVariable, LabStack, labCapacity, labExposure, spotRefused, UpFailed, upErrors, UpOptions, UpReport,
+    accessCheckResource, capacityOverride, capacityOverrideVariable, exposureOverride, exposureOverrideVariable, instanceUrns, LabStack, labCapacity, labExposure, spotRefused, UpFailed, upErrors, UpOptions, UpReport,
     upRunVariable, upWithFallback,
 } from "../../lib/fallback";
 import { translator } from "../../lib/messages";
@@ -56,6 +56,22 @@ function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdic
 }
 
 const summary = (report: UpReport) => ({ ok: report.ok, mode: report.mode, configured: report.configured, left: report.left, steps: report.steps.map((s) => s.mode) });
+
+describe("the lab's instances in an exported state", () => {
+    it("are the URNs of its EC2 instances only; none in a new stack", () => {
+        const urn = (type: string, name: string) => `urn:pulumi:dev::k8s-lab::${type}::${name}`;
+        const deployment = {
+            resources: [
+                { type: "pulumi:pulumi:Stack", urn: urn("pulumi:pulumi:Stack", "k8s-lab-dev") },
+                { type: "aws:ec2/instance:Instance", urn: urn("k8s-lab:index:NodeGroup$aws:ec2/instance:Instance", "worker-0") },
+                { type: "aws:ec2/securityGroup:SecurityGroup", urn: urn("aws:ec2/securityGroup:SecurityGroup", "nodes") },
+                { type: "aws:ec2/instance:Instance", urn: urn("k8s-lab:index:Network$aws:ec2/instance:Instance", "k8s-lab-dev-nat") },
+            ],
+        };
+        assert.deepStrictEqual(instanceUrns(deployment), [urn("k8s-lab:index:NodeGroup$aws:ec2/instance:Instance", "worker-0"), urn("k8s-lab:index:Network$aws:ec2/instance:Instance", "k8s-lab-dev-nat")]);
+        assert.deepStrictEqual([instanceUrns({}), instanceUrns({ manifest: {} }), instanceUrns(undefined)], [[], [], []]);
+    });
+});
 
 describe("up with fallback", () => {
     const options: UpOptions = { policyPacks: ["/repo/policy"], output: () => undefined };
