@@ -40,8 +40,11 @@ export function natUserData(privateSubnetCidr: string): string {
 export class NatInstance extends pulumi.ComponentResource {
     readonly instance: aws.ec2.Instance;
     readonly securityGroup: aws.ec2.SecurityGroup;
-    /** Its outbound rules: it boots only once it can fetch what its user data may need. */
-    readonly egress: aws.vpc.SecurityGroupEgressRule[];
+    /**
+     * Its rules: it boots only once it can fetch what its user data may need and take the
+     * workers' traffic, so a worker, which waits for it, never finds the NAT closed to it.
+     */
+    readonly rules: (aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule)[];
 
     constructor(name: string, args: NatInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:NatInstance", name, {}, opts);
@@ -50,14 +53,13 @@ export class NatInstance extends pulumi.ComponentResource {
         const rules = [...natPorts.map(({ port, purpose }) => ({ key: `tcp-${port}`, ipProtocol: "tcp", fromPort: port, toPort: port, purpose })),
             // Path MTU discovery and ping through the NAT instance.
             { key: "icmp", ipProtocol: "icmp", fromPort: -1, toPort: -1, purpose: "ICMP (path MTU discovery, ping)" }];
-        for (const { key, purpose, ...rule } of rules) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${key}-from-workers`, {
-                ...rule, securityGroupId: this.securityGroup.id, cidrIpv4: args.privateSubnetCidr, description: `${purpose} from the workers subnet`,
-            }, parent);
-        }
-        this.egress = rules.map(({ key, purpose, ...rule }) => new aws.vpc.SecurityGroupEgressRule(`${name}-${key}-out`, {
+        const ingress = rules.map(({ key, purpose, ...rule }) => new aws.vpc.SecurityGroupIngressRule(`${name}-${key}-from-workers`, {
+            ...rule, securityGroupId: this.securityGroup.id, cidrIpv4: args.privateSubnetCidr, description: `${purpose} from the workers subnet`,
+        }, parent));
+        const egress = rules.map(({ key, purpose, ...rule }) => new aws.vpc.SecurityGroupEgressRule(`${name}-${key}-out`, {
             ...rule, securityGroupId: this.securityGroup.id, cidrIpv4: "0.0.0.0/0", description: `${purpose} to the internet`,
         }, parent));
+        this.rules = [...ingress, ...egress];
         this.instance = new aws.ec2.Instance(name, {
             ami: args.nodeType.ami,
             instanceType: args.nodeType.instanceType,
@@ -72,7 +74,7 @@ export class NatInstance extends pulumi.ComponentResource {
             userData: natUserData(args.privateSubnetCidr),
             userDataReplaceOnChange: true,
             tags: nameTag(args.labName, "nat"),
-        }, { ...parent, dependsOn: [...(args.dependsOn ?? []), ...this.egress], ignoreChanges: ["ami"] });
+        }, { ...parent, dependsOn: [...(args.dependsOn ?? []), ...this.rules], ignoreChanges: ["ami"] });
         this.registerOutputs({ instanceId: this.instance.id, securityGroupId: this.securityGroup.id });
     }
 }

@@ -74,9 +74,13 @@ describe("Network", () => {
         const defaultTags = (JSON.parse(String(program.get(types.awsProvider, "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
         assert.deepStrictEqual(volumeTags, { ...defaultTags, Name: "k8s-lab-dev-nat" });
         assert.deepStrictEqual(nat.options.ignoreChanges, ["ami"]);
+        // It boots (and the workers, which wait for it) once its rules exist, both ways.
         assert.deepStrictEqual(nat.dependsOn, [
             `${types.route}::network-public-internet`,
             "aws:ec2/routeTableAssociation:RouteTableAssociation::network-public",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::network-nat-tcp-80-from-workers",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::network-nat-tcp-443-from-workers",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::network-nat-icmp-from-workers",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-80-out",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-tcp-443-out",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::network-nat-icmp-out",
