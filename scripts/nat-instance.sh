@@ -57,6 +57,9 @@ After=network-online.target
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=/usr/local/sbin/k8s-lab-nat apply
+# Also on the serial console, which `aws ec2 get-console-output` reads: the instance has no SSH key.
+StandardOutput=journal+console
+StandardError=journal+console
 
 [Install]
 WantedBy=multi-user.target

@@ -70,6 +70,8 @@ describe("nat-instance.sh", () => {
         assert.match(unit, /^Type=oneshot$/m);
         assert.match(unit, /^ExecStart=\/usr\/local\/sbin\/k8s-lab-nat apply$/m);
         assert.match(unit, /^WantedBy=multi-user.target$/m);
+        // Its line (or why it failed) reaches the serial console, the one place an operator can read it.
+        assert.deepStrictEqual(unit.match(/^Standard(Output|Error)=.*$/gm), ["StandardOutput=journal+console", "StandardError=journal+console"]);
         // iptables is there: nothing installed; the unit enabled and started now.
         assert.deepStrictEqual(sandbox.calls().filter((c) => /^(systemctl|apt-get)/.test(c)), ["systemctl daemon-reload", "systemctl enable --now k8s-lab-nat.service"]);
     });
