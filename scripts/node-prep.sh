@@ -50,10 +50,28 @@ containerd_systemd_cgroup() {
   ' "$file" > "${file}.k8s-lab" && mv "${file}.k8s-lab" "$file"
 }
 
+# Time from the Amazon Time Sync Service, link-local: it needs no egress (a worker reaches the
+# internet only through the NAT instance, on HTTP and HTTPS, never on NTP's UDP 123). Whichever
+# client the image runs takes it as its source: systemd-timesyncd (Ubuntu 24.04's, which would
+# otherwise ask ntp.ubuntu.com) or chrony. Files under $1 (the root, unless a test moves it).
+time_sync() {
+  local root="${1:-}" server=169.254.169.123 unit
+  install -d -m 0755 "${root}/etc/systemd/timesyncd.conf.d"
+  printf '[Time]\nNTP=%s\n' "$server" > "${root}/etc/systemd/timesyncd.conf.d/k8s-lab.conf"
+  if [ -d "${root}/etc/chrony" ]; then
+    install -d -m 0755 "${root}/etc/chrony/sources.d"
+    printf 'server %s prefer iburst minpoll 4 maxpoll 4\n' "$server" > "${root}/etc/chrony/sources.d/k8s-lab.sources"
+  fi
+  for unit in systemd-timesyncd.service chrony.service; do
+    if systemctl is-active --quiet "$unit"; then systemctl restart "$unit"; fi
+  done
+}
+
 main() {
   exec > >(tee -a /var/log/k8s-lab-prep.log) 2>&1
   echo "k8s-lab: preparing ${NODE_ROLE} node of ${LAB_NAME}"
   export DEBIAN_FRONTEND=noninteractive
+  time_sync ""
 
   swapoff -a
   sed -ri '/\sswap\s/s/^([^#])/#\1/' /etc/fstab

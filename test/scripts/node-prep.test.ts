@@ -122,11 +122,36 @@ describe("node-prep.sh", () => {
         });
     });
 
+    it("takes its time from the Amazon Time Sync Service, whichever client runs: no NTP through the NAT instance", () => {
+        const root = path.join(sandbox.dir, "root");
+        const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
+        // timesyncd (Ubuntu 24.04's client) running, no chrony: its drop-in only, and it restarts.
+        sandbox.fake("systemctl", `[ "$1 $3" = "is-active systemd-timesyncd.service" ] || [ "$1" = restart ]`);
+        let result = call("time_sync", root);
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.strictEqual(read("etc/systemd/timesyncd.conf.d/k8s-lab.conf"), "[Time]\nNTP=169.254.169.123\n");
+        assert.strictEqual(fs.existsSync(path.join(root, "etc/chrony")), false);
+        assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("systemctl")), [
+            "systemctl is-active --quiet systemd-timesyncd.service", "systemctl restart systemd-timesyncd.service", "systemctl is-active --quiet chrony.service",
+        ]);
+        // chrony instead: its source too, preferred, and it restarts; again, the same files.
+        fs.mkdirSync(path.join(root, "etc/chrony"));
+        sandbox.fake("systemctl", `[ "$1 $3" = "is-active chrony.service" ] || [ "$1" = restart ]`);
+        for (let i = 0; i < 2; i++) {
+            result = call("time_sync", root);
+            assert.strictEqual(result.status, 0, result.stderr);
+        }
+        assert.strictEqual(read("etc/chrony/sources.d/k8s-lab.sources"), "server 169.254.169.123 prefer iburst minpoll 4 maxpoll 4\n");
+        assert.strictEqual(read("etc/systemd/timesyncd.conf.d/k8s-lab.conf"), "[Time]\nNTP=169.254.169.123\n");
+        assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("systemctl restart")), ["systemctl restart systemd-timesyncd.service", "systemctl restart chrony.service", "systemctl restart chrony.service"]);
+    });
+
     it("keeps the user data apart from the bootstrap scripts: editing them never replaces a node", () => {
         // The user data inlines retry.sh only; a change to it replaces every node, so it is pinned.
+        // Last change: time from the Amazon Time Sync Service (the workers have no NTP through the NAT).
         const userData = nodeUserData("worker", "k8s-lab-dev", "1.35");
         assert.doesNotMatch(userData, /wait_for_cloud_init|INITIALIZED_MARKER|redact\(\)/);
         const hash = createHash("sha256").update(userData).digest("hex").slice(0, 16);
-        assert.strictEqual(hash, "736d478366bea825", "node-prep.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
+        assert.strictEqual(hash, "7f3aadd4c305713a", "node-prep.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
     });
 });
