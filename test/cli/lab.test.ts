@@ -300,7 +300,7 @@ describe("operator CLI", () => {
             const stack: LabStack = {
                 exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
                 up: async () => void calls.push("up"),
-                endpoints: async () => ({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana, grafanaPassword: "pw" }),
+                endpoints: async () => labEndpointsAt(`${bookinfo}/productpage`, grafana),
                 refreshInstances: async (_options, say) => {
                     calls.push("refresh");
                     say("(the stack's own line)");
