@@ -1,11 +1,12 @@
 // Where the suite's time goes: runs `npm test`'s mocha (parallel, as configured) once and
 // prints its wall time, the time of each test file (the sum of its tests, hooks excluded),
 // and the whole-program scenarios the harness ran, each once per mocha run. A benchmark to
-// run by hand on a quiet machine, not a timed test: `node bench/suite.mjs`.
+// run by hand on a quiet machine, not a timed test: `node bench/suite.mjs`. Mocha runs under the
+// node `npm test` finds first on its PATH (the project's own, node_modules/.bin), not this one's.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { delimiter, dirname, join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -16,7 +17,7 @@ const runs = join(dir, "runs.tsv");
 const started = process.hrtime.bigint();
 const mocha = spawnSync(join(root, "node_modules", ".bin", "mocha"), ["--reporter", "json", "--reporter-option", `output=${report}`], {
     cwd: root,
-    env: { ...process.env, HARNESS_TIMINGS: runs },
+    env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH}`, HARNESS_TIMINGS: runs },
     stdio: ["ignore", "ignore", "inherit"],
 });
 const wall = Number(process.hrtime.bigint() - started) / 1e9;
