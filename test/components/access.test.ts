@@ -14,6 +14,9 @@ const bookinfoWorkloads = [
     ...["details-v1", "productpage-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3"].map((d) => `kubernetes:apps/v1:Deployment::bookinfo-${d}`),
 ];
 
+/** The verify command tries once: a failing one ends after its attempt. */
+const oneAttempt = { config: { verifyRetrySeconds: 0 } };
+
 describe("Access", () => {
     it("installs a port-forward service per public port in the portForward exposure, removable without SSH at destroy", async () => {
         const program = await runProgram({ config: { exposure: "portForward" } });
@@ -38,9 +41,10 @@ describe("Access", () => {
     });
 
     it("verifies both URLs from this machine on every up, after the traffic check", async () => {
-        const program = await runProgram({ config: { verifyRetrySeconds: 120 } });
+        // 0, not the default 300: the scenario the failing verification below runs too.
+        const program = await runProgram(oneAttempt);
         const verify = program.get(types.localCommand, "access-verify");
-        assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 120");
+        assert.strictEqual(verify.inputs.create, "node_modules/.bin/ts-node --transpile-only cli/lab.ts verify --retry 0");
         assert.deepStrictEqual(verify.inputs.triggers, ["every-up-nonce"], "runs whenever the every-up nonce changes: on every up");
         const env = verify.inputs.environment as Record<string, string>;
         assert.deepStrictEqual(JSON.parse(env.LAB_ENDPOINTS), labTargets("http://203.0.113.1:30080/productpage", "http://203.0.113.1:30300"));
@@ -84,7 +88,7 @@ describe("Access", () => {
 
         it("fails the up when a URL times out, and the next up, whose nonce differs, runs it again and passes", async function () {
             this.timeout(60_000);
-            const program = await runProgram({ config: { verifyRetrySeconds: 0 } });
+            const program = await runProgram(oneAttempt);
             const verify = program.get(types.localCommand, "access-verify");
             const password = program.output("grafanaAdminPassword").value as string;
             const grafana = await serve(fakeGrafana({ password, health: { status: "OK", message: "Data source is working" } }));

@@ -19,6 +19,9 @@ function params(c: RecordedResource): Record<string, string> {
     }));
 }
 
+/** A pod range and a Kubernetes version other than the defaults, in one run for both tests. */
+const chosen = { config: { podCidr: "172.20.0.0/16", kubernetesVersion: "1.34" } };
+
 describe("KubernetesCluster", () => {
     it("initialises the cluster once, on the control-plane node, from the rendered kubeadm config", async () => {
         const program = await runProgram();
@@ -116,7 +119,7 @@ describe("KubernetesCluster", () => {
     });
 
     it("installs the pinned Calico's CRDs, then its operator, with VXLAN on the pod range, until the control-plane node is Ready", async () => {
-        const program = await runProgram({ config: { podCidr: "172.20.0.0/16" } });
+        const program = await runProgram(chosen);
         const cni = params(named(program, "cluster-cni-calico"));
         const manifests = "https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests";
         assert.deepStrictEqual([cni.CRDS_MANIFEST, cni.OPERATOR_MANIFEST], [`${manifests}/operator-crds.yaml`, `${manifests}/tigera-operator.yaml`]);
@@ -173,7 +176,7 @@ describe("KubernetesCluster", () => {
     });
 
     it("builds the Kubernetes version chosen in the config", async () => {
-        const program = await runProgram({ config: { kubernetesVersion: "1.34" } });
+        const program = await runProgram(chosen);
         assert.match(String(named(program, "cluster-init").inputs.stdin), /kubernetesVersion: v1\.34\.8/);
         assert.match(String(program.get(types.instance, "worker-0").inputs.userData), /^KUBERNETES_PACKAGE_VERSION='1\.34\.8-1\.1'$/m);
         assert.strictEqual(program.output("kubernetesVersion").value, "1.34.8");

@@ -14,10 +14,9 @@ describe("PlacementCheck", () => {
     });
 
     it("passes with a further workload the chart renders, and with one Bookinfo renders", async () => {
-        for (const workload of ["monitoring/kube-prometheus-stack-prometheus", "bookinfo/reviews-v3"]) {
-            const program = await runProgram({ config: { controlPlaneWorkloads: [workload] } });
-            assert.strictEqual(program.run.error, undefined, workload);
-        }
+        // Both in one run: either one unseen would fail it.
+        const program = await runProgram({ config: { controlPlaneWorkloads: ["monitoring/kube-prometheus-stack-prometheus", "bookinfo/reviews-v3"] } });
+        assert.strictEqual(program.run.error, undefined);
     });
 
     it("fails up naming a configured workload no chart renders, in the stack's language", async () => {
