@@ -195,6 +195,19 @@ describe("up with fallback", () => {
     });
 });
 
+/**
+ * The program's situations, each run once for both fallbacks, the exposure's and the workers'
+ * capacity: each test reads its own outputs. A lab that fell back in both; lab up's one-run
+ * overrides of both; both settings changed; both overrides exported outside a run of lab up.
+ */
+const fellBack = { exposure: "portForward", configuredExposure: "nodePort", workerCapacity: "onDemand", configuredWorkerCapacity: "spot" };
+const situations = {
+    fellBack: { previousOutputs: fellBack },
+    overridden: { env: { [exposureOverrideVariable]: "portForward", [capacityOverrideVariable]: "onDemand", [upRunVariable]: "4242-1" } },
+    changed: { config: { exposure: "hostPort", workerCapacity: "onDemand" }, previousOutputs: fellBack },
+    exported: { env: { [exposureOverrideVariable]: "portForward", [capacityOverrideVariable]: "onDemand", [upRunVariable]: "" } },
+};
+
 describe("the exposure a run of the program builds", () => {
     it("is the override, else the lab's own while its setting is unchanged, else the configured one", () => {
         assert.deepStrictEqual([
@@ -249,18 +262,18 @@ describe("the exposure a run of the program builds", () => {
         });
 
         it("a lab that fell back keeps its mode on a plain pulumi up, without editing the stack file", async () => {
-            const kept = await built({ previousOutputs: { exposure: "portForward", configuredExposure: "nodePort" } });
+            const kept = await built(situations.fellBack);
             assert.deepStrictEqual(kept, { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
             assert.strictEqual(fs.readFileSync(stackFile, "utf8"), before);
         });
 
         it("lab up's one-run override switches a lab, and a changed setting takes effect", async () => {
-            assert.deepStrictEqual(await built({ env: { [exposureOverrideVariable]: "portForward", [upRunVariable]: "4242-1" } }), { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
-            assert.deepStrictEqual(await built({ config: { exposure: "hostPort" }, previousOutputs: { exposure: "portForward", configuredExposure: "nodePort" } }), { outputs: ["hostPort", "hostPort"], verifiedWith: "hostPort", services: [] });
+            assert.deepStrictEqual(await built(situations.overridden), { outputs: ["portForward", "nodePort"], verifiedWith: "portForward", services });
+            assert.deepStrictEqual(await built(situations.changed), { outputs: ["hostPort", "hostPort"], verifiedWith: "hostPort", services: [] });
         });
 
         it("ignores an exported override outside a run of lab up, with a warning, so that a plain pulumi up never switches the lab", async () => {
-            const program = await runProgram({ env: { [exposureOverrideVariable]: "portForward", [upRunVariable]: "" } });
+            const program = await runProgram(situations.exported);
             assert.strictEqual(program.run.error, undefined);
             assert.deepStrictEqual([program.output("exposure").value, program.output("configuredExposure").value], ["nodePort", "nodePort"]);
             assert.deepStrictEqual(program.run.warnings.filter((w) => w.includes("K8S_LAB_EXPOSURE")), ["K8S_LAB_EXPOSURE=portForward is ignored: only k8s-lab up sets it for one run; unset it (the exposure is the config key k8s-lab:exposure)."]);
@@ -414,14 +427,14 @@ describe("up with spot workers", () => {
                 market: { "network-nat": "on-demand", "control-plane-0": "on-demand", "worker-0": "on-demand", "worker-1": "on-demand" },
                 triggers: { "network-nat": "none", "control-plane-0": "none", "worker-0": "onDemand", "worker-1": "onDemand" },
             };
-            assert.deepStrictEqual(await built({ previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "spot"], ...onDemand });
-            assert.deepStrictEqual(await built({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "4242-1" } }), { outputs: ["onDemand", "spot"], ...onDemand });
-            assert.deepStrictEqual(await built({ config: { workerCapacity: "onDemand" }, previousOutputs: { workerCapacity: "onDemand", configuredWorkerCapacity: "spot" } }), { outputs: ["onDemand", "onDemand"], ...onDemand });
+            assert.deepStrictEqual(await built(situations.fellBack), { outputs: ["onDemand", "spot"], ...onDemand });
+            assert.deepStrictEqual(await built(situations.overridden), { outputs: ["onDemand", "spot"], ...onDemand });
+            assert.deepStrictEqual(await built(situations.changed), { outputs: ["onDemand", "onDemand"], ...onDemand });
         });
 
         it("ignores an exported override outside a run of lab up, with a warning", async () => {
-            const program = await runProgram({ env: { [capacityOverrideVariable]: "onDemand", [upRunVariable]: "" } });
-            assert.deepStrictEqual([program.output("workerCapacity").value, program.run.warnings], ["spot", ["K8S_LAB_WORKER_CAPACITY=onDemand is ignored: only k8s-lab up sets it for one run; unset it (the workers' capacity is the config key k8s-lab:workerCapacity)."]]);
+            const program = await runProgram(situations.exported);
+            assert.deepStrictEqual([program.output("workerCapacity").value, program.run.warnings.filter((w) => w.includes("K8S_LAB_WORKER_CAPACITY"))], ["spot", ["K8S_LAB_WORKER_CAPACITY=onDemand is ignored: only k8s-lab up sets it for one run; unset it (the workers' capacity is the config key k8s-lab:workerCapacity)."]]);
         });
     });
 });
