@@ -79,9 +79,10 @@ describe("NodeGroup", () => {
     });
 
     it("tags every root volume at launch with the provider's default tags, the LabId included, and its Name", async () => {
-        const program = await runProgram({ config: { workerCount: 2, tags: ["Team=platform"] } });
+        // The scenario of index.test.ts's provider test (a tag of the operator's, another region), run once for both.
+        const program = await runProgram({ config: { region: "ap-northeast-1", tags: ["Owner=platform"] }, zones: { "ap-northeast-1a": "all" } });
         const defaultTags = (JSON.parse(String(program.get(types.awsProvider, "aws").inputs.defaultTags)) as { tags: Record<string, string> }).tags;
-        assert.deepStrictEqual(defaultTags, { Team: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" });
+        assert.deepStrictEqual(defaultTags, { Owner: "platform", Project: "k8s-lab", Stack: "dev", LabId: "0a1b2c3d4e5f6789", ManagedBy: "pulumi" });
         assert.deepStrictEqual(
             Object.fromEntries(program.ofType(types.instance).map((i) => [i.name, i.inputs.volumeTags])),
             Object.fromEntries([["control-plane-0", "control-plane-0"], ["network-nat", "nat"], ["worker-0", "worker-0"], ["worker-1", "worker-1"]].map(([name, tag]) => [name, { ...defaultTags, Name: `k8s-lab-dev-${tag}` }])),
