@@ -6,6 +6,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { allowedInstanceTypes } from "./allowList";
 import { languageSettings, Translate } from "./messages";
 import { exposures } from "./exposure";
 import { KubernetesMinor, supportedCnis, versions } from "./versions";
@@ -71,7 +72,8 @@ function oneOf<const T extends readonly string[]>(values: T, allowed: (t: Transl
     return check(z.enum(values), (t) => allowed(t, values.join(", ")));
 }
 
-const instanceType = check(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/), (t) => t("allowed.instanceType"));
+/** A type of the allow-list: the CI role's RunInstances condition and the policy pack refuse any other. */
+const instanceType = check(z.string().refine((value) => allowedInstanceTypes.includes(value)), (t) => t("allowed.instanceType", { types: allowedInstanceTypes.join(", ") }));
 
 /** An IPv4 network block written as such, its prefix within `prefix`. */
 function cidr(value: string, t: Translate, prefix: { min: number; max: number } = { min: 0, max: 32 }): string {

@@ -5,19 +5,15 @@
  * stack, and a test keeps them equal.
  */
 import * as YAML from "yaml";
-import { ConfigError, Egress, egressModes, LabConfig, RawConfig, WorkerCapacity, workerCapacities } from "./config";
-import { Language, translator } from "./messages";
+import { LabConfig } from "./config";
+import { Language, Translate, translator } from "./messages";
 import { RegionPrices, prices } from "./prices";
 
-/** The choices of issue 13 that the bill depends on, by their config keys. */
-export interface CostChoices {
-    workerCapacity: WorkerCapacity;
-    egress: Egress;
-    natInstanceType: string;
-}
-
 /** What the bill depends on, named as the config names it. */
-export type CostInput = Pick<LabConfig, "region" | "controlPlaneInstanceType" | "workerInstanceType" | "workerCount" | "rootVolumeSizeGb"> & CostChoices;
+export type CostInput = Pick<
+    LabConfig,
+    "region" | "controlPlaneInstanceType" | "workerInstanceType" | "workerCount" | "workerCapacity" | "egress" | "natInstanceType" | "rootVolumeSizeGb"
+>;
 
 /** The NAT instance's own root volume (components/natInstance.ts), in GB. */
 export const natInstanceRootGb = 8;
@@ -65,50 +61,94 @@ export function scheduleFromWorkflow(text: string): Schedule {
     return { up: clock(up.minutes), down: clock(down.minutes), hours: ((down.minutes - up.minutes + 1440) % 1440) / 60, workdaysPerWeek: up.days.size };
 }
 
-/**
- * The issue-13 choices from the raw config, with their defaults, until lib/config.ts parses
- * them; a bad value is a ConfigError naming key, value and what is allowed.
- */
-export function costChoices(get: RawConfig, project: string, language: Language): CostChoices {
-    const t = translator(language);
-    const oneOf = <T extends string>(key: string, values: readonly T[], fallback: T): T => {
-        const value = get(key) ?? fallback;
-        const found = values.find((v) => v === value);
-        if (found === undefined) {
-            const allowed = t("allowed.oneOf", { values: values.join(", ") });
-            throw new ConfigError(key, t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(value), allowed }));
-        }
-        return found;
-    };
-    const natInstanceType = get("natInstanceType") ?? "t4g.nano";
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(natInstanceType)) {
-        const allowed = t("allowed.instanceType");
-        throw new ConfigError("natInstanceType", t("config.invalid", { key: `${project}:natInstanceType`, value: JSON.stringify(natInstanceType), allowed }));
-    }
-    return { workerCapacity: oneOf("workerCapacity", workerCapacities, "spot"), egress: oneOf("egress", egressModes, "natInstance"), natInstanceType };
-}
-
 export interface CostLine {
     resource: string;
     /** The unit price and quantity, as shown. */
     price: string;
-    /** Dollars per scheduled workday. */
+    /** Cents per scheduled workday, rounded half up: what the table prints. */
     workday: number;
+    /** Cents per month: the rounded workday times the printed workdays a month, rounded half up. */
+    month: number;
 }
 
 export type CostTable =
-    | { kind: "priced"; region: string; date: string; schedule: Schedule; workdaysPerMonth: number; lines: CostLine[]; workday: number; month: number }
+    | {
+          kind: "priced";
+          region: string;
+          date: string;
+          /** Spot prices are this percentage of on-demand ones, computed rather than read. */
+          spotPercent: number;
+          schedule: Schedule;
+          /** Workdays a month, to the hundredth: the number printed and multiplied by. */
+          workdaysPerMonth: number;
+          lines: CostLine[];
+          /** The sums of the rounded lines, in cents. */
+          workday: number;
+          month: number;
+          /** Cents a lab of this config costs kept up 24 hours, with spot workers and with on-demand ones (lab up's fallback). */
+          fullDay: { spot: number; onDemand: number };
+      }
     | { kind: "unpriced"; reason: string };
+
+/** Dollars to the cent, half up (0.059 × 5 is 0.29499… in binary). */
+const cents = (dollars: number) => Math.round(dollars * 100 + 1e-6);
+
+/** The hourly instance prices a config needs. */
+interface InstancePrices {
+    controlPlane: number;
+    worker: Record<CostInput["workerCapacity"], number>;
+    nat: number;
+}
+
+/** The lines of a lab up `hours` hours a day, each to the cent, without the month. */
+function dayLines(input: CostInput, hours: number, p: RegionPrices, instances: InstancePrices, t: Translate): Omit<CostLine, "month">[] {
+    const worker = instances.worker[input.workerCapacity];
+    const perHour = (count: number, price: number): CostLine["price"] => `${count === 1 ? "" : `${count} × `}$${price}/h`;
+    const nodeVolumes = input.workerCount + 1;
+    const volumeGb = nodeVolumes * input.rootVolumeSizeGb + (input.egress === "natInstance" ? natInstanceRootGb : 0);
+    const natGb = natGbPerWorker * input.workerCount;
+    const lines = [
+        { resource: t("cost.controlPlane", { type: input.controlPlaneInstanceType }), price: perHour(1, instances.controlPlane), dollars: instances.controlPlane * hours },
+        {
+            resource: t(input.workerCapacity === "spot" ? "cost.workersSpot" : "cost.workersOnDemand", { count: input.workerCount, type: input.workerInstanceType }),
+            price: perHour(input.workerCount, worker),
+            dollars: input.workerCount * worker * hours,
+        },
+        ...(input.egress === "natInstance"
+            ? [{ resource: t("cost.natInstance", { type: input.natInstanceType }), price: perHour(1, instances.nat), dollars: instances.nat * hours }]
+            : [
+                  { resource: t("cost.natGateway"), price: perHour(1, p.natGatewayHourly), dollars: p.natGatewayHourly * hours },
+                  { resource: t("cost.natGatewayData", { gb: natGb }), price: `$${p.natGatewayPerGb}/GB`, dollars: p.natGatewayPerGb * natGb },
+              ]),
+        {
+            resource: t(input.egress === "natInstance" ? "cost.addressesNatInstance" : "cost.addressesNatGateway", { count: 2 }),
+            price: perHour(2, p.publicIpv4Hourly),
+            dollars: 2 * p.publicIpv4Hourly * hours,
+        },
+        {
+            resource: t("cost.volumes", {
+                sizes: `${nodeVolumes} × ${input.rootVolumeSizeGb} GB${input.egress === "natInstance" ? ` + ${natInstanceRootGb} GB` : ""} = ${volumeGb} GB`,
+            }),
+            price: t("cost.perGbMonth", { price: `$${p.gp3GbMonth}` }),
+            dollars: (volumeGb * p.gp3GbMonth * hours) / hoursPerMonth,
+        },
+    ];
+    return lines.map(({ resource, price, dollars }) => ({ resource, price, workday: cents(dollars) }));
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /** The cost of a lab with `input`'s config over `schedule`, in `language`, from `priceList`. */
 export function costTable(input: CostInput, schedule: Schedule, language: Language, priceList: Readonly<Record<string, RegionPrices>> = prices): CostTable {
     const t = translator(language);
     const p = priceList[input.region];
     if (p === undefined) return { kind: "unpriced", reason: t("cost.unknownRegion", { region: input.region, regions: Object.keys(priceList).join(", ") }) };
-    // Every instance price the config needs, or the sentence naming the first one missing.
+    // Every instance price the config needs (the workers' at both capacities, for lab up's fallback), or the sentence naming the first one missing.
+    const other = input.workerCapacity === "spot" ? "onDemand" : "spot";
     const needed = [
         { type: input.controlPlaneInstanceType, capacity: "onDemand" as const },
         { type: input.workerInstanceType, capacity: input.workerCapacity },
+        { type: input.workerInstanceType, capacity: other },
         ...(input.egress === "natInstance" ? [{ type: input.natInstanceType, capacity: "onDemand" as const }] : []),
     ].map(({ type, capacity }) => ({ type, capacity, price: (capacity === "spot" ? p.spotHourly : p.onDemandHourly)[type] }));
     const missing = needed.find((n) => n.price === undefined);
@@ -116,52 +156,34 @@ export function costTable(input: CostInput, schedule: Schedule, language: Langua
         const capacity = t(missing.capacity === "spot" ? "cost.capacitySpot" : "cost.capacityOnDemand");
         return { kind: "unpriced", reason: t("cost.unknownPrice", { capacity, type: missing.type, region: input.region }) };
     }
-    const [controlPlane, worker, nat] = needed.map((n) => n.price ?? 0);
+    const [controlPlane, worker, otherWorker, nat = 0] = needed.map((n) => n.price ?? 0);
+    const instances: InstancePrices = { controlPlane, worker: other === "onDemand" ? { spot: worker, onDemand: otherWorker } : { spot: otherWorker, onDemand: worker }, nat };
 
-    const hours = schedule.hours;
-    const perHour = (count: number, price: number): CostLine["price"] => `${count === 1 ? "" : `${count} × `}$${price}/h`;
-    const nodeVolumes = input.workerCount + 1;
-    const volumeGb = nodeVolumes * input.rootVolumeSizeGb + (input.egress === "natInstance" ? natInstanceRootGb : 0);
-    const natGb = natGbPerWorker * input.workerCount;
-    const lines: CostLine[] = [
-        { resource: t("cost.controlPlane", { type: input.controlPlaneInstanceType }), price: perHour(1, controlPlane), workday: controlPlane * hours },
-        {
-            resource: t(input.workerCapacity === "spot" ? "cost.workersSpot" : "cost.workersOnDemand", { count: input.workerCount, type: input.workerInstanceType }),
-            price: perHour(input.workerCount, worker),
-            workday: input.workerCount * worker * hours,
-        },
-        ...(input.egress === "natInstance"
-            ? [{ resource: t("cost.natInstance", { type: input.natInstanceType }), price: perHour(1, nat), workday: nat * hours }]
-            : [
-                  { resource: t("cost.natGateway"), price: perHour(1, p.natGatewayHourly), workday: p.natGatewayHourly * hours },
-                  { resource: t("cost.natGatewayData", { gb: natGb }), price: `$${p.natGatewayPerGb}/GB`, workday: p.natGatewayPerGb * natGb },
-              ]),
-        {
-            resource: t(input.egress === "natInstance" ? "cost.addressesNatInstance" : "cost.addressesNatGateway", { count: 2 }),
-            price: perHour(2, p.publicIpv4Hourly),
-            workday: 2 * p.publicIpv4Hourly * hours,
-        },
-        {
-            resource: t("cost.volumes", {
-                sizes: `${nodeVolumes} × ${input.rootVolumeSizeGb} GB${input.egress === "natInstance" ? ` + ${natInstanceRootGb} GB` : ""} = ${volumeGb} GB`,
-            }),
-            price: `$${p.gp3GbMonth}/GB-month`,
-            workday: (volumeGb * p.gp3GbMonth * hours) / hoursPerMonth,
-        },
-    ];
-    const workday = lines.reduce((sum, line) => sum + line.workday, 0);
-    const workdaysPerMonth = schedule.workdaysPerWeek * weeksPerMonth;
-    return { kind: "priced", region: input.region, date: p.date, schedule, workdaysPerMonth, lines, workday, month: workday * workdaysPerMonth };
+    // Workdays a month to the hundredth, and each line's month from its rounded workday: what is printed adds up.
+    const workdaysPerMonth = Math.round((schedule.workdaysPerWeek * weeksPerMonth + 1e-9) * 100) / 100;
+    const lines = dayLines(input, schedule.hours, p, instances, t).map((line) => ({ ...line, month: Math.round((line.workday * Math.round(workdaysPerMonth * 100)) / 100) }));
+    const fullDay = (workerCapacity: CostInput["workerCapacity"]) => sum(dayLines({ ...input, workerCapacity }, 24, p, instances, t).map((line) => line.workday));
+    return {
+        kind: "priced",
+        region: input.region,
+        date: p.date,
+        spotPercent: p.spotPercentOfOnDemand,
+        schedule,
+        workdaysPerMonth,
+        lines,
+        workday: sum(lines.map((line) => line.workday)),
+        month: sum(lines.map((line) => line.month)),
+        fullDay: { spot: fullDay("spot"), onDemand: fullDay("onDemand") },
+    };
 }
 
 /** The table as Markdown (the READMEs' and `npm run cost`'s), or the sentence saying why there is none. */
 export function renderCostTable(table: CostTable, language: Language): string {
     if (table.kind === "unpriced") return `${table.reason}\n`;
     const t = translator(language);
-    // To the cent, half up (0.059 × 5 is 0.29499… in binary).
-    const dollars = (amount: number) => `$${(Math.round(amount * 100 + 1e-6) / 100).toFixed(2)}`;
-    const days = table.workdaysPerMonth.toFixed(1);
-    const rows = table.lines.map((line) => `| ${line.resource} | ${line.price} | ${dollars(line.workday)} | ${dollars(line.workday * table.workdaysPerMonth)} |`);
+    const dollars = (amount: number) => `$${(amount / 100).toFixed(2)}`;
+    const days = table.workdaysPerMonth.toFixed(2);
+    const rows = table.lines.map((line) => `| ${line.resource} | ${line.price} | ${dollars(line.workday)} | ${dollars(line.month)} |`);
     const { up, down, hours, workdaysPerWeek } = table.schedule;
     return [
         t("cost.header", { hours, days }),
@@ -169,7 +191,9 @@ export function renderCostTable(table: CostTable, language: Language): string {
         ...rows,
         `| ${t("cost.total")} | | **${dollars(table.workday)}** | **${dollars(table.month)}** |`,
         "",
-        t("cost.provenance", { region: table.region, date: table.date, up, down, days: workdaysPerWeek }),
+        t("cost.provenance", { region: table.region, date: table.date, spotPercent: table.spotPercent, up, down, days: workdaysPerWeek, workdays: days }),
+        "",
+        t("cost.fullDay", { spot: dollars(table.fullDay.spot), onDemand: dollars(table.fullDay.onDemand) }),
         "",
     ].join("\n");
 }

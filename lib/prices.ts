@@ -14,6 +14,8 @@ export interface RegionPrices {
     readonly spotHourly: Readonly<Record<string, number>>;
     /** How the spot snapshot was taken. */
     readonly spotSnapshot: string;
+    /** The spot prices above are this percentage of the on-demand ones (rounded to 0.0001), not read: the cost table says so. */
+    readonly spotPercentOfOnDemand: number;
     readonly natGatewayHourly: number;
     /** NAT gateway data processing, per GB in either direction. */
     readonly natGatewayPerGb: number;
@@ -67,6 +69,7 @@ export const prices: Readonly<Record<string, RegionPrices>> = {
             "35% of the on-demand price, the upper end of what the Spot Instance Advisor lists for these families in Seoul " +
             "(65-70% saved); refresh with the 30-day average of aws ec2 describe-spot-price-history " +
             "--region ap-northeast-2 --product-descriptions Linux/UNIX --instance-types TYPE",
+        spotPercentOfOnDemand: 35,
         natGatewayHourly: 0.059,
         natGatewayPerGb: 0.059,
         publicIpv4Hourly: 0.005,

@@ -7,10 +7,28 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigError, parseConfig } from "../lib/config";
-import { costChoices, costTable, renderCostTable, scheduleFromWorkflow } from "../lib/cost";
-import { Language, terminalLanguage } from "../lib/messages";
+import { costTable, renderCostTable, scheduleFromWorkflow } from "../lib/cost";
+import { Language, terminalLanguage, translator } from "../lib/messages";
 
 const root = path.join(__dirname, "..");
+
+/** What the command line asks for, or the one sentence saying what is wrong with it. */
+type Args = { help: boolean; language?: string; stackFile?: string } | { error: "cost.unknownArgument" | "cost.badLanguage"; value: string };
+
+function parseArgs(argv: readonly string[]): Args {
+    const args: { help: boolean; language?: string; stackFile?: string } = { help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--help" || arg === "-h") args.help = true;
+        else if (arg === "--language") {
+            const value = argv[++i] ?? "";
+            if (value !== "en" && value !== "ko") return { error: "cost.badLanguage", value };
+            args.language = value;
+        } else if (arg.startsWith("-") || args.stackFile !== undefined) return { error: "cost.unknownArgument", value: arg };
+        else args.stackFile = arg;
+    }
+    return args;
+}
 
 /** The raw config the CLI would hand the program: the declared defaults, then the stack file's values. */
 function rawConfig(stackFile: string | undefined): { project: string; get: (key: string) => string | undefined } {
@@ -23,18 +41,27 @@ function rawConfig(stackFile: string | undefined): { project: string; get: (key:
 }
 
 function main(argv: string[]): number {
-    const languageAt = argv.indexOf("--language");
-    const languageArg = languageAt >= 0 ? argv[languageAt + 1] : undefined;
-    const stackFile = argv.filter((_, i) => i !== languageAt && i !== languageAt + 1)[0];
-    const { project, get: stackGet } = rawConfig(stackFile);
+    const args = parseArgs(argv);
+    if ("error" in args) {
+        process.stderr.write(`${translator(terminalLanguage(undefined))(args.error, { value: JSON.stringify(args.value) })}\n`);
+        return 2;
+    }
+    if (args.help) {
+        process.stdout.write(`${translator(terminalLanguage(args.language))("cost.usage")}\n`);
+        return 0;
+    }
+    if (args.stackFile !== undefined && !fs.existsSync(args.stackFile)) {
+        process.stderr.write(`${translator(terminalLanguage(args.language))("cost.noStackFile", { file: args.stackFile })}\n`);
+        return 2;
+    }
+    const { project, get: stackGet } = rawConfig(args.stackFile);
     // --language stands for the stack's setting, for the table and any config error alike.
-    const get = (key: string) => (key === "language" && languageArg !== undefined ? languageArg : stackGet(key));
+    const get = (key: string) => (key === "language" && args.language !== undefined ? args.language : stackGet(key));
     const language: Language = terminalLanguage(get("language"));
     try {
         const config = parseConfig(get, project);
-        const input = { ...config, ...costChoices(get, project, language) };
         const schedule = scheduleFromWorkflow(fs.readFileSync(path.join(root, ".github", "workflows", "daily.yml"), "utf8"));
-        const table = costTable(input, schedule, language);
+        const table = costTable(config, schedule, language);
         process.stdout.write(renderCostTable(table, language));
         return table.kind === "priced" ? 0 : 1;
     } catch (error) {

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { allowedInstanceTypes } from "../../lib/allowList";
-import { ConfigError, parseConfig } from "../../lib/config";
-import { CostInput, CostTable, costChoices, costTable, renderCostTable, scheduleFromWorkflow } from "../../lib/cost";
+import { parseConfig } from "../../lib/config";
+import { CostInput, CostTable, costTable, renderCostTable, scheduleFromWorkflow } from "../../lib/cost";
 import { Language } from "../../lib/messages";
 import { prices } from "../../lib/prices";
 import { ConfigValue, rawConfig, root } from "../harness/stackConfig";
@@ -13,8 +13,7 @@ const schedule = scheduleFromWorkflow(dailyYml);
 
 /** The cost input of the default stack with `overrides`, as npm run cost builds it. */
 function input(overrides: Record<string, ConfigValue> = {}): CostInput {
-    const get = rawConfig(undefined, overrides);
-    return { ...parseConfig(get, "k8s-lab", {}), ...costChoices(get, "k8s-lab", "en") };
+    return parseConfig(rawConfig(undefined, overrides), "k8s-lab", {});
 }
 
 /** The table's rows, each `resource | price | workday | month`. */
