@@ -233,7 +233,8 @@ export const configSchema = {
         type: "string",
         default: "natInstance",
         description: "How the workers reach the internet, natInstance (a small forwarding instance in the public subnet) or natGateway (AWS's managed NAT gateway).",
-        parse: oneOf(egressModes, (t, modes) => t("allowed.egress", { modes })),
+        // The message names both modes in words ("natInstance or natGateway"); test/lib/config.test.ts holds them to egressModes.
+        parse: oneOf(egressModes, (t) => t("allowed.egress")),
     },
     natInstanceType: {
         type: "string",

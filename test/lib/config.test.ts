@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { ConfigError, parseConfig } from "../../lib/config";
+import { ConfigError, egressModes, parseConfig } from "../../lib/config";
+import { allowedInstanceTypes } from "../../lib/allowList";
 import { configSchema } from "../../lib/configSchema";
 import { Language, message, MessageKey } from "../../lib/messages";
 import { ConfigValue, projectFile, rawConfig } from "../harness/stackConfig";
@@ -119,10 +120,10 @@ describe("config", () => {
         assert.strictEqual(
             err.message,
             [
-                'k8s-lab:egress 설정 키에 지정한 "nat" 값은 허용되지 않습니다: 프라이빗 워커가 인터넷에 나가는 방식으로 natInstance, natGateway 중 하나를 사용하세요.',
+                'k8s-lab:egress 설정 키에 지정한 "nat" 값은 허용되지 않습니다: natInstance 또는 natGateway를 사용하세요(워커가 인터넷에 나가는 방식).',
                 'k8s-lab:detectAdminIp 설정 키에 지정한 "yes" 값은 허용되지 않습니다: true 또는 false를 사용하세요.',
                 'k8s-lab:tags 설정 키에 지정한 "aws:owner=me" 값은 허용되지 않습니다: ' +
-                    "Key=Value 형식을 사용하세요. 키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, LabId, Name이 아니어야 하고, 값은 256자 이하여야 합니다.",
+                    "키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, LabId, Name이 아니고 값은 256자 이하인 Key=Value 형식을 사용하세요.",
             ].join("\n"),
         );
     });
@@ -147,6 +148,7 @@ describe("config", () => {
     });
 
     type Case = [string, Record<string, ConfigValue>, string, string, MessageKey, Record<string, string | number>?];
+    const types = { types: allowedInstanceTypes.join(", ") };
     const cases: Case[] = [
         ["a malformed VPC CIDR", { vpcCidr: "10.0.0.0/33" }, "vpcCidr", "10.0.0.0/33", "allowed.cidr"],
         ["a VPC CIDR with three octets", { vpcCidr: "10.0.0/16" }, "vpcCidr", "10.0.0/16", "allowed.cidr"],
@@ -167,8 +169,8 @@ describe("config", () => {
         ["a public port below the NodePort range", { bookinfoPort: 80 }, "bookinfoPort", "80", "allowed.nodePort"],
         ["a public port above the NodePort range", { grafanaPort: 40000 }, "grafanaPort", "40000", "allowed.nodePort"],
         ["the same public port twice", { grafanaPort: 30080 }, "grafanaPort", "30080", "allowed.distinctPort", { otherKey: "bookinfoPort" }],
-        ["an empty control-plane instance type", { controlPlaneInstanceType: "" }, "controlPlaneInstanceType", "", "allowed.instanceType"],
-        ["a worker instance type without a size", { workerInstanceType: "t3" }, "workerInstanceType", "t3", "allowed.instanceType"],
+        ["an empty control-plane instance type", { controlPlaneInstanceType: "" }, "controlPlaneInstanceType", "", "allowed.instanceType", types],
+        ["a worker instance type without a size", { workerInstanceType: "t3" }, "workerInstanceType", "t3", "allowed.instanceType", types],
         ["an unknown language", { language: "fr" }, "language", "fr", "allowed.language"],
         ["a region that is not a region name", { region: "Seoul" }, "region", "Seoul", "allowed.region"],
         ["a zone of another region", { availabilityZone: "us-east-1a" }, "availabilityZone", "us-east-1a", "allowed.availabilityZone", { region: "ap-northeast-2" }],
@@ -218,7 +220,7 @@ describe("config", () => {
         ["a CIDR with a trailing letter", { vpcCidr: "10.0.0.0/16x" }, "vpcCidr", "10.0.0.0/16x", "allowed.cidr"],
         ["a boolean with a trailing letter", { detectAdminIp: "truee" }, "detectAdminIp", "truee", "allowed.boolean"],
         ["a region with a trailing letter", { region: "us-east-1x" }, "region", "us-east-1x", "allowed.region"],
-        ["an instance type with a trailing space", { workerInstanceType: "t3.medium " }, "workerInstanceType", "t3.medium ", "allowed.instanceType"],
+        ["an instance type with a trailing space", { workerInstanceType: "t3.medium " }, "workerInstanceType", "t3.medium ", "allowed.instanceType", types],
         // Ranges that overlap from different base addresses.
         ["a pod range inside the VPC from another base", { podCidr: "10.0.128.0/17" }, "podCidr", "10.0.128.0/17", "allowed.noOverlap", { otherKey: "vpcCidr", otherValue: "10.0.0.0/16" }],
         [
@@ -235,8 +237,13 @@ describe("config", () => {
         ["a subnet wider than the VPC", { vpcCidr: "10.0.0.0/20", publicSubnetCidr: "10.0.0.0/19", privateSubnetCidr: "10.0.2.0/24" }, "publicSubnetCidr", "10.0.0.0/19", "allowed.subnetInVpc", { vpcCidr: "10.0.0.0/20" }],
         // The keys of issue 13.
         ["a worker capacity spelt otherwise", { workerCapacity: "ondemand" }, "workerCapacity", "ondemand", "allowed.workerCapacity", { capacities: "spot, onDemand" }],
-        ["an egress that is not one", { egress: "internetGateway" }, "egress", "internetGateway", "allowed.egress", { modes: "natInstance, natGateway" }],
-        ["a NAT instance type without a size", { natInstanceType: "t4g" }, "natInstanceType", "t4g", "allowed.instanceType"],
+        ["an egress that is not one", { egress: "internetGateway" }, "egress", "internetGateway", "allowed.egress"],
+        ["a NAT instance type without a size", { natInstanceType: "t4g" }, "natInstanceType", "t4g", "allowed.instanceType", types],
+        // Well-formed types off the allow-list, which IAM and the policy pack would refuse at deploy time.
+        ["a NAT instance type that does not exist", { natInstanceType: "t9.huge" }, "natInstanceType", "t9.huge", "allowed.instanceType", types],
+        ["a NAT instance type off the allow-list", { natInstanceType: "t3.micro" }, "natInstanceType", "t3.micro", "allowed.instanceType", types],
+        ["a control-plane type off the allow-list", { controlPlaneInstanceType: "m7i-flex.large" }, "controlPlaneInstanceType", "m7i-flex.large", "allowed.instanceType", types],
+        ["a worker type one size above the allow-list", { workerInstanceType: "t3.2xlarge" }, "workerInstanceType", "t3.2xlarge", "allowed.instanceType", types],
     ];
 
     for (const [what, overrides, key, value, allowed, params] of cases) {
@@ -262,6 +269,12 @@ describe("config", () => {
         assert.deepStrictEqual(accepted.map((overrides) => parse(overrides).adminCidrs), accepted.map((overrides) => overrides.adminCidrs));
     });
 
+    it("names each egress mode in the egress message, which writes them out in words", () => {
+        for (const language of ["en", "ko"] as Language[]) {
+            assert.deepStrictEqual([...message(language, "allowed.egress").matchAll(/\bnat\w+/g)].map((m) => m[0]), [...egressModes], language);
+        }
+    });
+
     it("accepts narrower admin CIDRs and the user's own tags", () => {
         const config = parse({ adminCidrs: ["203.0.113.0/24", "10.20.0.0/16"], tags: ["Owner=platform", "CostCenter=lab=1"] });
         assert.deepStrictEqual(config.adminCidrs, ["203.0.113.0/24", "10.20.0.0/16"]);
@@ -271,7 +284,7 @@ describe("config", () => {
     it("accepts valid values other than the defaults, and each boundary's good side", () => {
         const accepted: Record<string, ConfigValue>[] = [
             { controlPlaneInstanceType: "t3a.large", workerInstanceType: "m7i.large", natInstanceType: "t4g.medium" },
-            { controlPlaneInstanceType: "m7i-flex.large", workerInstanceType: "t4g.medium", natInstanceType: "t3.micro" },
+            { controlPlaneInstanceType: "m7g.large", workerInstanceType: "t3.xlarge", natInstanceType: "t4g.nano" },
             { region: "us-gov-west-1", availabilityZone: "us-gov-west-1b" },
             { region: "eu-central-2", availabilityZone: "eu-central-2c" },
             { workerCount: 1, workerCapacity: "onDemand", egress: "natGateway" },

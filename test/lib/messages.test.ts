@@ -113,6 +113,11 @@ describe("message catalogue", () => {
     });
 
     it("fills parameters in either language", () => {
+        // What is allowed ends the config sentence, so it is no sentence of its own: no full stop inside.
+        for (const language of ["en", "ko"] as const) {
+            const split = Object.entries(catalogue[language]).filter(([key, text]) => key.startsWith("allowed.") && /[.다]\. /.test(text));
+            assert.deepStrictEqual(split.map(([key]) => key), [], language);
+        }
         assert.strictEqual(message("en", "allowed.integerRange", { min: 1, max: 10 }), "use a whole number from 1 to 10");
         assert.strictEqual(message("ko", "allowed.integerRange", { min: 1, max: 10 }), "1부터 10까지의 정수를 사용하세요");
     });
