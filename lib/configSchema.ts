@@ -213,13 +213,13 @@ export const configSchema = {
     controlPlaneInstanceType: {
         type: "string",
         default: "t3.large",
-        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large is 2 vCPU, 8 GiB).",
+        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large is 2 vCPU, 8 GiB); it must be on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerInstanceType: {
         type: "string",
         default: "t3.medium",
-        description: "EC2 type of the workers; at least 4 GiB of memory (t3.medium is 2 vCPU, 4 GiB).",
+        description: "EC2 type of the workers; at least 4 GiB of memory (t3.medium is 2 vCPU, 4 GiB); it must be on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerCapacity: {
@@ -239,7 +239,7 @@ export const configSchema = {
     natInstanceType: {
         type: "string",
         default: "t4g.nano",
-        description: "EC2 type of the NAT instance (egress natInstance); it must be in the instance-type allow-list.",
+        description: "EC2 type of the NAT instance (egress natInstance); it must be on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     rootVolumeSizeGb: {
