@@ -119,8 +119,8 @@ describe("NodeGroup", () => {
     });
 
     it("stops before building anything when an instance type cannot be looked up", async () => {
-        const program = await runProgram({ config: { workerInstanceType: "t3.huge" } });
-        assert.match(program.run.error?.message ?? "", /^Could not look up the instance type t3\.huge given in workerInstanceType in ap-northeast-2 \(.*InvalidInstanceType.*\)/);
+        const program = await runProgram({ config: { workerInstanceType: "t3a.xlarge" } });
+        assert.match(program.run.error?.message ?? "", /^Could not look up the instance type t3a\.xlarge given in workerInstanceType in ap-northeast-2 \(.*InvalidInstanceType.*\)/);
         assert.deepStrictEqual(program.resources.filter((r) => r.type.startsWith("aws:ec2")), []);
     });
 });
