@@ -213,13 +213,13 @@ export const configSchema = {
     controlPlaneInstanceType: {
         type: "string",
         default: "t3.large",
-        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large is 2 vCPU, 8 GiB); it must be on the instance-type allow-list (lib/allowList.ts).",
+        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large: 8 GiB); on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerInstanceType: {
         type: "string",
         default: "t3.medium",
-        description: "EC2 type of the workers; at least 4 GiB of memory (t3.medium is 2 vCPU, 4 GiB); it must be on the instance-type allow-list (lib/allowList.ts).",
+        description: "EC2 type of the workers; at least 4 GiB of memory (t3.medium is 2 vCPU, 4 GiB); on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerCapacity: {
