@@ -213,7 +213,7 @@ export const configSchema = {
     controlPlaneInstanceType: {
         type: "string",
         default: "t3.large",
-        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large: 8 GiB); on the instance-type allow-list (lib/allowList.ts).",
+        description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large has 8 GiB); on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerInstanceType: {
