@@ -105,6 +105,6 @@ describe("Network", () => {
 
     it("refuses an egress it does not know, naming the key", async () => {
         const program = await runProgram({ config: { egress: "none" } });
-        assert.strictEqual(program.run.error?.message, 'Config key k8s-lab:egress has the value "none", which is not allowed: use one of natInstance, natGateway, the way the private workers reach the internet.');
+        assert.strictEqual(program.run.error?.message, 'Config key k8s-lab:egress has the value "none", which is not allowed: use natInstance or natGateway (how the workers reach the internet).');
     });
 });
