@@ -33,6 +33,9 @@ export const bookinfoWorkloads = [
     ["productpage", "v1"],
 ] as const;
 
+/** The Deployment of the steady load, meshed like the workloads. */
+const loadgen = "bookinfo-loadgen";
+
 type App = (typeof bookinfoWorkloads)[number][0];
 
 /** Volumes the sample mounts: the apps write to /tmp, reviews' Liberty server to its output. */
@@ -185,17 +188,19 @@ export class Bookinfo extends pulumi.ComponentResource {
                 JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
                 ATTEMPTS: trafficCheck.attempts,
                 WAIT_SECONDS: trafficCheckWait,
+                DEPLOYMENTS: [...bookinfoWorkloads.map(([app, version]) => `${app}-${version}`), loadgen].join(" "),
+                ROLLOUT_SECONDS: trafficCheck.rolloutSeconds,
             }, args.language),
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [script, ...this.workloads, args.nodesReady] });
 
         // One page every 2 seconds keeps the dashboard and the success-rate alert fed.
         new k8s.apps.v1.Deployment(`${name}-loadgen`, {
-            metadata: { name: "bookinfo-loadgen", namespace: bookinfoNamespace, labels: { app: "bookinfo-loadgen" } },
+            metadata: { name: loadgen, namespace: bookinfoNamespace, labels: { app: loadgen } },
             spec: {
                 replicas: 1,
-                selector: { matchLabels: { app: "bookinfo-loadgen" } },
-                template: { metadata: { labels: { app: "bookinfo-loadgen" } }, spec: trafficPod({ COUNT: 0, INTERVAL: 2 }) },
+                selector: { matchLabels: { app: loadgen } },
+                template: { metadata: { labels: { app: loadgen } }, spec: trafficPod({ COUNT: 0, INTERVAL: 2 }) },
             },
         }, { ...options, dependsOn: [script, ...deployments] });
 

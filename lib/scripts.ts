@@ -32,7 +32,10 @@ export const scriptInputs = {
     "worker-join.sh": { API_ENDPOINT: "text", TOKEN: "text", CA_HASH: "text", NODE_NAME: "text", NODE_IP: "text", INSTANCE_ID: "text" },
     "wait-ready.sh": { EXPECTED_NODES: "text", TIMEOUT_SECONDS: "number" },
     "port-forward-install.sh": { UNIT_NAME: "text", UNIT: "text", CREDENTIAL_FILE: "text", API_SERVER: "text", TOKEN_NAMESPACE: "text", TOKEN_SECRET: "text" },
-    "bookinfo-traffic-check.sh": { NAMESPACE: "text", JOB_LABEL: "text", JOB_MANIFEST: "text", ATTEMPTS: "number", WAIT_SECONDS: "number" },
+    "bookinfo-traffic-check.sh": {
+        NAMESPACE: "text", JOB_LABEL: "text", JOB_MANIFEST: "text", ATTEMPTS: "number", WAIT_SECONDS: "number",
+        DEPLOYMENTS: "text", ROLLOUT_SECONDS: "number",
+    },
     "diagnose.sh": { NODE_ROLE: "role" },
     "bookinfo-traffic.sh": {
         URL: "text", COUNT: "number", INTERVAL: "number", REQUEST_SECONDS: "number",

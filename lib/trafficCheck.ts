@@ -24,6 +24,11 @@ export const trafficCheck = {
     /** How much longer the node waits than the Job may run, so that it sees the Job's end. */
     waitMarginSeconds: 60,
     ttlSecondsAfterFinished: 3600,
+    /**
+     * How long the node waits for each Deployment it restarts because a pod of it runs without
+     * the Linkerd proxy: a new pod pulls nothing, but reviews' JVM is slow to become ready.
+     */
+    rolloutSeconds: 300,
 } as const;
 
 /** The numbers the check's duration depends on. */

@@ -14,6 +14,8 @@ set -euo pipefail
 : "${JOB_MANIFEST:?the check Job, as JSON, with a generateName}"
 : "${ATTEMPTS:?how many Jobs to try}"
 : "${WAIT_SECONDS:?how long to wait for each Job to finish: longer than its deadline}"
+: "${DEPLOYMENTS:?the Deployments whose pods must be meshed, space-separated}"
+: "${ROLLOUT_SECONDS:?how long to wait for each restarted Deployment}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
@@ -51,6 +53,36 @@ count_of() {
     echo "$ok $count"
   fi
 }
+
+# The Deployments of $DEPLOYMENTS with a running pod (not being deleted) that has no linkerd-proxy
+# container, among its containers or its init containers (a native sidecar), one per line. A pod's
+# Deployment is its ReplicaSet's name without the last part, the pod-template-hash.
+unmeshed() {
+  local pods owner deleting names
+  pods="$(kubectl get pods --namespace "$NAMESPACE" --field-selector status.phase=Running \
+    -o 'jsonpath={range .items[*]}{.metadata.ownerReferences[?(@.kind=="ReplicaSet")].name}|{.metadata.deletionTimestamp}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\n"}{end}')" || return 0
+  while IFS='|' read -r owner deleting names; do
+    if [ -z "$owner" ] || [ -n "$deleting" ]; then continue; fi
+    case " $DEPLOYMENTS " in *" ${owner%-*} "*) ;; *) continue ;; esac
+    case " $names " in *" linkerd-proxy "*) ;; *) echo "${owner%-*}" ;; esac
+  done <<<"$pods" | sort -u
+}
+
+stale="$(unmeshed)"
+if [ -n "$stale" ]; then
+  say bookinfo.meshRestarting deployments="${stale//$'\n'/, }"
+  for deployment in $stale; do
+    kubectl rollout restart deployment "$deployment" --namespace "$NAMESPACE" >&2 || true
+  done
+  for deployment in $stale; do
+    kubectl rollout status deployment "$deployment" --namespace "$NAMESPACE" --timeout "${ROLLOUT_SECONDS}s" >&2 || true
+  done
+  stale="$(unmeshed)"
+  if [ -n "$stale" ]; then
+    say bookinfo.meshMissing deployments="${stale//$'\n'/, }"
+    exit 1
+  fi
+fi
 
 last="" # the last attempt's outcome: "not-created", "counted <ok> <count>" or "no-count"
 for attempt in $(seq 1 "$ATTEMPTS"); do

@@ -117,6 +117,8 @@ describe("Bookinfo", () => {
             JOB_MANIFEST: JSON.stringify(job),
             ATTEMPTS: 3,
             WAIT_SECONDS: 751,
+            DEPLOYMENTS: "details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 bookinfo-loadgen",
+            ROLLOUT_SECONDS: 300,
         }, "ko"));
         assert.deepStrictEqual([...check.dependsOn].sort(), [
             "command:remote:Command::cluster-ready",

@@ -193,6 +193,8 @@ describe("bookinfo-traffic-check.sh", () => {
         JOB_MANIFEST: manifest,
         ATTEMPTS: 3,
         WAIT_SECONDS: waitSeconds,
+        DEPLOYMENTS: "details-v1 reviews-v2 productpage-v1 bookinfo-loadgen",
+        ROLLOUT_SECONDS: 300,
     });
     const script = (waitSeconds = 751, language: "en" | "ko" = "en") => renderScript("bookinfo-traffic-check.sh", params(waitSeconds), language);
     const deleteOld = "kubectl delete job --namespace bookinfo --selector app=bookinfo-traffic-check --ignore-not-found --wait=false";
@@ -201,6 +203,8 @@ describe("bookinfo-traffic-check.sh", () => {
     const logs = (n: number) => `kubectl logs job/bookinfo-traffic-check-${n} --namespace bookinfo --container traffic`;
     const listPods = (n: number) => `kubectl get pods --namespace bookinfo --selector job-name=bookinfo-traffic-check-${n} -o wide`;
     const pause = "sleep 10";
+    const meshCheck = "kubectl get pods --namespace bookinfo --field-selector status.phase=Running -o " +
+        'jsonpath={range .items[*]}{.metadata.ownerReferences[?(@.kind=="ReplicaSet")].name}|{.metadata.deletionTimestamp}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\\n"}{end}';
 
     let sandbox: Sandbox;
     /**
@@ -210,7 +214,9 @@ describe("bookinfo-traffic-check.sh", () => {
      * for none yet), then ends in <state>: Complete, Failed, Running (never ends), Deadline
      * (stopped at its deadline: Failed, and its pod deleted with the log), or NotCreated (the
      * create fails). <ok> is the final count of 50 (`-`: none). With a file `delete-fails`, the
-     * delete of old Jobs fails.
+     * delete of old Jobs fails. The running pods are the lines of the file `pods` (none without
+     * it), `<ReplicaSet>|<deletionTimestamp>|<containers> <init containers>`; a rollout restart
+     * replaces them with the file `pods-restarted`, when there is one.
      */
     const cluster = (jobs: string[]) => {
         fs.writeFileSync(path.join(sandbox.dir, "jobs"), jobs.map((j) => `${j}\n`).join(""));
@@ -227,7 +233,10 @@ case "$1" in
     job
     if [ "$state" = NotCreated ]; then echo 'Error from server (InternalError): Internal error occurred: resource quota evaluation timed out' >&2; exit 1; fi
     echo "job.batch/bookinfo-traffic-check-$n" ;;
+  rollout)
+    if [ "$2" = restart ] && [ -f "${dir}/pods-restarted" ]; then cp "${dir}/pods-restarted" "${dir}/pods"; fi ;;
   get)
+    if [ "$5" = --field-selector ]; then cat "${dir}/pods" 2>/dev/null || true; exit 0; fi
     [ "$2" = job ] || { echo "bookinfo-traffic-check-$(cat "${dir}/n")-x7k2p   0/2   Init:ImagePullBackOff"; exit 0; }
     [ "$3" = "bookinfo-traffic-check-$(cat "${dir}/n")" ] || exit 1
     job
@@ -266,7 +275,7 @@ esac`);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), attempt(1, 2));
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 2)]);
         assert.strictEqual(fs.readFileSync(path.join(sandbox.dir, "created"), "utf8"), `${manifest}\n`);
         assert.match(result.stderr, /^k8s-lab: Traffic check, attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Complete\.\nwarm-up: 5 whole pages in a row after 9 requests\n50 of 50 product pages complete\n$/m);
     });
@@ -276,7 +285,7 @@ esac`);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0)]);
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0), ...attempt(2, 0)]);
         assert.match(result.stderr, /attempt 1 of 3 \(Job bookinfo-traffic-check-1\): Failed\.\n.*\nrequest 7: a backend is down: product reviews are currently unavailable\n48 of 50 product pages complete\n/);
     });
 
@@ -285,7 +294,7 @@ esac`);
         const failed = sandbox.run(script());
         assert.strictEqual(failed.status, 1);
         assert.strictEqual(failed.stdout, "");
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0), ...attempt(2, 0), ...attempt(3, 0)]);
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0), ...attempt(2, 0), ...attempt(3, 0)]);
         assert.strictEqual(lastLine(failed.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, 47 of 50 product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.");
 
         // The next `up`: the failed Jobs are still there; the check deletes them and starts afresh.
@@ -294,14 +303,14 @@ esac`);
         const next = sandbox.run(script());
         assert.strictEqual(next.status, 0, next.stderr);
         assert.strictEqual(next.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), attempt(1, 1));
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 1)]);
     });
 
     it("gives each Job a bounded time, lists its pods when it gave no count, and says so", () => {
         cluster(["0 Running - -", "0 Running - -", "0 Running - -"]);
         const result = sandbox.run(script(0));
         assert.strictEqual(result.status, 1);
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 0, [listPods(1)], true), ...attempt(2, 0, [listPods(2)], true), ...attempt(3, 0, [listPods(3)], true)]);
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0, [listPods(1)], true), ...attempt(2, 0, [listPods(2)], true), ...attempt(3, 0, [listPods(3)], true)]);
         assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): not finished after 0 s\.\ncontainer "traffic" in pod "bookinfo-traffic-check-3-x7k2p" is waiting to start: PodInitializing\nbookinfo-traffic-check-3-x7k2p {3}0\/2 {3}Init:ImagePullBackOff\n/);
         assert.strictEqual(lastLine(result.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job gave no count within 0 s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.");
     });
@@ -310,7 +319,7 @@ esac`);
         cluster(["3 Deadline - 10:10", "3 Deadline - 20:18", "3 Deadline - 30:21"]);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 1);
-        assert.deepStrictEqual(sandbox.calls(), [...attempt(1, 3), ...attempt(2, 3), ...attempt(3, 3)], "no pod listing: the Job gave a count");
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 3), ...attempt(2, 3), ...attempt(3, 3)], "no pod listing: the Job gave a count");
         assert.match(result.stderr, /attempt 3 of 3 \(Job bookinfo-traffic-check-3\): Failed\.\nwarm-up: 5 whole pages in a row after 9 requests\nrequest 7: a backend is down: product reviews are currently unavailable\nafter 30 of 50 requests: 21 whole pages\n/);
         assert.strictEqual(lastLine(result.stderr), "k8s-lab: " + message("en", "bookinfo.trafficIncomplete", { attempts: 3, ok: 21, count: 50 }));
     });
@@ -320,7 +329,7 @@ esac`);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
         assert.strictEqual(result.stdout, "50 of 50 product pages complete\n");
-        assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, ...attempt(2, 1)]);
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, deleteOld, createJob, ...attempt(2, 1)]);
         assert.match(result.stderr, /^Error from server \(InternalError\): Internal error occurred: resource quota evaluation timed out\nk8s-lab: Traffic check, attempt 1 of 3: the Job was not created\.\n/);
     });
 
@@ -328,7 +337,7 @@ esac`);
         cluster(["0 NotCreated - -", "0 NotCreated - -", "0 NotCreated - -"]);
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 1);
-        assert.deepStrictEqual(sandbox.calls(), [deleteOld, createJob, pause, deleteOld, createJob, pause, deleteOld, createJob]);
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, deleteOld, createJob, pause, deleteOld, createJob, pause, deleteOld, createJob]);
         assert.strictEqual(lastLine(result.stderr), "k8s-lab: The Bookinfo traffic check failed in all 3 attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.");
     });
 
@@ -344,8 +353,66 @@ esac`);
         fs.writeFileSync(path.join(sandbox.dir, "delete-fails"), "");
         const result = sandbox.run(script());
         assert.strictEqual(result.status, 0, result.stderr);
-        assert.deepStrictEqual(sandbox.calls(), attempt(1, 0));
+        assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0)]);
         assert.match(result.stderr, /^Error from server: etcdserver: request timed out\n/);
+    });
+
+    describe("every pod of Bookinfo's Deployments carries the Linkerd proxy", () => {
+        const sidecar = (rs: string, app: string) => `${rs}||${app} linkerd-init linkerd-proxy`;
+        const meshed = [
+            sidecar("details-v1-5b8f7c9d4", "details"),
+            // The proxy as an ordinary container, as without native sidecars, counts as well.
+            "reviews-v2-7c6f9b8d5||reviews linkerd-proxy linkerd-init",
+            sidecar("productpage-v1-6d9c8b7f5", "productpage"),
+            sidecar("bookinfo-loadgen-84f7c6d9b", "traffic"),
+        ];
+        const pods = (lines: string[], file = "pods") => fs.writeFileSync(path.join(sandbox.dir, file), lines.map((l) => `${l}\n`).join(""));
+        const restart = (d: string) => `kubectl rollout restart deployment ${d} --namespace bookinfo`;
+        const status = (d: string) => `kubectl rollout status deployment ${d} --namespace bookinfo --timeout 300s`;
+
+        it("restarts nothing and says nothing when every pod is meshed", () => {
+            cluster(["0 Complete 50 -"]);
+            pods([
+                ...meshed,
+                // Not one of its Deployments, a check Job's pod (no ReplicaSet), an old pod going away.
+                "other-app-5f6d7c8b9||other",
+                "||traffic linkerd-proxy",
+                "reviews-v2-5d4c3b2a1|2026-11-29T12:00:00Z|reviews",
+            ]);
+            const result = sandbox.run(script());
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0)]);
+            assert.doesNotMatch(result.stderr, /Linkerd/);
+        });
+
+        it("restarts the Deployment of an unmeshed pod, waits for it, checks again and runs the traffic check", () => {
+            cluster(["0 Complete 50 -"]);
+            pods([...meshed.slice(0, 1), "reviews-v2-7c6f9b8d5||reviews", ...meshed.slice(2)]);
+            pods(meshed, "pods-restarted");
+            const result = sandbox.run(script());
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.deepStrictEqual(sandbox.calls(), [meshCheck, restart("reviews-v2"), status("reviews-v2"), meshCheck, ...attempt(1, 0)]);
+            assert.strictEqual(result.stderr.split("\n")[0], "k8s-lab: " + message("en", "bookinfo.meshRestarting", { deployments: "reviews-v2" }));
+        });
+
+        for (const language of ["en", "ko"] as const) {
+            it(`fails, naming the Deployments, when their pods are still unmeshed after the restart (${language})`, () => {
+                cluster(["0 Complete 50 -"]);
+                const unmeshed = ["productpage-v1-6d9c8b7f5||productpage", "details-v1-5b8f7c9d4||details", "details-v1-5b8f7c9d4||details", ...meshed.slice(1, 2)];
+                pods(unmeshed);
+                pods(unmeshed, "pods-restarted");
+                const result = sandbox.run(script(751, language));
+                assert.strictEqual(result.status, 1);
+                assert.deepStrictEqual(sandbox.calls(), [
+                    meshCheck, restart("details-v1"), restart("productpage-v1"), status("details-v1"), status("productpage-v1"), meshCheck,
+                ], "no check Job while pods are unmeshed");
+                assert.strictEqual(result.stderr, [
+                    "k8s-lab: " + message(language, "bookinfo.meshRestarting", { deployments: "details-v1, productpage-v1" }),
+                    "k8s-lab: " + message(language, "bookinfo.meshMissing", { deployments: "details-v1, productpage-v1" }),
+                    "",
+                ].join("\n"));
+            });
+        }
     });
 
     it("says the verdict in Korean for a Korean stack", () => {
