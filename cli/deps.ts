@@ -189,7 +189,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                         const error = failedResource(event);
                         if (error !== undefined && !failed.has(error.resource)) failed.set(error.resource, error.error);
                         const urn = event.resourcePreEvent?.metadata.urn;
-                        if (urn !== undefined) track(urn.split("::")[2]?.split("$").pop() ?? "", urn.split("::")[3] ?? "");
+                        if (urn !== undefined) track(urn);
                     };
                     // The one-run override, never a config file: the program keeps what it built in its state.
                     // One the shell exported is for plain pulumi up: here the fallback decides.

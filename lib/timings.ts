@@ -16,6 +16,28 @@ import type { UpReport } from "./fallback";
 export const timedPhases = ["network", "nodes", "init", "cni", "joins", "ready", "kubeconfig", "monitoringCrds", "monitoring", "linkerdCrds", "linkerd", "bookinfo", "verification", "other"] as const;
 export type TimedPhase = (typeof timedPhases)[number];
 
+/** The coarser phases `up`'s progress lines name, in order. */
+export const progressPhases = ["network", "nodes", "bootstrap", "platform", "verification"] as const;
+export type ProgressPhase = (typeof progressPhases)[number];
+
+/** Each timed phase's progress phase: the progress lines place a resource by the same rules. "other" shows no line. */
+export const progressPhaseOfTimed: Readonly<Record<TimedPhase, ProgressPhase | undefined>> = {
+    network: "network",
+    nodes: "nodes",
+    init: "bootstrap",
+    cni: "bootstrap",
+    joins: "bootstrap",
+    ready: "bootstrap",
+    kubeconfig: "bootstrap",
+    monitoringCrds: "platform",
+    monitoring: "platform",
+    linkerdCrds: "platform",
+    linkerd: "platform",
+    bookinfo: "platform",
+    verification: "verification",
+    other: undefined,
+};
+
 interface PhaseRule {
     phase: TimedPhase;
     /** The resource's type token (for a component rule, any ancestor's). */
@@ -80,6 +102,12 @@ export function timedPhaseOf(urn: string): TimedPhase | undefined {
         if (rule !== undefined) return rule.phase;
     }
     return "other";
+}
+
+/** The progress phase of a resource from its URN: its timed phase's; undefined for what times nothing and for "other". */
+export function progressPhaseOf(urn: string): ProgressPhase | undefined {
+    const phase = timedPhaseOf(urn);
+    return phase === undefined ? undefined : progressPhaseOfTimed[phase];
 }
 
 export interface PhaseTiming {

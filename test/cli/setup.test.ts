@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cliLanguage, stackLanguage } from "../../cli/context";
-import { elapsed, phaseOf, phaseTracker } from "../../cli/progress";
+import { elapsed, phaseTracker } from "../../cli/progress";
 import { chooseBackend, chooseStack, findEnvironment, installedPulumi, keepPassphrase, passphraseFile, personalStack, pinnedPulumiVersion } from "../../cli/setup";
 import { types } from "../harness";
 
@@ -57,22 +57,41 @@ describe("a fresh machine", () => {
     });
 
     it("shows up's progress by phase, each once and in order, with the time since it began", () => {
+        // A resource's URN: its ancestors' types below the stack, then its own, and its name.
+        const urn = (path: string[], name: string) => `urn:pulumi:dev::k8s-lab::${path.join("$")}::${name}`;
+        const seenFor = (urns: string[]): string[] => {
+            const seen: string[] = [];
+            const track = phaseTracker((phase) => seen.push(phase));
+            for (const u of urns) track(u);
+            return seen;
+        };
+        // One resource at a time; the timings' table places them, "other" and what times nothing show no line.
         assert.deepStrictEqual([
-            phaseOf(types.vpc, "network-vpc"),
-            phaseOf(types.securityGroup, "security-groups-control-plane"),
-            phaseOf(types.instance, "control-plane-0"),
-            phaseOf(types.privateKey, "ssh-key"),
-            phaseOf(types.remoteCommand, "cluster-init"),
-            phaseOf("kubernetes:helm.sh/v3:Release", "monitoring"),
-            phaseOf(types.remoteCommand, "bookinfo-traffic-check"),
-            phaseOf(types.localCommand, "access-verify"),
-            phaseOf(types.awsProvider, "aws"),
-            phaseOf(types.network, "network"),
-        ], ["network", "network", "nodes", "nodes", "bootstrap", "platform", "platform", "verification", undefined, undefined]);
-        const seen: string[] = [];
-        const track = phaseTracker((phase) => seen.push(phase));
-        for (const [type, name] of [[types.vpc, "v"], [types.instance, "i"], [types.subnet, "s"], [types.remoteCommand, "cluster-init"], [types.namespace, "n"], [types.remoteCommand, "cluster-join-0"], [types.localCommand, "access-verify"]]) track(type, name);
-        assert.deepStrictEqual(seen, ["network", "nodes", "bootstrap", "platform", "verification"]);
+            urn([types.network, types.vpc], "network-vpc"),
+            urn(["k8slab:index:ClusterSecurityGroups", types.securityGroup], "security-groups-control-plane"),
+            urn(["k8slab:index:NodeGroup", types.instance], "control-plane-0"),
+            // The NAT instance is the network's, as in the timings (it was once "nodes" here).
+            urn([types.network, types.instance], "network-nat"),
+            // Keys are made in no time at the very start: a line for them would skip "network".
+            urn(["k8slab:index:SshKey", types.privateKey], "ssh-key"),
+            urn(["k8slab:index:KubernetesCluster", types.remoteCommand], "cluster-init"),
+            urn(["kubernetes:helm.sh/v3:Release"], "monitoring"),
+            urn(["k8slab:index:Bookinfo", types.remoteCommand], "bookinfo-traffic-check"),
+            urn(["k8slab:index:Access", types.localCommand], "access-verify"),
+            urn([types.awsProvider], "aws"),
+            urn([types.network], "network"),
+            // The per-up marker starts with the network, so it is "other", not bootstrap.
+            urn([types.dynamic], "every-up"),
+        ].map((u) => seenFor([u])), [["network"], ["network"], ["nodes"], ["network"], [], ["bootstrap"], ["platform"], ["platform"], ["verification"], [], [], []]);
+        assert.deepStrictEqual(seenFor([
+            urn([types.network, types.vpc], "v"),
+            urn(["k8slab:index:NodeGroup", types.instance], "i"),
+            urn([types.network, types.subnet], "s"),
+            urn(["k8slab:index:KubernetesCluster", types.remoteCommand], "cluster-init"),
+            urn(["k8slab:index:Monitoring", types.namespace], "n"),
+            urn(["k8slab:index:KubernetesCluster", types.remoteCommand], "cluster-join-0"),
+            urn(["k8slab:index:Access", types.localCommand], "access-verify"),
+        ]), ["network", "nodes", "bootstrap", "platform", "verification"]);
         assert.deepStrictEqual([elapsed(0), elapsed(59_999), elapsed(61_000), elapsed(754_000)], ["0:00", "0:59", "1:01", "12:34"]);
     });
 });

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { alignedTable, displayWidth, minutes, parseHistory, runFallback, timedPhaseOf, timingRecorder } from "../../lib/timings";
+import { phaseTracker } from "../../cli/progress";
+import { alignedTable, displayWidth, minutes, parseHistory, progressPhaseOfTimed, progressPhases, runFallback, timedPhaseOf, timingRecorder, type TimedPhase } from "../../lib/timings";
 import { runProgram } from "../harness";
 
 /** A daily up's engine events as the Automation API hands them over (a first up after a destroy: the stack itself is unchanged). */
@@ -13,6 +14,17 @@ const urn = (types: string, name: string) => `urn:pulumi:dev::k8s-lab::${types}:
 const step = (kind: "resourcePreEvent" | "resOutputsEvent" | "resOpFailedEvent", timestamp: number, types: string, name: string, op = "create", planning?: boolean): EngineEvent => {
     const metadata = { op, urn: urn(types, name), type: types.split("$").pop(), provider: "" };
     return { sequence: timestamp, timestamp, [kind]: kind === "resOpFailedEvent" ? { metadata, status: 1, steps: 1 } : { metadata, planning } } as unknown as EngineEvent;
+};
+
+type Declared = Awaited<ReturnType<typeof runProgram>>["resources"][number];
+/** A URN's types for each of the program's resources: the ancestors' below the stack, then the resource's own. */
+const typesOf = (resources: Declared[]) => {
+    const byId = new Map(resources.map((r) => [`${r.type}::${r.name}`, r]));
+    const types = (r: Declared): string[] => {
+        const parent = r.parent === undefined || r.parent.startsWith("pulumi:pulumi:Stack::") ? undefined : byId.get(r.parent);
+        return [...(parent === undefined ? [] : types(parent)), r.type];
+    };
+    return types;
 };
 
 describe("timings", () => {
@@ -54,12 +66,7 @@ describe("timings", () => {
 
     it("counts each resource of the program to a named phase but the stack-level helpers (keys and passwords time nothing), the NAT instance to the network, each chart to its own", async () => {
         const program = await runProgram();
-        const byId = new Map(program.resources.map((r) => [`${r.type}::${r.name}`, r]));
-        // A URN's types: the ancestors' below the stack, then the resource's own.
-        const types = (r: (typeof program.resources)[number]): string[] => {
-            const parent = r.parent === undefined || r.parent.startsWith("pulumi:pulumi:Stack::") ? undefined : byId.get(r.parent);
-            return [...(parent === undefined ? [] : types(parent)), r.type];
-        };
+        const types = typesOf(program.resources);
         const other = program.resources.filter((r) => timedPhaseOf(urn(types(r).join("$"), r.name)) === "other").map((r) => r.type);
         assert.deepStrictEqual([...new Set(other)].sort(), ["pulumi-nodejs:dynamic:Resource", "pulumi:providers:aws", "pulumi:pulumi:StackReference"]);
         const instant = program.resources.filter((r) => /^(random|tls):/.test(r.type));
@@ -69,6 +76,44 @@ describe("timings", () => {
         // The NAT instance is the network's; the nodes are the cluster's; each chart and the CRDs have their own phase.
         assert.deepStrictEqual(phases("aws:ec2/instance:Instance"), ["control-plane-0 nodes", "network-nat network", "worker-0 nodes", "worker-1 nodes"]);
         assert.deepStrictEqual([...phases("kubernetes:helm.sh/v4:Chart"), ...phases("kubernetes:yaml/v2:ConfigGroup")], ["kube-prometheus-stack monitoring", "linkerd-control-plane linkerd", "linkerd-crds linkerdCrds", "monitoring-crds monitoringCrds"]);
+    });
+
+    it("shows up's progress by the same table: each resource of the program in its timed phase's progress phase, the NAT instance in the network in both", async () => {
+        const program = await runProgram();
+        const types = typesOf(program.resources);
+        // What the CLI's progress lines say for one resource alone.
+        const shown = (u: string): string[] => {
+            const seen: string[] = [];
+            phaseTracker((phase) => seen.push(phase))(u);
+            return seen;
+        };
+        const both = program.resources.map((r) => {
+            const u = urn(types(r).join("$"), r.name);
+            const timed = timedPhaseOf(u);
+            return { r, timed, progress: shown(u) };
+        });
+        // The progress phase its timed phase declares; none for what times nothing and for "other".
+        const declared = (timed: TimedPhase | undefined): string[] => [timed === undefined ? undefined : progressPhaseOfTimed[timed]].filter((p) => p !== undefined);
+        const disagree = both.filter(({ timed, progress }) => JSON.stringify(progress) !== JSON.stringify(declared(timed)));
+        assert.deepStrictEqual(disagree.map(({ r }) => `${r.type}::${r.name}`), []);
+        const line = (type: string) => both.filter(({ r }) => r.type === type).map(({ r, timed, progress }) => `${r.name} ${timed} ${progress.join()}`).sort();
+        assert.deepStrictEqual(line("aws:ec2/instance:Instance"), ["control-plane-0 nodes nodes", "network-nat network network", "worker-0 nodes nodes", "worker-1 nodes nodes"]);
+        // Every progress phase has resources of the program.
+        assert.deepStrictEqual([...new Set(both.flatMap(({ progress }) => progress))].sort(), [...progressPhases].sort());
+    });
+
+    it("shows the recorded up's progress lines each once, in order, when the phase's first resource starts: network first, not the keys made at the start", () => {
+        const events = recordedUp();
+        const first = Math.min(...events.map((e) => e.timestamp));
+        const lines: string[] = [];
+        let at = 0;
+        const track = phaseTracker((phase) => lines.push(`${at - first} ${phase}`));
+        for (const event of events) {
+            const u = event.resourcePreEvent?.metadata.urn;
+            at = event.timestamp;
+            if (u !== undefined) track(u);
+        }
+        assert.deepStrictEqual(lines, ["3 network", "4 nodes", "37 bootstrap", "406 platform", "745 verification"]);
     });
 
     it("places a resource by its own type and name first, else by its nearest component, else in other; the stack and the program's components time nothing", () => {
