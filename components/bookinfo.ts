@@ -5,6 +5,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dial } from "./cluster";
+import { linkerdNamespace } from "./mesh";
 import { ServedEndpoint } from "../lib/endpoints";
 import { Language } from "../lib/messages";
 import { renderScript, ScriptInput, scriptEnvironment, scriptsDir } from "../lib/scripts";
@@ -190,6 +191,7 @@ export class Bookinfo extends pulumi.ComponentResource {
                 WAIT_SECONDS: trafficCheckWait,
                 DEPLOYMENTS: [...bookinfoWorkloads.map(([app, version]) => `${app}-${version}`), loadgen].join(" "),
                 ROLLOUT_SECONDS: trafficCheck.rolloutSeconds,
+                INJECTOR: `${linkerdNamespace}/linkerd-proxy-injector`,
             }, args.language),
             triggers: [args.everyUp],
         }, { parent: this, dependsOn: [script, ...this.workloads, args.nodesReady] });

@@ -86,6 +86,7 @@ const en = {
     "bookinfo.trafficIncomplete": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, {ok} of {count} product pages were whole after the warm-up (the failed requests are listed above; requests its deadline cut off count as failed). Next: kubectl -n bookinfo get pods, and the logs of the pod that fails.",
     "bookinfo.trafficUnfinished": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job gave no count within {seconds} s (its pod is listed above). Next: kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check.",
     "bookinfo.meshRestarting": "Pods of these Bookinfo Deployments run without the Linkerd proxy (they started while its injector was down); restarting them: {deployments}.",
+    "bookinfo.meshInjectorDown": "Pods of these Bookinfo Deployments run without the Linkerd proxy, and Linkerd's proxy injector ({injector}) is not ready, so a restart would not mesh them: {deployments}. Next: kubectl -n linkerd get pods,events, then run up again.",
     "bookinfo.meshMissing": "Pods of these Bookinfo Deployments still run without the Linkerd proxy after a restart: {deployments}. The dashboard and alerts miss them. Next: kubectl -n linkerd get pods,events (the proxy injector), then kubectl -n bookinfo rollout restart deployment for each of them.",
     "bookinfo.trafficNotCreated": "The Bookinfo traffic check failed in all {attempts} attempts: in the last one, its Job could not be created (kubectl's error is above). Next: kubectl get nodes, and kubectl -n bookinfo get jobs,pods.",
 
@@ -369,6 +370,7 @@ const ko: Catalogue = {
     "bookinfo.trafficIncomplete": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 워밍업 뒤 상품 페이지 {count}개 중 완전한 페이지가 {ok}개뿐이었습니다(실패한 요청은 위에 있고, 제한 시간 때문에 보내지 못한 요청도 실패로 셉니다). kubectl -n bookinfo get pods로 파드를 확인하고, 실패하는 파드의 로그를 읽어 보세요.",
     "bookinfo.trafficUnfinished": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job이 {seconds}초 안에 결과를 내지 못했습니다(파드 상태는 위에 있습니다). kubectl -n bookinfo describe jobs -l app=bookinfo-traffic-check로 원인을 확인하세요.",
     "bookinfo.meshRestarting": "다음 Bookinfo Deployment의 파드가 Linkerd 프록시 없이 실행 중입니다(인젝터가 멈춘 사이에 시작됨). 다시 시작합니다: {deployments}.",
+    "bookinfo.meshInjectorDown": "다음 Bookinfo Deployment의 파드가 Linkerd 프록시 없이 실행 중이지만, Linkerd 프록시 인젝터가 준비되지 않아 다시 시작해도 프록시가 붙지 않습니다(인젝터: {injector}): {deployments}. kubectl -n linkerd get pods,events로 확인한 뒤 up을 다시 실행하세요.",
     "bookinfo.meshMissing": "다음 Bookinfo Deployment의 파드가 다시 시작한 뒤에도 Linkerd 프록시 없이 실행 중입니다: {deployments}. 대시보드와 알림에서 이 파드가 빠집니다. kubectl -n linkerd get pods,events로 프록시 인젝터를 확인한 뒤, 각 Deployment에 kubectl -n bookinfo rollout restart deployment를 실행하세요.",
     "bookinfo.trafficNotCreated": "Bookinfo 트래픽 확인이 {attempts}번의 시도에서 모두 실패했습니다. 마지막 시도에서는 확인 Job을 만들지 못했습니다(kubectl 오류는 위에 있습니다). kubectl get nodes와 kubectl -n bookinfo get jobs,pods로 상태를 확인하세요.",
 

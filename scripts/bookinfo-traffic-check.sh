@@ -16,6 +16,7 @@ set -euo pipefail
 : "${WAIT_SECONDS:?how long to wait for each Job to finish: longer than its deadline}"
 : "${DEPLOYMENTS:?the Deployments whose pods must be meshed, space-separated}"
 : "${ROLLOUT_SECONDS:?how long to wait for each restarted Deployment}"
+: "${INJECTOR:?namespace/name of the Linkerd proxy injector Deployment}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
@@ -60,7 +61,7 @@ count_of() {
 unmeshed() {
   local pods owner deleting names
   pods="$(kubectl get pods --namespace "$NAMESPACE" --field-selector status.phase=Running \
-    -o 'jsonpath={range .items[*]}{.metadata.ownerReferences[?(@.kind=="ReplicaSet")].name}|{.metadata.deletionTimestamp}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\n"}{end}')" || return 0
+    -o 'jsonpath={range .items[*]}{.metadata.ownerReferences[?(@.kind=="ReplicaSet")].name}|{.metadata.deletionTimestamp}|{.spec.containers[*].name} {.spec.initContainers[*].name}{"\n"}{end}')" || return 1
   while IFS='|' read -r owner deleting names; do
     if [ -z "$owner" ] || [ -n "$deleting" ]; then continue; fi
     case " $DEPLOYMENTS " in *" ${owner%-*} "*) ;; *) continue ;; esac
@@ -68,8 +69,14 @@ unmeshed() {
   done <<<"$pods" | sort -u
 }
 
-stale="$(unmeshed)"
+# Pods that cannot be listed are left to the check Jobs, which then fail on the same API server.
+stale="$(unmeshed)" || stale=""
 if [ -n "$stale" ]; then
+  # A restart while the injector does not serve would only start more pods without the proxy.
+  if ! kubectl rollout status deployment "${INJECTOR#*/}" --namespace "${INJECTOR%%/*}" --timeout "${ROLLOUT_SECONDS}s" >&2; then
+    say bookinfo.meshInjectorDown deployments="${stale//$'\n'/, }" injector="$INJECTOR"
+    exit 1
+  fi
   say bookinfo.meshRestarting deployments="${stale//$'\n'/, }"
   for deployment in $stale; do
     kubectl rollout restart deployment "$deployment" --namespace "$NAMESPACE" >&2 || true
@@ -77,7 +84,8 @@ if [ -n "$stale" ]; then
   for deployment in $stale; do
     kubectl rollout status deployment "$deployment" --namespace "$NAMESPACE" --timeout "${ROLLOUT_SECONDS}s" >&2 || true
   done
-  stale="$(unmeshed)"
+  # When the pods cannot be listed after the restart, the restarted Deployments count as still unmeshed.
+  if after="$(unmeshed)"; then stale="$after"; fi
   if [ -n "$stale" ]; then
     say bookinfo.meshMissing deployments="${stale//$'\n'/, }"
     exit 1

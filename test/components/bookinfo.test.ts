@@ -119,6 +119,7 @@ describe("Bookinfo", () => {
             WAIT_SECONDS: 751,
             DEPLOYMENTS: "details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 bookinfo-loadgen",
             ROLLOUT_SECONDS: 300,
+            INJECTOR: "linkerd/linkerd-proxy-injector",
         }, "ko"));
         assert.deepStrictEqual([...check.dependsOn].sort(), [
             "command:remote:Command::cluster-ready",

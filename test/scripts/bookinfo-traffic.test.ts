@@ -195,6 +195,7 @@ describe("bookinfo-traffic-check.sh", () => {
         WAIT_SECONDS: waitSeconds,
         DEPLOYMENTS: "details-v1 reviews-v2 productpage-v1 bookinfo-loadgen",
         ROLLOUT_SECONDS: 300,
+        INJECTOR: "linkerd/linkerd-proxy-injector",
     });
     const script = (waitSeconds = 751, language: "en" | "ko" = "en") => renderScript("bookinfo-traffic-check.sh", params(waitSeconds), language);
     const deleteOld = "kubectl delete job --namespace bookinfo --selector app=bookinfo-traffic-check --ignore-not-found --wait=false";
@@ -216,7 +217,8 @@ describe("bookinfo-traffic-check.sh", () => {
      * create fails). <ok> is the final count of 50 (`-`: none). With a file `delete-fails`, the
      * delete of old Jobs fails. The running pods are the lines of the file `pods` (none without
      * it), `<ReplicaSet>|<deletionTimestamp>|<containers> <init containers>`; a rollout restart
-     * replaces them with the file `pods-restarted`, when there is one.
+     * replaces them with the file `pods-restarted`, when there is one. With a file `injector-down`,
+     * the wait for Linkerd's injector fails; with `list-fails-after`, listing pods fails after a restart.
      */
     const cluster = (jobs: string[]) => {
         fs.writeFileSync(path.join(sandbox.dir, "jobs"), jobs.map((j) => `${j}\n`).join(""));
@@ -234,9 +236,14 @@ case "$1" in
     if [ "$state" = NotCreated ]; then echo 'Error from server (InternalError): Internal error occurred: resource quota evaluation timed out' >&2; exit 1; fi
     echo "job.batch/bookinfo-traffic-check-$n" ;;
   rollout)
-    if [ "$2" = restart ] && [ -f "${dir}/pods-restarted" ]; then cp "${dir}/pods-restarted" "${dir}/pods"; fi ;;
+    if [ "$4" = linkerd-proxy-injector ] && [ -f "${dir}/injector-down" ]; then echo 'error: timed out waiting for the condition' >&2; exit 1; fi
+    if [ "$2" = restart ] && [ -f "${dir}/pods-restarted" ]; then cp "${dir}/pods-restarted" "${dir}/pods"; fi
+    if [ "$2" = restart ] && [ -f "${dir}/list-fails-after" ]; then touch "${dir}/list-fails"; fi ;;
   get)
-    if [ "$5" = --field-selector ]; then cat "${dir}/pods" 2>/dev/null || true; exit 0; fi
+    if [ "$5" = --field-selector ]; then
+      if [ -f "${dir}/list-fails" ]; then echo 'Error from server: etcdserver: request timed out' >&2; exit 1; fi
+      cat "${dir}/pods" 2>/dev/null || true; exit 0
+    fi
     [ "$2" = job ] || { echo "bookinfo-traffic-check-$(cat "${dir}/n")-x7k2p   0/2   Init:ImagePullBackOff"; exit 0; }
     [ "$3" = "bookinfo-traffic-check-$(cat "${dir}/n")" ] || exit 1
     job
@@ -369,6 +376,7 @@ esac`);
         const pods = (lines: string[], file = "pods") => fs.writeFileSync(path.join(sandbox.dir, file), lines.map((l) => `${l}\n`).join(""));
         const restart = (d: string) => `kubectl rollout restart deployment ${d} --namespace bookinfo`;
         const status = (d: string) => `kubectl rollout status deployment ${d} --namespace bookinfo --timeout 300s`;
+        const injector = "kubectl rollout status deployment linkerd-proxy-injector --namespace linkerd --timeout 300s";
 
         it("restarts nothing and says nothing when every pod is meshed", () => {
             cluster(["0 Complete 50 -"]);
@@ -391,11 +399,25 @@ esac`);
             pods(meshed, "pods-restarted");
             const result = sandbox.run(script());
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(sandbox.calls(), [meshCheck, restart("reviews-v2"), status("reviews-v2"), meshCheck, ...attempt(1, 0)]);
+            assert.deepStrictEqual(sandbox.calls(), [meshCheck, injector, restart("reviews-v2"), status("reviews-v2"), meshCheck, ...attempt(1, 0)]);
             assert.strictEqual(result.stderr.split("\n")[0], "k8s-lab: " + message("en", "bookinfo.meshRestarting", { deployments: "reviews-v2" }));
         });
 
         for (const language of ["en", "ko"] as const) {
+            it(`restarts nothing and fails, naming the Deployments and the injector, while Linkerd's injector is not ready (${language})`, () => {
+                cluster(["0 Complete 50 -"]);
+                pods([...meshed.slice(0, 1), "reviews-v2-7c6f9b8d5||reviews", ...meshed.slice(2)]);
+                fs.writeFileSync(path.join(sandbox.dir, "injector-down"), "");
+                const result = sandbox.run(script(751, language));
+                assert.strictEqual(result.status, 1);
+                assert.deepStrictEqual(sandbox.calls(), [meshCheck, injector]);
+                assert.strictEqual(result.stderr, [
+                    "error: timed out waiting for the condition",
+                    "k8s-lab: " + message(language, "bookinfo.meshInjectorDown", { deployments: "reviews-v2", injector: "linkerd/linkerd-proxy-injector" }),
+                    "",
+                ].join("\n"));
+            });
+
             it(`fails, naming the Deployments, when their pods are still unmeshed after the restart (${language})`, () => {
                 cluster(["0 Complete 50 -"]);
                 const unmeshed = ["productpage-v1-6d9c8b7f5||productpage", "details-v1-5b8f7c9d4||details", "details-v1-5b8f7c9d4||details", ...meshed.slice(1, 2)];
@@ -404,7 +426,7 @@ esac`);
                 const result = sandbox.run(script(751, language));
                 assert.strictEqual(result.status, 1);
                 assert.deepStrictEqual(sandbox.calls(), [
-                    meshCheck, restart("details-v1"), restart("productpage-v1"), status("details-v1"), status("productpage-v1"), meshCheck,
+                    meshCheck, injector, restart("details-v1"), restart("productpage-v1"), status("details-v1"), status("productpage-v1"), meshCheck,
                 ], "no check Job while pods are unmeshed");
                 assert.strictEqual(result.stderr, [
                     "k8s-lab: " + message(language, "bookinfo.meshRestarting", { deployments: "details-v1, productpage-v1" }),
@@ -413,6 +435,17 @@ esac`);
                 ].join("\n"));
             });
         }
+
+        it("counts the restarted Deployments as still unmeshed when the pods cannot be listed after the restart", () => {
+            cluster(["0 Complete 50 -"]);
+            pods([...meshed.slice(0, 1), "reviews-v2-7c6f9b8d5||reviews", ...meshed.slice(2)]);
+            pods(meshed, "pods-restarted");
+            fs.writeFileSync(path.join(sandbox.dir, "list-fails-after"), "");
+            const result = sandbox.run(script());
+            assert.strictEqual(result.status, 1);
+            assert.deepStrictEqual(sandbox.calls(), [meshCheck, injector, restart("reviews-v2"), status("reviews-v2"), meshCheck]);
+            assert.match(result.stderr, new RegExp(`k8s-lab: ${message("en", "bookinfo.meshMissing", { deployments: "reviews-v2" }).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n$`));
+        });
     });
 
     it("says the verdict in Korean for a Korean stack", () => {
