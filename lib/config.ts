@@ -8,11 +8,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
-import { configKeys, configSchema, ConfigKey, Invalid, LabConfig, limits, rawDefault } from "./configSchema";
+import { configKeys, configSchema, ConfigKey, Invalid, KeySchema, LabConfig, limits, rawDefault, targets } from "./configSchema";
+import { targetExposures } from "./exposure";
 import { terminalLanguage, Translate, translator } from "./messages";
 
-export type { Egress, LabConfig, WorkerCapacity } from "./configSchema";
-export { egressModes, limits, reservedTagKeys, workerCapacities } from "./configSchema";
+export type { Egress, LabConfig, Target, WorkerCapacity } from "./configSchema";
+export { egressModes, limits, reservedTagKeys, targets, workerCapacities } from "./configSchema";
 
 /** Reads one raw config value, as `pulumi.Config.get` does. */
 export type RawConfig = (key: string) => string | undefined;
@@ -65,9 +66,10 @@ function addressCount(blocks: Cidr[]): number {
     return total;
 }
 
+/** A key that is not allowed: its value and what is allowed, or (set for a target it does not apply to) the sentence saying so. */
 interface Problem {
     key: ConfigKey;
-    invalid: Invalid;
+    invalid: Invalid | string;
 }
 
 /**
@@ -107,7 +109,12 @@ function acrossKeys(parsed: Partial<LabConfig>, t: Translate): Problem[] {
 
     if (c.grafanaPort !== undefined && c.grafanaPort === c.bookinfoPort) bad("grafanaPort", String(c.grafanaPort), t("allowed.distinctPort", { otherKey: "bookinfoPort" }));
 
-    if (c.adminCidrs !== undefined && c.detectAdminIp !== undefined) {
+    if (c.target === "existingCluster") {
+        // Never whichever context happens to be current: that may be an engineer's production cluster.
+        if (c.kubeContext === "") bad("kubeContext", "", t("allowed.kubeContext"));
+        if (c.exposure === "portForward") bad("exposure", c.exposure, t("allowed.exposureOnExistingCluster", { modes: targetExposures.existingCluster.join(", ") }));
+    }
+    if (c.target === "aws" && c.adminCidrs !== undefined && c.detectAdminIp !== undefined) {
         // Some way in for the admin; and narrow blocks may not add up to more than the widest one holds
         // (the policy pack judges the rules of one security group together the same way), counting
         // the address detectAdminIp adds.
@@ -119,6 +126,16 @@ function acrossKeys(parsed: Partial<LabConfig>, t: Translate): Problem[] {
         }
     }
     return problems;
+}
+
+/** Whether a stack sets a key to something other than its default (a value its schema does not read is something other). */
+function setApart(schema: KeySchema<unknown>, value: string | undefined, fallback: string, t: Translate): boolean {
+    if (value === undefined || value === fallback) return false;
+    try {
+        return JSON.stringify(schema.parse(value, t)) !== JSON.stringify(schema.parse(fallback, t));
+    } catch {
+        return true;
+    }
 }
 
 /**
@@ -133,9 +150,18 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
 
     const parsed: Partial<Record<ConfigKey, unknown>> = {};
     const problems: Problem[] = [];
+    const target = targets.find((name) => name === raw("target"));
     for (const key of configKeys) {
+        const schema: KeySchema<unknown> = configSchema[key];
+        // A key of another target counts only when the stack sets it: the CLI hands every default over.
+        if (target !== undefined && !schema.targets.includes(target) && setApart(schema, get(key), rawDefault(key), t)) {
+            const why = schema.targets.includes("aws") ? t("config.why.awsOnly") : t("config.why.existingClusterOnly");
+            problems.push({ key, invalid: t("config.notForTarget", { key: `${project}:${key}`, target, why }) });
+            parsed[key] = schema.parse(rawDefault(key), t);
+            continue;
+        }
         try {
-            parsed[key] = configSchema[key].parse(raw(key), t);
+            parsed[key] = schema.parse(raw(key), t);
         } catch (e) {
             if (!(e instanceof Invalid)) throw e;
             problems.push({ key, invalid: e });
@@ -147,7 +173,9 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
     problems.sort((a, b) => configKeys.indexOf(a.key) - configKeys.indexOf(b.key));
     throw new ConfigError(
         problems.map((p) => p.key),
-        problems.map(({ key, invalid }) => t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(invalid.value), allowed: invalid.allowed })).join("\n"),
+        problems
+            .map(({ key, invalid }) => (typeof invalid === "string" ? invalid : t("config.invalid", { key: `${project}:${key}`, value: JSON.stringify(invalid.value), allowed: invalid.allowed })))
+            .join("\n"),
     );
 }
 

@@ -43,12 +43,21 @@ export const workerCapacities = ["spot", "onDemand"] as const;
 /** How the private subnet reaches the internet: a small NAT instance, or a managed NAT gateway. */
 export const egressModes = ["natInstance", "natGateway"] as const;
 
+/** Where the platform runs: the lab's own AWS cluster, or a cluster that exists (kind, k3d). */
+export const targets = ["aws", "existingCluster"] as const;
+export type Target = (typeof targets)[number];
+const everyTarget = targets;
+const awsOnly = ["aws"] as const;
+const existingClusterOnly = ["existingCluster"] as const;
+
 /** How a key reads a raw value (as `pulumi.Config.get` returns it): its typed value, or `Invalid` thrown. */
 type Parse<T> = (raw: string, t: Translate) => T;
 
 export interface KeySchema<T> {
     /** As Pulumi.yaml declares it; `array` is a list of strings. */
     readonly type: "string" | "integer" | "boolean" | "array";
+    /** The targets the key applies to: set for another one, it is refused. */
+    readonly targets: readonly Target[];
     readonly default: string | number | boolean | readonly string[];
     readonly description: string;
     readonly parse: Parse<T>;
@@ -122,18 +131,53 @@ function adminCidr(value: string, t: Translate): string {
 export const configSchema = {
     language: {
         type: "string",
+        targets: everyTarget,
         default: "auto",
         description: "Language of operator-facing messages: ko, en, or auto (Korean on the nodes; in the terminal, LC_ALL, LC_MESSAGES or LANG, ko* being Korean).",
         parse: oneOf(languageSettings, (t) => t("allowed.language")),
     },
+    target: {
+        type: "string",
+        targets: everyTarget,
+        default: "aws",
+        description:
+            "Where the platform runs: aws (the lab builds its network, nodes and cluster) or existingCluster " +
+            "(the platform alone, onto the cluster that kubeconfig and kubeContext name: kind, k3d; no AWS resource, nothing over SSH).",
+        parse: oneOf(targets, (t, values) => t("allowed.target", { targets: values })),
+    },
+    kubeconfig: {
+        type: "string",
+        targets: existingClusterOnly,
+        default: "",
+        description:
+            "existingCluster: the kubeconfig, as a path to the file or as its content (pulumi config set --secret kubeconfig < file); " +
+            "empty: KUBECONFIG, else ~/.kube/config, as kubectl reads them.",
+        parse: (raw: string) => raw,
+    },
+    kubeContext: {
+        type: "string",
+        targets: existingClusterOnly,
+        default: "",
+        description: "existingCluster: the kubeconfig's context to deploy into, such as kind-k8s-lab; required, never the current one.",
+        parse: (raw: string) => raw,
+    },
+    publicHost: {
+        type: "string",
+        targets: existingClusterOnly,
+        default: "127.0.0.1",
+        description: "existingCluster: the host name or IPv4 address where the control-plane node's bookinfoPort and grafanaPort answer (kind maps them to 127.0.0.1).",
+        parse: check(z.string().regex(/^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/), (t) => t("allowed.publicHost")),
+    },
     region: {
         type: "string",
+        targets: awsOnly,
         default: "ap-northeast-2",
         description: "AWS region of the lab.",
         parse: check(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/), (t) => t("allowed.region")),
     },
     availabilityZone: {
         type: "string",
+        targets: awsOnly,
         default: "",
         description: "Zone of both subnets; empty picks the first zone of the region that offers both instance types.",
         // Checked against the region, across keys.
@@ -141,57 +185,66 @@ export const configSchema = {
     },
     vpcCidr: {
         type: "string",
+        targets: awsOnly,
         default: "10.0.0.0/16",
         description: `IPv4 block of the VPC (/${limits.vpcPrefix.min} to /${limits.vpcPrefix.max}).`,
         parse: (raw: string, t: Translate) => cidr(raw, t, limits.vpcPrefix),
     },
     publicSubnetCidr: {
         type: "string",
+        targets: awsOnly,
         default: "10.0.1.0/24",
         description: "Subnet of the control-plane node, inside vpcCidr, routed to the internet gateway.",
         parse: (raw: string, t: Translate) => cidr(raw, t, limits.vpcPrefix),
     },
     privateSubnetCidr: {
         type: "string",
+        targets: awsOnly,
         default: "10.0.2.0/24",
         description: "Subnet of the workers, inside vpcCidr, with egress through the NAT instance or gateway (egress).",
         parse: (raw: string, t: Translate) => cidr(raw, t, limits.vpcPrefix),
     },
     podCidr: {
         type: "string",
+        targets: awsOnly,
         default: "10.244.0.0/16",
         description: `Pod IP range (/${limits.podPrefix.min} to /${limits.podPrefix.max}); must not overlap vpcCidr or serviceCidr.`,
         parse: (raw: string, t: Translate) => cidr(raw, t, limits.podPrefix),
     },
     serviceCidr: {
         type: "string",
+        targets: awsOnly,
         default: "10.96.0.0/12",
         description: `Service IP range (/${limits.servicePrefix.min} to /${limits.servicePrefix.max}); must not overlap vpcCidr or podCidr.`,
         parse: (raw: string, t: Translate) => cidr(raw, t, limits.servicePrefix),
     },
     kubernetesVersion: {
         type: "string",
+        targets: awsOnly,
         default: "1.35",
         description: "Kubernetes minor version (1.34, 1.35 or 1.36), each pinned to a patch release in lib/versions.ts.",
         parse: oneOf(Object.keys(versions.kubernetes) as KubernetesMinor[], (t, values) => t("allowed.kubernetesVersion", { versions: values, calico: versions.calico })),
     },
     cni: {
         type: "string",
+        targets: awsOnly,
         default: "calico",
         description: "The CNI (calico, with VXLAN encapsulation between all nodes).",
         parse: oneOf(supportedCnis, (t, cnis) => t("allowed.cni", { cnis })),
     },
     exposure: {
         type: "string",
+        targets: everyTarget,
         default: "nodePort",
         description:
             "How bookinfoPort and grafanaPort are served on the control-plane node: nodePort (NodePort Services), " +
-            "portForward (a kubectl port-forward systemd service) or hostPort (hostPort on the pods); one at a time. " +
+            "portForward (a kubectl port-forward systemd service; target aws only) or hostPort (hostPort on the pods); one at a time. " +
             "k8s-lab up falls back through them in this order; a lab keeps the mode that served it until it is destroyed.",
         parse: oneOf(exposures, (t, modes) => t("allowed.exposure", { modes })),
     },
     controlPlaneWorkloads: {
         type: "array",
+        targets: everyTarget,
         default: [],
         description:
             "Further workloads, as namespace/name, to pin to the control-plane node (productpage and Grafana always are), " +
@@ -200,30 +253,35 @@ export const configSchema = {
     },
     verifyRetrySeconds: {
         type: "integer",
+        targets: everyTarget,
         default: 300,
         description: `How long the check after pulumi up retries both URLs while the cluster settles (${range(limits.verifyRetrySeconds)}); each attempt must answer within 10 seconds.`,
         parse: integer(limits.verifyRetrySeconds),
     },
     workerCount: {
         type: "integer",
+        targets: awsOnly,
         default: 2,
         description: `Number of private worker nodes (${range(limits.workerCount)}).`,
         parse: integer(limits.workerCount),
     },
     controlPlaneInstanceType: {
         type: "string",
+        targets: awsOnly,
         default: "t3.large",
         description: "EC2 type of the control-plane node, which also hosts Grafana and productpage; at least 8 GiB of memory (t3.large has 8 GiB); on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerInstanceType: {
         type: "string",
+        targets: awsOnly,
         default: "t3.medium",
         description: "EC2 type of the workers; at least 4 GiB of memory (t3.medium is 2 vCPU, 4 GiB); on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     workerCapacity: {
         type: "string",
+        targets: awsOnly,
         default: "spot",
         description:
             "How the workers are bought, spot (one-time, terminated when reclaimed; lab up falls back to onDemand, kept until destroyed, when spot is refused) or onDemand.",
@@ -231,6 +289,7 @@ export const configSchema = {
     },
     egress: {
         type: "string",
+        targets: awsOnly,
         default: "natInstance",
         description: "How the workers reach the internet, natInstance (a small forwarding instance in the public subnet) or natGateway (AWS's managed NAT gateway).",
         // The message names both modes in words ("natInstance or natGateway"); test/lib/config.test.ts holds them to egressModes.
@@ -238,36 +297,42 @@ export const configSchema = {
     },
     natInstanceType: {
         type: "string",
+        targets: awsOnly,
         default: "t4g.nano",
         description: "EC2 type of the NAT instance (egress natInstance); it must be on the instance-type allow-list (lib/allowList.ts).",
         parse: instanceType,
     },
     rootVolumeSizeGb: {
         type: "integer",
+        targets: awsOnly,
         default: 30,
         description: `Size of each node's encrypted gp3 root volume in GB (${range(limits.rootVolumeSizeGb)}).`,
         parse: integer(limits.rootVolumeSizeGb),
     },
     bookinfoPort: {
         type: "integer",
+        targets: everyTarget,
         default: 30080,
         description: `NodePort of Bookinfo's productpage on the control-plane node (${range(limits.nodePort)}).`,
         parse: integer(limits.nodePort, (t) => t("allowed.nodePort")),
     },
     grafanaPort: {
         type: "integer",
+        targets: everyTarget,
         default: 30300,
         description: `NodePort of Grafana on the control-plane node (${range(limits.nodePort)}, not bookinfoPort).`,
         parse: integer(limits.nodePort, (t) => t("allowed.nodePort")),
     },
     publicCidrs: {
         type: "array",
+        targets: awsOnly,
         default: ["0.0.0.0/0"],
         description: "IPv4 blocks allowed to reach bookinfoPort and grafanaPort.",
         parse: list((value, t) => cidr(value, t)),
     },
     adminCidrs: {
         type: "array",
+        targets: awsOnly,
         default: [],
         description:
             "IPv4 blocks allowed to reach SSH (22) and the Kubernetes API (6443) on the control-plane node; " +
@@ -276,12 +341,14 @@ export const configSchema = {
     },
     detectAdminIp: {
         type: "boolean",
+        targets: awsOnly,
         default: true,
         description: "Add the public IP of the machine running pulumi (a laptop, or the CI runner) to adminCidrs as a /32.",
         parse: check(z.enum(["true", "false"]).transform((value) => value === "true"), (t) => t("allowed.boolean")),
     },
     tags: {
         type: "array",
+        targets: awsOnly,
         default: [],
         description: "Extra tags as Key=Value, added to Project, Stack and ManagedBy on every AWS resource.",
         parse: (raw: string, t: Translate): Record<string, string> => Object.fromEntries(stringList(raw, t).map((entry) => tag(entry, t))),

@@ -6,3 +6,12 @@
  */
 export const exposures = ["nodePort", "portForward", "hostPort"] as const;
 export type Exposure = (typeof exposures)[number];
+
+/**
+ * The modes each target (lib/configSchema.ts) serves with, in the same order: portForward needs
+ * systemd services on a node over SSH, which an existing cluster does not offer.
+ */
+export const targetExposures = {
+    aws: exposures,
+    existingCluster: ["nodePort", "hostPort"],
+} as const satisfies Record<"aws" | "existingCluster", readonly Exposure[]>;

@@ -11,6 +11,9 @@ export type Language = "en" | "ko";
 const en = {
     // Config: one sentence that names the key, the bad value and what is allowed.
     "config.invalid": "Config key {key} has the value {value}, which is not allowed: {allowed}.",
+    "config.notForTarget": "Config key {key} does not apply to the {target} target, so remove it from the stack's config: {why}.",
+    "config.why.awsOnly": "it shapes the AWS network, nodes or cluster, and that target builds none of them",
+    "config.why.existingClusterOnly": "it names the existing cluster to deploy onto, and that target builds its own",
     "allowed.language": "use ko, en or auto (auto: Korean on the nodes, and your locale in your terminal)",
     "allowed.region": "use an AWS region name such as ap-northeast-2",
     "allowed.availabilityZone": "leave it empty or use a zone of region {region}, such as {region}a",
@@ -31,6 +34,10 @@ const en = {
     "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
     "allowed.cni": "use one of {cnis}",
     "allowed.exposure": "use one of {modes}",
+    "allowed.exposureOnExistingCluster": "use one of {modes}, since portForward runs systemd services on a node over SSH, which the existingCluster target does not reach",
+    "allowed.target": "use one of {targets}",
+    "allowed.kubeContext": "with target existingCluster, name the kubeconfig context to deploy into, such as kind-k8s-lab, since a lab never deploys into whichever context happens to be current",
+    "allowed.publicHost": "use a host name or an IPv4 address, such as 127.0.0.1",
     "allowed.workerCapacity": "use one of {capacities} (spot costs less but AWS may take a worker back; the control-plane node and the NAT instance are always on-demand)",
     "allowed.egress": "use natInstance or natGateway (how the workers reach the internet)",
     "allowed.workload": "name a workload as namespace/name, such as monitoring/kube-prometheus-stack-prometheus",
@@ -300,6 +307,9 @@ type Catalogue = { readonly [K in keyof typeof en]: string };
 
 const ko: Catalogue = {
     "config.invalid": "{key} 설정 키에 지정한 {value} 값은 허용되지 않습니다: {allowed}.",
+    "config.notForTarget": "{key} 설정 키는 {target} 대상에 적용되지 않으므로 스택 설정에서 지우세요: {why}.",
+    "config.why.awsOnly": "AWS 네트워크, 노드, 클러스터를 정하는 키이며 이 대상은 그것들을 만들지 않습니다",
+    "config.why.existingClusterOnly": "배포할 기존 클러스터를 가리키는 키이며 이 대상은 클러스터를 직접 만듭니다",
     "allowed.language": "ko, en, auto 중 하나를 사용하세요 (auto는 노드에서는 한국어, 터미널에서는 로캘을 따릅니다)",
     "allowed.region": "ap-northeast-2 같은 AWS 리전 이름을 사용하세요",
     "allowed.availabilityZone": "비워 두거나 {region} 리전의 가용 영역을 사용하세요(예: {region}a)",
@@ -320,6 +330,10 @@ const ko: Catalogue = {
     "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정에는 1.31 이상이 필요하고, Calico {calico} 버전은 이 버전들에서 검증되었습니다",
     "allowed.cni": "{cnis} 중 하나를 사용하세요",
     "allowed.exposure": "{modes} 중 하나를 사용하세요",
+    "allowed.exposureOnExistingCluster": "portForward는 SSH로 노드에 systemd 서비스를 두는데 existingCluster 대상은 노드에 SSH로 접속하지 않으므로 {modes} 중 하나를 사용하세요",
+    "allowed.target": "{targets} 중 하나를 사용하세요",
+    "allowed.kubeContext": "실습 환경은 현재 선택된 컨텍스트에 아무렇게나 배포하지 않으므로 target이 existingCluster이면 배포할 kubeconfig 컨텍스트를 kind-k8s-lab처럼 지정하세요",
+    "allowed.publicHost": "127.0.0.1처럼 호스트 이름이나 IPv4 주소를 사용하세요",
     "allowed.workerCapacity": "워커 구매 방식으로 {capacities} 중 하나를 사용하세요(스팟이 더 저렴하지만 AWS가 워커를 회수할 수 있으며, 컨트롤 플레인 노드와 NAT 인스턴스는 항상 온디맨드입니다)",
     "allowed.egress": "natInstance 또는 natGateway를 사용하세요(워커가 인터넷에 나가는 방식)",
     "allowed.workload": "monitoring/kube-prometheus-stack-prometheus처럼 워크로드를 namespace/name 형식으로 지정하세요",

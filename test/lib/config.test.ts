@@ -26,6 +26,10 @@ function errorOf(overrides: Record<string, ConfigValue>, language: Language): Co
 describe("config", () => {
     const devDefaults = {
         language: "auto",
+        target: "aws",
+        kubeconfig: "",
+        kubeContext: "",
+        publicHost: "127.0.0.1",
         region: "ap-northeast-2",
         availabilityZone: "",
         vpcCidr: "10.0.0.0/16",
@@ -140,8 +144,9 @@ describe("config", () => {
         );
         // A /28 VPC is allowed, as are /28 subnets, but two subnets do not fit in it.
         assert.deepStrictEqual(errorOf({ vpcCidr: "10.0.0.0/28", publicSubnetCidr: "10.0.0.0/28", privateSubnetCidr: "10.0.0.0/28" }, "en").keys, ["privateSubnetCidr"]);
-        // Every key wrong at once (the zone is checked against the region, which is wrong too): one sentence for each.
-        const keys = Object.keys(configSchema).filter((key) => key !== "availabilityZone");
+        // Every key wrong at once (the zone is checked against the region, which is wrong too; a target that
+        // is not one judges no key by target; "bad" is a kubeconfig path, a context and a host name): one sentence for each.
+        const keys = Object.keys(configSchema).filter((key) => !["availabilityZone", "kubeconfig", "kubeContext", "publicHost"].includes(key));
         const everyKey = errorOf(Object.fromEntries(keys.map((key) => [key, "bad"])), "en");
         assert.deepStrictEqual(everyKey.keys, keys);
         assert.strictEqual(everyKey.message.split("\n").length, keys.length);
@@ -311,5 +316,64 @@ describe("config", () => {
             };
         };
         assert.deepStrictEqual(accepted.map((overrides) => parse(overrides)), accepted.map(expected));
+    });
+});
+
+describe("config of the existingCluster target", () => {
+    /** The dev stack on an existing cluster: the dev stack's AWS keys (region, tags) removed, a context named. */
+    const cluster: Record<string, ConfigValue> = { target: "existingCluster", kubeContext: "kind-k8s-lab", region: undefined, tags: undefined };
+
+    it("reads the cluster's keys, and keeps every AWS key at its default", () => {
+        const config = parse({ ...cluster, kubeconfig: "~/.kube/kind", publicHost: "lab.example", exposure: "hostPort" });
+        const aws = parseConfig(() => undefined, "k8s-lab", env.en);
+        assert.deepStrictEqual(config, { ...aws, target: "existingCluster", kubeconfig: "~/.kube/kind", kubeContext: "kind-k8s-lab", publicHost: "lab.example", exposure: "hostPort" });
+    });
+
+    it("takes an AWS key set to its default as not set, as the CLI hands every default over", () => {
+        assert.strictEqual(parse({ ...cluster, region: "ap-northeast-2", workerCount: 2, publicCidrs: ["0.0.0.0/0"] }).target, "existingCluster");
+    });
+
+    const sentences: Record<Language, string[]> = {
+        en: [
+            "Config key k8s-lab:region does not apply to the existingCluster target, so remove it from the stack's config: it shapes the AWS network, nodes or cluster, and that target builds none of them.",
+            'Config key k8s-lab:exposure has the value "portForward", which is not allowed: use one of nodePort, hostPort, since portForward runs systemd services on a node over SSH, which the existingCluster target does not reach.',
+            'Config key k8s-lab:kubeContext has the value "", which is not allowed: with target existingCluster, name the kubeconfig context to deploy into, such as kind-k8s-lab, since a lab never deploys into whichever context happens to be current.',
+        ],
+        ko: [
+            "k8s-lab:region 설정 키는 existingCluster 대상에 적용되지 않으므로 스택 설정에서 지우세요: AWS 네트워크, 노드, 클러스터를 정하는 키이며 이 대상은 그것들을 만들지 않습니다.",
+            'k8s-lab:exposure 설정 키에 지정한 "portForward" 값은 허용되지 않습니다: portForward는 SSH로 노드에 systemd 서비스를 두는데 existingCluster 대상은 노드에 SSH로 접속하지 않으므로 nodePort, hostPort 중 하나를 사용하세요.',
+            'k8s-lab:kubeContext 설정 키에 지정한 "" 값은 허용되지 않습니다: 실습 환경은 현재 선택된 컨텍스트에 아무렇게나 배포하지 않으므로 target이 existingCluster이면 배포할 kubeconfig 컨텍스트를 kind-k8s-lab처럼 지정하세요.',
+        ],
+    };
+    for (const language of ["en", "ko"] as const) {
+        it(`refuses a set AWS key, portForward and a missing context, each one sentence (${language})`, () => {
+            const one = (overrides: Record<string, ConfigValue>) => errorOf({ ...cluster, ...overrides }, language);
+            assert.deepStrictEqual([one({ region: "us-east-1" }).message, one({ exposure: "portForward" }).message, one({ kubeContext: "" }).message], sentences[language]);
+            // All three at once: three sentences, in the schema's order.
+            const all = one({ region: "us-east-1", exposure: "portForward", kubeContext: undefined });
+            assert.deepStrictEqual(all.keys, ["kubeContext", "region", "exposure"]);
+            assert.deepStrictEqual(all.message.split("\n").sort(), [...sentences[language]].sort());
+        });
+    }
+
+    it("refuses each set AWS key, even one whose value is not allowed either, and never prints the kubeconfig", () => {
+        const err = errorOf({ ...cluster, workerCount: 0, tags: ["Owner=me"], detectAdminIp: false, egress: "natGateway" }, "en");
+        assert.deepStrictEqual(err.keys, ["workerCount", "egress", "detectAdminIp", "tags"]);
+        assert.ok(err.message.split("\n").every((line) => line.includes("does not apply to the existingCluster target")));
+        const content = "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user: {token: s3cret}\n";
+        const aws = errorOf({ kubeconfig: content, kubeContext: "kind-k8s-lab" }, "en");
+        assert.deepStrictEqual(aws.keys, ["kubeconfig", "kubeContext"]);
+        assert.strictEqual(
+            aws.message.split("\n")[0],
+            "Config key k8s-lab:kubeconfig does not apply to the aws target, so remove it from the stack's config: it names the existing cluster to deploy onto, and that target builds its own.",
+        );
+        assert.doesNotMatch(aws.message, /s3cret/);
+    });
+
+    it("serves the two exposures an existing cluster allows, and refuses a target that is not one", () => {
+        assert.strictEqual(parse({ ...cluster, exposure: "hostPort" }).exposure, "hostPort");
+        assert.strictEqual(parse({ ...cluster, exposure: "nodePort" }).exposure, "nodePort");
+        assert.strictEqual(errorOf({ target: "kind" }, "en").message, 'Config key k8s-lab:target has the value "kind", which is not allowed: use one of aws, existingCluster.');
+        assert.strictEqual(errorOf({ ...cluster, publicHost: "http://localhost" }, "en").keys[0], "publicHost");
     });
 });
