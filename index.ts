@@ -3,10 +3,11 @@
  * exports what an operator needs. Nothing else lives here.
  */
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Access } from "./components/access";
-import { Bookinfo, productpageEndpoint } from "./components/bookinfo";
+import { Bookinfo, CheckRunner, productpageEndpoint } from "./components/bookinfo";
 import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { EveryUp } from "./components/everyUp";
 import { Mesh } from "./components/mesh";
@@ -16,25 +17,26 @@ import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
-import { readConfig } from "./lib/config";
-import { deploymentId, EndpointExtension, LabEndpointName, labEndpoints, noExtension, verifyTarget } from "./lib/endpoints";
+import { LabConfig, readConfig } from "./lib/config";
+import { deploymentId, EndpointExtension, LabEndpointName, labEndpoints, noExtension, PublicEndpoint, verifyTarget } from "./lib/endpoints";
+import { Exposure, targetExposures } from "./lib/exposure";
 import { capacityOverride, exposureOverride, labCapacity, labExposure } from "./lib/fallback";
-import { nodeLanguage, terminalLanguage, translator } from "./lib/messages";
+import { nodeLanguage, terminalLanguage, Translate, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
 import { preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
 import { sshCommands } from "./lib/ssh";
-import { StackOutputInputs } from "./lib/stackOutputs";
+import { AwsOutputInputs, ExistingClusterOutputInputs, StackOutputInputs } from "./lib/stackOutputs";
 import { labTags } from "./lib/tags";
 import { versions } from "./lib/versions";
 
 /** The lab; a test may add endpoints with their workloads (`EndpointExtension`), Pulumi passes nothing. */
-export = async (extension: EndpointExtension = noExtension) => {
+export = async (extension: EndpointExtension = noExtension): Promise<StackOutputInputs> => {
     const config = readConfig();
     const t = translator(terminalLanguage(config.language));
-    const adminCidrs = await adminCidrsOf(config, t);
+    // On AWS, this machine's public IP first: nothing is built when it cannot be detected.
+    const adminCidrs = config.target === "aws" ? await adminCidrsOf(config, t) : [];
     const lab = { project: pulumi.getProject(), stack: pulumi.getStack() };
-    const labName = `${lab.project}-${lab.stack}`;
     // A lab keeps the exposure it runs with (lab up's fallback) until it is destroyed: read
     // from its own outputs in the state, never from a tracked file; a new lab starts from the
     // configured one, and lab up switches a lab for one run with the override variable.
@@ -46,7 +48,119 @@ export = async (extension: EndpointExtension = noExtension) => {
     const previous = async (key: string): Promise<unknown> => (await self.getOutputDetails(key)).value;
     const warn = (line: string): void => void pulumi.log.warn(line);
     // The override counts only in a run of lab up (which also sets the run's id): an exported one would switch the lab for good.
-    const exposure = labExposure(config.exposure, { exposure: await previous("exposure"), configuredExposure: await previous("configuredExposure") }, exposureOverride(process.env, warn, t), t);
+    const exposure = labExposure(
+        config.exposure,
+        { exposure: await previous("exposure"), configuredExposure: await previous("configuredExposure") },
+        exposureOverride(process.env, warn, t),
+        t,
+        targetExposures[config.target],
+    );
+    // The public endpoints: the lab's own, each stated by the component that serves it with its
+    // port from the config, and an extension's; everything that serves or checks one derives from this list.
+    const endpoints = [...labEndpoints(config, { bookinfo: productpageEndpoint, grafana: grafanaEndpoint }), ...extension.endpoints];
+    // Changes on every `up`: what must run each time (the proofs, the token renewal) takes it.
+    const everyUp = new EveryUp("every-up");
+    const site: Site = { config, t, lab, exposure, endpoints, everyUp: everyUp.nonce, extension };
+    return config.target === "aws" ? await awsLab(site, adminCidrs, previous, warn) : existingCluster(site);
+};
+
+/** What both targets compose the platform from. */
+interface Site {
+    config: LabConfig;
+    t: Translate;
+    lab: { project: string; stack: string };
+    exposure: Exposure;
+    endpoints: PublicEndpoint[];
+    everyUp: pulumi.Output<string>;
+    extension: EndpointExtension;
+}
+
+/** Where the platform goes: the cluster and what the platform needs of its nodes, which it does not know the origin of. */
+interface Cluster {
+    /** The cluster's provider, and, on AWS, the control-plane node that in-cluster resources are deleted with. */
+    inCluster: { providers: pulumi.ProviderResource[]; deletedWith?: pulumi.Resource };
+    /** Where the traffic check runs. */
+    check: CheckRunner;
+    /** What the verification waits for besides the traffic check. */
+    ready: pulumi.Resource[];
+    /** Where the portForward exposure's services run (AWS only). */
+    node?: { instance: aws.ec2.Instance; privateKey: pulumi.Input<string> };
+    /** The host of the public URLs: the control-plane node's address. */
+    publicHost: pulumi.Input<string>;
+}
+
+/**
+ * The platform, the same on every target: monitoring, the mesh, Bookinfo with its traffic check,
+ * the placement check and the public endpoints' access and verification. The workloads served
+ * on the control-plane node are pinned there, and each public endpoint is served by the
+ * configured mechanism, through one transform.
+ */
+function platform({ config, exposure, endpoints, everyUp, extension }: Site, cluster: Cluster) {
+    const { transform, unseen } = platformPlacement({
+        controlPlaneWorkloads: [...endpoints.map(deploymentId), ...config.controlPlaneWorkloads],
+        exposure,
+        endpoints,
+    });
+    // Every in-cluster resource: the cluster's provider, and on AWS deleted with the control-plane
+    // node, so that destroy deletes the node and never walks the cluster; children inherit both.
+    const inCluster = cluster.inCluster;
+    const placed = { ...inCluster, transforms: [transform] };
+    const monitoring = new Monitoring("monitoring", { language: nodeLanguage(config.language) }, placed);
+    const mesh = new Mesh("linkerd", { monitoringCrds: monitoring.crds }, inCluster);
+    // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
+    const bookinfo = new Bookinfo("bookinfo", { mesh: mesh.controlPlane, check: cluster.check, everyUp, language: nodeLanguage(config.language) }, placed);
+    const extended = extension.workloads("extension", placed);
+    new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo, ...extended], language: config.language });
+
+    const verifyTargets = pulumi.output(cluster.publicHost).apply((host) => endpoints.map((e) => verifyTarget(e, host)));
+    const urlOf = (name: LabEndpointName) => verifyTargets.apply((targets) => targets.find((target) => target.name === name)?.url ?? "");
+    new Access("access", {
+        exposure,
+        node: cluster.node,
+        endpoints,
+        verifyTargets,
+        grafanaPassword: monitoring.grafanaAdminPassword,
+        verifyRetrySeconds: config.verifyRetrySeconds,
+        language: config.language,
+        platform: [...bookinfo.workloads, monitoring.chart, ...extended],
+        everyUp,
+        verifyAfter: [bookinfo.trafficCheck, ...cluster.ready],
+    }, inCluster);
+    return {
+        // The mode this up applied. A plain value on purpose: the SDK saves the stack's outputs
+        // all or none, so an output that waited on the access check would, when the check fails,
+        // leave a new lab with no outputs at all (no URLs for lab up's fallback, no addresses for
+        // diagnose). lab up applies the configured mode again when no mode serves.
+        exposure,
+        configuredExposure: config.exposure,
+        bookinfoUrl: urlOf("bookinfo"),
+        grafanaUrl: urlOf("grafana"),
+        endpoints: verifyTargets,
+        grafanaAdminPassword: monitoring.grafanaAdminPassword,
+    };
+}
+
+/**
+ * The platform on a cluster that exists (kind, k3d): the provider from the stack's kubeconfig
+ * (a path or the file's content, passed through as the provider reads it; empty: kubectl's
+ * loading rules) and its required context. No AWS resource, nothing over SSH: the traffic check
+ * runs kubectl on this machine, and the URLs are on the configured public host.
+ */
+function existingCluster(site: Site): ExistingClusterOutputInputs {
+    const { config } = site;
+    const provider = new k8s.Provider("existing-cluster", {
+        kubeconfig: config.kubeconfig === "" ? undefined : pulumi.secret(config.kubeconfig),
+        context: config.kubeContext,
+        deleteUnreachable: true,
+    });
+    const check: CheckRunner = { on: "local", kubeconfig: config.kubeconfig, kubeContext: config.kubeContext };
+    const outputs = platform(site, { inCluster: { providers: [provider] }, check, ready: [], publicHost: config.publicHost });
+    return { target: "existingCluster", kubeContext: config.kubeContext, ...outputs };
+}
+
+/** The lab on AWS: its network, nodes and kubeadm cluster, then the platform on it. */
+async function awsLab({ config, t, lab, endpoints, everyUp, ...site }: Site, adminCidrs: string[], previous: (key: string) => Promise<unknown>, warn: (line: string) => void): Promise<AwsOutputInputs> {
+    const labName = `${lab.project}-${lab.stack}`;
     // The workers' capacity is kept the same way: on-demand once lab up found spot refused.
     const workerCapacity = labCapacity(
         config.workerCapacity,
@@ -63,9 +177,6 @@ export = async (extension: EndpointExtension = noExtension) => {
 
     // Lookups use a provider whose settings are known in every preview (the LabId is not yet).
     const nodePlan = await preflight(config, t, { provider: new aws.Provider("aws-lookups", { region: config.region as aws.Region }) });
-    // The public endpoints: the lab's own, each stated by the component that serves it with its
-    // port from the config, and an extension's; everything that serves or checks one derives from this list.
-    const endpoints = [...labEndpoints(config, { bookinfo: productpageEndpoint, grafana: grafanaEndpoint }), ...extension.endpoints];
     const network = new Network("network", {
         labName,
         vpcCidr: config.vpcCidr,
@@ -108,8 +219,6 @@ export = async (extension: EndpointExtension = noExtension) => {
         dependsOn: [...network.workerEgress, securityGroups.egress.workers],
     }, opts);
 
-    // Changes on every `up`: what must run each time (the proofs, the token renewal) takes it.
-    const everyUp = new EveryUp("every-up");
     const cluster = new KubernetesCluster("cluster", {
         clusterName: labName,
         kubernetesVersion: config.kubernetesVersion,
@@ -120,56 +229,22 @@ export = async (extension: EndpointExtension = noExtension) => {
         podCidr: config.podCidr,
         serviceCidr: config.serviceCidr,
         language: nodeLanguage(config.language),
-        everyUp: everyUp.nonce,
+        everyUp,
     });
-
-    // The platform: the workloads served on the control-plane node are pinned there, and each
-    // public endpoint is served by the configured mechanism, through one transform.
-    const { transform, unseen } = platformPlacement({
-        controlPlaneWorkloads: [...endpoints.map(deploymentId), ...config.controlPlaneWorkloads],
-        exposure,
-        endpoints,
-    });
-    // Every in-cluster resource: the cluster's provider, and deleted with the control-plane node,
-    // so that destroy deletes the node and never walks the cluster; children inherit both.
-    const inCluster = { providers: [cluster.provider], deletedWith: controlPlane.instances[0] };
-    const placed = { ...inCluster, transforms: [transform] };
-    const monitoring = new Monitoring("monitoring", { language: nodeLanguage(config.language) }, placed);
-    const mesh = new Mesh("linkerd", { monitoringCrds: monitoring.crds }, inCluster);
-    // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
-    const bookinfo = new Bookinfo("bookinfo", {
-        mesh: mesh.controlPlane,
-        nodesReady: cluster.ready,
-        controlPlane: controlPlane.instances[0],
-        privateKey: sshKey.privateKey,
-        everyUp: everyUp.nonce,
-        language: nodeLanguage(config.language),
-    }, placed);
-    const extended = extension.workloads("extension", placed);
-    new PlacementCheck("placement", { unseen, built: [monitoring.chart, bookinfo, ...extended], language: config.language });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
-    const verifyTargets = controlPlanePublicIp.apply((ip) => endpoints.map((e) => verifyTarget(e, ip)));
-    const urlOf = (name: LabEndpointName) => verifyTargets.apply((targets) => targets.find((target) => target.name === name)?.url ?? "");
-    const bookinfoUrl = urlOf("bookinfo");
-    const grafanaUrl = urlOf("grafana");
-    new Access("access", {
-        exposure,
-        controlPlane: controlPlane.instances[0],
-        privateKey: sshKey.privateKey,
-        endpoints,
-        verifyTargets,
-        grafanaPassword: monitoring.grafanaAdminPassword,
-        verifyRetrySeconds: config.verifyRetrySeconds,
-        language: config.language,
-        platform: [...bookinfo.workloads, monitoring.chart, ...extended],
-        everyUp: everyUp.nonce,
-        verifyAfter: [bookinfo.trafficCheck, cluster.ready],
-    }, inCluster);
+    const platformOutputs = platform({ config, t, lab, endpoints, everyUp, ...site }, {
+        inCluster: { providers: [cluster.provider], deletedWith: controlPlane.instances[0] },
+        check: { on: "node", host: controlPlane.instances[0].publicIp, privateKey: sshKey.privateKey, nodesReady: cluster.ready },
+        ready: [cluster.ready],
+        node: { instance: controlPlane.instances[0], privateKey: sshKey.privateKey },
+        publicHost: controlPlanePublicIp,
+    });
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),
     );
     return {
+        target: "aws",
         availabilityZone: nodePlan.availabilityZone,
         labId,
         adminCidrs,
@@ -182,18 +257,9 @@ export = async (extension: EndpointExtension = noExtension) => {
         kubernetesVersion: versions.kubernetes[config.kubernetesVersion],
         nodeNames: cluster.nodeNames,
         kubeconfig: cluster.kubeconfig,
-        // The mode this up applied. A plain value on purpose: the SDK saves the stack's outputs
-        // all or none, so an output that waited on the access check would, when the check fails,
-        // leave a new lab with no outputs at all (no URLs for lab up's fallback, no addresses for
-        // diagnose). lab up applies the configured mode again when no mode serves.
-        exposure,
-        configuredExposure: config.exposure,
+        ...platformOutputs,
         // Likewise the workers' capacity this up applied, and the configured one.
         workerCapacity,
         configuredWorkerCapacity: config.workerCapacity,
-        bookinfoUrl,
-        grafanaUrl,
-        endpoints: verifyTargets,
-        grafanaAdminPassword: monitoring.grafanaAdminPassword,
-    } satisfies StackOutputInputs;
-};
+    };
+}

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Language, terminalLanguage, translator, Translate } from "../lib/messages";
 import { engineErrorLine, redact, redactValue } from "../lib/redact";
-import type { CliOutputs } from "../lib/stackOutputs";
+import type { AwsCliOutputs, CliOutputs } from "../lib/stackOutputs";
 import { CliError, Deps, exitCodes, SshTarget } from "./types";
 
 /** The project's folder (its Pulumi.yaml), from cli/ or from the compiled dist/cli/. */
@@ -22,6 +22,13 @@ export function stackLanguage(stack: string, dir = projectDir): string | undefin
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) return undefined;
     return /^\s+k8s-lab:language:\s*["']?(\w+)/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+}
+
+/** The stack's `target` setting, read from its stack file likewise; unset: aws. */
+export function stackTarget(stack: string, dir = projectDir): string {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) return "aws";
+    return /^\s+k8s-lab:target:\s*["']?(\w+)/m.exec(fs.readFileSync(file, "utf8"))?.[1] ?? "aws";
 }
 
 /** The terminal's language: LAB_LANGUAGE (set by the program for verify), the stack's setting, the locale. */
@@ -83,8 +90,20 @@ export class Context {
             throw new CliError(exitCodes.prerequisite, this.t("cli.noOutputs", { stack: this.stack, reason }));
         }
         this.cached = parsed.data;
-        this.secrets.push(parsed.data.sshPrivateKey, parsed.data.kubeconfig, parsed.data.grafanaAdminPassword);
+        this.secrets.push(...(parsed.data.target === "aws" ? [parsed.data.sshPrivateKey, parsed.data.kubeconfig] : []), parsed.data.grafanaAdminPassword);
         return parsed.data;
+    }
+
+    /** The outputs of a lab on AWS, for `command`, which reaches its nodes or the AWS account: one sentence (exit 2) for a lab on an existing cluster. */
+    async awsOutputs(command: string): Promise<AwsCliOutputs> {
+        const o = await this.outputs();
+        if (o.target !== "aws") throw this.notOnExistingCluster(command);
+        return o;
+    }
+
+    /** The sentence of a command that does not apply to a lab on an existing cluster. */
+    notOnExistingCluster(command: string): CliError {
+        return new CliError(exitCodes.usage, this.t("cli.notOnExistingCluster", { command, stack: this.stack }));
     }
 
     /** What reading the stack failed on, as the sentence of a missing prerequisite. */
@@ -103,7 +122,7 @@ export class Context {
         return undefined;
     }
 
-    nodeTarget(o: CliOutputs, node: string): SshTarget | undefined {
+    nodeTarget(o: AwsCliOutputs, node: string): SshTarget | undefined {
         const index = o.nodeNames.indexOf(node);
         if (index < 0) return undefined;
         return index === 0 ? { host: o.controlPlanePublicIp, privateKey: o.sshPrivateKey } : { host: o.workerPrivateIps[index - 1], jump: o.controlPlanePublicIp, privateKey: o.sshPrivateKey };

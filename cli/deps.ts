@@ -153,6 +153,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
         labStack: async (t, say): Promise<LabStack> => {
             const { Stack } = await import("@pulumi/pulumi/automation");
             const { capacityOverrideVariable, exposureOverrideVariable, instanceUrns, labCapacity, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");
+            const { targetExposures } = await import("../lib/exposure");
             const ws = await workspace(t, say);
             // This run's id, next to the override: the program honours the override only with it.
             const runId = `${process.pid}-${Date.now()}`;
@@ -169,16 +170,14 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                 say(t("setup.stackCreated", { stack }));
             }
             const s = await Stack.select(stack, ws);
-            return {
+            // On an existing cluster: its exposures only, and no workers' capacity or EC2 instances to refresh.
+            const target = (await s.getConfig("k8s-lab:target").catch(() => undefined))?.value === "existingCluster" ? "existingCluster" : "aws";
+            const modes = targetExposures[target];
+            const platformStack: LabStack = {
                 exposure: async () => {
                     const configured = ((await s.getConfig("k8s-lab:exposure").catch(() => undefined))?.value ?? "nodePort") as Exposure;
                     const o = await s.outputs();
-                    return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, t) };
-                },
-                capacity: async () => {
-                    const configured = ((await s.getConfig("k8s-lab:workerCapacity").catch(() => undefined))?.value ?? "spot") as WorkerCapacity;
-                    const o = await s.outputs();
-                    return { configured, current: labCapacity(configured, { workerCapacity: o.workerCapacity?.value, configuredWorkerCapacity: o.configuredWorkerCapacity?.value }, undefined, t) };
+                    return { configured, current: labExposure(configured, { exposure: o.exposure?.value, configuredExposure: o.configuredExposure?.value }, undefined, t, modes), modes };
                 },
                 up: async ({ policyPacks, policyPackConfigs, output, signal, onEvent: timed }, exposure, capacity) => {
                     const failed = new Map<string, string>();
@@ -211,19 +210,28 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                         s.workspace.envVars = others();
                     }
                 },
-                refreshInstances: async ({ output, signal }, tell) => {
-                    const target = instanceUrns((await s.exportStack()).deployment);
-                    if (target.length === 0) return { instances: 0, gone: 0 };
-                    tell(t("up.refreshing", { count: target.length }));
-                    // Only the instances: nothing else is read, and the program does not run.
-                    const result = await s.refresh({ target, onOutput: output, onError: output, signal });
-                    return { instances: target.length, gone: result.summary.resourceChanges?.delete ?? 0 };
-                },
                 endpoints: async () => {
                     const { endpointOutputsSchema } = await import("../lib/stackOutputs");
                     const o = await s.outputs();
                     const parsed = endpointOutputsSchema.parse(Object.fromEntries(Object.entries(o).map(([key, value]) => [key, value.value])));
                     return { targets: parsed.endpoints, grafanaPassword: parsed.grafanaAdminPassword };
+                },
+            };
+            if (target === "existingCluster") return platformStack;
+            return {
+                ...platformStack,
+                capacity: async () => {
+                    const configured = ((await s.getConfig("k8s-lab:workerCapacity").catch(() => undefined))?.value ?? "spot") as WorkerCapacity;
+                    const o = await s.outputs();
+                    return { configured, current: labCapacity(configured, { workerCapacity: o.workerCapacity?.value, configuredWorkerCapacity: o.configuredWorkerCapacity?.value }, undefined, t) };
+                },
+                refreshInstances: async ({ output, signal }, tell) => {
+                    const instances = instanceUrns((await s.exportStack()).deployment);
+                    if (instances.length === 0) return { instances: 0, gone: 0 };
+                    tell(t("up.refreshing", { count: instances.length }));
+                    // Only the instances: nothing else is read, and the program does not run.
+                    const result = await s.refresh({ target: instances, onOutput: output, onError: output, signal });
+                    return { instances: instances.length, gone: result.summary.resourceChanges?.delete ?? 0 };
                 },
             };
         },

@@ -12,8 +12,11 @@ import { sshUser } from "../lib/ssh";
 
 export interface AccessArgs {
     exposure: Exposure;
-    controlPlane: aws.ec2.Instance;
-    privateKey: pulumi.Input<string>;
+    /**
+     * The control-plane node and the nodes' key (a secret): where the portForward exposure's
+     * services run, over SSH. None on an existing cluster, whose config refuses that exposure.
+     */
+    node?: { instance: aws.ec2.Instance; privateKey: pulumi.Input<string> };
     /** The public endpoints, forwarded in the portForward exposure. */
     endpoints: ForwardedEndpoint[];
     /** What the verification checks: each endpoint's URL. */
@@ -43,14 +46,14 @@ export class Access extends pulumi.ComponentResource {
 
     constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Access", name, {}, opts);
-        const cp = args.controlPlane;
-        const connection = { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.privateKey), ...dial };
-
         // The portForward exposure: an identity that may only reach the forwarded Services
         // (a ServiceAccount, its token, a Role and RoleBinding per namespace), and one sandboxed
         // service per public port, logged in as it.
         const forwards: command.remote.Command[] = [];
         if (args.exposure === "portForward") {
+            if (args.node === undefined) throw new Error("the portForward exposure needs the control-plane node");
+            const cp = args.node.instance;
+            const connection = { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.node.privateKey), ...dial };
             const id = portForwardIdentity;
             const k8sOptions = { parent: this };
             const namespace = new k8s.core.v1.Namespace(`${name}-port-forward`, { metadata: { name: id.namespace } }, k8sOptions);

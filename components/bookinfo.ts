@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -94,14 +93,21 @@ export function trafficCheckJob() {
     };
 }
 
+/**
+ * Where the traffic check runs kubectl: on the control-plane node over SSH, as root, with the
+ * node's admin kubeconfig, once every node is Ready (the check proves the whole lab); or, on an
+ * existing cluster, on the machine running pulumi, with the stack's kubeconfig (a path or the
+ * file's content, kept secret; empty: kubectl's own) and context.
+ */
+export type CheckRunner =
+    | { on: "node"; host: pulumi.Input<string>; privateKey: pulumi.Input<string>; nodesReady: pulumi.Resource }
+    | { on: "local"; kubeconfig: string; kubeContext: string };
+
 export interface BookinfoArgs {
     /** Linkerd's control plane: what starts pods (Deployments, the check's Job) waits for its injector, so every pod starts meshed. */
     mesh: pulumi.Resource;
-    /** Every node Ready: the traffic check proves the whole lab, so it runs after. */
-    nodesReady: pulumi.Resource;
-    /** The node the traffic check runs on, over SSH, with the nodes' key (a secret). */
-    controlPlane: aws.ec2.Instance;
-    privateKey: pulumi.Input<string>;
+    /** Where the traffic check runs. */
+    check: CheckRunner;
     /** The every-up nonce: the traffic check runs whenever it changes, that is on every `up`. */
     everyUp: pulumi.Input<string>;
     /** The language of the check's verdict, which is printed on the node. */
@@ -119,7 +125,7 @@ export class Bookinfo extends pulumi.ComponentResource {
     /** The namespace, Services and Deployments: what the public port serves. */
     readonly workloads: pulumi.Resource[];
     /** The traffic check of this `up`. */
-    readonly trafficCheck: command.remote.Command;
+    readonly trafficCheck: pulumi.CustomResource;
 
     constructor(name: string, args: BookinfoArgs, opts?: pulumi.ComponentResourceOptions) {
         super("k8slab:index:Bookinfo", name, {}, opts);
@@ -179,22 +185,33 @@ export class Bookinfo extends pulumi.ComponentResource {
         // control-plane node creates afresh and waits for: nothing Pulumi awaits can stay Failed
         // in the state, a failed check fails only this `up`, and the next `up` runs it again.
         // The proxy is a native sidecar (the mesh's proxy.nativeSidecar), so the Job can finish.
-        const cp = args.controlPlane;
-        this.trafficCheck = new command.remote.Command(`${name}-traffic-check`, {
-            connection: { host: cp.publicIp, user: sshUser, privateKey: pulumi.secret(args.privateKey), ...dial },
-            create: "sudo bash -s",
-            stdin: renderScript("bookinfo-traffic-check.sh", {
-                NAMESPACE: bookinfoNamespace,
-                JOB_LABEL: `app=${trafficCheck.job}`,
-                JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
-                ATTEMPTS: trafficCheck.attempts,
-                WAIT_SECONDS: trafficCheckWait,
-                DEPLOYMENTS: [...bookinfoWorkloads.map(([app, version]) => `${app}-${version}`), loadgen].join(" "),
-                ROLLOUT_SECONDS: trafficCheck.rolloutSeconds,
-                INJECTOR: `${linkerdNamespace}/linkerd-proxy-injector`,
-            }, args.language),
-            triggers: [args.everyUp],
-        }, { parent: this, dependsOn: [script, ...this.workloads, args.nodesReady] });
+        const run = args.check;
+        const stdin = renderScript("bookinfo-traffic-check.sh", {
+            NAMESPACE: bookinfoNamespace,
+            JOB_LABEL: `app=${trafficCheck.job}`,
+            JOB_MANIFEST: JSON.stringify(trafficCheckJob()),
+            ATTEMPTS: trafficCheck.attempts,
+            WAIT_SECONDS: trafficCheckWait,
+            DEPLOYMENTS: [...bookinfoWorkloads.map(([app, version]) => `${app}-${version}`), loadgen].join(" "),
+            ROLLOUT_SECONDS: trafficCheck.rolloutSeconds,
+            INJECTOR: `${linkerdNamespace}/linkerd-proxy-injector`,
+            KUBE_ACCESS: run.on === "node" ? "node" : "context",
+        }, args.language);
+        const checkOptions = { parent: this, dependsOn: [script, ...this.workloads] };
+        this.trafficCheck = run.on === "node"
+            ? new command.remote.Command(`${name}-traffic-check`, {
+                connection: { host: run.host, user: sshUser, privateKey: pulumi.secret(run.privateKey), ...dial },
+                create: "sudo bash -s",
+                stdin,
+                triggers: [args.everyUp],
+            }, { ...checkOptions, dependsOn: [...checkOptions.dependsOn, run.nodesReady] })
+            : new command.local.Command(`${name}-traffic-check`, {
+                create: "bash -s",
+                stdin,
+                // The kubeconfig may be the file's content: a secret, in the state and everywhere else.
+                environment: { KUBE_CONTEXT: run.kubeContext, LAB_KUBECONFIG: pulumi.secret(run.kubeconfig) },
+                triggers: [args.everyUp],
+            }, checkOptions);
 
         // One page every 2 seconds keeps the dashboard and the success-rate alert fed.
         new k8s.apps.v1.Deployment(`${name}-loadgen`, {

@@ -110,11 +110,11 @@ export function spotRefused(errors: readonly ResourceError[]): boolean {
  * The mode a run of the program builds: the one-run override when set; else, while the lab
  * exists and its configured mode is unchanged, the mode it ran with (a fallback is kept); else
  * the configured mode (a new lab, or one whose operator changed the setting). Throws the
- * sentence naming the variable when the override is not a mode.
+ * sentence naming the variable when the override is not one of the target's `modes`.
  */
-export function labExposure(configured: Exposure, previous: PreviousExposure, override: string | undefined, t: Translate): Exposure {
+export function labExposure(configured: Exposure, previous: PreviousExposure, override: string | undefined, t: Translate, modes: readonly Exposure[] = exposures): Exposure {
     if (override !== undefined && override !== "") {
-        if (!isExposure(override)) throw new ConfigError(exposureOverrideVariable, t("fallback.badOverride", { variable: exposureOverrideVariable, value: override, modes: exposures.join(", ") }));
+        if (!isExposure(override) || !modes.includes(override)) throw new ConfigError(exposureOverrideVariable, t("fallback.badOverride", { variable: exposureOverrideVariable, value: override, modes: modes.join(", ") }));
         return override;
     }
     if (isExposure(previous.exposure) && previous.configuredExposure === configured) return previous.exposure;
@@ -153,8 +153,11 @@ export class UpFailed extends Error {
 
 /** The stack as the `up` command drives it (Pulumi's Automation API, or a fake in tests). */
 export interface LabStack {
-    /** The configured mode, and the mode the lab runs with now (its state's; the configured one for a new lab). */
-    exposure(): Promise<{ configured: Exposure; current: Exposure }>;
+    /**
+     * The configured mode, the mode the lab runs with now (its state's; the configured one for a
+     * new lab) and the modes its target serves with (absent: all of them).
+     */
+    exposure(): Promise<{ configured: Exposure; current: Exposure; modes?: readonly Exposure[] }>;
     /** The configured capacity of the workers, and the one the lab runs with (absent: the stack has no such setting). */
     capacity?(): Promise<{ configured: WorkerCapacity; current: WorkerCapacity }>;
     /**
@@ -221,7 +224,7 @@ const isUrl = (value: string): boolean => /^https?:\/\/[^/\s]+/.test(value);
  * serves, the configured mode is applied again, so that the lab is left on it.
  */
 export async function upWithFallback(stack: LabStack, options: UpOptions, check: (endpoints: Endpoints) => Promise<Verification>, log: (line: string) => void, t: Translate): Promise<UpReport> {
-    const { configured, current } = await stack.exposure();
+    const { configured, current, modes = exposures } = await stack.exposure();
     const capacity = await stack.capacity?.();
     // Set once spot capacity was refused: every later step of this run applies on-demand workers.
     let capacityOverride: WorkerCapacity | undefined;
@@ -274,7 +277,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
             log(t("fallback.noSwitch", { mode, reason: failing(step.verification, t) }));
             break;
         }
-        const next = exposures.find((m) => !tried.includes(m));
+        const next = modes.find((m) => !tried.includes(m));
         if (next === undefined) {
             log(t("fallback.exhausted", { modes: tried.join(", ") }));
             break;

@@ -34,7 +34,7 @@ export const scriptInputs = {
     "port-forward-install.sh": { UNIT_NAME: "text", UNIT: "text", CREDENTIAL_FILE: "text", API_SERVER: "text", TOKEN_NAMESPACE: "text", TOKEN_SECRET: "text" },
     "bookinfo-traffic-check.sh": {
         NAMESPACE: "text", JOB_LABEL: "text", JOB_MANIFEST: "text", ATTEMPTS: "number", WAIT_SECONDS: "number",
-        DEPLOYMENTS: "text", ROLLOUT_SECONDS: "number", INJECTOR: "text",
+        DEPLOYMENTS: "text", ROLLOUT_SECONDS: "number", INJECTOR: "text", KUBE_ACCESS: "text",
     },
     "diagnose.sh": { NODE_ROLE: "role" },
     "bookinfo-traffic.sh": {

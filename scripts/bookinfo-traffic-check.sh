@@ -6,7 +6,10 @@
 # Terminating on a NotReady node holds up nothing; an attempt whose Job cannot be created is
 # counted as failed and the next one runs. When every attempt fails, it exits non-zero with the
 # last attempt's verdict: that fails this `up`, and the next `up` simply runs the check again.
-# Run over SSH by Pulumi, as root.
+# Run by Pulumi over SSH on the control-plane node, as root (KUBE_ACCESS node: the node's admin
+# kubeconfig), or on an existing cluster on the machine running pulumi (KUBE_ACCESS context: the
+# context KUBE_CONTEXT of the kubeconfig LAB_KUBECONFIG, a path or the file's content, read as the
+# Kubernetes provider reads it; empty: KUBECONFIG, else ~/.kube/config, as kubectl reads them).
 set -euo pipefail
 
 : "${NAMESPACE:?namespace of the check Jobs}"
@@ -17,11 +20,27 @@ set -euo pipefail
 : "${DEPLOYMENTS:?the Deployments whose pods must be meshed, space-separated}"
 : "${ROLLOUT_SECONDS:?how long to wait for each restarted Deployment}"
 : "${INJECTOR:?namespace/name of the Linkerd proxy injector Deployment}"
+: "${KUBE_ACCESS:?node or context: how kubectl reaches the cluster}"
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
 
-export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+if [ "$KUBE_ACCESS" = node ]; then
+  export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+else
+  kubeconfig="${LAB_KUBECONFIG:-}"
+  case "$kubeconfig" in \~) kubeconfig="$HOME" ;; \~/*) kubeconfig="${HOME}/${kubeconfig#\~/}" ;; esac
+  if [ -f "$kubeconfig" ]; then
+    export KUBECONFIG="$kubeconfig"
+  elif [ -n "$kubeconfig" ]; then
+    # The content: in a file of this run's own, readable only by its owner, removed at the end.
+    KUBECONFIG="$(mktemp)"
+    export KUBECONFIG
+    trap 'rm -f "$KUBECONFIG"' EXIT
+    printf '%s\n' "$LAB_KUBECONFIG" >"$KUBECONFIG"
+  fi
+  kubectl() { command kubectl "$@" --context "${KUBE_CONTEXT:?the kubeconfig context}"; }
+fi
 
 # Prints Complete or Failed once Job $1 has finished, nothing while it runs.
 job_state() {

@@ -6,8 +6,9 @@ describe("the program", () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
             "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "configuredWorkerCapacity", "controlPlanePrivateIp", "controlPlanePublicIp", "endpoints", "exposure", "grafanaAdminPassword", "grafanaUrl",
-            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "workerCapacity", "workerPrivateIps",
+            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "target", "workerCapacity", "workerPrivateIps",
         ]);
+        assert.strictEqual(program.output("target").value, "aws");
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");
         assert.strictEqual(program.output("bookinfoUrl").value, "http://203.0.113.1:30080/productpage");
         assert.strictEqual(program.output("grafanaUrl").value, "http://203.0.113.1:30300");

@@ -47,7 +47,7 @@ export function describeMissing(item: string, t: Translate): string {
 }
 
 export async function run(ctx: Context): Promise<number> {
-    const o = await ctx.outputs();
+    const o = await ctx.awsOutputs("diagnose");
     const command = `sudo PUBLIC_PORTS=${shellQuote(publicPorts(o.endpoints.map((e) => e.url)))} bash -s`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-diagnose-"));
     try {

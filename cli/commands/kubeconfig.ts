@@ -6,7 +6,7 @@ import { Context } from "../context";
 import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
-    const o = await ctx.outputs();
+    const o = await ctx.awsOutputs("kubeconfig");
     const file = path.resolve(ctx.args[0] ?? path.join(os.homedir(), ".kube", `k8s-lab-${ctx.stack}`));
     try {
         fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -15,7 +15,7 @@ export async function run(ctx: Context): Promise<number> {
     const name = ctx.args[0];
     const action = actions[name ?? ""];
     if (action === undefined) throw new CliError(exitCodes.usage, ctx.t("cli.portForwardAction", { actions: Object.keys(actions).join(", ") }));
-    const o = await ctx.outputs();
+    const o = await ctx.awsOutputs("port-forward");
     if (o.exposure !== "portForward") throw new CliError(exitCodes.usage, ctx.t("cli.notPortForward", { mode: o.exposure }));
     // One unit per public endpoint, as the lab's last up declared them.
     const units = o.endpoints.map((endpoint) => `${unitName(endpoint.name)}.service`);

@@ -3,7 +3,7 @@ import { Context } from "../context";
 import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
-    const o = await ctx.outputs();
+    const o = await ctx.awsOutputs("ssh");
     const node = ctx.args[0] ?? o.nodeNames[0];
     const target = ctx.nodeTarget(o, node);
     if (target === undefined) throw new CliError(exitCodes.usage, ctx.t("cli.unknownNode", { node, nodes: o.nodeNames.join(", ") }));

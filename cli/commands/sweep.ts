@@ -4,11 +4,13 @@
  * stack's output while the lab is up. Without a LabId nothing is swept.
  */
 import { sweep } from "../../lib/sweep";
-import { Context } from "../context";
+import { Context, stackTarget } from "../context";
 import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
     const deleting = ctx.values.delete === true;
+    // A lab on an existing cluster has nothing in AWS to sweep.
+    if (stackTarget(ctx.stack) !== "aws") throw ctx.notOnExistingCluster("sweep");
     // No stack, or one without outputs yet: no LabId. Anything else (no CLI, no passphrase, an
     // answer that is not JSON) is a missing prerequisite, never "nothing to sweep".
     const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), (err: unknown) => {

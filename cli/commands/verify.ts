@@ -11,8 +11,8 @@ export async function run(ctx: Context): Promise<number> {
     let endpoints: Endpoints;
     let mode: string;
     if (env.LAB_ENDPOINTS && env.LAB_GRAFANA_PASSWORD) {
-        const { stackOutputsSchema } = await import("../../lib/stackOutputs");
-        endpoints = { targets: stackOutputsSchema.shape.endpoints.parse(JSON.parse(env.LAB_ENDPOINTS)), grafanaPassword: env.LAB_GRAFANA_PASSWORD };
+        const { endpointOutputsSchema } = await import("../../lib/stackOutputs");
+        endpoints = { targets: endpointOutputsSchema.shape.endpoints.parse(JSON.parse(env.LAB_ENDPOINTS)), grafanaPassword: env.LAB_GRAFANA_PASSWORD };
         mode = env.LAB_EXPOSURE ?? "?";
     } else {
         const o = await ctx.outputs();

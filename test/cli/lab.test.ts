@@ -9,7 +9,7 @@ import { stackPolicyPackConfig } from "../../cli/policyConfig";
 import { defaultPolicyPack } from "../../cli/commands/up";
 import { main } from "../../cli/lab";
 import { Deps, exitCodes, SshTarget } from "../../cli/types";
-import { CliOutputs as LabOutputs } from "../../lib/stackOutputs";
+import { AwsCliOutputs as LabOutputs } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { labEndpointsAt, labTargets } from "../harness/endpoints";
@@ -21,6 +21,7 @@ const nodeList = (ready: Record<string, boolean>) => JSON.stringify({ items: Obj
 /** A lab's outputs; its endpoints follow the two URLs unless given. */
 function outputs(over: Partial<LabOutputs> = {}): LabOutputs {
     const lab = {
+        target: "aws" as const,
         controlPlanePublicIp: "203.0.113.1",
         workerPrivateIps: ["10.0.2.11", "10.0.2.12"],
         nodeNames: ["control-plane", "worker-0", "worker-1"],

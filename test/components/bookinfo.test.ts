@@ -120,6 +120,7 @@ describe("Bookinfo", () => {
             DEPLOYMENTS: "details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 bookinfo-loadgen",
             ROLLOUT_SECONDS: 300,
             INJECTOR: "linkerd/linkerd-proxy-injector",
+            KUBE_ACCESS: "node",
         }, "ko"));
         assert.deepStrictEqual([...check.dependsOn].sort(), [
             "command:remote:Command::cluster-ready",

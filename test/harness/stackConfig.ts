@@ -49,3 +49,15 @@ export function rawConfig(stack: string | undefined, overrides: Record<string, C
     const project = projectFile().name;
     return (key) => values[`${project}:${key}`];
 }
+
+/**
+ * The dev stack on an existing cluster (as a kind stack would be): its AWS keys (region, tags)
+ * removed, a context named, the kubeconfig given as its content (a secret).
+ */
+export const existingClusterConfig: Record<string, ConfigValue> = {
+    target: "existingCluster",
+    kubeContext: "kind-k8s-lab",
+    kubeconfig: "apiVersion: v1\nkind: Config\ncurrent-context: kind-k8s-lab\n",
+    region: undefined,
+    tags: undefined,
+};

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseConfig } from "../../lib/config";
 import { policyPackConfig } from "../../lib/policyConfig";
 import { runProgram, types } from "../harness";
-import { ConfigValue, rawConfig } from "../harness/stackConfig";
+import { ConfigValue, existingClusterConfig, rawConfig } from "../harness/stackConfig";
 import { asEngineSees, PolicyEngine, unknown } from "./engine";
 
 describe("policy pack on the whole program", function () {
@@ -34,6 +34,18 @@ describe("policy pack on the whole program", function () {
             }
         });
     }
+
+    it("reports nothing on an existing cluster, in a preview or an update, with the settings its config derives", async () => {
+        const program = await runProgram({ config: existingClusterConfig });
+        assert.strictEqual(program.run.error, undefined);
+        await engine.configure(policyPackConfig(parseConfig(rawConfig("dev", existingClusterConfig), "k8s-lab", {})));
+        for (const preview of [false, true]) {
+            const resources = asEngineSees(program, preview);
+            assert.ok(resources.length > 40);
+            const found = [...(await Promise.all(resources.map((r) => engine.analyze(r)))).flat(), ...(await engine.analyzeStack(resources))];
+            assert.deepStrictEqual(found, [], preview ? "preview" : "update");
+        }
+    });
 
     it("would see the program's own public rules: the same program with the pack's default ports", async () => {
         // The settings matter: the stack's ports are allowed because lab up passes them.

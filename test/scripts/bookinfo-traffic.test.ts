@@ -196,6 +196,7 @@ describe("bookinfo-traffic-check.sh", () => {
         DEPLOYMENTS: "details-v1 reviews-v2 productpage-v1 bookinfo-loadgen",
         ROLLOUT_SECONDS: 300,
         INJECTOR: "linkerd/linkerd-proxy-injector",
+        KUBE_ACCESS: "node",
     });
     const script = (waitSeconds = 751, language: "en" | "ko" = "en") => renderScript("bookinfo-traffic-check.sh", params(waitSeconds), language);
     const deleteOld = "kubectl delete job --namespace bookinfo --selector app=bookinfo-traffic-check --ignore-not-found --wait=false";
