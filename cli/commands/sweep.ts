@@ -13,7 +13,10 @@ export async function run(ctx: Context): Promise<number> {
     if (stackTarget(ctx.stack) !== "aws") throw ctx.notOnExistingCluster("sweep");
     // No stack, or one without outputs yet: no LabId. Anything else (no CLI, no passphrase, an
     // answer that is not JSON) is a missing prerequisite, never "nothing to sweep".
-    const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => (typeof o.labId === "string" ? o.labId : ""), (err: unknown) => {
+    const labId = ctx.deps.env.LAB_ID || (await ctx.deps.outputs().then((o) => {
+        if (o.target === "existingCluster") throw ctx.notOnExistingCluster("sweep");
+        return typeof o.labId === "string" ? o.labId : "";
+    }, (err: unknown) => {
         if (/no stack named|stack .* not found/i.test(err instanceof Error ? err.message : String(err))) return "";
         throw ctx.prerequisite(err);
     }));

@@ -87,6 +87,37 @@ describe("operator CLI", () => {
         });
     });
 
+    describe("on a lab on an existing cluster", () => {
+        const onCluster = () => {
+            const { bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure, endpoints } = outputs({ bookinfoUrl: "http://127.0.0.1:30080/productpage", grafanaUrl: "http://127.0.0.1:30300" });
+            return { target: "existingCluster", kubeContext: "kind-k8s-lab", configuredExposure: exposure, bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure, endpoints };
+        };
+
+        it("prints the URLs and verifies them in status, asking no node over SSH", async () => {
+            const urls = fake(onCluster());
+            assert.strictEqual(await main(["urls"], urls.deps), exitCodes.ok);
+            assert.match(urls.out[0], /^Bookinfo: http:\/\/127\.0\.0\.1:30080\/productpage {2}Grafana: http:\/\/127\.0\.0\.1:30300 /);
+            const status = fake(onCluster());
+            assert.strictEqual(await main(["status", "--json"], status.deps), exitCodes.unhealthy);
+            const document = JSON.parse(status.out.join("\n")) as { target: string; kubeContext: string; results: { target: string; verdict: string }[] };
+            assert.deepStrictEqual([document.target, document.kubeContext, document.results.map((r) => r.target)], ["existingCluster", "kind-k8s-lab", ["bookinfo", "grafana"]]);
+            assert.deepStrictEqual(status.ssh, []);
+        });
+
+        for (const [lang, sentence] of [
+            ["en_US.UTF-8", "The {command} command does not apply to stack dev, which runs on an existing cluster (target existingCluster): it reaches the lab's own AWS nodes or account, and that target has none; use kubectl with the stack's kubeContext instead."],
+            ["ko_KR.UTF-8", "dev 스택은 기존 클러스터(target existingCluster)에서 실행되므로 {command} 명령을 쓸 수 없습니다: 이 명령은 실습 환경의 AWS 노드나 계정에 접속하는데 이 대상에는 그런 것이 없으니 스택의 kubeContext로 kubectl을 사용하세요."],
+        ] as const) {
+            it(`refuses ssh, diagnose, port-forward, kubeconfig and sweep in one sentence, exit 2 (${lang})`, async () => {
+                for (const [command, ...args] of [["ssh"], ["diagnose"], ["port-forward", "status"], ["kubeconfig"], ["sweep"]]) {
+                    const cli = fake(onCluster(), { env: { LANG: lang } });
+                    assert.strictEqual(await main([command, ...args], cli.deps), exitCodes.usage, command);
+                    assert.deepStrictEqual([cli.err, cli.ssh], [[sentence.replace("{command}", command)], []], command);
+                }
+            });
+        }
+    });
+
     it("writes the kubeconfig with mode 600", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-cli-")), "kube", "config");
         const cli = fake(outputs());

@@ -8,7 +8,7 @@ import {
 } from "../../lib/fallback";
 import { translator } from "../../lib/messages";
 import { VerifyTarget } from "../../lib/endpoints";
-import { Exposure } from "../../lib/exposure";
+import { Exposure, targetExposures } from "../../lib/exposure";
 import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
 import { runProgram, types } from "../harness";
 import { labTargets } from "../harness/endpoints";
@@ -122,6 +122,13 @@ describe("up with fallback", () => {
         assert.deepStrictEqual(lab.calls, ["up nodePort"]);
     });
 
+    it("on an existing cluster, switches from a refused nodePort to hostPort, the next mode it serves with", async () => {
+        const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] });
+        const stack: LabStack = { ...lab.stack, exposure: async () => ({ ...(await lab.stack.exposure()), modes: targetExposures.existingCluster }) };
+        assert.deepStrictEqual(summary(await upWithFallback(stack, options, lab.check, log, en)), { ok: true, mode: "hostPort", configured: "nodePort", left: "hostPort", steps: ["nodePort", "hostPort"] });
+        assert.deepStrictEqual(lab.calls, ["up nodePort", "verify nodePort", `up hostPort (${exposureOverrideVariable}=hostPort)`]);
+    });
+
     it("switches from a refused nodePort to portForward, says so, and the next up of the same lab keeps portForward", async () => {
         const lab = fakeLab("nodePort", { nodePort: ["refused", "refused"] });
         const report = await upWithFallback(lab.stack, options, lab.check, log, en);
@@ -222,6 +229,14 @@ describe("the exposure a run of the program builds", () => {
         assert.throws(() => labExposure("nodePort", {}, "loadBalancer", en), {
             name: "ConfigError",
             message: "The environment variable K8S_LAB_EXPOSURE is loadBalancer, which is not an exposure: use one of nodePort, portForward, hostPort, or unset it.",
+        });
+    });
+
+    it("on an existing cluster, refuses portForward as an override, naming the modes it serves with", () => {
+        assert.strictEqual(labExposure("nodePort", {}, "hostPort", en, targetExposures.existingCluster), "hostPort");
+        assert.throws(() => labExposure("nodePort", {}, "portForward", en, targetExposures.existingCluster), {
+            name: "ConfigError",
+            message: "The environment variable K8S_LAB_EXPOSURE is portForward, which is not an exposure: use one of nodePort, hostPort, or unset it.",
         });
     });
 

@@ -278,6 +278,41 @@ esac`);
     beforeEach(() => (sandbox = new Sandbox()));
     afterEach(() => sandbox.remove());
 
+    describe("on an existing cluster (KUBE_ACCESS context)", () => {
+        const onCluster = (kubeconfig: string) => {
+            cluster(["0 Complete 50 -"]);
+            // The fake kubectl also notes the kubeconfig it was given, and that file's first line.
+            const file = path.join(sandbox.bin, "kubectl");
+            const [shebang, ...rest] = fs.readFileSync(file, "utf8").split("\n");
+            fs.writeFileSync(file, [shebang, `printf '%s|%s\\n' "$KUBECONFIG" "$(head -n 1 "$KUBECONFIG" 2>/dev/null)" >> "${sandbox.dir}/access"`, ...rest].join("\n"));
+            const rendered = renderScript("bookinfo-traffic-check.sh", { ...params(), KUBE_ACCESS: "context" }, "en");
+            const result = sandbox.run(rendered, { KUBE_CONTEXT: "kind-k8s-lab", LAB_KUBECONFIG: kubeconfig });
+            assert.strictEqual(result.status, 0, result.stderr);
+            // The same calls as on a node, each for the stack's context.
+            const calls = sandbox.calls();
+            assert.deepStrictEqual(calls, [meshCheck, ...attempt(1, 0)].map((call) => (call.startsWith("kubectl ") ? `${call} --context kind-k8s-lab` : call)));
+            const access = [...new Set(fs.readFileSync(path.join(sandbox.dir, "access"), "utf8").split("\n").filter((l) => l !== ""))];
+            assert.strictEqual(access.length, 1, "one kubeconfig for every call");
+            return access[0].split("|");
+        };
+
+        it("writes a kubeconfig given as content to a file of its own (mktemp: its owner alone reads it), and removes it", () => {
+            const [file, firstLine] = onCluster("apiVersion: v1\nkind: Config\n");
+            assert.strictEqual(firstLine, "apiVersion: v1");
+            assert.ok(!file.startsWith(sandbox.dir) && file !== "");
+            assert.ok(!fs.existsSync(file), "removed at the end");
+        });
+
+        it("reads a kubeconfig given as a path, ~ being the home folder, as the Kubernetes provider does", () => {
+            fs.writeFileSync(path.join(sandbox.dir, "kind.yaml"), "# kind\n");
+            assert.deepStrictEqual(onCluster("~/kind.yaml"), [path.join(sandbox.dir, "kind.yaml"), "# kind"]);
+        });
+
+        it("leaves kubectl its own loading rules when none is given", () => {
+            assert.deepStrictEqual(onCluster(""), ["", ""]);
+        });
+    });
+
     it("deletes older check Jobs without waiting, starts one of its own name, waits for it, prints its count and passes", () => {
         cluster(["2 Complete 50 -"]);
         const result = sandbox.run(script());
