@@ -87,6 +87,8 @@ interface Cluster {
     node?: { instance: aws.ec2.Instance; privateKey: pulumi.Input<string> };
     /** The host of the public URLs: the control-plane node's address. */
     publicHost: pulumi.Input<string>;
+    /** How the control-plane node is labelled, when not as kubeadm labels it. */
+    placement?: { controlPlaneLabelValue: string };
 }
 
 /**
@@ -100,6 +102,7 @@ function platform({ config, exposure, endpoints, everyUp, extension }: Site, clu
         controlPlaneWorkloads: [...endpoints.map(deploymentId), ...config.controlPlaneWorkloads],
         exposure,
         endpoints,
+        ...cluster.placement,
     });
     // Every in-cluster resource: the cluster's provider, and on AWS deleted with the control-plane
     // node, so that destroy deletes the node and never walks the cluster; children inherit both.
@@ -154,7 +157,13 @@ function existingCluster(site: Site): ExistingClusterOutputInputs {
         deleteUnreachable: true,
     });
     const check: CheckRunner = { on: "local", kubeconfig: config.kubeconfig, kubeContext: config.kubeContext };
-    const outputs = platform(site, { inCluster: { providers: [provider] }, check, ready: [], publicHost: config.publicHost });
+    const outputs = platform(site, {
+        inCluster: { providers: [provider] },
+        check,
+        ready: [],
+        publicHost: config.publicHost,
+        placement: { controlPlaneLabelValue: config.controlPlaneLabelValue },
+    });
     return { target: "existingCluster", kubeContext: config.kubeContext, ...outputs };
 }
 

@@ -168,6 +168,15 @@ export const configSchema = {
         description: "existingCluster: the host name or IPv4 address where the control-plane node's bookinfoPort and grafanaPort answer (kind maps them to 127.0.0.1).",
         parse: check(z.string().regex(/^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/), (t) => t("allowed.publicHost")),
     },
+    controlPlaneLabelValue: {
+        type: "string",
+        targets: existingClusterOnly,
+        default: "",
+        description:
+            "existingCluster: the value of the node-role.kubernetes.io/control-plane label on the node that serves bookinfoPort and grafanaPort " +
+            "and runs what is pinned there: empty as kubeadm and kind set it, true on k3d.",
+        parse: check(z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/), (t) => t("allowed.labelValue")),
+    },
     region: {
         type: "string",
         targets: awsOnly,

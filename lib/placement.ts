@@ -52,18 +52,18 @@ function tolerates(t: Json): boolean {
 }
 
 /**
- * Adds the control-plane nodeSelector and the matching NoSchedule toleration to a workload,
- * keeping what it has: other selectors stay, no toleration is duplicated. Other kinds are
- * returned unchanged.
+ * Adds the control-plane nodeSelector (the label's value: empty as kubeadm and kind set it, `true`
+ * on k3d) and the matching NoSchedule toleration to a workload, keeping what it has: other
+ * selectors stay, no toleration is duplicated. Other kinds are returned unchanged.
  */
-export function placeOnControlPlane<T extends KubeObject>(obj: T): T {
+export function placeOnControlPlane<T extends KubeObject>(obj: T, labelValue = ""): T {
     const path = podSpecPaths[obj.kind ?? ""];
     if (path === undefined) return obj;
     return updateAt(clone(obj), path, (spec) => {
         const tolerations = (spec.tolerations ?? []) as Json[];
         return {
             ...spec,
-            nodeSelector: { ...(spec.nodeSelector as Json | undefined), [controlPlaneLabel]: "" },
+            nodeSelector: { ...(spec.nodeSelector as Json | undefined), [controlPlaneLabel]: labelValue },
             tolerations: tolerations.some(tolerates) ? tolerations : [...tolerations, { ...controlPlaneToleration }],
         };
     }) as T;
@@ -130,6 +130,8 @@ export interface PlacementArgs {
     controlPlaneWorkloads: string[];
     exposure: Exposure;
     endpoints: Pick<PublicEndpoint, "workload" | "service" | "publicPort">[];
+    /** The value of the control-plane node's `node-role.kubernetes.io/control-plane` label; empty by default, as kubeadm sets it. */
+    controlPlaneLabelValue?: string;
 }
 
 /**
@@ -175,7 +177,7 @@ export function platformTransform(args: PlacementArgs, seen: Set<string> = new S
         let obj = props as KubeObject;
         for (const target of targets) if (meets(target, obj)) seen.add(targetLabel(target));
         const id = workloadId(obj);
-        if (args.controlPlaneWorkloads.includes(id) && placeableKinds.includes(obj.kind ?? "")) obj = placeOnControlPlane(obj);
+        if (args.controlPlaneWorkloads.includes(id) && placeableKinds.includes(obj.kind ?? "")) obj = placeOnControlPlane(obj, args.controlPlaneLabelValue);
         for (const endpoint of args.endpoints) {
             if (args.exposure === "hostPort" && obj.kind === "Deployment" && id === deploymentId(endpoint)) {
                 obj = addHostPort(obj, { container: endpoint.workload.container, port: endpoint.workload.containerPort, hostPort: endpoint.publicPort });

@@ -30,6 +30,7 @@ describe("config", () => {
         kubeconfig: "",
         kubeContext: "",
         publicHost: "127.0.0.1",
+        controlPlaneLabelValue: "",
         region: "ap-northeast-2",
         availabilityZone: "",
         vpcCidr: "10.0.0.0/16",
@@ -145,8 +146,8 @@ describe("config", () => {
         // A /28 VPC is allowed, as are /28 subnets, but two subnets do not fit in it.
         assert.deepStrictEqual(errorOf({ vpcCidr: "10.0.0.0/28", publicSubnetCidr: "10.0.0.0/28", privateSubnetCidr: "10.0.0.0/28" }, "en").keys, ["privateSubnetCidr"]);
         // Every key wrong at once (the zone is checked against the region, which is wrong too; a target that
-        // is not one judges no key by target; "bad" is a kubeconfig path, a context and a host name): one sentence for each.
-        const keys = Object.keys(configSchema).filter((key) => !["availabilityZone", "kubeconfig", "kubeContext", "publicHost"].includes(key));
+        // is not one judges no key by target; "bad" is a kubeconfig path, a context, a host name and a label value): one sentence for each.
+        const keys = Object.keys(configSchema).filter((key) => !["availabilityZone", "kubeconfig", "kubeContext", "publicHost", "controlPlaneLabelValue"].includes(key));
         const everyKey = errorOf(Object.fromEntries(keys.map((key) => [key, "bad"])), "en");
         assert.deepStrictEqual(everyKey.keys, keys);
         assert.strictEqual(everyKey.message.split("\n").length, keys.length);
@@ -324,9 +325,9 @@ describe("config of the existingCluster target", () => {
     const cluster: Record<string, ConfigValue> = { target: "existingCluster", kubeContext: "kind-k8s-lab", region: undefined, tags: undefined };
 
     it("reads the cluster's keys, and keeps every AWS key at its default", () => {
-        const config = parse({ ...cluster, kubeconfig: "~/.kube/kind", publicHost: "lab.example", exposure: "hostPort" });
+        const config = parse({ ...cluster, kubeconfig: "~/.kube/kind", publicHost: "lab.example", controlPlaneLabelValue: "true", exposure: "hostPort" });
         const aws = parseConfig(() => undefined, "k8s-lab", env.en);
-        assert.deepStrictEqual(config, { ...aws, target: "existingCluster", kubeconfig: "~/.kube/kind", kubeContext: "kind-k8s-lab", publicHost: "lab.example", exposure: "hostPort" });
+        assert.deepStrictEqual(config, { ...aws, target: "existingCluster", kubeconfig: "~/.kube/kind", kubeContext: "kind-k8s-lab", publicHost: "lab.example", controlPlaneLabelValue: "true", exposure: "hostPort" });
     });
 
     it("takes an AWS key set to its default as not set, as the CLI hands every default over", () => {
@@ -374,6 +375,6 @@ describe("config of the existingCluster target", () => {
         assert.strictEqual(parse({ ...cluster, exposure: "hostPort" }).exposure, "hostPort");
         assert.strictEqual(parse({ ...cluster, exposure: "nodePort" }).exposure, "nodePort");
         assert.strictEqual(errorOf({ target: "kind" }, "en").message, 'Config key k8s-lab:target has the value "kind", which is not allowed: use one of aws, existingCluster.');
-        assert.strictEqual(errorOf({ ...cluster, publicHost: "http://localhost" }, "en").keys[0], "publicHost");
+        assert.deepStrictEqual(errorOf({ ...cluster, publicHost: "http://localhost", controlPlaneLabelValue: "yes please" }, "en").keys, ["publicHost", "controlPlaneLabelValue"]);
     });
 });

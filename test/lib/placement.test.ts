@@ -28,6 +28,11 @@ describe("control-plane placement", () => {
             assert.deepStrictEqual(podOf(placed).tolerations, [ours]);
         });
 
+        it(`pins a ${kind} to a control-plane node labelled as k3d labels it (true)`, () => {
+            const placed = placeOnControlPlane(make(podSpec()), "true");
+            assert.deepStrictEqual([podOf(placed).nodeSelector, podOf(placed).tolerations], [{ [controlPlaneLabel]: "true" }, [ours]]);
+        });
+
         it(`keeps a ${kind}'s own selectors and tolerations, adding ours once`, () => {
             const own = { key: "dedicated", operator: "Equal", value: "lab", effect: "NoExecute" };
             const original = make(podSpec({ nodeSelector: { "kubernetes.io/os": "linux" }, tolerations: [own] }));
