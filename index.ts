@@ -168,7 +168,8 @@ function existingCluster(site: Site): ExistingClusterOutputInputs {
 }
 
 /** The lab on AWS: its network, nodes and kubeadm cluster, then the platform on it. */
-async function awsLab({ config, t, lab, endpoints, everyUp, ...site }: Site, adminCidrs: string[], previous: (key: string) => Promise<unknown>, warn: (line: string) => void): Promise<AwsOutputInputs> {
+async function awsLab(site: Site, adminCidrs: string[], previous: (key: string) => Promise<unknown>, warn: (line: string) => void): Promise<AwsOutputInputs> {
+    const { config, t, lab, endpoints, everyUp } = site;
     const labName = `${lab.project}-${lab.stack}`;
     // The workers' capacity is kept the same way: on-demand once lab up found spot refused.
     const workerCapacity = labCapacity(
@@ -242,7 +243,7 @@ async function awsLab({ config, t, lab, endpoints, everyUp, ...site }: Site, adm
     });
 
     const controlPlanePublicIp = controlPlane.publicIps.apply((ips) => ips[0]);
-    const platformOutputs = platform({ config, t, lab, endpoints, everyUp, ...site }, {
+    const platformOutputs = platform(site, {
         inCluster: { providers: [cluster.provider], deletedWith: controlPlane.instances[0] },
         check: { on: "node", host: controlPlane.instances[0].publicIp, privateKey: sshKey.privateKey, nodesReady: cluster.ready },
         ready: [cluster.ready],
