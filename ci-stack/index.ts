@@ -1,13 +1,16 @@
 /**
  * The long-lived CI stack: where the daily stack's state and secrets live so they survive the
  * runner, a separate bucket and key for pull-request previews, the two roles the workflows
- * assume through GitHub's OIDC, the spot service-linked role (unless the account has another one), and a budget alarm.
+ * assume through GitHub's OIDC, the spot service-linked role (unless the account has another one), a budget alarm, and
+ * the weekly build of the prepared node image the lab boots when it exists (./nodeImage.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountOf, bucketPolicy, deployPolicy, keyPolicy, previewPolicy, sessionSeconds, subjects, trustPolicy } from "./policy";
+import { Architecture, nodeImage } from "./nodeImage";
 import { allowedInstanceTypes } from "../lib/allowList";
 import { languageFromEnv, translator } from "../lib/messages";
+import { KubernetesMinor, versions } from "../lib/versions";
 
 export = async () => {
     const config = new pulumi.Config();
@@ -20,6 +23,9 @@ export = async () => {
     const spotRole = config.getBoolean("spotServiceLinkedRole") ?? true;
     const email = config.require("budgetEmail");
     const budget = config.requireNumber("budgetMonthlyUsd");
+    const buildNodeImage = config.getBoolean("nodeImage") ?? true;
+    const imageKubernetes = config.get("nodeImageKubernetesVersion") ?? "1.35";
+    const imageArchitecture = config.get("nodeImageArchitecture") ?? "amd64";
     const t = translator(languageFromEnv());
     const invalid = (key: string, value: string, allowed: string) => new pulumi.RunError(t("config.invalid", { key: `k8s-lab-ci:${key}`, value: JSON.stringify(value), allowed }));
     if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw invalid("githubRepository", repository, t("allowed.repository"));
@@ -28,11 +34,16 @@ export = async () => {
     if (!/^[\w.-]{1,100}$/.test(environment)) throw invalid("deployEnvironment", environment, t("allowed.ciName"));
     if (!/^[\w.-]{1,100}$/.test(labStack)) throw invalid("labStack", labStack, t("allowed.ciName"));
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw invalid("budgetEmail", email, t("allowed.email"));
+    const minors = Object.keys(versions.kubernetes);
+    if (!minors.includes(imageKubernetes)) throw invalid("nodeImageKubernetesVersion", imageKubernetes, t("allowed.kubernetesVersion", { versions: minors.join(", "), calico: versions.calico }));
+    if (imageArchitecture !== "amd64" && imageArchitecture !== "arm64") throw invalid("nodeImageArchitecture", imageArchitecture, t("allowed.architecture"));
     const github = { repository, ownerId, repositoryId };
 
     const provider = new aws.Provider("aws", { region: region as aws.Region, defaultTags: { tags: { Project: "k8s-lab", Stack: "ci", ManagedBy: "pulumi" } } });
     const opts = { provider };
 
+    // The account's own images: the prepared node images the deploy role may launch.
+    const account = (await aws.getCallerIdentity({}, opts)).accountId;
     const oidc = new aws.iam.OpenIdConnectProvider("github", { url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] }, opts);
     const role = (name: string, description: string, context: string, maxSessionDuration: number) =>
         new aws.iam.Role(name, {
@@ -68,7 +79,7 @@ export = async () => {
     new aws.iam.RolePolicy("github-actions", {
         role: deployRole.id,
         policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) =>
-            JSON.stringify(deployPolicy({ region, labStack, instanceTypes: allowedInstanceTypes, bucketArn, keyArn }))),
+            JSON.stringify(deployPolicy({ region, account, labStack, instanceTypes: allowedInstanceTypes, bucketArn, keyArn }))),
     }, opts);
     new aws.iam.RolePolicy("github-actions-preview", {
         role: previewRole.id,
@@ -95,7 +106,11 @@ export = async () => {
         ],
     }, opts);
 
+    // The lab's nodes boot it when it exists for exactly their pinned versions (lib/preflight.ts).
+    const image = buildNodeImage ? nodeImage({ region, kubernetesVersion: imageKubernetes as KubernetesMinor, architecture: imageArchitecture as Architecture }, opts) : undefined;
+
     return {
+        ...(image === undefined ? {} : { nodeImageKey: image.key, nodeImagePipelineArn: image.pipeline.arn }),
         backendUrl: pulumi.interpolate`s3://${bucket.bucket}`,
         secretsProvider: `awskms://alias/k8s-lab-pulumi?region=${region}`,
         roleArn: deployRole.arn,

@@ -9,12 +9,17 @@
  *   change and delete needs them on the resource, instances only of the allowed types.
  */
 
+import { nodeImageTag } from "../lib/nodeImage";
+
 /** The lab's identity tags: the program's provider puts them on everything it creates. */
 export const labProject = "k8s-lab";
 export const identityTagKeys = ["Project", "Stack", "LabId"] as const;
 
 /** Canonical's AWS account: the owner of the Ubuntu images the lab boots. */
 export const canonicalAccount = "099720109477";
+
+/** The tag of a prepared node image (lib/nodeImage.ts), as a condition key on the image. */
+const nodeImageCondition = `aws:ResourceTag/${nodeImageTag}`;
 
 /** Session lengths in seconds: the deploy role outlives the up job's 90-minute timeout. */
 export const sessionSeconds = { deploy: 7200, preview: 3600 } as const;
@@ -66,6 +71,21 @@ const readStatements = (region: string): object[] => [
     },
 ];
 
+/**
+ * The deploy role never makes, changes or tags an image or a snapshot: a prepared node image is
+ * trusted because only the CI stack's Image Builder writes images in the account. (Nothing allows
+ * these anyway; the Deny keeps it so whatever is added later. The preview role changes nothing.)
+ */
+export const imageWriteActions = [
+    "ec2:CreateImage", "ec2:RegisterImage", "ec2:CopyImage", "ec2:ImportImage", "ec2:CreateRestoreImageTask", "ec2:CreateStoreImageTask",
+    "ec2:ModifyImageAttribute", "ec2:ResetImageAttribute", "ec2:DeregisterImage", "ec2:EnableImage", "ec2:CreateSnapshot", "ec2:CopySnapshot", "ec2:ImportSnapshot",
+    "ec2:ModifySnapshotAttribute", "imagebuilder:*",
+];
+const noImageWrites: object[] = [
+    { Sid: "NeverWriteImages", Effect: "Deny", Action: imageWriteActions, Resource: "*" },
+    { Sid: "NeverTagImages", Effect: "Deny", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: ["arn:aws:ec2:*::image/*", "arn:aws:ec2:*::snapshot/*"] },
+];
+
 const stateStatements = (bucketArn: string, keyArn: string): object[] => [
     { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
     { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
@@ -104,10 +124,12 @@ export const changeActions = [
  * The daily workflows: build and destroy the lab in one region and nothing else. New resources
  * must be tagged Project=k8s-lab, Stack=<the daily stack> and carry a LabId; existing ones can
  * be changed, tagged or deleted only when they carry the same tags. Instances run only an
- * allowed type and a Canonical image, in the lab's subnet and security groups, with the lab's
- * key, and are never changed to another type. No IAM, no other region.
+ * allowed type and a Canonical image or a prepared node image of this account (one that carries
+ * the node-image tag, which only the CI stack's Image Builder writes), in the lab's subnet and
+ * security groups, with the lab's key, and are never changed to another type. No IAM, no other
+ * region, no image or snapshot made, changed or tagged.
  */
-export function deployPolicy(args: { region: string; labStack: string; instanceTypes: readonly string[]; bucketArn: string; keyArn: string }): object {
+export function deployPolicy(args: { region: string; account: string; labStack: string; instanceTypes: readonly string[]; bucketArn: string; keyArn: string }): object {
     const arn = (type: string): string => `arn:aws:ec2:${args.region}:*:${type}/*`;
     const region = { "aws:RequestedRegion": args.region };
     const tagged = (prefix: "aws:RequestTag" | "aws:ResourceTag") => ({
@@ -146,6 +168,13 @@ export function deployPolicy(args: { region: string; labStack: string; instanceT
                 Action: ["ec2:RunInstances"],
                 Resource: [`arn:aws:ec2:${args.region}::image/*`],
                 Condition: { StringEquals: { ...region, "ec2:Owner": canonicalAccount } },
+            },
+            {
+                Sid: "RunInstancesOfPreparedNodeImages",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [`arn:aws:ec2:${args.region}::image/*`],
+                Condition: { StringEquals: { ...region, "ec2:Owner": args.account }, Null: { [nodeImageCondition]: "false" } },
             },
             {
                 // The provider tags an instance and its volumes at launch, not the network
@@ -188,9 +217,27 @@ export function deployPolicy(args: { region: string; labStack: string; instanceT
             },
             { Sid: "SweepLookup", Effect: "Allow", Action: ["tag:GetResources"], Resource: "*" },
             ...stateStatements(args.bucketArn, args.keyArn),
+            ...noImageWrites,
         ],
     };
 }
+
+/** What an AWS service may assume a role for (EC2 for an instance profile, Image Builder for its lifecycle policy). */
+export function serviceTrustPolicy(service: string): object {
+    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] };
+}
+
+/**
+ * The managed policies of the Image Builder build instance's role, and nothing else: Systems
+ * Manager's core (Image Builder drives the instance through it) and what Image Builder's agent
+ * needs (its components, its logs). The instance writes no image: Image Builder's service does.
+ */
+export const nodeImageInstancePolicies = [
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder",
+];
+/** The managed policy of the role Image Builder's lifecycle policy deletes old images with. */
+export const nodeImageLifecyclePolicy = "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy";
 
 /** Every request to a state bucket over TLS, and principals that must never touch it. */
 export function bucketPolicy(args: { bucketArn: string; denied: string[] }): object {

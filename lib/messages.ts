@@ -33,6 +33,7 @@ const en = {
     "allowed.instanceType": "use a type of the instance-type allow-list in lib/allowList.ts ({types}), since the IAM role and the policy pack refuse any other",
     "allowed.kubernetesVersion": "use one of {versions}: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico {calico} is tested on these",
     "allowed.cni": "use one of {cnis}",
+    "allowed.architecture": "use amd64 or arm64, the architecture of the lab's node instance types",
     "allowed.exposure": "use one of {modes}",
     "allowed.exposureOnExistingCluster": "use one of {modes}, since portForward runs systemd services on a node over SSH, which the existingCluster target does not reach",
     "allowed.target": "use one of {targets}",
@@ -50,6 +51,8 @@ const en = {
 
     // Deploy-time checks.
     "publicIp.failed": "Could not detect the public IP of this machine ({reason}): set adminCidrs, or set detectAdminIp to false if adminCidrs already covers you.",
+    "nodeImage.prepared": "The {role} boots the prepared node image {ami} (key {key}): containerd, Kubernetes and the bootstrap's images are on it already.",
+    "nodeImage.fallback": "No prepared node image with key {key} in this account: the {role} boots Canonical's Ubuntu {ami} installs containerd and Kubernetes and pulls the bootstrap's images from the internet, which takes longer.",
     "instance.memoryLow": "Instance type {instanceType} has {memoryGiB} GiB of memory; the {role} needs at least {minimumGiB} GiB and may run out of memory.",
     "instance.lookupFailed": "Could not look up the instance type {instanceType} given in {key} in {region} ({reason}): check that the type exists there, such as t3.large, and that AWS credentials are set.",
     "instance.noZone": "No availability zone of {region} offers both {controlPlaneType} and {workerType}: choose other instance types or another region.",
@@ -331,6 +334,7 @@ const ko: Catalogue = {
     "allowed.instanceType": "IAM 역할과 정책 팩이 다른 타입을 거부하므로 lib/allowList.ts의 인스턴스 타입 허용 목록({types})에 있는 타입을 사용하세요",
     "allowed.kubernetesVersion": "{versions} 중 하나를 사용하세요: 실습 환경이 만드는 kubeadm.k8s.io/v1beta4 설정에는 1.31 이상이 필요하고, Calico {calico} 버전은 이 버전들에서 검증되었습니다",
     "allowed.cni": "{cnis} 중 하나를 사용하세요",
+    "allowed.architecture": "실습 환경 노드 인스턴스 타입의 아키텍처인 amd64 또는 arm64를 사용하세요",
     "allowed.exposure": "{modes} 중 하나를 사용하세요",
     "allowed.exposureOnExistingCluster": "portForward는 SSH로 노드에 systemd 서비스를 두는데 existingCluster 대상은 노드에 SSH로 접속하지 않으므로 {modes} 중 하나를 사용하세요",
     "allowed.target": "{targets} 중 하나를 사용하세요",
@@ -347,6 +351,8 @@ const ko: Catalogue = {
     "allowed.tag": "키는 1~128자이고 aws:로 시작하지 않으며 Project, Stack, ManagedBy, LabId, Name이 아니고 값은 256자 이하인 Key=Value 형식을 사용하세요",
 
     "publicIp.failed": "이 머신의 공인 IP를 알아내지 못했습니다({reason}): adminCidrs를 설정하거나, adminCidrs에 이미 포함되어 있다면 detectAdminIp를 false로 설정하세요.",
+    "nodeImage.prepared": "{role} 용도의 인스턴스는 준비된 노드 이미지 {ami} 이미지로 부팅합니다(키: {key}). containerd, Kubernetes, 부트스트랩 이미지가 이미 들어 있습니다.",
+    "nodeImage.fallback": "이 계정에 준비된 노드 이미지가 없습니다(키: {key}). {role} 용도의 인스턴스는 Canonical Ubuntu {ami} 이미지로 부팅하고 containerd와 Kubernetes를 설치하고 부트스트랩 이미지를 인터넷에서 받으므로 더 오래 걸립니다.",
     "instance.memoryLow": "{instanceType} 인스턴스 타입의 메모리는 {memoryGiB} GiB입니다. {role} 용도로는 최소 {minimumGiB} GiB가 필요하므로 메모리가 부족할 수 있습니다.",
     "instance.lookupFailed": "{key} 키에 지정한 {instanceType} 인스턴스 타입을 {region} 리전에서 조회하지 못했습니다({reason}): t3.large처럼 그 리전에 있는 타입인지, AWS 자격 증명이 설정되어 있는지 확인하세요.",
     "instance.noZone": "{region} 리전에는 {controlPlaneType} 타입과 {workerType} 타입을 모두 제공하는 가용 영역이 없습니다: 다른 인스턴스 타입이나 리전을 선택하세요.",

@@ -1,14 +1,16 @@
 /**
  * Deploy-time facts read from AWS before any cloud resource is declared, so that a wrong
  * instance type or a zone without it stops `pulumi up` with one sentence and nothing built:
- * where to build, what each instance type is (architecture, memory) and which Ubuntu image to
- * boot on it.
+ * where to build, what each instance type is (architecture, memory) and which image to boot on
+ * it: the account's prepared node image for the pinned versions when the CI stack built one,
+ * else Canonical's current Ubuntu.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "./config";
 import { Translate } from "./messages";
-import { ubuntuAmiParameter } from "./versions";
+import { nodeImageKey, nodeImageTag } from "./nodeImage";
+import { KubernetesMinor, ubuntuAmiParameter } from "./versions";
 
 export type Architecture = "amd64" | "arm64";
 
@@ -16,8 +18,14 @@ export interface NodeType {
     instanceType: string;
     architecture: Architecture;
     memoryGiB: number;
-    /** The current Ubuntu LTS image for the architecture, from Canonical's SSM parameter. */
+    /**
+     * The image to boot: for a Kubernetes node, the newest prepared node image of the account for
+     * the pinned versions and this architecture when there is one, else (and for the NAT
+     * instance) the current Ubuntu LTS image for the architecture, from Canonical's SSM parameter.
+     */
     ami: string;
+    /** The key of the prepared image `ami` is; absent when it is Canonical's. */
+    nodeImage?: string;
 }
 
 /** Where the nodes run and on what: the zone, and each role's instance type. */
@@ -40,28 +48,50 @@ export function zoneOffering(offerings: { instanceTypes: string[]; locations: st
     );
 }
 
-async function nodeType(instanceType: string, key: string, region: string, t: Translate, opts: pulumi.InvokeOptions): Promise<NodeType> {
+/**
+ * The newest image the account owns whose node-image tag is exactly `key`, if any: an absent
+ * image is no error, the lab then boots Canonical's Ubuntu and its user data installs everything.
+ */
+async function preparedImage(key: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+    const found = await aws.ec2.getAmiIds({
+        owners: ["self"],
+        filters: [{ name: `tag:${nodeImageTag}`, values: [key] }, { name: "state", values: ["available"] }],
+        // Newest first.
+        sortAscending: false,
+    }, opts);
+    return found.ids[0];
+}
+
+/** `kubernetes`: the minor of a Kubernetes node, which may boot a prepared image; none for the NAT instance. */
+async function nodeType(instanceType: string, key: string, region: string, t: Translate, opts: pulumi.InvokeOptions, kubernetes?: KubernetesMinor): Promise<NodeType> {
     const info = await aws.ec2.getInstanceType({ instanceType }, opts).catch((err: Error) => {
         throw new pulumi.RunError(t("instance.lookupFailed", { key, instanceType, region, reason: err.message }));
     });
     const architecture: Architecture = info.supportedArchitectures.includes("arm64") ? "arm64" : "amd64";
+    const type = { instanceType, architecture, memoryGiB: info.memorySize / 1024 };
+    const imageKey = kubernetes === undefined ? undefined : nodeImageKey(kubernetes, architecture);
+    const prepared = imageKey === undefined ? undefined : await preparedImage(imageKey, opts);
+    if (imageKey !== undefined && prepared !== undefined) return { ...type, ami: prepared, nodeImage: imageKey };
     // insecureValue: an AMI id is no secret, and a secret id would hide every image diff.
     const ami = (await aws.ssm.getParameter({ name: ubuntuAmiParameter(architecture) }, opts)).insecureValue;
-    return { instanceType, architecture, memoryGiB: info.memorySize / 1024, ami };
+    return { ...type, ami };
 }
 
 /** Reads the node plan and warns when an instance type is short of memory for its role. */
 export async function preflight(config: LabConfig, t: Translate, opts: pulumi.InvokeOptions): Promise<NodePlan> {
     const [controlPlane, worker, nat] = await Promise.all([
-        nodeType(config.controlPlaneInstanceType, "controlPlaneInstanceType", config.region, t, opts),
-        nodeType(config.workerInstanceType, "workerInstanceType", config.region, t, opts),
+        nodeType(config.controlPlaneInstanceType, "controlPlaneInstanceType", config.region, t, opts, config.kubernetesVersion),
+        nodeType(config.workerInstanceType, "workerInstanceType", config.region, t, opts, config.kubernetesVersion),
         config.egress === "natInstance" ? nodeType(config.natInstanceType, "natInstanceType", config.region, t, opts) : undefined,
     ]);
     for (const [type, role] of [[controlPlane, "controlPlane"], [worker, "worker"]] as const) {
+        const roleText = t(role === "controlPlane" ? "role.controlPlane" : "role.worker");
         if (type.memoryGiB < minimumMemoryGiB[role]) {
-            const roleText = t(role === "controlPlane" ? "role.controlPlane" : "role.worker");
             await pulumi.log.warn(t("instance.memoryLow", { instanceType: type.instanceType, memoryGiB: type.memoryGiB, role: roleText, minimumGiB: minimumMemoryGiB[role] }));
         }
+        // What each role boots, in every preview and up: the prepared image or the fallback.
+        const key = nodeImageKey(config.kubernetesVersion, type.architecture);
+        await pulumi.log.info(t(type.nodeImage === undefined ? "nodeImage.fallback" : "nodeImage.prepared", { role: roleText, ami: type.ami, key }));
     }
 
     let availabilityZone = config.availabilityZone;

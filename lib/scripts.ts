@@ -25,6 +25,7 @@ type Optional<K> = K extends `${string}?` ? true : false;
  */
 export const scriptInputs = {
     "node-prep.sh": { NODE_ROLE: "role", LAB_NAME: "text", KUBERNETES_MINOR: "text", KUBERNETES_PACKAGE_VERSION: "text" },
+    "node-image.sh": { KUBERNETES_MINOR: "text", KUBERNETES_PACKAGE_VERSION: "text", KUBERNETES_VERSION: "text", OPERATOR_MANIFEST: "text", IMAGES: "text" },
     "nat-instance.sh": { PRIVATE_CIDR: "text" },
     "control-plane-init.sh": { KUBEADM_CONFIG: "text", NODE_NAME: "text" },
     "calico.sh": { CRDS_MANIFEST: "text", OPERATOR_MANIFEST: "text", INSTALLATION: "text", NODE_NAME: "text", TIMEOUT_SECONDS: "number" },

@@ -388,7 +388,7 @@ esac`);
         // The concurrency group is what makes it safe: no other run of the workflow can hold the lock.
         assert.deepStrictEqual(daily.concurrency, { group: "k8s-lab-dev", "cancel-in-progress": false });
         // The step lists, then deletes: the deploy role may do both in its bucket, and nothing else there is needed.
-        const statements = (deployPolicy({ region: "ap-northeast-2", labStack: "dev", instanceTypes: ["t3.large"], bucketArn: "arn:aws:s3:::b", keyArn: "arn:aws:kms:k" }) as { Statement: { Sid?: string; Action: string[]; Resource: string }[] }).Statement;
+        const statements = (deployPolicy({ region: "ap-northeast-2", account: "111122223333", labStack: "dev", instanceTypes: ["t3.large"], bucketArn: "arn:aws:s3:::b", keyArn: "arn:aws:kms:k" }) as { Statement: { Sid?: string; Action: string[]; Resource: string }[] }).Statement;
         assert.deepStrictEqual(
             statements.filter((st) => st.Sid === "StateBucket" || st.Sid === "StateObjects").map((st) => [st.Action, st.Resource]),
             [[["s3:ListBucket", "s3:GetBucketLocation"], "arn:aws:s3:::b"], [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "arn:aws:s3:::b/*"]],

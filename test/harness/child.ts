@@ -10,7 +10,7 @@ import { EndpointExtension } from "../../lib/endpoints";
 import { renderedByDefault } from "./charts";
 import { extensions } from "./extensions";
 import { HarnessOptions, ProgramRun } from "./mocks";
-import { captureWarnings, Recorder, valueOf } from "./recorder";
+import { captureInfo, captureWarnings, Recorder, valueOf } from "./recorder";
 import { projectFile, root } from "./stackConfig";
 
 const options = JSON.parse(process.env.HARNESS_OPTIONS ?? "{}") as HarnessOptions;
@@ -19,7 +19,7 @@ const probes = options.probes ?? renderedByDefault;
 const resultFile = process.env.HARNESS_RESULT ?? "";
 
 const recorder = new Recorder(options, probes);
-const run: ProgramRun = { resources: recorder.resources, outputs: {}, warnings: [] };
+const run: ProgramRun = { resources: recorder.resources, outputs: {}, warnings: [], infos: [] };
 
 // The machine's public IP is asked of a web service: answer from the scenario, never the network.
 globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
@@ -28,6 +28,7 @@ globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
     return new Response(`${options.publicIp}\n`, { status: 200 });
 };
 captureWarnings(run.warnings);
+captureInfo(run.infos);
 
 recorder.install(projectFile(options.program).name);
 

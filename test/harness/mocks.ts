@@ -36,6 +36,8 @@ export interface HarnessOptions {
     previousOutputs?: Record<string, unknown>;
     /** What a command resource (by name) prints, over `commandStdout`'s defaults. */
     stdout?: Record<string, string>;
+    /** The account's images by the value of their `k8s-lab:node-image` tag, newest first; default: none. */
+    nodeImages?: Record<string, string[]>;
     /** The addresses of an instance (by name), over `instanceAddresses`' defaults. */
     addresses?: Record<string, Addresses>;
 }
@@ -74,6 +76,8 @@ export interface ProgramRun {
     outputs: Record<string, { value: unknown; secret: boolean }>;
     /** Warnings the program logged. */
     warnings: string[];
+    /** What the program logged as information. */
+    infos: string[];
     /** The probed objects after the transforms, in the order of `HarnessOptions.probes`. */
     probes?: Record<string, unknown>[][];
     /** The aliases the transforms gave each probed object (URNs, or alias specs), likewise. */
@@ -121,6 +125,16 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
             const ami = `ami-ubuntu2404${match[1]}`;
             return { name, type: "String", value: ami, insecureValue: ami };
         }
+        case "aws:ec2/getAmiIds:getAmiIds": {
+            // Only the lookup the lab makes: its own images by their node-image tag, newest first.
+            const filters = inputs.filters as { name: string; values: string[] }[];
+            const tag = filters.find((f) => f.name === "tag:k8s-lab:node-image")?.values ?? [];
+            const own = JSON.stringify(inputs.owners) === JSON.stringify(["self"]) && inputs.sortAscending === false;
+            const ids = own && tag.length === 1 ? (options.nodeImages?.[tag[0]] ?? []) : [];
+            return { ...inputs, ids };
+        }
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/operator", userId: "AIDAOPERATOR", id: "111122223333" };
         case "aws:iam/getRoles:getRoles": {
             const roles = Object.entries(options.iamRoles ?? {});
             const names = roles.filter(([name, r]) => new RegExp(String(inputs.nameRegex ?? "")).test(name) && r.path.startsWith(String(inputs.pathPrefix ?? "/"))).map(([name]) => name);

@@ -180,3 +180,13 @@ export function captureWarnings(into: string[]): () => void {
     };
     return () => void (console.warn = warn);
 }
+
+/** Collects what the program says as information (`pulumi.log.info` without an engine) into `into`. */
+export function captureInfo(into: string[]): void {
+    const log = console.log;
+    console.log = (...args: unknown[]): void => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith("info: ")) into.push(text.replace(/^info: (\[runtime\] )?/, ""));
+        else log(...args);
+    };
+}

@@ -3,7 +3,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "smol-toml";
+import * as YAML from "yaml";
 import { nodeUserData } from "../../components/cluster";
+import { nodeImageComponent, nodeImageScript, prePulledImages } from "../../lib/nodeImage";
 import { renderScript, scriptsDir } from "../../lib/scripts";
 import { Sandbox } from "../harness/shell";
 
@@ -146,12 +148,106 @@ describe("node-prep.sh", () => {
         assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("systemctl restart")), ["systemctl restart systemd-timesyncd.service", "systemctl restart chrony.service", "systemctl restart chrony.service"]);
     });
 
+    describe("on a prepared node image and without one (node-install.sh)", () => {
+        /** A node whose dpkg knows containerd and the Kubernetes packages at these versions ("" : not installed), and whose containerd config has `cgroup`. */
+        const node = (versions: { containerd: boolean; kubernetes: string }, cgroup = "SystemdCgroup = true") => {
+            sandbox.fake("dpkg-query", [
+                `case "\${*: -1}" in`,
+                `  containerd) ${versions.containerd ? "printf installed" : "exit 1"} ;;`,
+                `  kubelet|kubeadm|kubectl) ${versions.kubernetes === "" ? "exit 1" : `printf 'installed %s' '${versions.kubernetes}'`} ;;`,
+                "esac",
+            ].join("\n"));
+            sandbox.fake("containerd", `printf '[plugins]\\n  ${cgroup}\\n'`);
+            // The internet, were it reached: refused, so that a run that goes there stops at once.
+            for (const command of ["apt-get", "curl", "gpg", "apt-mark", "systemctl"]) sandbox.fake(command, "exit 1");
+            return sandbox.calls;
+        };
+        const install = () => {
+            const file = path.join(sandbox.dir, "user-data.sh");
+            fs.writeFileSync(file, nodeUserData("worker", "k8s-lab-dev", "1.35"));
+            return sandbox.run(`source ${file}\ninstall_node`, { RETRY_ATTEMPTS: "1" });
+        };
+        const touched = () => sandbox.calls().filter((c) => !c.startsWith("dpkg-query") && !c.startsWith("containerd config dump")).map((c) => c.split(" ").slice(0, 2).join(" "));
+
+        it("installs nothing and reads no package index when everything is there at the pinned versions", () => {
+            node({ containerd: true, kubernetes: "1.35.9-1.1" });
+            const result = install();
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.strictEqual(result.stdout, "k8s-lab: containerd and Kubernetes 1.35.9-1.1 are installed already (prepared image): nothing to install\n");
+            assert.deepStrictEqual(touched(), []);
+            assert.deepStrictEqual(sandbox.calls().filter((c) => c.startsWith("dpkg-query")).map((c) => c.split(" ").pop()), ["containerd", "kubelet", "kubeadm", "kubectl"]);
+        });
+
+        it("installs from the internet when anything is missing or at another version, as on Canonical's image", () => {
+            const cases: [{ containerd: boolean; kubernetes: string }, string][] = [
+                [{ containerd: false, kubernetes: "" }, "SystemdCgroup = true"],
+                [{ containerd: true, kubernetes: "1.35.8-1.1" }, "SystemdCgroup = true"],
+                [{ containerd: true, kubernetes: "1.35.9-1.1" }, "SystemdCgroup = false"],
+                [{ containerd: false, kubernetes: "1.35.9-1.1" }, "SystemdCgroup = true"],
+            ];
+            for (const [versions, cgroup] of cases) {
+                fs.writeFileSync(path.join(sandbox.dir, "calls.log"), "");
+                node(versions, cgroup);
+                const result = install();
+                // The first step of the install is the package index; refused here, the run stops there.
+                assert.notStrictEqual(result.status, 0, JSON.stringify(versions));
+                assert.deepStrictEqual(touched(), ["apt-get update"], JSON.stringify(versions));
+            }
+        });
+
+        it("is one text in the user data and in the image's build, so the image holds what the user data would install", () => {
+            const source = fs.readFileSync(path.join(scriptsDir, "node-install.sh"), "utf8");
+            const functions = source.slice(source.indexOf("containerd_systemd_cgroup() {"));
+            assert.ok(nodeUserData("worker", "k8s-lab-dev", "1.35").includes(functions));
+            assert.ok(nodeImageScript("1.35").includes(functions));
+            assert.match(nodeImageScript("1.35"), /^KUBERNETES_PACKAGE_VERSION='1\.35\.9-1\.1'$/m);
+            assert.match(nodeUserData("worker", "k8s-lab-dev", "1.35"), /^KUBERNETES_PACKAGE_VERSION='1\.35\.9-1\.1'$/m);
+        });
+    });
+
+    describe("node-image.sh (the prepared image's build)", () => {
+        it("installs as the user data does, then pulls kubeadm's images, the Calico operator's from the pinned manifest, and the list", () => {
+            const manifest = "spec:\n  containers:\n    - name: tigera-operator\n      image: quay.io/tigera/operator:v1.42.4\n      imagePullPolicy: IfNotPresent\n";
+            sandbox.fake("dpkg-query", `case "\${*: -1}" in containerd) printf installed ;; *) printf 'installed 1.35.9-1.1' ;; esac`);
+            sandbox.fake("containerd", "echo '  SystemdCgroup = true'");
+            sandbox.fake("systemctl", "exit 0");
+            sandbox.fake("kubeadm", "exit 0");
+            sandbox.fake("crictl", "exit 0");
+            sandbox.fake("apt-get", "exit 1");
+            sandbox.fake("curl", `while [ "$1" != -o ]; do shift; done; printf '%s' '${manifest}' > "$2"`);
+            const file = path.join(sandbox.dir, "node-image.sh");
+            fs.writeFileSync(file, nodeImageScript("1.35"));
+            const result = sandbox.run(`bash ${file}`);
+            assert.strictEqual(result.status, 0, result.stderr);
+            const pulls = prePulledImages().map((image) => `crictl --runtime-endpoint unix:///run/containerd/containerd.sock pull ${image}`);
+            assert.deepStrictEqual(sandbox.calls().filter((c) => !c.startsWith("dpkg-query") && !c.startsWith("containerd")), [
+                "systemctl start containerd",
+                "kubeadm config images pull --kubernetes-version v1.35.9 --cri-socket unix:///run/containerd/containerd.sock",
+                `curl -fsSL -o ${sandbox.calls().find((c) => c.startsWith("curl"))?.split(" ")[3]} https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/tigera-operator.yaml`,
+                "crictl --runtime-endpoint unix:///run/containerd/containerd.sock pull quay.io/tigera/operator:v1.42.4",
+                ...pulls,
+            ]);
+            // No mark of a prepared node: each node's user data still prepares it.
+            assert.strictEqual(fs.existsSync(sandbox.marker), false);
+        });
+
+        it("is what Image Builder's component writes and runs, within the size a component document may have", () => {
+            const document = YAML.parse(nodeImageComponent("1.35")) as { schemaVersion: number; phases: { name: string; steps: { name: string; action: string; inputs: unknown }[] }[] };
+            assert.deepStrictEqual(document.phases.map((p) => [p.name, p.steps.map((step) => step.action)]), [["build", ["CreateFile", "ExecuteBash"]]]);
+            assert.deepStrictEqual(document.phases[0].steps[0].inputs, [{ path: "/tmp/k8s-lab-node-image.sh", content: nodeImageScript("1.35"), permissions: 700, overwrite: true }]);
+            assert.deepStrictEqual(document.phases[0].steps[1].inputs, { commands: ["bash /tmp/k8s-lab-node-image.sh", "rm -f /tmp/k8s-lab-node-image.sh"] });
+            assert.ok(nodeImageComponent("1.35").length < 16000, `${nodeImageComponent("1.35").length} characters`);
+        });
+    });
+
     it("keeps the user data apart from the bootstrap scripts: editing them never replaces a node", () => {
-        // The user data inlines retry.sh only; a change to it replaces every node, so it is pinned.
-        // Last change: time from the Amazon Time Sync Service (the workers have no NTP through the NAT).
+        // The user data inlines node-install.sh and retry.sh only; a change to them replaces every node, so it is pinned.
+        // Last change: the installs moved to node-install.sh (shared with the prepared image's build) and
+        // skip when everything is there at the pinned versions. This replaces every node of a lab kept
+        // over the change once; the daily lab is built new each morning.
         const userData = nodeUserData("worker", "k8s-lab-dev", "1.35");
         assert.doesNotMatch(userData, /wait_for_cloud_init|INITIALIZED_MARKER|redact\(\)/);
         const hash = createHash("sha256").update(userData).digest("hex").slice(0, 16);
-        assert.strictEqual(hash, "7f3aadd4c305713a", "node-prep.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
+        assert.strictEqual(hash, "cdb2b972f6e351b6", "node-prep.sh, node-install.sh or retry.sh changed: this replaces every node of a running lab; update the hash if that is intended");
     });
 });
