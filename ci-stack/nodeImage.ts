@@ -44,8 +44,8 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
         description: "k8s-lab: the Image Builder instance that builds the node image",
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
     }, opts);
-    nodeImageInstancePolicies.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`node-image-build-${i}`, { role: role.name, policyArn }, opts));
-    const profile = new aws.iam.InstanceProfile("node-image-build", { role: role.name }, opts);
+    nodeImageInstancePolicies.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`node-image-build-${i}`, { role: role.id, policyArn }, opts));
+    const profile = new aws.iam.InstanceProfile("node-image-build", { role: role.id }, opts);
 
     const component = new aws.imagebuilder.Component("node-image", {
         name,
@@ -65,7 +65,7 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
     const infrastructure = new aws.imagebuilder.InfrastructureConfiguration("node-image", {
         name: "k8s-lab-node-image",
         description: "k8s-lab: the node image's build instance (the account's default VPC)",
-        instanceProfileName: profile.name,
+        instanceProfileName: profile.id,
         instanceTypes: [buildInstanceTypes[args.architecture]],
         instanceMetadataOptions: { httpTokens: "required" },
         terminateInstanceOnFailure: true,
@@ -102,7 +102,7 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
         description: "k8s-lab: Image Builder's lifecycle policy, which deletes old node images",
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("imagebuilder.amazonaws.com")),
     }, opts);
-    new aws.iam.RolePolicyAttachment("node-image-lifecycle", { role: lifecycleRole.name, policyArn: nodeImageLifecyclePolicy }, opts);
+    new aws.iam.RolePolicyAttachment("node-image-lifecycle", { role: lifecycleRole.id, policyArn: nodeImageLifecyclePolicy }, opts);
     new aws.imagebuilder.LifecyclePolicy("node-image", {
         name: "k8s-lab-node-image",
         description: `k8s-lab: keeps the newest ${keptImages} node images of the current recipe; older ones are deregistered with their snapshots`,

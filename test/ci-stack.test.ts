@@ -3,6 +3,8 @@ import { runProgram, types } from "./harness";
 import { Program } from "./harness";
 import { allowedInstanceTypes } from "../lib/allowList";
 import { defaults as packDefaults } from "../policy/rules";
+import { imageWriteActions } from "../ci-stack/policy";
+import { nodeImageComponent, nodeImageKey } from "../lib/nodeImage";
 
 type Condition = Record<string, Record<string, string | string[]>>;
 type Statement = { Sid?: string; Effect: "Allow" | "Deny"; Action: string | string[]; Resource?: string | string[]; Condition?: Condition; Principal?: "*" | { AWS?: string | string[]; Federated?: string } };
@@ -348,5 +350,145 @@ describe("CI stack", () => {
         }
         // The smallest valid ID passes.
         assert.strictEqual((await ci({ githubOwnerId: "1" })).run.error, undefined);
+    });
+});
+
+describe("CI stack: the prepared node image", () => {
+    const key = nodeImageKey("1.35", "amd64");
+    const name = `k8s-lab-node-${key}`;
+    const ib = (kind: string) => `aws:imagebuilder/${kind[0].toLowerCase()}${kind.slice(1)}:${kind}`;
+
+    it("builds it with Image Builder: weekly, once per recipe, tagged with its key, the newest two kept", async () => {
+        const program = await ci();
+        const inputs = (type: string, resource: string) => program.get(type, resource).inputs;
+        const arn = (resource: string) => `arn:aws:mock:::${resource}`;
+        assert.deepStrictEqual(
+            program.resources.filter((r) => r.type.startsWith("aws:imagebuilder/")).map((r) => `${r.type.split(":").pop()}::${r.name}`).sort(),
+            ["Component::node-image", "DistributionConfiguration::node-image", "Image::node-image", "ImagePipeline::node-image", "ImageRecipe::node-image", "InfrastructureConfiguration::node-image", "LifecyclePolicy::node-image"],
+        );
+        const description = "k8s-lab node image: containerd, Kubernetes 1.35.9, the bootstrap's images (amd64)";
+        assert.deepStrictEqual(inputs(ib("Component"), "node-image"), { name, version: "1.0.0", platform: "Linux", description, data: nodeImageComponent("1.35") });
+        assert.deepStrictEqual(inputs(ib("ImageRecipe"), "node-image"), {
+            name,
+            version: "1.0.0",
+            description,
+            // The SSM parameter the lab reads Canonical's image from, resolved at each build.
+            parentImage: "ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+            components: [{ componentArn: arn("node-image") }],
+            blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { volumeSize: 16, volumeType: "gp3", deleteOnTermination: "true" } }],
+        });
+        assert.deepStrictEqual(inputs(ib("InfrastructureConfiguration"), "node-image"), {
+            name: "k8s-lab-node-image",
+            description: "k8s-lab: the node image's build instance (the account's default VPC)",
+            instanceProfileName: "node-image-build-id",
+            instanceTypes: ["t3.medium"],
+            instanceMetadataOptions: { httpTokens: "required" },
+            terminateInstanceOnFailure: true,
+        });
+        assert.deepStrictEqual(inputs(ib("DistributionConfiguration"), "node-image"), {
+            name: "k8s-lab-node-image",
+            description: "k8s-lab: the node image, tagged with its key",
+            distributions: [{
+                region: "ap-northeast-2",
+                amiDistributionConfiguration: {
+                    name: `${name}-{{ imagebuilder:buildDate }}`,
+                    description,
+                    amiTags: { "k8s-lab:node-image": key, Project: "k8s-lab", KubernetesVersion: "1.35.9", Architecture: "amd64" },
+                },
+            }],
+        });
+        const build = {
+            imageRecipeArn: arn("node-image"),
+            infrastructureConfigurationArn: arn("node-image"),
+            distributionConfigurationArn: arn("node-image"),
+            imageTestsConfiguration: { imageTestsEnabled: false },
+        };
+        assert.deepStrictEqual(inputs(ib("ImagePipeline"), "node-image"), {
+            name: "k8s-lab-node-image",
+            description: "k8s-lab: rebuilds the node image weekly on Canonical's current Ubuntu",
+            ...build,
+            schedule: { scheduleExpression: "cron(0 3 ? * SUN *)", timezone: "Asia/Seoul", pipelineExecutionStartCondition: "EXPRESSION_MATCH_ONLY" },
+        });
+        // Built once whenever the recipe is new (its name holds the key), not a week later.
+        assert.deepStrictEqual(inputs(ib("Image"), "node-image"), build);
+        assert.deepStrictEqual(inputs(ib("LifecyclePolicy"), "node-image"), {
+            name: "k8s-lab-node-image",
+            description: "k8s-lab: keeps the newest 2 node images of the current recipe; older ones are deregistered with their snapshots",
+            executionRole: arn("node-image-lifecycle"),
+            resourceType: "AMI_IMAGE",
+            resourceSelection: { recipes: [{ name, semanticVersion: "1.0.0" }] },
+            policyDetails: [{ action: { type: "DELETE", includeResources: { amis: true, snapshots: true } }, filter: { type: "COUNT", value: 2 } }],
+        });
+        assert.deepStrictEqual([program.output("nodeImageKey").value, program.output("nodeImagePipelineArn").value], [key, arn("node-image")]);
+    });
+
+    it("gives the build instance and the lifecycle policy roles of their own, with exactly the managed policies they need", async () => {
+        const program = await ci();
+        const trust = (role: string) => JSON.parse(String(program.get(types.iamRole, role).inputs.assumeRolePolicy)) as unknown;
+        const service = (principal: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: principal }, Action: "sts:AssumeRole" }] });
+        assert.deepStrictEqual([trust("node-image-build"), trust("node-image-lifecycle")], [service("ec2.amazonaws.com"), service("imagebuilder.amazonaws.com")]);
+        assert.deepStrictEqual(
+            program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => [r.inputs.role, r.inputs.policyArn]),
+            [
+                ["node-image-build-id", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+                ["node-image-build-id", "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder"],
+                ["node-image-lifecycle-id", "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"],
+            ],
+        );
+        assert.deepStrictEqual(program.get("aws:iam/instanceProfile:InstanceProfile", "node-image-build").inputs, { role: "node-image-build-id" });
+        // No inline policy on them: the workflow roles' are the only two.
+        assert.deepStrictEqual(program.ofType(types.iamRolePolicy).map((r) => r.name).sort(), ["github-actions", "github-actions-preview"]);
+    });
+
+    it("builds for the configured minor and architecture, or not at all, and refuses others with one sentence", async () => {
+        const arm = await ci({ nodeImageKubernetesVersion: "1.36", nodeImageArchitecture: "arm64" });
+        assert.strictEqual(arm.output("nodeImageKey").value, nodeImageKey("1.36", "arm64"));
+        assert.deepStrictEqual(arm.get(ib("InfrastructureConfiguration"), "node-image").inputs.instanceTypes, ["t4g.medium"]);
+        assert.strictEqual(arm.get(ib("ImageRecipe"), "node-image").inputs.parentImage, "ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id");
+        const off = await ci({ nodeImage: false });
+        assert.deepStrictEqual(off.resources.filter((r) => r.type.startsWith("aws:imagebuilder/") || r.name.startsWith("node-image")), []);
+        assert.strictEqual(off.run.outputs.nodeImageKey, undefined);
+        for (const [config, message] of [
+            [{ nodeImageKubernetesVersion: "1.33" }, 'Config key k8s-lab-ci:nodeImageKubernetesVersion has the value "1.33", which is not allowed: use one of 1.34, 1.35, 1.36: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico v3.32.1 is tested on these.'],
+            [{ nodeImageArchitecture: "x86_64" }, 'Config key k8s-lab-ci:nodeImageArchitecture has the value "x86_64", which is not allowed: use amd64 or arm64, the architecture of the lab\'s node instance types.'],
+        ] as const) {
+            const program = await ci(config);
+            assert.strictEqual(program.run.error?.message, message);
+            assert.deepStrictEqual(program.resources.filter((r) => r.type !== types.stack), []);
+        }
+    });
+
+    it("lets the deploy role launch the account's images that carry the node-image tag, and never make, change or tag an image", async () => {
+        const { deploy, preview } = await load();
+        const image = `arn:aws:ec2:${region}::image/ami-0prepared`;
+        const run = (context: Context) => verdict([deploy], "ec2:RunInstances", image, { "aws:RequestedRegion": region, ...context });
+        assert.deepStrictEqual(
+            [
+                run({ "ec2:Owner": "099720109477" }),
+                run({ "ec2:Owner": "111122223333", "aws:ResourceTag/k8s-lab:node-image": key }),
+                // The account's image without the tag, another account's with it, the tag elsewhere.
+                run({ "ec2:Owner": "111122223333" }),
+                run({ "ec2:Owner": "444455556666", "aws:ResourceTag/k8s-lab:node-image": key }),
+                verdict([deploy], "ec2:RunInstances", image, { "aws:RequestedRegion": "us-east-1", "ec2:Owner": "111122223333", "aws:ResourceTag/k8s-lab:node-image": key }),
+            ],
+            ["allow", "allow", "none", "none", "none"],
+        );
+        assert.deepStrictEqual(deploy.Statement.filter((s) => s.Sid === "RunInstancesOfPreparedNodeImages" || s.Sid?.startsWith("Never")), [
+            {
+                Sid: "RunInstancesOfPreparedNodeImages",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances"],
+                Resource: [`arn:aws:ec2:${region}::image/*`],
+                Condition: { StringEquals: { "aws:RequestedRegion": region, "ec2:Owner": "111122223333" }, Null: { "aws:ResourceTag/k8s-lab:node-image": "false" } },
+            },
+            { Sid: "NeverWriteImages", Effect: "Deny", Action: [...imageWriteActions], Resource: "*" },
+            { Sid: "NeverTagImages", Effect: "Deny", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: ["arn:aws:ec2:*::image/*", "arn:aws:ec2:*::snapshot/*"] },
+        ]);
+        // Neither role makes, registers, copies, imports or tags an image, whatever the tags say.
+        const asImage = { "ec2:CreateAction": "RunInstances", ...labRequest, ...labResource };
+        for (const action of ["ec2:CreateImage", "ec2:RegisterImage", "ec2:CopyImage", "ec2:ImportImage", "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyImageAttribute", "ec2:DeregisterImage", "imagebuilder:StartImagePipelineExecution"]) {
+            assert.deepStrictEqual([action, verdict([deploy], action, image, asImage), verdict([preview], action, image, asImage)], [action, "deny", "none"]);
+        }
+        assert.deepStrictEqual(verdict([deploy], "ec2:CreateSnapshot", `arn:aws:ec2:${region}::snapshot/snap-1`, asImage), "deny");
     });
 });
