@@ -52,7 +52,7 @@ const en = {
     // Deploy-time checks.
     "publicIp.failed": "Could not detect the public IP of this machine ({reason}): set adminCidrs, or set detectAdminIp to false if adminCidrs already covers you.",
     "nodeImage.prepared": "The {role} boots the prepared node image {ami} (key {key}): containerd, Kubernetes and the bootstrap's images are on it already.",
-    "nodeImage.fallback": "No prepared node image with key {key} in this account: the {role} boots Canonical's Ubuntu {ami} installs containerd and Kubernetes and pulls the bootstrap's images from the internet, which takes longer.",
+    "nodeImage.fallback": "No prepared node image with key {key} in this account: the {role} boots Canonical's Ubuntu {ami}, installs containerd and Kubernetes and pulls the bootstrap's images from the internet, which takes longer.",
     "instance.memoryLow": "Instance type {instanceType} has {memoryGiB} GiB of memory; the {role} needs at least {minimumGiB} GiB and may run out of memory.",
     "instance.lookupFailed": "Could not look up the instance type {instanceType} given in {key} in {region} ({reason}): check that the type exists there, such as t3.large, and that AWS credentials are set.",
     "instance.noZone": "No availability zone of {region} offers both {controlPlaneType} and {workerType}: choose other instance types or another region.",
