@@ -114,3 +114,36 @@ export function stepsOf(registrations: Registration[]): Step[] {
 
 /** `m:ss`, for the printed table. */
 export const minutes = (seconds: number): string => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
+
+/** The two variants of a new lab's `up`: nodes from the prepared node image, or from Canonical's Ubuntu (the user data installs everything). */
+export interface Variants {
+    prepared: DurationTable;
+    fallback: DurationTable;
+}
+
+/**
+ * Both critical paths, each as a table of its steps, and the lines `npm run critical-path` prints:
+ * the prepared image's path against the budget, the fallback's for the record.
+ */
+export function criticalPathReport(steps: Step[], tables: Variants, budgetSeconds: number): { prepared: CriticalPath; fallback: CriticalPath; lines: string[] } {
+    const prepared = criticalPath(steps, tables.prepared);
+    const fallback = criticalPath(steps, tables.fallback);
+    const table = (title: string, path: CriticalPath): string[] => {
+        const width = Math.max(...path.steps.map((step) => step.id.length));
+        return [
+            title,
+            `${"step".padEnd(width)}  takes  done at`,
+            ...path.steps.map((step) => `${step.id.padEnd(width)}  ${minutes(step.seconds).padStart(5)}  ${minutes(step.doneAt).padStart(7)}`),
+        ];
+    };
+    const lines = [
+        ...table("On the prepared node image:", prepared),
+        "",
+        ...table("On Canonical's Ubuntu (no prepared image yet: the user data installs everything):", fallback),
+        "",
+        `critical path on the prepared node image: ${minutes(prepared.seconds)} (budget ${minutes(budgetSeconds)})`,
+        `critical path on Canonical's Ubuntu (the fallback): ${minutes(fallback.seconds)} (not held to the budget)`,
+        "durations from lib/durations.ts",
+    ];
+    return { prepared, fallback, lines };
+}

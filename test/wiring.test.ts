@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { criticalPath, stepsOf } from "../lib/criticalPath";
-import { criticalPathBudgetSeconds, stepDurations } from "../lib/durations";
+import { CriticalPath, criticalPathReport, minutes, stepsOf } from "../lib/criticalPath";
+import { criticalPathBudgetSeconds, preparedImageDurations, stepDurations } from "../lib/durations";
 import { Program, runProgram, types } from "./harness";
 
 const provider = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$pulumi:providers:kubernetes::cluster::cluster-id";
@@ -53,17 +53,15 @@ describe("the platform's wiring", () => {
         assert.deepStrictEqual(platform.filter((r) => program.waitsFor(r).has(`${types.remoteCommand}::cluster-ready`)).map((r) => r.name), []);
     });
 
-    it("models a new lab's up within the budget, along the control plane, Calico, Linkerd and Bookinfo", async () => {
+    it("models a new lab's up on the prepared node image within the budget, and prints the fallback's path beside it", async () => {
         const program = await runProgram();
-        const path = criticalPath(stepsOf(program.resources), stepDurations);
-        assert.deepStrictEqual(path.steps.filter((step) => step.seconds > 0).map((step) => step.id), [
-            "aws:ec2/vpc:Vpc::network-vpc",
-            "aws:ec2/internetGateway:InternetGateway::network-igw",
-            "aws:ec2/route:Route::network-public-internet",
-            "aws:ec2/instance:Instance::control-plane-0",
-            `${types.remoteCommand}::cluster-init`,
-            `${types.remoteCommand}::cluster-cni-calico`,
-            `${types.remoteCommand}::cluster-kubeconfig`,
+        const report = criticalPathReport(stepsOf(program.resources), { prepared: preparedImageDurations, fallback: stepDurations }, criticalPathBudgetSeconds);
+        const chain = (path: CriticalPath) => path.steps.filter((step) => step.seconds > 0).map((step) => step.id);
+        const start = ["aws:ec2/vpc:Vpc::network-vpc", "aws:ec2/internetGateway:InternetGateway::network-igw", "aws:ec2/route:Route::network-public-internet", "aws:ec2/instance:Instance::control-plane-0", `${types.remoteCommand}::cluster-init`, `${types.remoteCommand}::cluster-cni-calico`, `${types.remoteCommand}::cluster-kubeconfig`];
+        // On the prepared image the bootstrap and the mesh are short enough that the monitoring chart (whose images are not on it) leads.
+        assert.deepStrictEqual(chain(report.prepared), [...start, "kubernetes:yaml/v2:ConfigGroup::monitoring-crds", `${types.chart}::kube-prometheus-stack`, "command:local:Command::access-verify"]);
+        assert.deepStrictEqual(chain(report.fallback), [
+            ...start,
             "kubernetes:core/v1:Namespace::linkerd",
             `${types.chart}::linkerd-crds`,
             `${types.chart}::linkerd-control-plane`,
@@ -71,8 +69,21 @@ describe("the platform's wiring", () => {
             `${types.remoteCommand}::bookinfo-traffic-check`,
             "command:local:Command::access-verify",
         ]);
-        // Within the budget, whatever the table's figures: the path is the last step's finish.
-        assert.ok(path.seconds <= criticalPathBudgetSeconds, `${path.seconds} s`);
-        assert.strictEqual(path.seconds, path.steps[path.steps.length - 1].doneAt);
+        // Within the 8-minute budget on the prepared image, whatever the table's figures; the fallback is printed, not held to it.
+        assert.strictEqual(criticalPathBudgetSeconds, 480);
+        assert.ok(report.prepared.seconds <= criticalPathBudgetSeconds, `${report.prepared.seconds} s`);
+        for (const path of [report.prepared, report.fallback]) assert.strictEqual(path.seconds, path.steps[path.steps.length - 1].doneAt);
+        assert.deepStrictEqual(report.lines.slice(-3), [
+            `critical path on the prepared node image: ${minutes(report.prepared.seconds)} (budget 8:00)`,
+            `critical path on Canonical's Ubuntu (the fallback): ${minutes(report.fallback.seconds)} (not held to the budget)`,
+            "durations from lib/durations.ts",
+        ]);
+        // The image changes only the steps it shortens, each shorter, none longer.
+        const changed = Object.keys(preparedImageDurations.seconds).filter((key) => preparedImageDurations.seconds[key] !== stepDurations.seconds[key]);
+        assert.deepStrictEqual(changed.filter((key) => preparedImageDurations.seconds[key] > stepDurations.seconds[key]), []);
+        assert.deepStrictEqual(changed, [
+            `${types.remoteCommand}::cluster-init`, `${types.remoteCommand}::cluster-cni-*`, `${types.remoteCommand}::cluster-join-worker-*`, `${types.remoteCommand}::cluster-ready`,
+            `${types.chart}::linkerd-control-plane`, "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:Deployment::bookinfo-loadgen",
+        ]);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { criticalPath, DurationTable, durationOf, minutes, Step, stepsOf } from "../../lib/criticalPath";
+import { criticalPath, criticalPathReport, DurationTable, durationOf, minutes, Step, stepsOf } from "../../lib/criticalPath";
 
 const table: DurationTable = {
     seconds: { "t:a": 10, "t:a::special": 99, "t:a::join-*": 20, "t:a::join-worker-*": 30, "t:chart::big": 50 },
@@ -46,6 +46,27 @@ describe("critical path model", () => {
         ]), [
             { id: "t:a::x", component: false, waitsFor: ["t:b::y", "pulumi:providers:kubernetes::cluster"] },
             { id: "t:chart::c", component: true, waitsFor: [] },
+        ]);
+    });
+
+    it("reports both variants, the prepared image's against the budget and the fallback's for the record", () => {
+        const steps = [step("t:a::root"), step("t:a::special", ["t:a::root"])];
+        const report = criticalPathReport(steps, { prepared: { seconds: { "t:a": 10, "t:a::special": 20 }, defaultSeconds: 1 }, fallback: table }, 60);
+        assert.deepStrictEqual([report.prepared.seconds, report.fallback.seconds], [30, 109]);
+        assert.deepStrictEqual(report.lines, [
+            "On the prepared node image:",
+            "step          takes  done at",
+            "t:a::root      0:10     0:10",
+            "t:a::special   0:20     0:30",
+            "",
+            "On Canonical's Ubuntu (no prepared image yet: the user data installs everything):",
+            "step          takes  done at",
+            "t:a::root      0:10     0:10",
+            "t:a::special   1:39     1:49",
+            "",
+            "critical path on the prepared node image: 0:30 (budget 1:00)",
+            "critical path on Canonical's Ubuntu (the fallback): 1:49 (not held to the budget)",
+            "durations from lib/durations.ts",
         ]);
     });
 
