@@ -8,7 +8,7 @@ export interface NodeGroupArgs {
     /** The lab's `project-stack` name, which begins every Name tag. */
     labName: string;
     count: number;
-    /** Instance type and the Ubuntu image for its architecture, read before deploying. */
+    /** Instance type and the image for its architecture (the prepared node image, else Canonical's Ubuntu), read before deploying. */
     nodeType: NodeType;
     subnetId: pulumi.Input<string>;
     securityGroupId: pulumi.Input<string>;
@@ -67,8 +67,9 @@ export class NodeGroup extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn: args.dependsOn,
-                // Canonical publishes new images often; a running lab is not replaced for one.
-                // Each morning's new lab boots the image current at that time.
+                // Canonical publishes new images often, and the CI stack builds a new prepared node
+                // image every week; a running lab is not replaced for one. Each morning's new lab
+                // boots the image current at that time.
                 ignoreChanges: ["ami"],
                 // A replacement comes back under the same Kubernetes node name: the old node
                 // must be gone before the new one joins.
