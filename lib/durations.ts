@@ -58,8 +58,8 @@ export const stepDurations: DurationTable = {
  * The same `up` when the nodes boot the prepared node image (lib/nodeImage.ts: containerd and
  * Kubernetes installed, the images of kubeadm, Calico, Linkerd, Bookinfo and curl pulled; the
  * monitoring chart's are not). Only what the image changes differs from the table above, each
- * with its reasoning; estimates until recorded runs of both kinds recalibrate them (the run
- * report says which image a lab booted).
+ * with its reasoning; estimates until recorded runs of both kinds recalibrate them (each run's
+ * preflight says which image its nodes booted).
  */
 export const preparedImageDurations: DurationTable = {
     seconds: {
