@@ -10,7 +10,7 @@ import { Language } from "../lib/messages";
 import { renderScript, ScriptInput, scriptEnvironment, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../lib/trafficCheck";
-import { bookinfoImage, versions } from "../lib/versions";
+import { bookinfoImage, bookinfoWorkloads, versions } from "../lib/versions";
 
 export const bookinfoNamespace = "bookinfo";
 export const bookinfoPort = 9080;
@@ -22,16 +22,6 @@ export const productpageEndpoint: ServedEndpoint = {
     service: { namespace: bookinfoNamespace, name: "productpage", port: bookinfoPort, portName: "http" },
     verify: { check: "productPage", path: "/productpage" },
 };
-
-/** The six workloads of the Istio sample: app, version. */
-export const bookinfoWorkloads = [
-    ["details", "v1"],
-    ["ratings", "v1"],
-    ["reviews", "v1"],
-    ["reviews", "v2"],
-    ["reviews", "v3"],
-    ["productpage", "v1"],
-] as const;
 
 /** The Deployment of the steady load, meshed like the workloads. */
 const loadgen = "bookinfo-loadgen";

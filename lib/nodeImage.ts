@@ -6,9 +6,8 @@
  */
 import { createHash } from "crypto";
 import * as YAML from "yaml";
-import { bookinfoWorkloads } from "../components/bookinfo";
 import { renderScript } from "./scripts";
-import { bookinfoImage, calicoOperatorManifest, KubernetesMinor, versions } from "./versions";
+import { bookinfoImage, bookinfoWorkloads, calicoOperatorManifest, KubernetesMinor, versions } from "./versions";
 
 /** The tag on a prepared image whose value is its key; the deploy role may launch only images owned by the account that carry it. */
 export const nodeImageTag = "k8s-lab:node-image";

@@ -39,6 +39,16 @@ export const prometheusOperatorCrds = ["alertmanagerconfigs", "alertmanagers", "
     (kind) => `https://raw.githubusercontent.com/prometheus-community/helm-charts/${versions.charts.kubePrometheusStack.chart}-${versions.charts.kubePrometheusStack.version}/charts/kube-prometheus-stack/charts/crds/crds/crd-${kind}.yaml`,
 );
 
+/** The six workloads of the Istio sample: app, version. */
+export const bookinfoWorkloads = [
+    ["details", "v1"],
+    ["ratings", "v1"],
+    ["reviews", "v1"],
+    ["reviews", "v2"],
+    ["reviews", "v3"],
+    ["productpage", "v1"],
+] as const;
+
 export const bookinfoImage = (service: string, version: string): string => `docker.io/istio/examples-bookinfo-${service}-${version}:${versions.images.bookinfo}`;
 
 export type KubernetesMinor = keyof typeof versions.kubernetes;
