@@ -3,6 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
+import { commands as cliCommands } from "../cli/args";
 import { parseConfig } from "../lib/config";
 import { costTable, renderCostTable, scheduleFromWorkflow } from "../lib/cost";
 import { versions } from "../lib/versions";
@@ -238,5 +240,66 @@ describe("chart upgrades (docs/operations.md#upgrades)", () => {
         for (const chart of pinned) assert.ok(upstreamValues(chart) !== undefined, chart.chart);
         const bumped = { ...versions.charts.kubePrometheusStack, version: "88.5.4" };
         assert.throws(() => upstreamValues(bumped), (e: Error) => e.message.includes("kube-prometheus-stack-88.5.4.values.yaml is missing"));
+    });
+});
+
+/**
+ * "Try it on your laptop" (README.md, README.ko.md): the same commands in both languages, two to
+ * make the lab on kind and two to remove it, each naming what exists (the kind config, the stack
+ * file, the CLI's commands, config keys), and the URLs of the ports that config maps.
+ */
+describe("the READMEs' kind section", () => {
+    const headings = { "README.md": "## Try it on your laptop", "README.ko.md": "## 노트북에서 해 보기" } as const;
+    const section = (file: keyof typeof headings) => {
+        const text = fs.readFileSync(path.join(root, file), "utf8");
+        const start = text.indexOf(`\n${headings[file]}\n`);
+        assert.ok(start >= 0, `${file}: ${headings[file]}`);
+        const body = text.slice(start + headings[file].length + 2);
+        return body.slice(0, body.search(/^## /m));
+    };
+    /** Each bash block's commands, without their comments (translated). */
+    const blocks = (body: string) => [...body.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1].split("\n").map((l) => l.replace(/\s+# .*$/, "").trimEnd()).filter((l) => l !== ""));
+    /** The commands in the text: `kind …`, `npx --no k8s-lab …`, `pulumi …`, `npm …`. */
+    const inline = (body: string) => [...body.replace(/^```bash\n[\s\S]*?^```$/gm, "").matchAll(/`((?:kind|npx|pulumi|npm) [^`]+)`/g)].map((m) => m[1]).sort();
+    const en = section("README.md");
+    const ko = section("README.ko.md");
+    const kind = YAML.parse(fs.readFileSync(path.join(root, "kind", "cluster.yaml"), "utf8")) as { name: string; nodes: { role: string; extraPortMappings?: { hostPort: number; listenAddress: string }[] }[] };
+
+    it("gives the same commands in both languages: two to try it, two to remove it", () => {
+        assert.deepStrictEqual(blocks(ko), blocks(en));
+        assert.deepStrictEqual(inline(ko), inline(en));
+        assert.deepStrictEqual(blocks(en), [
+            ["kind create cluster --config kind/cluster.yaml", "npx --no k8s-lab up --stack kind"],
+            ["npx --no k8s-lab destroy --stack kind", `kind delete cluster --name ${kind.name}`],
+        ]);
+        // The cluster the end-to-end workflow creates: the same config.
+        const workflow = fs.readFileSync(path.join(root, ".github", "workflows", "e2e.yml"), "utf8");
+        assert.ok(workflow.includes(`run: ${blocks(en)[0][0]} `));
+    });
+
+    it("names only what exists: files, stacks, the CLI's commands, config keys", () => {
+        const commands = [...blocks(en).flat(), ...inline(en)];
+        const missing: string[] = [];
+        const need = (kind: string, name: string, ok: boolean) => { if (!ok) missing.push(`${kind} ${name}`); };
+        for (const c of commands) {
+            for (const m of c.matchAll(/--config (\S+)/g)) need("file", m[1], fs.existsSync(path.join(root, m[1])));
+            for (const m of c.matchAll(/--stack (\w+)/g)) need("stack file", m[1], fs.existsSync(path.join(root, `Pulumi.${m[1]}.yaml`)));
+            for (const m of c.matchAll(/k8s-lab (\w[\w-]*)/g)) need("command", m[1], Object.keys(cliCommands).includes(m[1]));
+            for (const m of c.matchAll(/pulumi config set (?:--stack \w+ )?(\w+) (\w+)/g)) need("config key", m[1], Object.keys(projectFile().config).includes(m[1]));
+        }
+        for (const m of en.matchAll(/`([\w./-]+\.(?:ya?ml|md))`/g)) need("file", m[1], fs.existsSync(path.join(root, m[1])));
+        assert.deepStrictEqual(missing, []);
+        assert.ok(commands.length >= 7, commands.join("\n"));
+    });
+
+    it("gives the URLs of the ports kind maps, and says what does not apply and what size fits, in both languages", () => {
+        const mappings = kind.nodes.flatMap((n) => n.extraPortMappings ?? []);
+        for (const body of [en, ko]) {
+            const urls = [...body.matchAll(/`(http:\/\/[^`]+)`/g)].map((m) => new URL(m[1]));
+            assert.deepStrictEqual(urls.map((u) => `${u.hostname}:${u.port}`), mappings.map((m) => `${m.listenAddress}:${m.hostPort}`));
+            assert.strictEqual(urls[0].pathname, "/productpage");
+            for (const needle of ["existingCluster", "portForward", "adminCidrs", "8", "kubectl"]) assert.ok(body.includes(needle), needle);
+            assert.match(body, /8 ?GB/);
+        }
     });
 });

@@ -444,7 +444,7 @@ esac`);
             "/policy/", "/ci-stack/", "/.github/", "/.ci/",
             "/lib/allowList.ts", "/lib/policyConfig.ts", "/lib/fallback.ts",
             "/cli/",
-            "/package.json", "/package-lock.json", "/Pulumi.yaml", "/Pulumi.dev.yaml",
+            "/package.json", "/package-lock.json", "/Pulumi.yaml", "/Pulumi.dev.yaml", "/Pulumi.kind.yaml", "/kind/",
         ]);
         assert.deepStrictEqual(lines.filter((l) => l.length !== 2 || l[1] !== "@example-org/platform-leads"), []);
         // Each names something that exists: a misspelt path guards nothing.

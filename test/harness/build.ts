@@ -10,7 +10,7 @@ import * as ts from "typescript";
 import { root } from "./stackConfig";
 
 const sources = ["index.ts", "components", "lib", "ci-stack", "test/harness"];
-const linked = ["node_modules", "scripts", "dashboards", "Pulumi.yaml", "Pulumi.dev.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml"];
+const linked = ["node_modules", "scripts", "dashboards", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kind.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml"];
 
 function typescriptFiles(entry: string): string[] {
     const full = path.join(root, entry);
