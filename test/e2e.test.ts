@@ -11,6 +11,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { publicPortKeys } from "../lib/endpoints";
 import { exposures } from "../lib/exposure";
+import { runProgram, types } from "./harness";
 import { Sandbox } from "./harness/shell";
 import { projectFile, root, stackConfig } from "./harness/stackConfig";
 
@@ -261,6 +262,8 @@ describe("the kind cluster (kind/cluster.yaml)", () => {
         assert.deepStrictEqual(ports, [30080, 30300]);
         assert.deepStrictEqual(controlPlane.extraPortMappings, ports.map((port) => ({ containerPort: port, hostPort: port, listenAddress: "127.0.0.1", protocol: "TCP" })));
         assert.deepStrictEqual(workers.map((w) => w.extraPortMappings), [undefined, undefined]);
+        // Where the stack's URLs point: the address kind publishes them on.
+        assert.strictEqual(kindStack["k8s-lab:publicHost"], "127.0.0.1");
     });
 
     it("runs every node on one image, pinned by digest, and is the cluster whose context the kind stack deploys to", () => {
@@ -270,5 +273,14 @@ describe("the kind cluster (kind/cluster.yaml)", () => {
         // kind names the context kind-<cluster>.
         assert.strictEqual(kindStack["k8s-lab:kubeContext"], `kind-${kindCluster.name}`);
         assert.strictEqual(kindStack["k8s-lab:target"], "existingCluster");
+    });
+
+    it("is where the kind stack, as its file stands, deploys with no AWS resource and no remote command, and proves the URLs of the ports it maps", async () => {
+        const program = await runProgram({ stack: "kind" });
+        assert.strictEqual(program.run.error, undefined);
+        assert.deepStrictEqual(program.resources.filter((r) => r.type.startsWith("aws:") || r.type === types.remoteCommand).map((r) => r.name), []);
+        assert.strictEqual(program.get(types.kubernetesProvider, "existing-cluster").inputs.context, `kind-${kindCluster.name}`);
+        const mapped = (kindCluster.nodes[0].extraPortMappings ?? []).map((m) => `http://${m.listenAddress}:${m.hostPort}`);
+        assert.deepStrictEqual([program.output("bookinfoUrl").value, program.output("grafanaUrl").value], [`${mapped[0]}/productpage`, mapped[1]]);
     });
 });

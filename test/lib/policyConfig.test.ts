@@ -29,10 +29,15 @@ describe("the policy pack's settings from the stack", () => {
     });
 
     it("reads the stack files as the CLI hands config to the program", () => {
-        const { project, get } = rawStackConfig(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
         const keys = Object.keys(projectFile().config);
-        assert.strictEqual(project, "k8s-lab");
-        assert.deepStrictEqual(keys.map(get), keys.map(rawConfig("dev")));
+        for (const stack of ["dev", "kind"]) {
+            const { project, get } = rawStackConfig(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+            assert.strictEqual(project, "k8s-lab");
+            assert.deepStrictEqual(keys.map(get), keys.map(rawConfig(stack)), stack);
+        }
+        // Each stack file is one the program accepts, on its target: lab up reads it first, for the pack.
+        assert.deepStrictEqual(["dev", "kind"].map((stack) => parseConfig(rawConfig(stack), "k8s-lab", {}).target), ["aws", "existingCluster"]);
+        assert.deepStrictEqual(stackPolicyPackConfig(root, "kind", {})["no-world-ingress-except-public-ports"], { allowedPorts: [30080, 30300] });
         assert.deepStrictEqual(rawStackConfig("name: k8s-lab\n", undefined).get("region"), undefined);
     });
 
