@@ -2,16 +2,26 @@
  * What the operator reads about a verification: each URL's verdict with its next step, in the
  * operator's language.
  */
-import { Translate } from "./messages";
-import { ProbeResult, Verdict } from "./probe";
+import { proxyScrapeJob } from "./linkerdMetrics";
+import { MessageKey, Translate } from "./messages";
+import { PlatformCheck, platformChecks, ProbeResult, Verdict } from "./probe";
 
-/** One URL's verdict as the sentence the operator reads, with its next step. */
+/** What a platform check's pass says: it is not an answer's time, but what was found. */
+const passed: Record<PlatformCheck, MessageKey & `access.${PlatformCheck}Ok`> = {
+    linkerdProxies: "access.linkerdProxiesOk",
+    proxyTargets: "access.proxyTargetsOk",
+    bookinfoDashboard: "access.bookinfoDashboardOk",
+    alertRules: "access.alertRulesOk",
+};
+const isPlatformCheck = (name: string): name is PlatformCheck => (platformChecks as readonly string[]).includes(name);
+
+/** One URL's (or platform check's) verdict as the sentence the operator reads, with its next step. */
 export function resultSentence(result: ProbeResult, t: Translate, mode: string): string {
     const target = result.title;
     const { url, ms } = result;
     const detail = result.detail ?? "";
     switch (result.verdict) {
-        case "ok": return t("access.ok", { target, ms, url });
+        case "ok": return isPlatformCheck(result.target) ? t(passed[result.target], { target, ms, url }) : t("access.ok", { target, ms, url });
         case "timeout": return t("access.timeout", { target, url, seconds: Math.round(ms / 1000) });
         case "slow": return t("access.slow", { target, url, ms });
         case "refused": return t("access.refused", { target, url, mode });
@@ -23,6 +33,14 @@ export function resultSentence(result: ProbeResult, t: Translate, mode: string):
         case "unauthorized": return t("access.unauthorized", { target, url });
         case "noDatasource": return t("access.noDatasource", { target, url, detail });
         case "datasourceUnhealthy": return t("access.datasourceUnhealthy", { target, url, detail });
+        case "prometheusError": return t("access.prometheusError", { target, url, detail });
+        case "noBookinfoPods": return t("access.noBookinfoPods", { target, url });
+        case "unmeshedPods": return t("access.unmeshedPods", { target, url, detail });
+        case "proxyTargetsMissing": return t("access.proxyTargetsMissing", { target, url, detail, job: proxyScrapeJob });
+        case "noDashboard": return t("access.noDashboard", { target, url, detail });
+        case "dashboardChanged": return t("access.dashboardChanged", { target, url, detail });
+        case "panelsWithoutData": return t("access.panelsWithoutData", { target, url, detail });
+        case "alertRulesMissing": return t("access.alertRulesMissing", { target, url, detail });
     }
 }
 

@@ -8,13 +8,15 @@
  */
 
 import { Check, VerifyTarget } from "./endpoints";
+import { changedPanels, Dashboard, defaultScrapeSeconds, durationSeconds, grafanaExpr, missingAlerts, panelQueries, podQueries, podsOf, RuleGroup, ScrapeTarget, Series, shippedDashboard, unmeshedPods, unscrapedPods } from "./platformChecks";
 
-export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy";
+export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy"
+    | "prometheusError" | "noBookinfoPods" | "unmeshedPods" | "proxyTargetsMissing" | "noDashboard" | "dashboardChanged" | "panelsWithoutData" | "alertRulesMissing";
 /** Which endpoint a result is about: its name, and how messages name it. */
 export type Target = Pick<VerifyTarget, "name" | "title">;
 
 export interface ProbeResult {
-    /** The endpoint's name. */
+    /** The endpoint's name, or the platform check's (platformChecks). */
     target: string;
     title: string;
     url: string;
@@ -133,19 +135,25 @@ export async function probeBookinfo(target: Target, url: string, timeoutMs = kpi
     });
 }
 
-/** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials. */
-export async function probeGrafana(target: Target, url: string, password: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
-    const base = url.replace(/\/+$/, "");
-    return timed(target, base, timeoutMs, async (budget) => {
+/** Grafana's Prometheus datasource, as the platform checks ask it. */
+interface Datasource {
+    uid: string;
+    /** Its scrape interval (`jsonData.timeInterval`, Grafana's default when unset), for the dashboard's variables. */
+    scrapeSeconds: number;
+}
+
+/** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials; the datasource when healthy. */
+async function checkGrafana(target: Target, base: string, auth: Record<string, string>, timeoutMs: number): Promise<{ result: ProbeResult; datasource?: Datasource }> {
+    let datasource: Datasource | undefined;
+    const result = await timed(target, base, timeoutMs, async (budget) => {
         const login = await budget.get(`${base}/login`);
         expectOk(login);
         if (!/<title>\s*Grafana\s*<\/title>/.test(await budget.text(login))) throw new Failure("unexpectedStatus", "the login page is not Grafana's", 200);
-        const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` };
         const sources = await budget.get(`${base}/api/datasources`, auth);
         expectOk(sources);
         const list = await budget.json(sources, "the datasource API");
         if (!Array.isArray(list)) throw new Failure("unexpectedStatus", "the datasource API did not answer a list", 200);
-        const prometheus = (list as { uid?: unknown; type?: unknown; name?: unknown }[]).find((d) => d?.type === "prometheus" && typeof d.uid === "string");
+        const prometheus = (list as { uid?: unknown; type?: unknown; name?: unknown; jsonData?: { timeInterval?: string } }[]).find((d) => d?.type === "prometheus" && typeof d.uid === "string");
         if (prometheus === undefined) throw new Failure("noDatasource", `types: ${list.map((d: { type?: unknown }) => String(d?.type)).join(", ") || "none"}`, 200);
         const health = await budget.get(`${base}/api/datasources/uid/${encodeURIComponent(String(prometheus.uid))}/health`, auth);
         const text = await budget.text(health);
@@ -159,7 +167,92 @@ export async function probeGrafana(target: Target, url: string, password: string
         const name = String(prometheus.name ?? prometheus.uid);
         const reason = typeof body.message === "string" && body.status !== "OK" ? body.message : health.status !== 200 ? `HTTP ${health.status}` : `status ${String(body.status)}`;
         if (health.status !== 200 || body.status !== "OK") throw new Failure("datasourceUnhealthy", `${name}: ${reason}`, health.status);
+        datasource = { uid: String(prometheus.uid), scrapeSeconds: durationSeconds(prometheus.jsonData?.timeInterval) ?? defaultScrapeSeconds };
     });
+    return { result, datasource };
+}
+
+const basicAuth = (password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` });
+
+/** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials. */
+export async function probeGrafana(target: Target, url: string, password: string, timeoutMs = kpiTimeoutMs): Promise<ProbeResult> {
+    return (await checkGrafana(target, url.replace(/\/+$/, ""), basicAuth(password), timeoutMs)).result;
+}
+
+/**
+ * The checks a real cluster makes possible, asked through a healthy Grafana's Prometheus
+ * datasource, each a result of its own named so (in the attempts' lines and the JSON), each
+ * under its own budget: the Linkerd proxy in every running Bookinfo pod, Prometheus's targets
+ * for those proxies up, the Bookinfo dashboard's panels returning data, the alert rules loaded.
+ */
+export const platformChecks = ["linkerdProxies", "proxyTargets", "bookinfoDashboard", "alertRules"] as const;
+export type PlatformCheck = (typeof platformChecks)[number];
+
+/** The `data` of a Prometheus API answer through Grafana's datasource proxy; an error, or any other answer, is a verdict. */
+async function prometheusData(budget: Budget, url: string, auth: Record<string, string>, what: string): Promise<Record<string, unknown>> {
+    const response = await budget.get(url, auth);
+    if (response.status === 401 || response.status === 403) expectOk(response);
+    const text = await budget.text(response);
+    let body: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown; message?: unknown } = {};
+    try {
+        body = JSON.parse(text) as typeof body;
+    } catch {
+        throw new Failure("prometheusError", `${what}: HTTP ${response.status}, ${JSON.stringify(text.slice(0, 60))}`, response.status);
+    }
+    if (response.status === 200 && body?.status === "success" && typeof body.data === "object" && body.data !== null) return body.data as Record<string, unknown>;
+    const reason = body?.status === "error" ? `${String(body.errorType)}: ${String(body.error)}` : typeof body?.message === "string" ? body.message : "no result";
+    throw new Failure("prometheusError", `${what}: HTTP ${response.status}, ${reason}`, response.status);
+}
+
+const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+const quoted = (names: string[]): string => names.map((n) => JSON.stringify(n)).join(", ");
+
+async function probePlatform(grafana: Target, base: string, auth: Record<string, string>, datasource: Datasource, shipped: Dashboard, budgetMs: number): Promise<ProbeResult[]> {
+    const proxy = `${base}/api/datasources/proxy/uid/${encodeURIComponent(datasource.uid)}/api/v1`;
+    const query = async (budget: Budget, expr: string): Promise<Series[]> => list<Series>((await prometheusData(budget, `${proxy}/query?query=${encodeURIComponent(expr)}`, auth, "a query")).result);
+    const runningPods = async (budget: Budget): Promise<string[]> => {
+        const pods = podsOf(await query(budget, podQueries.running));
+        if (pods.length === 0) throw new Failure("noBookinfoPods", "", 200);
+        return pods;
+    };
+    const check = (name: PlatformCheck, url: string, run: (budget: Budget) => Promise<void>) => timed({ name, title: grafana.title }, url, budgetMs, run);
+    const uid = shipped.uid ?? "";
+    return Promise.all([
+        check("linkerdProxies", base, async (budget) => {
+            const [running, meshed] = await Promise.all([runningPods(budget), query(budget, podQueries.meshed)]);
+            const missing = unmeshedPods(running, podsOf(meshed));
+            if (missing.length > 0) throw new Failure("unmeshedPods", missing.join(", "), 200);
+        }),
+        check("proxyTargets", base, async (budget) => {
+            const [running, targets] = await Promise.all([runningPods(budget), prometheusData(budget, `${proxy}/targets?state=active`, auth, "the targets API")]);
+            const missing = unscrapedPods(running, list<ScrapeTarget>(targets.activeTargets));
+            if (missing.length > 0) throw new Failure("proxyTargetsMissing", missing.join(", "), 200);
+        }),
+        check("bookinfoDashboard", `${base}/d/${encodeURIComponent(uid)}`, async (budget) => {
+            const response = await budget.get(`${base}/api/dashboards/uid/${encodeURIComponent(uid)}`, auth);
+            if (response.status === 404) throw new Failure("noDashboard", uid, 404);
+            expectOk(response);
+            const live = ((await budget.json(response, "the dashboard API")) as { dashboard?: Dashboard } | null)?.dashboard ?? {};
+            const changed = changedPanels(live, shipped);
+            if (changed.length > 0) throw new Failure("dashboardChanged", quoted(changed), 200);
+            const queries = panelQueries(live);
+            const answers = await Promise.all(queries.map((q) => query(budget, grafanaExpr(q.expr, live, datasource))));
+            const empty = [...new Set(queries.filter((_q, i) => answers[i].length === 0).map((q) => q.panel))];
+            if (empty.length > 0) throw new Failure("panelsWithoutData", quoted(empty), 200);
+        }),
+        check("alertRules", base, async (budget) => {
+            const missing = missingAlerts(list<RuleGroup>((await prometheusData(budget, `${proxy}/rules?type=alert`, auth, "the rules API")).groups));
+            if (missing.length > 0) throw new Failure("alertRulesMissing", missing.join(", "), 200);
+        }),
+    ]);
+}
+
+/** Grafana's own check, then, once its datasource is healthy, the platform checks through it. */
+async function probeGrafanaAndPlatform(target: Target, url: string, password: string, shipped: Dashboard, budgetMs: number): Promise<ProbeResult[]> {
+    const base = url.replace(/\/+$/, "");
+    const auth = basicAuth(password);
+    const { result, datasource } = await checkGrafana(target, base, auth, budgetMs);
+    return datasource === undefined ? [result] : [result, ...(await probePlatform(target, base, auth, datasource, shipped, budgetMs))];
 }
 
 /** What a verification checks: each endpoint's URL with its check, and Grafana's admin password. */
@@ -168,10 +261,10 @@ export interface Endpoints {
     grafanaPassword: string;
 }
 
-const probes: Record<Check, (target: VerifyTarget, password: string, budgetMs: number) => Promise<ProbeResult>> = {
-    productPage: (target, _password, budgetMs) => probeBookinfo(target, target.url, budgetMs),
-    grafana: (target, password, budgetMs) => probeGrafana(target, target.url, password, budgetMs),
-    answers: (target, _password, budgetMs) => probeAnswers(target, target.url, budgetMs),
+const probes: Record<Check, (target: VerifyTarget, password: string, dashboard: Dashboard, budgetMs: number) => Promise<ProbeResult[]>> = {
+    productPage: async (target, _password, _dashboard, budgetMs) => [await probeBookinfo(target, target.url, budgetMs)],
+    grafana: (target, password, dashboard, budgetMs) => probeGrafanaAndPlatform(target, target.url, password, dashboard, budgetMs),
+    answers: async (target, _password, _dashboard, budgetMs) => [await probeAnswers(target, target.url, budgetMs)],
 };
 
 export interface Verification {
@@ -186,6 +279,8 @@ export interface VerifyOptions {
     /** How long to keep trying; 0: one attempt. */
     retryForMs?: number;
     intervalMs?: number;
+    /** The Bookinfo dashboard Grafana's must match: the one this program ships, unless a test gives another. */
+    dashboard?: Dashboard;
     /** Called after each attempt, as it happens. */
     onAttempt?: (attempt: number, results: ProbeResult[]) => void;
 }
@@ -196,11 +291,11 @@ export interface VerifyOptions {
  * more than one interval (its budget is cut to what is left, never above the KPI).
  */
 export async function verify(endpoints: Endpoints, options: VerifyOptions = {}): Promise<Verification> {
-    const { timeoutMs = kpiTimeoutMs, retryForMs = 0, intervalMs = 10_000 } = options;
+    const { timeoutMs = kpiTimeoutMs, retryForMs = 0, intervalMs = 10_000, dashboard = shippedDashboard() } = options;
     const deadline = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
         const budget = retryForMs === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline + intervalMs - Date.now()));
-        const results = await Promise.all(endpoints.targets.map((target) => probes[target.check](target, endpoints.grafanaPassword, budget)));
+        const results = (await Promise.all(endpoints.targets.map((target) => probes[target.check](target, endpoints.grafanaPassword, dashboard, budget)))).flat();
         options.onAttempt?.(attempt, results);
         const ok = results.every((r) => r.verdict === "ok");
         const wait = Math.min(intervalMs, deadline - Date.now());

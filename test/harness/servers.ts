@@ -4,6 +4,9 @@
  */
 import * as http from "http";
 import { AddressInfo } from "net";
+import { bookinfoAlertRules } from "../../lib/alerts";
+import { proxyScrapeJob } from "../../lib/linkerdMetrics";
+import { Dashboard, podQueries, RuleGroup, ScrapeTarget, shippedDashboard } from "../../lib/platformChecks";
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -33,14 +36,75 @@ export async function closeAll(): Promise<void> {
     }
 }
 
-/** A Grafana that answers its login page and its Prometheus datasource's health as told. */
-export function fakeGrafana(options: { password: string; health: { status: string; message: string } }): Handler {
+/**
+ * What the fake Grafana's Prometheus holds, as the platform checks read it; a test may change it
+ * between attempts. By default a healthy lab: every pod meshed and scraped, every panel's query
+ * answering a series, every rule this program declares loaded.
+ */
+export interface FakeCluster {
+    /** The running pods of Bookinfo's Deployments, and those with the Linkerd proxy. */
+    running: string[];
+    meshed: string[];
+    /** Prometheus's active targets (`/api/v1/targets`). */
+    targets: ScrapeTarget[];
+    /** Grafana's Bookinfo dashboard (`/api/dashboards/uid/<uid>`); undefined: not found. */
+    dashboard?: Dashboard;
+    /** The queries that answer no series, as Grafana would send them. */
+    empty: string[];
+    /** Prometheus's alert rule groups (`/api/v1/rules`). */
+    groups: RuleGroup[];
+    /** Every query asked, as sent. */
+    asked: string[];
+}
+
+export const bookinfoPods = ["details-v1-6c9f8b7d4-2xkqz", "productpage-v1-7f8d5b9c6-h4jtw", "ratings-v1-5d7c9f6b8-q8zrm", "reviews-v1-8b6f7d9c5-lk2vn", "reviews-v2-9c7d8f6b4-t6wpx", "reviews-v3-6f9b8c7d5-m3hyd", "bookinfo-loadgen-5b8c7d6f9-r7xnc"];
+
+/** A healthy lab's Prometheus and Grafana, as `FakeCluster` describes them; `over` replaces any part. */
+export function healthyCluster(over: Partial<FakeCluster> = {}): FakeCluster {
+    const running = over.running ?? bookinfoPods;
+    return {
+        running,
+        meshed: running,
+        targets: running.map((pod) => ({ labels: { job: proxyScrapeJob, namespace: "bookinfo", pod }, health: "up", lastError: "" })),
+        dashboard: shippedDashboard(),
+        empty: [],
+        groups: bookinfoAlertRules("en").map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ name: r.alert, type: "alerting" })) })),
+        asked: [],
+        ...over,
+    };
+}
+
+/** Prometheus's answer to an instant query of the fake cluster: one series per pod, or per Deployment for a panel. */
+function instantQuery(cluster: FakeCluster, expr: string): { status: number; body: unknown } {
+    // Prometheus refuses a variable Grafana would have replaced.
+    if (/\$|\[\[/.test(expr)) return { status: 400, body: { status: "error", errorType: "bad_data", error: `1:1: parse error: unexpected character: '$'` } };
+    const pods = expr === podQueries.running ? cluster.running : expr === podQueries.meshed ? cluster.meshed : undefined;
+    const result = pods !== undefined ? pods.map((pod) => ({ metric: { namespace: "bookinfo", pod }, value: [0, "1"] }))
+        : cluster.empty.includes(expr) ? [] : [{ metric: { deployment: "productpage-v1" }, value: [0, "1"] }];
+    return { status: 200, body: { status: "success", data: { resultType: "vector", result } } };
+}
+
+/** A Grafana that answers its login page, its Prometheus datasource's health as told, and, through the datasource, the cluster. */
+export function fakeGrafana(options: { password: string; health: { status: string; message: string }; cluster?: FakeCluster }): Handler {
+    const cluster = options.cluster ?? healthyCluster();
     return (req, res) => {
         const authorized = req.headers.authorization === `Basic ${Buffer.from(`admin:${options.password}`).toString("base64")}`;
+        const url = new URL(req.url ?? "/", "http://grafana");
+        const json = (status: number, body: unknown) => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        const prometheus = (data: unknown) => json(200, { status: "success", data });
         if (req.url === "/login") return void res.end("<!DOCTYPE html><html><head><title>Grafana</title></head><body>login</body></html>");
         if (!authorized) return void res.writeHead(401).end('{"message":"Unauthorized"}');
-        if (req.url === "/api/datasources") return void res.end(JSON.stringify([{ uid: "prometheus", name: "Prometheus", type: "prometheus" }]));
-        if (req.url === "/api/datasources/uid/prometheus/health") return void res.writeHead(options.health.status === "OK" ? 200 : 400).end(JSON.stringify(options.health));
+        if (req.url === "/api/datasources") return json(200, [{ uid: "prometheus", name: "Prometheus", type: "prometheus", jsonData: { timeInterval: "30s" } }]);
+        if (req.url === "/api/datasources/uid/prometheus/health") return json(options.health.status === "OK" ? 200 : 400, options.health);
+        if (url.pathname === "/api/dashboards/uid/k8s-lab-bookinfo") return cluster.dashboard === undefined ? json(404, { message: "Dashboard not found" }) : json(200, { dashboard: cluster.dashboard, meta: { provisioned: true } });
+        if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/query") {
+            const expr = url.searchParams.get("query") ?? "";
+            cluster.asked.push(expr);
+            const answer = instantQuery(cluster, expr);
+            return json(answer.status, answer.body);
+        }
+        if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/targets" && url.searchParams.get("state") === "active") return prometheus({ activeTargets: cluster.targets, droppedTargets: [] });
+        if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/rules" && url.searchParams.get("type") === "alert") return prometheus({ groups: cluster.groups });
         res.writeHead(404).end();
     };
 }

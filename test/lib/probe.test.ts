@@ -4,7 +4,7 @@ import * as path from "path";
 import * as http from "http";
 import { describeAttempt, resultSentence as describeResult } from "../../lib/access";
 import { translator } from "../../lib/messages";
-import { ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify } from "../../lib/probe";
+import { platformChecks, ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify } from "../../lib/probe";
 import { labEndpointsAt } from "../harness/endpoints";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
 
@@ -14,6 +14,8 @@ const en = translator("en");
 const ko = translator("ko");
 const asBookinfo = { name: "bookinfo", title: "Bookinfo" };
 const asGrafana = { name: "grafana", title: "Grafana" };
+/** A healthy lab's platform checks, after Grafana's, as [target, verdict]. */
+const platformOk = platformChecks.map((check) => [check, "ok"]);
 
 describe("probes", () => {
     afterEach(closeAll);
@@ -70,7 +72,7 @@ describe("probes", () => {
         const never = await verify(labEndpointsAt(`${await closedPort()}/productpage`, grafana), { retryForMs: 200, intervalMs: 50 });
         assert.strictEqual(never.ok, false);
         assert.ok(Date.now() - started < 3000, "it stopped after the retry window");
-        assert.deepStrictEqual(never.results.map((r) => r.verdict), ["refused", "ok"]);
+        assert.deepStrictEqual(never.results.map((r) => [r.target, r.verdict]), [["bookinfo", "refused"], ["grafana", "ok"], ...platformOk]);
     });
 
     it("checks every endpoint it is given, each by its own check: one with none of its own passes on a 200 alone", async () => {
@@ -80,9 +82,9 @@ describe("probes", () => {
         assert.deepStrictEqual([(await probeAnswers(echo, answering)).verdict, (await probeAnswers(echo, missing)).verdict], ["ok", "unexpectedStatus"]);
         const lab = labEndpointsAt(`${await serve((_req, res) => res.end(page("healthy")))}/productpage`, await serve(fakeGrafana({ password: "pw", health: healthy })));
         const three = await verify({ ...lab, targets: [...lab.targets, { ...echo, url: `${missing}/echo`, check: "answers", publicPort: 30500 }] });
-        assert.deepStrictEqual(three.results.map((r) => [r.target, r.verdict]), [["bookinfo", "ok"], ["grafana", "ok"], ["echo", "unexpectedStatus"]]);
+        assert.deepStrictEqual(three.results.map((r) => [r.target, r.verdict]), [["bookinfo", "ok"], ["grafana", "ok"], ...platformOk, ["echo", "unexpectedStatus"]]);
         assert.strictEqual(three.ok, false);
-        assert.match(describeResult(three.results[2], en, "nodePort"), /^Echo answered at http:\/\/127\.0\.0\.1:\d+\/echo with something else than expected \(HTTP 404\)/);
+        assert.match(describeResult(three.results[6], en, "nodePort"), /^Echo answered at http:\/\/127\.0\.0\.1:\d+\/echo with something else than expected \(HTTP 404\)/);
     });
 
     describe("network trouble is a verdict, never a crash", () => {
@@ -119,7 +121,7 @@ describe("probes", () => {
             const flaky = await serve((req, res) => (++calls === 1 ? req.socket.destroy() : res.end(page("healthy"))));
             const attempts: string[][] = [];
             const lines: string[] = [];
-            const result = await verify(labEndpointsAt(`${flaky}/productpage`, await serve(grafana({}))), {
+            const result = await verify(labEndpointsAt(`${flaky}/productpage`, await serve(fakeGrafana({ password: "pw", health: healthy }))), {
                 retryForMs: 5000,
                 intervalMs: 50,
                 onAttempt: (attempt, results) => {
@@ -128,8 +130,9 @@ describe("probes", () => {
                 },
             });
             assert.deepStrictEqual([result.ok, result.attempts], [true, 2]);
-            assert.deepStrictEqual(attempts, [["1 bookinfo reset", "1 grafana ok"], ["2 bookinfo ok", "2 grafana ok"]]);
-            assert.deepStrictEqual(lines, ["Attempt 1: bookinfo reset (N ms), grafana ok (N ms)", "Attempt 2: bookinfo ok (N ms), grafana ok (N ms)"]);
+            const platform = platformChecks.map((check) => `${check} ok (N ms)`).join(", ");
+            assert.deepStrictEqual(attempts.map((a) => a.slice(0, 2)), [["1 bookinfo reset", "1 grafana ok"], ["2 bookinfo ok", "2 grafana ok"]]);
+            assert.deepStrictEqual(lines, [`Attempt 1: bookinfo reset (N ms), grafana ok (N ms), ${platform}`, `Attempt 2: bookinfo ok (N ms), grafana ok (N ms), ${platform}`]);
         });
 
         it("fails the KPI as slow, not as a timeout, when Grafana's three requests take 8 s each: one 10 s budget for the whole check", async () => {
