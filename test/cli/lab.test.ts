@@ -11,9 +11,10 @@ import { main } from "../../cli/lab";
 import { Deps, exitCodes, SshTarget } from "../../cli/types";
 import { AwsCliOutputs as LabOutputs } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
+import { platformChecks } from "../../lib/probe";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { labEndpointsAt, labTargets } from "../harness/endpoints";
-import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
+import { bookinfoPods, closeAll, closedPort, fakeGrafana, healthyCluster, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
 const nodeList = (ready: Record<string, boolean>) => JSON.stringify({ items: Object.entries(ready).map(([name, r]) => ({ metadata: { name }, status: { conditions: [{ type: "Ready", status: r ? "True" : "False" }] } })) });
@@ -187,7 +188,7 @@ describe("operator CLI", () => {
         const ready = fake(o, { ssh: () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": true, "worker-1": true }) }) });
         assert.strictEqual(await main(["status", "--json"], ready.deps), exitCodes.ok);
         const report = JSON.parse(ready.out.join("\n"));
-        assert.deepStrictEqual(report.results.map((r: { verdict: string }) => r.verdict), ["ok", "ok"]);
+        assert.deepStrictEqual(report.results.map((r: { target: string; verdict: string }) => [r.target, r.verdict]), [["bookinfo", "ok"], ["grafana", "ok"], ...platformChecks.map((check) => [check, "ok"])], "the platform checks too, after Grafana's");
         assert.strictEqual(report.exposure, "nodePort");
         assert.ok(report.results.every((r: { ms: number }) => r.ms < 10_000));
         const notReady = fake(o, { ssh: () => ({ code: 0, stdout: nodeList({ "control-plane": true, "worker-0": false, "worker-1": true }) }) });
@@ -215,6 +216,37 @@ describe("operator CLI", () => {
         assert.match(cli.out[cli.out.length - 1], /^Every URL answers within the KPI after 1 attempts, with exposure hostPort\.$/);
     });
 
+    it("verifies the platform through Grafana, its results in the JSON as the URLs' are, in either language, never printing the password", async () => {
+        const password = "Zq8-grafana-admin-pw";
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const inner = fakeGrafana({ password, health: { status: "OK", message: "ok" }, cluster: healthyCluster({ meshed: bookinfoPods.slice(1) }) });
+        // Grafana's proxy error quoting the upstream URL with the credentials in it.
+        const grafana = await serve((req, res) => (req.url?.includes("/api/v1/rules") ? void res.writeHead(502).end(JSON.stringify({ message: `proxy error: GET http://admin:${password}@prometheus:9090/api/v1/rules: EOF` })) : inner(req, res)));
+        const env = { LAB_ENDPOINTS: JSON.stringify(labTargets(`${bookinfo}/productpage`, grafana)), LAB_GRAFANA_PASSWORD: password, LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" };
+        const json = fake(new Error("the stack is locked by the update"), { env });
+        assert.strictEqual(await main(["verify", "--json"], json.deps), exitCodes.unhealthy);
+        const report = JSON.parse(json.out.join("\n")) as { ok: boolean; results: Record<string, unknown>[] };
+        const unmeshed = bookinfoPods[0];
+        assert.deepStrictEqual([report.ok, report.results.map(({ ms, ...r }) => [typeof ms, r])], [false, [
+            ["number", { target: "bookinfo", title: "Bookinfo", url: `${bookinfo}/productpage`, verdict: "ok" }],
+            ["number", { target: "grafana", title: "Grafana", url: grafana, verdict: "ok" }],
+            ["number", { target: "linkerdProxies", title: "Grafana", url: grafana, verdict: "unmeshedPods", status: 200, detail: unmeshed }],
+            ["number", { target: "proxyTargets", title: "Grafana", url: grafana, verdict: "ok" }],
+            ["number", { target: "bookinfoDashboard", title: "Grafana", url: `${grafana}/d/k8s-lab-bookinfo`, verdict: "ok" }],
+            ["number", { target: "alertRules", title: "Grafana", url: grafana, verdict: "prometheusError", status: 502, detail: "the rules API: HTTP 502, proxy error: GET http://admin:[redacted]@prometheus:9090/api/v1/rules: EOF" }],
+        ]]);
+        const korean = fake(new Error("the stack is locked by the update"), { env: { ...env, LAB_LANGUAGE: "ko" } });
+        assert.strictEqual(await main(["verify"], korean.deps), exitCodes.unhealthy);
+        assert.deepStrictEqual(korean.out.slice(2, 4).map((line) => line.replace(/\d+ ms/, "N ms")), [
+            `Grafana 서비스는 응답하지만 다음 Bookinfo 파드가 Linkerd 프록시 없이 실행 중입니다(${grafana}): ${unmeshed}. Linkerd 프록시 인젝터가 준비된 뒤(kubectl -n linkerd get pods) 해당 Deployment를 다시 시작하거나(kubectl -n bookinfo rollout restart deployment), up을 다시 실행하세요. up의 트래픽 확인이 다시 시작합니다.`,
+            `Prometheus가 실행 중인 모든 Bookinfo 파드의 Linkerd 프록시를 수집하고 있습니다(Grafana 서비스로 조회, N ms): ${grafana}`,
+        ]);
+        assert.match(korean.err[0], /^시도 1: bookinfo 정상 \(\d+ ms\), grafana 정상 \(\d+ ms\), linkerdProxies 프록시 없는 파드 \(\d+ ms\), proxyTargets 정상 \(\d+ ms\), bookinfoDashboard 정상 \(\d+ ms\), alertRules 메트릭 조회 오류 \(\d+ ms\)$/);
+        const printed = [...json.out, ...json.err, ...korean.out, ...korean.err];
+        assert.ok(printed.some((line) => line.includes("admin:[redacted]@prometheus")), "the error is shown, redacted");
+        assert.deepStrictEqual(printed.filter((line) => line.includes(password)), []);
+    });
+
     it("derives the endpoints of a lab built before the endpoints output from its two URLs, and shows no capacity it does not have", async () => {
         const old = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "outputs", "before-endpoints.json"), "utf8")) as Record<string, unknown>;
         const forwarded = fake(old);
@@ -226,7 +258,7 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["status", "--json"], status.deps), exitCodes.ok);
         const report = JSON.parse(status.out.join("\n"));
         assert.deepStrictEqual([report.exposure, report.workerCapacity, report.results.map((r: { target: string; url: string; verdict: string }) => [r.target, r.url, r.verdict])], [
-            "portForward", undefined, [["bookinfo", `${bookinfo}/productpage`, "ok"], ["grafana", grafana, "ok"]],
+            "portForward", undefined, [["bookinfo", `${bookinfo}/productpage`, "ok"], ["grafana", grafana, "ok"], ...platformChecks.map((check) => [check, check === "bookinfoDashboard" ? `${grafana}/d/k8s-lab-bookinfo` : grafana, "ok"])],
         ]);
     });
 

@@ -4,9 +4,11 @@ import * as path from "path";
 import * as http from "http";
 import { describeAttempt, resultSentence as describeResult } from "../../lib/access";
 import { translator } from "../../lib/messages";
-import { platformChecks, ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify } from "../../lib/probe";
-import { labEndpointsAt } from "../harness/endpoints";
-import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
+import { bookinfoAlertRules } from "../../lib/alerts";
+import { Dashboard, panelQueries, podQueries, shippedDashboard } from "../../lib/platformChecks";
+import { platformChecks, ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify, VerifyOptions } from "../../lib/probe";
+import { labEndpointsAt, labTargets } from "../harness/endpoints";
+import { bookinfoPods, closeAll, closedPort, FakeCluster, fakeGrafana, healthyCluster, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
 const healthy = { status: "OK", message: "Successfully queried the Prometheus API." };
@@ -245,3 +247,169 @@ function grafana(options: {
     };
     return (req, res) => (options.delay ? void setTimeout(() => answer(req, res), options.delay) : answer(req, res));
 }
+
+describe("platform checks through Grafana's Prometheus datasource", () => {
+    afterEach(closeAll);
+
+    const grafanaOf = (cluster: FakeCluster, password = "pw") => serve(fakeGrafana({ password, health: healthy, cluster }));
+    /** Grafana's endpoint alone, verified once (or as `options` say); each result without its time. */
+    async function verifyGrafana(url: string, options: VerifyOptions = {}) {
+        const verification = await verify({ targets: [labTargets("http://unused/productpage", url)[1]], grafanaPassword: "pw" }, options);
+        return { ...verification, seen: verification.results.map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== "ms"))) };
+    }
+    const urlOf = (check: string, grafana: string) => (check === "bookinfoDashboard" ? `${grafana}/d/k8s-lab-bookinfo` : grafana);
+    /** Every result of a healthy lab, with `failed` in place of its check's. */
+    const expected = (grafana: string, failed: Record<string, { verdict: string; detail: string; status?: number }> = {}) => [
+        { target: "grafana", title: "Grafana", url: grafana, verdict: "ok" },
+        ...platformChecks.map((target) => (failed[target] === undefined ? { target, title: "Grafana", url: urlOf(target, grafana), verdict: "ok" } : { target, title: "Grafana", url: urlOf(target, grafana), status: 200, ...failed[target] })),
+    ];
+    const sentences = (results: ProbeResult[], t = en) => results.map((r) => describeResult(r, t, "nodePort").replace(/\d+ ms/, "N ms"));
+
+    it("passes a healthy lab, each check saying what it found, in English and Korean", async () => {
+        const grafana = await grafanaOf(healthyCluster());
+        const result = await verifyGrafana(grafana);
+        assert.deepStrictEqual([result.ok, result.seen], [true, expected(grafana)]);
+        assert.deepStrictEqual(sentences(result.results.slice(1)), [
+            `Grafana reports the Linkerd proxy in every running Bookinfo pod (N ms): ${grafana}`,
+            `Grafana reports Prometheus scraping the Linkerd proxy of every running Bookinfo pod (N ms): ${grafana}`,
+            `Grafana shows data in every panel of the Bookinfo dashboard (N ms): ${grafana}/d/k8s-lab-bookinfo`,
+            `Grafana reports every alert rule of this lab loaded in Prometheus (N ms): ${grafana}`,
+        ]);
+        assert.deepStrictEqual(sentences(result.results.slice(1), ko), [
+            `실행 중인 모든 Bookinfo 파드에 Linkerd 프록시가 있습니다(Grafana 서비스로 조회, N ms): ${grafana}`,
+            `Prometheus가 실행 중인 모든 Bookinfo 파드의 Linkerd 프록시를 수집하고 있습니다(Grafana 서비스로 조회, N ms): ${grafana}`,
+            `Bookinfo 대시보드의 모든 패널에 데이터가 있습니다(Grafana 서비스로 조회, N ms): ${grafana}/d/k8s-lab-bookinfo`,
+            `이 실습 환경의 알림 규칙이 모두 Prometheus에 로드되어 있습니다(Grafana 서비스로 조회, N ms): ${grafana}`,
+        ]);
+    });
+
+    it("names the Bookinfo pods that run without the Linkerd proxy", async () => {
+        const grafana = await grafanaOf(healthyCluster({ meshed: bookinfoPods.filter((pod) => !pod.startsWith("reviews-v2") && !pod.startsWith("details")) }));
+        const result = await verifyGrafana(grafana);
+        const detail = "details-v1-6c9f8b7d4-2xkqz, reviews-v2-9c7d8f6b4-t6wpx";
+        assert.deepStrictEqual([result.ok, result.seen], [false, expected(grafana, { linkerdProxies: { verdict: "unmeshedPods", detail } })]);
+        assert.strictEqual(describeResult(result.results[1], en, "nodePort"), `Grafana answers at ${grafana}, but these Bookinfo pods run without the Linkerd proxy: ${detail}. Next: once Linkerd's proxy injector is ready (kubectl -n linkerd get pods), restart their Deployments (kubectl -n bookinfo rollout restart deployment), or run up again: its traffic check does so.`);
+        assert.strictEqual(describeResult(result.results[1], ko, "nodePort"), `Grafana 서비스는 응답하지만 다음 Bookinfo 파드가 Linkerd 프록시 없이 실행 중입니다(${grafana}): ${detail}. Linkerd 프록시 인젝터가 준비된 뒤(kubectl -n linkerd get pods) 해당 Deployment를 다시 시작하거나(kubectl -n bookinfo rollout restart deployment), up을 다시 실행하세요. up의 트래픽 확인이 다시 시작합니다.`);
+    });
+
+    it("fails, rather than passes on nothing, when Prometheus sees no running Bookinfo pod", async () => {
+        const grafana = await grafanaOf(healthyCluster({ running: [] }));
+        const result = await verifyGrafana(grafana);
+        const none = { verdict: "noBookinfoPods", detail: "" };
+        assert.deepStrictEqual(result.seen, expected(grafana, { linkerdProxies: none, proxyTargets: none }));
+        assert.strictEqual(describeResult(result.results[1], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus sees no running pod of a Bookinfo Deployment (kube-state-metrics' metrics). Next: check the pods (kubectl -n bookinfo get pods) and kube-state-metrics (kubectl -n monitoring get pods).`);
+        assert.strictEqual(describeResult(result.results[2], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus에서 실행 중인 Bookinfo Deployment 파드가 보이지 않습니다(${grafana}, kube-state-metrics 메트릭 기준). 파드(kubectl -n bookinfo get pods)와 kube-state-metrics(kubectl -n monitoring get pods)를 확인하세요.`);
+    });
+
+    it("names the pods whose proxy Prometheus does not scrape, or scrapes without success", async () => {
+        const cluster = healthyCluster();
+        cluster.targets = cluster.targets.filter((t) => !t.labels?.pod?.startsWith("ratings")).map((t) => (t.labels?.pod?.startsWith("productpage") ? { ...t, health: "down", lastError: "context deadline exceeded" } : t));
+        const grafana = await grafanaOf(cluster);
+        const result = await verifyGrafana(grafana);
+        const detail = "productpage-v1-7f8d5b9c6-h4jtw (context deadline exceeded), ratings-v1-5d7c9f6b8-q8zrm";
+        assert.deepStrictEqual(result.seen, expected(grafana, { proxyTargets: { verdict: "proxyTargetsMissing", detail } }));
+        assert.strictEqual(describeResult(result.results[2], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus does not scrape the Linkerd proxy of these Bookinfo pods (job linkerd/linkerd-proxy): ${detail}. Next: check Linkerd's PodMonitor (kubectl -n linkerd get podmonitors) and the Prometheus Operator's logs.`);
+        assert.strictEqual(describeResult(result.results[2], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus가 다음 Bookinfo 파드의 Linkerd 프록시를 수집하지 않습니다(${grafana}, 수집 작업: linkerd/linkerd-proxy): ${detail}. Linkerd의 PodMonitor(kubectl -n linkerd get podmonitors)와 Prometheus Operator 로그를 확인하세요.`);
+    });
+
+    it("names the dashboard's panels without data, running each query of the live dashboard", async () => {
+        const cluster = healthyCluster();
+        const latency = panelQueries(shippedDashboard()).filter((q) => q.panel.startsWith("Latency"));
+        cluster.empty = [latency[2].expr];
+        const grafana = await grafanaOf(cluster);
+        const result = await verifyGrafana(grafana);
+        const detail = '"Latency p50 / p95 / p99 per deployment (inbound, ms)"';
+        assert.deepStrictEqual(result.seen, expected(grafana, { bookinfoDashboard: { verdict: "panelsWithoutData", detail } }));
+        assert.deepStrictEqual(cluster.asked.filter((q) => !(Object.values(podQueries) as string[]).includes(q)).sort(), panelQueries(shippedDashboard()).map((q) => q.expr).sort());
+        assert.strictEqual(describeResult(result.results[3], en, "nodePort"), `Grafana answers at ${grafana}/d/k8s-lab-bookinfo, but these panels of the Bookinfo dashboard have no data: ${detail}. Next: wait for a few minutes of traffic (a rate needs two scrapes), then check the proxies' targets and the load generator (kubectl -n bookinfo get pods).`);
+        assert.strictEqual(describeResult(result.results[3], ko, "nodePort"), `Grafana 서비스는 응답하지만 Bookinfo 대시보드의 다음 패널에 데이터가 없습니다(${grafana}/d/k8s-lab-bookinfo): ${detail}. 트래픽이 몇 분 흐를 때까지 기다린 뒤(rate에는 수집이 두 번 필요합니다) 프록시 수집 대상과 부하 생성기를 확인하세요(kubectl -n bookinfo get pods).`);
+    });
+
+    it("says when Grafana has no Bookinfo dashboard, or one that differs from the shipped one", async () => {
+        const missing = await grafanaOf(healthyCluster({ dashboard: undefined }));
+        const shipped = shippedDashboard();
+        const [first, ...others] = shipped.panels ?? [];
+        const changed = await grafanaOf(healthyCluster({ dashboard: { ...shipped, panels: [{ ...first, targets: [{ refId: "A", expr: "sum(rate(request_total[5m]))" }] }, ...others] } }));
+        const [none, edited] = [await verifyGrafana(missing), await verifyGrafana(changed)];
+        assert.deepStrictEqual(none.seen, expected(missing, { bookinfoDashboard: { verdict: "noDashboard", detail: "k8s-lab-bookinfo", status: 404 } }));
+        assert.deepStrictEqual(edited.seen, expected(changed, { bookinfoDashboard: { verdict: "dashboardChanged", detail: '"Request rate per deployment (inbound, req/s)"' } }));
+        assert.strictEqual(describeResult(none.results[3], en, "nodePort"), `Grafana answers at ${missing}/d/k8s-lab-bookinfo, but has no dashboard with uid k8s-lab-bookinfo. Next: check that Grafana's sidecar loaded the ConfigMap monitoring/bookinfo-dashboard (kubectl -n monitoring get configmaps -l grafana_dashboard=1).`);
+        assert.strictEqual(describeResult(none.results[3], ko, "nodePort"), `Grafana 서비스는 응답하지만 uid가 k8s-lab-bookinfo 값인 대시보드가 없습니다(${missing}/d/k8s-lab-bookinfo). Grafana 사이드카가 ConfigMap monitoring/bookinfo-dashboard를 읽었는지 확인하세요(kubectl -n monitoring get configmaps -l grafana_dashboard=1).`);
+        assert.strictEqual(describeResult(edited.results[3], en, "nodePort"), `Grafana answers at ${changed}/d/k8s-lab-bookinfo, but its Bookinfo dashboard differs from the one this lab ships, in these panels: "Request rate per deployment (inbound, req/s)". Next: run up again to ship it, and save your own changes in a copy of the dashboard.`);
+        assert.strictEqual(describeResult(edited.results[3], ko, "nodePort"), `Grafana 서비스는 응답하지만 Bookinfo 대시보드가 이 실습 환경이 배포한 것과 다릅니다(${changed}/d/k8s-lab-bookinfo). 다른 패널: "Request rate per deployment (inbound, req/s)". up을 다시 실행해 대시보드를 다시 배포하고, 직접 바꾼 내용은 대시보드 사본에 저장하세요.`);
+    });
+
+    it("names the alert rules of lib/alerts.ts that Prometheus has not loaded", async () => {
+        const cluster = healthyCluster();
+        const [group] = bookinfoAlertRules("en");
+        const [kept, ...dropped] = group.rules;
+        cluster.groups = [{ name: group.name, rules: [{ name: kept.alert, type: "alerting" }] }];
+        const grafana = await grafanaOf(cluster);
+        const result = await verifyGrafana(grafana);
+        const detail = dropped.map((r) => `${group.name}/${r.alert}`).join(", ");
+        assert.deepStrictEqual(result.seen, expected(grafana, { alertRules: { verdict: "alertRulesMissing", detail } }));
+        assert.strictEqual(describeResult(result.results[4], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus has not loaded these alert rules: ${detail}. Next: check the PrometheusRule monitoring/bookinfo (kubectl -n monitoring get prometheusrules) and the Prometheus Operator's logs.`);
+        assert.strictEqual(describeResult(result.results[4], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus에 다음 알림 규칙이 로드되지 않았습니다(${grafana}): ${detail}. PrometheusRule monitoring/bookinfo(kubectl -n monitoring get prometheusrules)와 Prometheus Operator 로그를 확인하세요.`);
+    });
+
+    it("gives Prometheus's errors, and what is not its answer, a verdict of their own through the datasource proxy", async () => {
+        const failing = (status: number, body: string, only: RegExp) => {
+            const handler = fakeGrafana({ password: "pw", health: healthy, cluster: healthyCluster() });
+            return serve((req, res) => (only.test(req.url ?? "") ? void res.writeHead(status).end(body) : handler(req, res)));
+        };
+        const unavailable = await failing(503, JSON.stringify({ status: "error", errorType: "unavailable", error: "TSDB not ready" }), /\/api\/v1\/query\?/);
+        const gateway = await failing(502, "<html><body>502 Bad Gateway</body></html>", /\/api\/v1\/(rules|targets)\?/);
+        const [down, proxied] = [await verifyGrafana(unavailable), await verifyGrafana(gateway)];
+        const tsdb = { verdict: "prometheusError", detail: "a query: HTTP 503, unavailable: TSDB not ready", status: 503 };
+        assert.deepStrictEqual(down.seen, expected(unavailable, { linkerdProxies: tsdb, proxyTargets: tsdb, bookinfoDashboard: tsdb }));
+        assert.deepStrictEqual(proxied.seen, expected(gateway, {
+            proxyTargets: { verdict: "prometheusError", detail: 'the targets API: HTTP 502, "<html><body>502 Bad Gateway</body></html>"', status: 502 },
+            alertRules: { verdict: "prometheusError", detail: 'the rules API: HTTP 502, "<html><body>502 Bad Gateway</body></html>"', status: 502 },
+        }));
+        assert.strictEqual(describeResult(down.results[1], en, "nodePort"), `Grafana answers at ${unavailable}, but Prometheus, asked through its datasource, answered an error (a query: HTTP 503, unavailable: TSDB not ready). Next: check the Prometheus pod and its logs (kubectl -n monitoring get pods).`);
+        assert.strictEqual(describeResult(down.results[1], ko, "nodePort"), `Grafana 서비스는 응답하지만 데이터 소스를 통해 조회한 Prometheus가 오류를 반환했습니다(${unavailable}, a query: HTTP 503, unavailable: TSDB not ready). Prometheus 파드와 로그를 확인하세요(kubectl -n monitoring get pods).`);
+    });
+
+    it("runs none of them while Grafana's own check fails: that result alone tells", async () => {
+        const sick = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "connection refused" }, cluster: healthyCluster() }));
+        const other = await grafanaOf(healthyCluster(), "another password");
+        assert.deepStrictEqual((await verifyGrafana(sick)).seen, [{ target: "grafana", title: "Grafana", url: sick, verdict: "datasourceUnhealthy", status: 400, detail: "Prometheus: connection refused" }]);
+        assert.deepStrictEqual((await verifyGrafana(other)).seen, [{ target: "grafana", title: "Grafana", url: other, verdict: "unauthorized", status: 401, detail: "HTTP 401" }]);
+    });
+
+    it("retries them with the URLs until the cluster catches up: green on a later attempt", async () => {
+        const cluster = healthyCluster({ meshed: bookinfoPods.slice(1), targets: [], empty: panelQueries(shippedDashboard()).map((q) => q.expr), groups: [] });
+        const grafana = await grafanaOf(cluster);
+        const bookinfo = await serve((_req, res) => res.end(page("healthy")));
+        const lines: string[] = [];
+        const result = await verify(labEndpointsAt(`${bookinfo}/productpage`, grafana), {
+            retryForMs: 5000,
+            intervalMs: 50,
+            onAttempt: (attempt, results) => {
+                lines.push(describeAttempt(attempt, results, en).replace(/\d+ ms/g, "N ms"));
+                // The scrapes and the rules' reload arrive after the first attempt.
+                if (attempt === 1) Object.assign(cluster, healthyCluster({ asked: cluster.asked }));
+            },
+        });
+        assert.deepStrictEqual([result.ok, result.attempts], [true, 2]);
+        assert.deepStrictEqual(result.results.map((r) => [r.target, r.verdict]), [["bookinfo", "ok"], ["grafana", "ok"], ...platformOk]);
+        assert.deepStrictEqual(lines, [
+            "Attempt 1: bookinfo ok (N ms), grafana ok (N ms), linkerdProxies unmeshedPods (N ms), proxyTargets proxyTargetsMissing (N ms), bookinfoDashboard panelsWithoutData (N ms), alertRules alertRulesMissing (N ms)",
+            `Attempt 2: bookinfo ok (N ms), grafana ok (N ms), ${platformChecks.map((check) => `${check} ok (N ms)`).join(", ")}`,
+        ]);
+        assert.strictEqual(describeAttempt(1, [{ target: "proxyTargets", title: "Grafana", url: grafana, verdict: "proxyTargetsMissing", ms: 3 }], ko), "시도 1: proxyTargets 수집 대상 누락 (3 ms)");
+    });
+
+    it("asks the live dashboard's queries with Grafana's variables substituted as Grafana would", async () => {
+        const dashboard: Dashboard = {
+            uid: "k8s-lab-bookinfo",
+            time: { from: "now-3h" },
+            templating: { list: [{ name: "datasource", type: "datasource" }, { name: "namespace", type: "custom", current: { value: "bookinfo" } }] },
+            panels: [{ title: "Requests", datasource: { type: "prometheus" }, targets: [{ refId: "A", expr: 'sum(rate(request_total{namespace="$namespace"}[$__rate_interval])) * $__range_s' }] }],
+        };
+        const cluster = healthyCluster({ dashboard });
+        const result = await verifyGrafana(await grafanaOf(cluster), { dashboard });
+        assert.strictEqual(result.ok, true);
+        assert.deepStrictEqual(cluster.asked.filter((q) => q.startsWith("sum(")), ['sum(rate(request_total{namespace="bookinfo"}[120s])) * 10800']);
+    });
+});
