@@ -1,10 +1,12 @@
 /**
  * Proof from outside that the lab answers: the product page is a whole product page, and
- * Grafana answers its login and reports its Prometheus datasource healthy. Silent (timeout),
+ * Grafana answers its login and reports its Prometheus datasource healthy; then, through that
+ * datasource, what only a running platform shows (platformChecks below). Silent (timeout),
  * slow (answers came, but the whole check overran its budget: the port is reached), refused and
  * wrong answers each get their own verdict, so that the operator reads what to do next. Each
- * URL's whole check (every request and every body) runs under one budget, the KPI's 10 s, and
- * nothing a server or the network does is thrown: every failure is a verdict.
+ * URL's whole check (every request and every body) runs under one budget, the KPI's 10 s, each
+ * platform check under one of its own, and nothing a server or the network does is thrown:
+ * every failure is a verdict.
  */
 
 import { Check, VerifyTarget } from "./endpoints";
@@ -248,11 +250,11 @@ async function probePlatform(grafana: Target, base: string, auth: Record<string,
 }
 
 /** Grafana's own check, then, once its datasource is healthy, the platform checks through it. */
-async function probeGrafanaAndPlatform(target: Target, url: string, password: string, shipped: Dashboard, budgetMs: number): Promise<ProbeResult[]> {
+async function probeGrafanaAndPlatform(target: Target, url: string, password: string, shipped: Dashboard, budgetMs: () => number): Promise<ProbeResult[]> {
     const base = url.replace(/\/+$/, "");
     const auth = basicAuth(password);
-    const { result, datasource } = await checkGrafana(target, base, auth, budgetMs);
-    return datasource === undefined ? [result] : [result, ...(await probePlatform(target, base, auth, datasource, shipped, budgetMs))];
+    const { result, datasource } = await checkGrafana(target, base, auth, budgetMs());
+    return datasource === undefined ? [result] : [result, ...(await probePlatform(target, base, auth, datasource, shipped, budgetMs()))];
 }
 
 /** What a verification checks: each endpoint's URL with its check, and Grafana's admin password. */
@@ -261,10 +263,11 @@ export interface Endpoints {
     grafanaPassword: string;
 }
 
-const probes: Record<Check, (target: VerifyTarget, password: string, dashboard: Dashboard, budgetMs: number) => Promise<ProbeResult[]>> = {
-    productPage: async (target, _password, _dashboard, budgetMs) => [await probeBookinfo(target, target.url, budgetMs)],
+/** Each check's results; `budgetMs` tells a check starting now its budget. */
+const probes: Record<Check, (target: VerifyTarget, password: string, dashboard: Dashboard, budgetMs: () => number) => Promise<ProbeResult[]>> = {
+    productPage: async (target, _password, _dashboard, budgetMs) => [await probeBookinfo(target, target.url, budgetMs())],
     grafana: (target, password, dashboard, budgetMs) => probeGrafanaAndPlatform(target, target.url, password, dashboard, budgetMs),
-    answers: async (target, _password, _dashboard, budgetMs) => [await probeAnswers(target, target.url, budgetMs)],
+    answers: async (target, _password, _dashboard, budgetMs) => [await probeAnswers(target, target.url, budgetMs())],
 };
 
 export interface Verification {
@@ -288,13 +291,14 @@ export interface VerifyOptions {
 /**
  * Probes every URL until all pass or `retryForMs` has gone by; the last results tell. No
  * attempt starts after the deadline, and within a retry window none runs past the deadline by
- * more than one interval (its budget is cut to what is left, never above the KPI).
+ * more than one interval (each check's budget is cut to what is left, never above the KPI).
  */
 export async function verify(endpoints: Endpoints, options: VerifyOptions = {}): Promise<Verification> {
     const { timeoutMs = kpiTimeoutMs, retryForMs = 0, intervalMs = 10_000, dashboard = shippedDashboard() } = options;
     const deadline = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
-        const budget = retryForMs === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline + intervalMs - Date.now()));
+        // Taken when each check starts: the platform checks start after Grafana's own.
+        const budget = () => (retryForMs === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline + intervalMs - Date.now())));
         const results = (await Promise.all(endpoints.targets.map((target) => probes[target.check](target, endpoints.grafanaPassword, dashboard, budget)))).flat();
         options.onAttempt?.(attempt, results);
         const ok = results.every((r) => r.verdict === "ok");

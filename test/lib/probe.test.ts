@@ -400,6 +400,20 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         assert.strictEqual(describeAttempt(1, [{ target: "proxyTargets", title: "Grafana", url: grafana, verdict: "proxyTargetsMissing", ms: 3 }], ko), "시도 1: proxyTargets 수집 대상 누락 (3 ms)");
     });
 
+    it("gives each check its own budget, cut to what is left of the retry window, when Prometheus hangs behind a healthy Grafana", async () => {
+        const inner = fakeGrafana({ password: "pw", health: healthy, cluster: healthyCluster() });
+        // Grafana's own check takes most of the first attempt's budget: its login page is slow.
+        const hanging = await serve((req, res) => (/^\/api\/(datasources\/proxy|dashboards)\//.test(req.url ?? "") ? undefined : req.url === "/login" ? void setTimeout(() => inner(req, res), 350) : inner(req, res)));
+        const once = await verifyGrafana(hanging, { timeoutMs: 1000 });
+        const silent = { verdict: "timeout", detail: "no whole answer within 1 s" };
+        assert.deepStrictEqual(once.seen, expected(hanging, Object.fromEntries(platformChecks.map((check) => [check, silent]))).map((r) => (r.target === "grafana" ? r : { ...r, status: undefined })));
+        const started = Date.now();
+        const windowed = await verifyGrafana(hanging, { retryForMs: 300, intervalMs: 200 });
+        const elapsed = Date.now() - started;
+        assert.strictEqual(windowed.ok, false);
+        assert.ok(elapsed >= 300 && elapsed <= 500 + 150, `${elapsed} ms`);
+    });
+
     it("asks the live dashboard's queries with Grafana's variables substituted as Grafana would", async () => {
         const dashboard: Dashboard = {
             uid: "k8s-lab-bookinfo",
