@@ -6,6 +6,7 @@ import * as path from "path";
 import { parser } from "@prometheus-io/lezer-promql";
 import { bookinfoAlertRules } from "../../lib/alerts";
 import { kubeStateMetrics, linkerdMetrics } from "../../lib/linkerdMetrics";
+import { podQueries } from "../../lib/platformChecks";
 
 /** Parses PromQL with Prometheus's own grammar; returns the metric names it selects, or throws. */
 function metricsOf(expr: string): string[] {
@@ -78,6 +79,14 @@ describe("Bookinfo alert rules", () => {
                 for (const name of metricsOf(rule.expr)) assert.ok(name in linkerdMetrics || name in kubeStateMetrics, name);
             }
         }
+    });
+});
+
+describe("verify's queries of the Bookinfo pods", () => {
+    it("parse, and read only metrics kube-state-metrics exports", () => {
+        const used = Object.values(podQueries).flatMap(metricsOf);
+        assert.deepStrictEqual(used, ["kube_pod_info", "kube_pod_status_phase", "kube_pod_deletion_timestamp", "kube_pod_init_container_info", "kube_pod_container_info"]);
+        for (const name of used) assert.ok(name in kubeStateMetrics, name);
     });
 });
 
