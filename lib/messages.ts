@@ -148,8 +148,8 @@ const en = {
     "verdict.dashboardChanged": "dashboardChanged",
     "verdict.panelsWithoutData": "panelsWithoutData",
     "verdict.alertRulesMissing": "alertRulesMissing",
-    "access.verified": "Every URL answers within the KPI after {attempts} attempts, with exposure {mode}.",
-    "access.failed": "Not every URL answered within {seconds} s of retrying, with exposure {mode}.",
+    "access.verified": "Every URL answers within the KPI and every check through Grafana passes, after {attempts} attempts, with exposure {mode}.",
+    "access.failed": "Not every URL answered, or not every check through Grafana passed, within {seconds} s of retrying, with exposure {mode}.",
     "access.portForwardNoToken": "The Secret {name} in namespace {namespace} has had no ServiceAccount token for 60 s, so the port-forward service cannot log in. Next: check kubectl -n {namespace} describe secret {name} and the kube-controller-manager logs.",
 
     // The up command's fallback through the exposures.
@@ -462,8 +462,8 @@ const ko: Catalogue = {
     "verdict.dashboardChanged": "대시보드 변경됨",
     "verdict.panelsWithoutData": "데이터 없는 패널",
     "verdict.alertRulesMissing": "알림 규칙 누락",
-    "access.verified": "{attempts}번의 시도 끝에 모든 URL이 KPI 안에 응답합니다. 노출 방식: {mode}.",
-    "access.failed": "{seconds}초 동안 재시도했지만 응답하지 않은 URL이 있습니다. 노출 방식: {mode}.",
+    "access.verified": "{attempts}번의 시도 끝에 모든 URL이 KPI 안에 응답하고, Grafana를 통한 검사도 모두 통과합니다. 노출 방식: {mode}.",
+    "access.failed": "{seconds}초 동안 재시도했지만 응답하지 않은 URL이나 통과하지 못한 Grafana 검사가 있습니다. 노출 방식: {mode}.",
     "access.portForwardNoToken": "60초가 지나도 {namespace} 네임스페이스의 {name} Secret에 ServiceAccount 토큰이 생기지 않아 port-forward 서비스가 로그인할 수 없습니다. kubectl -n {namespace} describe secret {name} 결과와 kube-controller-manager 로그를 확인하세요.",
 
     "fallback.apply": "{mode} 노출 방식으로 스택을 적용합니다.",

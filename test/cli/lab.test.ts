@@ -203,7 +203,7 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["verify"], cli.deps), exitCodes.unhealthy);
         assert.match(cli.out[0], /HTTP 200으로 응답했지만 완전한 상품 페이지가 아닙니다\(http:\/\/[^,]+, Ratings service is currently unavailable\)/);
         assert.match(cli.out[1], /Prometheus 데이터 소스가 비정상입니다\(http:\/\/[^,]+, Prometheus: context deadline exceeded\)/);
-        assert.strictEqual(cli.out[2], "0초 동안 재시도했지만 응답하지 않은 URL이 있습니다. 노출 방식: nodePort.");
+        assert.strictEqual(cli.out[2], "0초 동안 재시도했지만 응답하지 않은 URL이나 통과하지 못한 Grafana 검사가 있습니다. 노출 방식: nodePort.");
     });
 
     it("verifies the endpoints pulumi up hands over, without reading the stack", async () => {
@@ -213,7 +213,7 @@ describe("operator CLI", () => {
             env: { LAB_ENDPOINTS: JSON.stringify(labTargets(`${bookinfo}/productpage`, grafana)), LAB_GRAFANA_PASSWORD: "secret", LAB_EXPOSURE: "hostPort", LAB_LANGUAGE: "en" },
         });
         assert.strictEqual(await main(["verify", "--retry", "1"], cli.deps), exitCodes.ok);
-        assert.match(cli.out[cli.out.length - 1], /^Every URL answers within the KPI after 1 attempts, with exposure hostPort\.$/);
+        assert.match(cli.out[cli.out.length - 1], /^Every URL answers within the KPI and every check through Grafana passes, after 1 attempts, with exposure hostPort\.$/);
     });
 
     it("verifies the platform through Grafana, its results in the JSON as the URLs' are, in either language, never printing the password", async () => {
