@@ -264,7 +264,7 @@ export const configSchema = {
         type: "integer",
         targets: everyTarget,
         default: 300,
-        description: `How long the check after pulumi up retries both URLs while the cluster settles (${range(limits.verifyRetrySeconds)}); each attempt must answer within 10 seconds.`,
+        description: `How long the check after pulumi up retries every URL and the checks through Grafana while the cluster settles (${range(limits.verifyRetrySeconds)}); each attempt must answer within 10 seconds.`,
         parse: integer(limits.verifyRetrySeconds),
     },
     workerCount: {
