@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { personalStack } from "../../cli/setup";
 import { catalogue } from "../../lib/messages";
+import { platformChecks } from "../../lib/probe";
 import { builtCli, cli } from "../harness/bin";
 import { labTargets } from "../harness/endpoints";
 import { closeAll, closedPort, fakeGrafana, serve } from "../harness/servers";
@@ -257,7 +258,8 @@ exit 0
         const refused = { FAKE_SSH: "refused" };
         const status = await run(["status"], refused);
         assert.strictEqual(status.code, 4);
-        assert.deepStrictEqual(status.stdout.split("\n").slice(2), ["Nodes: unknown, this machine cannot reach the control-plane node (ssh: connect to host 203.0.113.1 port 22: Connection refused); check that this machine's address is in adminCidrs.", ""]);
+        // After the URLs' and the platform checks' sentences.
+        assert.deepStrictEqual(status.stdout.split("\n").slice(2 + platformChecks.length), ["Nodes: unknown, this machine cannot reach the control-plane node (ssh: connect to host 203.0.113.1 port 22: Connection refused); check that this machine's address is in adminCidrs.", ""]);
         const statusJson = JSON.parse((await run(["status", "--json"], refused)).stdout);
         assert.deepStrictEqual([statusJson.ok, statusJson.nodes], [false, [{ name: "control-plane", status: "Unknown" }, { name: "worker-0", status: "Unknown" }]]);
         // ssh's own words reach the terminal (the session is interactive), then the CLI's sentence.
@@ -306,7 +308,7 @@ exit 0
         assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
         assert.deepStrictEqual(documents.diagnose.nodes, [{ node: "control-plane", collected: true, missing: [] }, { node: "worker-0", collected: true, missing: [] }]);
         // Each verify attempt is shown on stderr as it happens.
-        assert.match(runs.verify.stderr, /^Attempt 1: bookinfo ok \(\d+ ms\), grafana ok \(\d+ ms\)\n$/);
+        assert.match(runs.verify.stderr, new RegExp(`^Attempt 1: ${["bookinfo", "grafana", ...platformChecks].map((check) => `${check} ok \\(\\d+ ms\\)`).join(", ")}\n$`));
         for (const [command, r] of Object.entries(runs)) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${command} printed the password`);
         writeOutputs({ exposure: "portForward" });
         const forward = await run(["port-forward", "status", "--json"]);
