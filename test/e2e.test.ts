@@ -11,6 +11,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { publicPortKeys } from "../lib/endpoints";
 import { exposures } from "../lib/exposure";
+import { renderKubeadmConfig } from "../lib/kubeadm";
 import { runProgram, types } from "./harness";
 import { Sandbox } from "./harness/shell";
 import { projectFile, root, stackConfig } from "./harness/stackConfig";
@@ -19,7 +20,7 @@ type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Re
 type Job = { "runs-on": string; "timeout-minutes"?: number; permissions?: unknown; steps: Step[] };
 type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: { group: string; "cancel-in-progress": boolean }; env: Record<string, string>; jobs: Record<string, Job> };
 type PortMapping = { containerPort: number; hostPort: number; listenAddress?: string; protocol?: string };
-type KindCluster = { kind: string; apiVersion: string; name: string; nodes: { role: string; image: string; extraPortMappings?: PortMapping[] }[] };
+type KindCluster = { kind: string; apiVersion: string; name: string; nodes: { role: string; image: string; extraPortMappings?: PortMapping[] }[]; kubeadmConfigPatches?: string[] };
 
 const workflowFile = path.join(root, ".github", "workflows", "e2e.yml");
 const text = fs.readFileSync(workflowFile, "utf8");
@@ -61,6 +62,10 @@ describe("the end-to-end workflow on kind", () => {
         assert.deepStrictEqual([...mine.keys()].map((action) => [action, others.get(action)]), [...mine]);
         const sdk = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
         assert.deepStrictEqual(steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with), [{ "pulumi-version": sdk }]);
+        // npm's download cache, keyed on both lock files: the program's and the policy pack's.
+        const node = steps.filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => s.with);
+        assert.deepStrictEqual(node, [{ "node-version": "22", cache: "npm", "cache-dependency-path": "package-lock.json\npolicy/package-lock.json\n" }]);
+        for (const file of String(node[0]?.["cache-dependency-path"]).trim().split("\n")) assert.ok(fs.existsSync(path.join(root, file)), file);
     });
 
     it("creates the cluster, brings the stack up and verifies it in nodePort and then hostPort mode, times it, collects diagnostics on failure and always destroys", () => {
@@ -71,6 +76,7 @@ describe("the end-to-end workflow on kind", () => {
             ["pulumi/actions", ""],
             ["npm ci && npm ci --prefix policy", ""],
             ["kind and kubectl, pinned and checked", ""],
+            ["inotify limits for kind's nodes", ""],
             ["The kind cluster", ""],
             ["The kind stack, on a local backend", ""],
             ["Up in nodePort mode", ""],
@@ -98,10 +104,10 @@ describe("the end-to-end workflow on kind", () => {
         assert.strictEqual(steps[steps.indexOf(step("Diagnostics of the cluster, without secrets")) + 1].with?.path, "${{ runner.temp }}/diagnostics");
         assert.strictEqual(step("Destroy").run, "npm run --silent lab -- destroy");
         assert.strictEqual(step("Delete the kind cluster").run, `kind delete cluster --name ${kindCluster.name}`);
-        // The ups and the destroy have their own limits, inside the job's with ten minutes to spare
-        // for the rest (setup, cluster, verifications, diagnostics, deletion).
-        const limits = [step("Up in nodePort mode"), step("Up in hostPort mode"), step("Destroy")].map((s) => s["timeout-minutes"] ?? Infinity);
-        assert.ok(limits.reduce((a, b) => a + b) <= (job["timeout-minutes"] ?? Infinity) - 10, `${limits.join(" + ")} of ${job["timeout-minutes"]}`);
+        // The cluster's creation, the ups, the destroy and the deletion have their own limits, inside
+        // the job's with fifteen minutes to spare for the rest (setup, verifications, diagnostics).
+        const limits = ["The kind cluster", "Up in nodePort mode", "Up in hostPort mode", "Destroy", "Delete the kind cluster"].map((name) => step(name)["timeout-minutes"] ?? Infinity);
+        assert.ok(limits.reduce((a, b) => a + b) <= (job["timeout-minutes"] ?? Infinity) - 15, `${limits.join(" + ")} of ${job["timeout-minutes"]}`);
     });
 
     it("works on the stack of Pulumi.kind.yaml, made on a file backend in the runner's temporary folder", () => {
@@ -132,7 +138,7 @@ describe("the end-to-end workflow on kind", () => {
                 [status({ ok: true, exposure: "nodePort" }), status({ ok: true, exposure: "hostPort" }), status({ ok: false, exposure: "nodePort" }), status({ ok: false, exposure: "nodePort" }, 3)],
                 [0, 1, 1, 3],
             );
-            assert.deepStrictEqual([...new Set(sandbox.calls())], ["npm run --silent lab -- verify --json"]);
+            assert.deepStrictEqual([...new Set(sandbox.calls())], ["npm run --silent lab -- verify --json --retry 120"]);
         } finally {
             sandbox.remove();
         }
@@ -163,6 +169,34 @@ describe("the end-to-end workflow on kind", () => {
                 `curl -fsSL --retry 3 -o ${sandbox.dir}/bin/kind https://github.com/kubernetes-sigs/kind/releases/download/${workflow.env.KIND_VERSION}/kind-linux-amd64`,
                 `curl -fsSL --retry 3 -o ${sandbox.dir}/bin/kubectl https://dl.k8s.io/release/${workflow.env.KUBECTL_VERSION}/bin/linux/amd64/kubectl`,
             ]);
+        } finally {
+            sandbox.remove();
+        }
+    });
+
+    it("raises the runner's inotify limits to kind's figures before the cluster is made, and never lowers one", () => {
+        const raise = step("inotify limits for kind's nodes");
+        assert.ok(steps.indexOf(raise) < steps.indexOf(step("The kind cluster")));
+        const sandbox = new Sandbox();
+        try {
+            // The runner's limits as sysctl reads them; sudo runs what it is given.
+            const run = (watches: number, instances: number) => {
+                sandbox.fake("sysctl", `[ "$1" = -n ] && case "$2" in fs.inotify.max_user_watches) echo ${watches} ;; fs.inotify.max_user_instances) echo ${instances} ;; esac; exit 0`);
+                sandbox.fake("sudo", '"$@"');
+                const before = sandbox.calls().length;
+                const result = sandbox.run(script(raise));
+                assert.strictEqual(result.status, 0, result.stderr);
+                return sandbox.calls().slice(before).filter((call) => call.startsWith("sudo "));
+            };
+            // Ubuntu's defaults, the runner image's (higher), and one of each.
+            assert.deepStrictEqual(
+                [run(8192, 128), run(655360, 1280), run(524288, 128)],
+                [
+                    ["sudo sysctl -w fs.inotify.max_user_watches=524288", "sudo sysctl -w fs.inotify.max_user_instances=512"],
+                    [],
+                    ["sudo sysctl -w fs.inotify.max_user_instances=512"],
+                ],
+            );
         } finally {
             sandbox.remove();
         }
@@ -264,6 +298,26 @@ describe("the kind cluster (kind/cluster.yaml)", () => {
         assert.deepStrictEqual(workers.map((w) => w.extraPortMappings), [undefined, undefined]);
         // Where the stack's URLs point: the address kind publishes them on.
         assert.strictEqual(kindStack["k8s-lab:publicHost"], "127.0.0.1");
+    });
+
+    it("binds the controller manager's, the scheduler's, etcd's and kube-proxy's metrics where Prometheus scrapes them, as lib/kubeadm.ts does on AWS", () => {
+        type Arg = { name: string; value: string };
+        type Doc = { kind: string; controllerManager: { extraArgs: Arg[] }; scheduler: { extraArgs: Arg[] }; etcd: { local: { extraArgs: Arg[] } }; metricsBindAddress: string };
+        const aws = YAML.parseAllDocuments(renderKubeadmConfig({ clusterName: "lab", kubernetesVersion: "1.35.0", nodeName: "cp", privateIp: "10.0.1.10", publicIp: "203.0.113.10", podCidr: "192.168.0.0/16", serviceCidr: "10.96.0.0/12" })).map((d) => d.toJS() as Doc);
+        const of = (kind: string) => aws.find((d) => d.kind === kind) as Doc;
+        // kubeadm's v1beta4 lists, as the v1beta3 maps kind v0.31.0 writes.
+        const map = (args: Arg[]) => Object.fromEntries(args.map((a) => [a.name, a.value]));
+        const cluster = of("ClusterConfiguration");
+        const expected = [
+            { kind: "ClusterConfiguration", controllerManager: { extraArgs: map(cluster.controllerManager.extraArgs) }, scheduler: { extraArgs: map(cluster.scheduler.extraArgs) }, etcd: { local: { extraArgs: map(cluster.etcd.local.extraArgs) } } },
+            { kind: "KubeProxyConfiguration", metricsBindAddress: of("KubeProxyConfiguration").metricsBindAddress },
+        ];
+        assert.deepStrictEqual((kindCluster.kubeadmConfigPatches ?? []).map((patch) => YAML.parse(patch) as unknown), expected);
+        // What they are: every address, not kubeadm's 127.0.0.1, which Prometheus on another node cannot reach.
+        assert.deepStrictEqual(expected, [
+            { kind: "ClusterConfiguration", controllerManager: { extraArgs: { "bind-address": "0.0.0.0" } }, scheduler: { extraArgs: { "bind-address": "0.0.0.0" } }, etcd: { local: { extraArgs: { "listen-metrics-urls": "http://0.0.0.0:2381" } } } },
+            { kind: "KubeProxyConfiguration", metricsBindAddress: "0.0.0.0:10249" },
+        ]);
     });
 
     it("runs every node on one image, pinned by digest, and is the cluster whose context the kind stack deploys to", () => {
