@@ -2,6 +2,8 @@
  * The k8s-lab program: reads and validates the configuration, composes the components and
  * exports what an operator needs. Nothing else lives here.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,9 +19,10 @@ import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
-import { LabConfig, readConfig } from "./lib/config";
+import { ConfigError, LabConfig, readConfig, sameTarget } from "./lib/config";
 import { deploymentId, EndpointExtension, LabEndpointName, labEndpoints, noExtension, PublicEndpoint, verifyTarget } from "./lib/endpoints";
 import { Exposure, targetExposures } from "./lib/exposure";
+import { ClusterAccess, clusterAccess, onPath } from "./lib/kubeconfig";
 import { capacityOverride, exposureOverride, labCapacity, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, Translate, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
@@ -34,6 +37,8 @@ import { versions } from "./lib/versions";
 export = async (extension: EndpointExtension = noExtension): Promise<StackOutputInputs> => {
     const config = readConfig();
     const t = translator(terminalLanguage(config.language));
+    // On an existing cluster, its kubeconfig read, checked and cut down first, and kubectl found.
+    const access = config.target === "existingCluster" ? existingClusterAccess(config, t) : undefined;
     // On AWS, this machine's public IP first: nothing is built when it cannot be detected.
     const adminCidrs = config.target === "aws" ? await adminCidrsOf(config, t) : [];
     const lab = { project: pulumi.getProject(), stack: pulumi.getStack() };
@@ -46,6 +51,8 @@ export = async (extension: EndpointExtension = noExtension): Promise<StackOutput
     const selfName = pulumi.getOrganization() === "organization" ? pulumi.getStack() : `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const self = new pulumi.StackReference("self", { name: selfName });
     const previous = async (key: string): Promise<unknown> => (await self.getOutputDetails(key)).value;
+    // A lab never moves to another target in place: its resources would be deleted as the others are built.
+    sameTarget(config.target, { target: await previous("target"), exposure: await previous("exposure") }, lab.project, t);
     const warn = (line: string): void => void pulumi.log.warn(line);
     // The override counts only in a run of lab up (which also sets the run's id): an exported one would switch the lab for good.
     const exposure = labExposure(
@@ -61,7 +68,7 @@ export = async (extension: EndpointExtension = noExtension): Promise<StackOutput
     // Changes on every `up`: what must run each time (the proofs, the token renewal) takes it.
     const everyUp = new EveryUp("every-up");
     const site: Site = { config, t, lab, exposure, endpoints, everyUp: everyUp.nonce, extension };
-    return config.target === "aws" ? await awsLab(site, adminCidrs, previous, warn) : existingCluster(site);
+    return access === undefined ? await awsLab(site, adminCidrs, previous, warn) : existingCluster(site, access);
 };
 
 /** What both targets compose the platform from. */
@@ -144,19 +151,41 @@ function platform({ config, exposure, endpoints, everyUp, extension }: Site, clu
 }
 
 /**
- * The platform on a cluster that exists (kind, k3d): the provider from the stack's kubeconfig
- * (a path or the file's content, passed through as the provider reads it; empty: kubectl's
- * loading rules) and its required context. No AWS resource, nothing over SSH: the traffic check
- * runs kubectl on this machine, and the URLs are on the configured public host.
+ * The existing cluster's kubeconfig (lib/kubeconfig.ts), read on this machine: the value is its
+ * content when it is a secret, else its path; and kubectl, which the traffic check runs here.
  */
-function existingCluster(site: Site): ExistingClusterOutputInputs {
+function existingClusterAccess(config: LabConfig, t: Translate): ClusterAccess {
+    const project = pulumi.getProject();
+    // The SDK's own reading of the engine's list of secret keys (typed internal in the SDK).
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
+    const secret = runtime.isConfigSecret(`${project}:kubeconfig`);
+    const read = (file: string): string | undefined => (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8") : undefined);
+    const access = clusterAccess(config, secret, { env: process.env, home: os.homedir(), cwd: process.cwd(), read }, project, t);
+    const executable = (file: string): boolean => {
+        try {
+            fs.accessSync(file, fs.constants.X_OK);
+            return fs.statSync(file).isFile();
+        } catch {
+            return false;
+        }
+    };
+    if (!onPath("kubectl", process.env, executable)) throw new ConfigError("kubeconfig", t("kubeconfig.kubectlMissing"));
+    void pulumi.log.info(t("kubeconfig.deploying", { server: access.server, context: config.kubeContext }));
+    return access;
+}
+
+/**
+ * The platform on a cluster that exists (kind, k3d): the provider from the context's minified
+ * kubeconfig (a secret, with no path of this machine: the state is valid on another one),
+ * identified by the context, so that a cluster created again is an update of the provider, not
+ * a replacement of everything. No AWS resource, nothing over SSH: the traffic check runs kubectl
+ * on this machine, and the URLs are on the configured public host.
+ */
+function existingCluster(site: Site, access: ClusterAccess): ExistingClusterOutputInputs {
     const { config } = site;
-    const provider = new k8s.Provider("existing-cluster", {
-        kubeconfig: config.kubeconfig === "" ? undefined : pulumi.secret(config.kubeconfig),
-        context: config.kubeContext,
-        deleteUnreachable: true,
-    });
-    const check: CheckRunner = { on: "local", kubeconfig: config.kubeconfig, kubeContext: config.kubeContext };
+    const kubeconfig = pulumi.secret(access.kubeconfig);
+    const provider = new k8s.Provider("existing-cluster", { kubeconfig, context: config.kubeContext, clusterIdentifier: config.kubeContext });
+    const check: CheckRunner = { on: "local", kubeconfig, kubeContext: config.kubeContext };
     const outputs = platform(site, {
         inCluster: { providers: [provider] },
         check,

@@ -86,12 +86,12 @@ export function trafficCheckJob() {
 /**
  * Where the traffic check runs kubectl: on the control-plane node over SSH, as root, with the
  * node's admin kubeconfig, once every node is Ready (the check proves the whole lab); or, on an
- * existing cluster, on the machine running pulumi, with the stack's kubeconfig (a path or the
- * file's content, kept secret; empty: kubectl's own) and context.
+ * existing cluster, on the machine running pulumi, with the context's minified kubeconfig (its
+ * content, a secret) and the context.
  */
 export type CheckRunner =
     | { on: "node"; host: pulumi.Input<string>; privateKey: pulumi.Input<string>; nodesReady: pulumi.Resource }
-    | { on: "local"; kubeconfig: string; kubeContext: string };
+    | { on: "local"; kubeconfig: pulumi.Input<string>; kubeContext: string };
 
 export interface BookinfoArgs {
     /** Linkerd's control plane: what starts pods (Deployments, the check's Job) waits for its injector, so every pod starts meshed. */
@@ -198,10 +198,11 @@ export class Bookinfo extends pulumi.ComponentResource {
             : new command.local.Command(`${name}-traffic-check`, {
                 create: "bash -s",
                 stdin,
-                // The kubeconfig may be the file's content: a secret, in the state and everywhere else.
+                // The kubeconfig's content, a secret in the state and everywhere else; the script
+                // hands it to each kubectl call without writing it to a file.
                 environment: { KUBE_CONTEXT: run.kubeContext, LAB_KUBECONFIG: pulumi.secret(run.kubeconfig) },
                 triggers: [args.everyUp],
-            }, checkOptions);
+            }, { ...checkOptions, additionalSecretOutputs: ["environment"] });
 
         // One page every 2 seconds keeps the dashboard and the success-rate alert fed.
         new k8s.apps.v1.Deployment(`${name}-loadgen`, {

@@ -179,6 +179,18 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
     );
 }
 
+/**
+ * Refuses a target other than the one the stack's lab runs on, from its previous outputs (a lab
+ * from before the target key, with outputs and no target, runs on aws): switching in place would
+ * delete the lab while building the other.
+ */
+export function sameTarget(configured: string, previous: { target: unknown; exposure: unknown }, project: string, t: Translate): void {
+    const running = typeof previous.target === "string" ? previous.target : previous.exposure === undefined ? undefined : "aws";
+    if (running !== undefined && running !== configured) {
+        throw new ConfigError("target", t("config.targetSwitch", { previous: running, key: `${project}:target`, target: configured }));
+    }
+}
+
 /** Reads and validates the current stack's configuration. */
 export function readConfig(): LabConfig {
     const config = new pulumi.Config();

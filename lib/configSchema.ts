@@ -150,8 +150,8 @@ export const configSchema = {
         targets: existingClusterOnly,
         default: "",
         description:
-            "existingCluster: the kubeconfig, as a path to the file or as its content (pulumi config set --secret kubeconfig < file); " +
-            "empty: KUBECONFIG, else ~/.kube/config, as kubectl reads them.",
+            "existingCluster: the kubeconfig's content when the value is a secret (pulumi config set --secret kubeconfig < file), " +
+            "else a path to the file (~ is the home folder; relative to the project folder); empty: the first file of KUBECONFIG, else ~/.kube/config, as kubectl finds it.",
         parse: (raw: string) => raw,
     },
     kubeContext: {
@@ -167,6 +167,13 @@ export const configSchema = {
         default: "127.0.0.1",
         description: "existingCluster: the host name or IPv4 address where the control-plane node's bookinfoPort and grafanaPort answer (kind maps them to 127.0.0.1).",
         parse: check(z.string().regex(/^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/), (t) => t("allowed.publicHost")),
+    },
+    allowRemoteCluster: {
+        type: "boolean",
+        targets: existingClusterOnly,
+        default: false,
+        description: "existingCluster: deploy even when the context's API server is not on this machine (a loopback address, as kind and k3d serve); false keeps the lab off a remote, perhaps production, cluster.",
+        parse: check(z.enum(["true", "false"]).transform((value) => value === "true"), (t) => t("allowed.boolean")),
     },
     controlPlaneLabelValue: {
         type: "string",

@@ -8,8 +8,8 @@
 # last attempt's verdict: that fails this `up`, and the next `up` simply runs the check again.
 # Run by Pulumi over SSH on the control-plane node, as root (KUBE_ACCESS node: the node's admin
 # kubeconfig), or on an existing cluster on the machine running pulumi (KUBE_ACCESS context: the
-# context KUBE_CONTEXT of the kubeconfig LAB_KUBECONFIG, a path or the file's content, read as the
-# Kubernetes provider reads it; empty: KUBECONFIG, else ~/.kube/config, as kubectl reads them).
+# context KUBE_CONTEXT of the kubeconfig whose content LAB_KUBECONFIG holds, handed to each kubectl
+# call through a pipe, never written to a file). Written for bash 3.2 too (macOS).
 set -euo pipefail
 
 : "${NAMESPACE:?namespace of the check Jobs}"
@@ -22,25 +22,22 @@ set -euo pipefail
 : "${INJECTOR:?namespace/name of the Linkerd proxy injector Deployment}"
 : "${KUBE_ACCESS:?node or context: how kubectl reaches the cluster}"
 
-# shellcheck source-path=SCRIPTDIR source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh" # k8s-lab:include
+# shellcheck source-path=SCRIPTDIR source=say.sh
+. "$(dirname "${BASH_SOURCE[0]}")/say.sh" # k8s-lab:include
 
 if [ "$KUBE_ACCESS" = node ]; then
-  export KUBECONFIG="${KUBERNETES_DIR}/admin.conf"
+  export KUBECONFIG="${KUBERNETES_DIR:-/etc/kubernetes}/admin.conf"
 else
-  kubeconfig="${LAB_KUBECONFIG:-}"
-  case "$kubeconfig" in \~) kubeconfig="$HOME" ;; \~/*) kubeconfig="${HOME}/${kubeconfig#\~/}" ;; esac
-  if [ -f "$kubeconfig" ]; then
-    export KUBECONFIG="$kubeconfig"
-  elif [ -n "$kubeconfig" ]; then
-    # The content: in a file of this run's own, readable only by its owner, removed at the end.
-    KUBECONFIG="$(mktemp)"
-    export KUBECONFIG
-    trap 'rm -f "$KUBECONFIG"' EXIT
-    printf '%s\n' "$LAB_KUBECONFIG" >"$KUBECONFIG"
-  fi
-  kubectl() { command kubectl "$@" --context "${KUBE_CONTEXT:?the kubeconfig context}"; }
+  : "${LAB_KUBECONFIG:?the kubeconfig content}" "${KUBE_CONTEXT:?the kubeconfig context}"
+  kubectl() {
+    command kubectl --kubeconfig <(printf '%s\n' "$LAB_KUBECONFIG") --context "$KUBE_CONTEXT" "$@"
+  }
 fi
+
+# The lines of $1 as one comma-separated list.
+listed() {
+  printf '%s\n' "$1" | paste -s -d ',' - | sed 's/,/, /g'
+}
 
 # Prints Complete or Failed once Job $1 has finished, nothing while it runs.
 job_state() {
@@ -93,10 +90,10 @@ stale="$(unmeshed)" || stale=""
 if [ -n "$stale" ]; then
   # A restart while the injector does not serve would only start more pods without the proxy.
   if ! kubectl rollout status deployment "${INJECTOR#*/}" --namespace "${INJECTOR%%/*}" --timeout "${ROLLOUT_SECONDS}s" >&2; then
-    say bookinfo.meshInjectorDown deployments="${stale//$'\n'/, }" injector="$INJECTOR"
+    say bookinfo.meshInjectorDown deployments="$(listed "$stale")" injector="$INJECTOR"
     exit 1
   fi
-  say bookinfo.meshRestarting deployments="${stale//$'\n'/, }"
+  say bookinfo.meshRestarting deployments="$(listed "$stale")"
   for deployment in $stale; do
     kubectl rollout restart deployment "$deployment" --namespace "$NAMESPACE" >&2 || true
   done
@@ -106,7 +103,7 @@ if [ -n "$stale" ]; then
   # When the pods cannot be listed after the restart, the restarted Deployments count as still unmeshed.
   if after="$(unmeshed)"; then stale="$after"; fi
   if [ -n "$stale" ]; then
-    say bookinfo.meshMissing deployments="${stale//$'\n'/, }"
+    say bookinfo.meshMissing deployments="$(listed "$stale")"
     exit 1
   fi
 fi

@@ -279,37 +279,34 @@ esac`);
     afterEach(() => sandbox.remove());
 
     describe("on an existing cluster (KUBE_ACCESS context)", () => {
-        const onCluster = (kubeconfig: string) => {
+        it("hands each kubectl call the kubeconfig's content through a pipe, for the stack's context, and leaves no file of it", () => {
             cluster(["0 Complete 50 -"]);
-            // The fake kubectl also notes the kubeconfig it was given, and that file's first line.
+            // The fake kubectl notes how each call gives the kubeconfig and the context, and the content it reads.
             const file = path.join(sandbox.bin, "kubectl");
             const [shebang, ...rest] = fs.readFileSync(file, "utf8").split("\n");
-            fs.writeFileSync(file, [shebang, `printf '%s|%s\\n' "$KUBECONFIG" "$(head -n 1 "$KUBECONFIG" 2>/dev/null)" >> "${sandbox.dir}/access"`, ...rest].join("\n"));
+            const note = `[ "$1" = --kubeconfig ] && [ "$3" = --context ] || exit 99; cat "$2" > "${sandbox.dir}/content"
+[ -f "$2" ] && echo file >> "${sandbox.dir}/access"; echo "$3 $4" >> "${sandbox.dir}/access"; shift 4`;
+            fs.writeFileSync(file, [shebang, note, ...rest].join("\n"));
+            const tmp = path.join(sandbox.dir, "tmp");
+            fs.mkdirSync(tmp);
+            const kubeconfig = "apiVersion: v1\nkind: Config\ncurrent-context: kind-k8s-lab\n";
             const rendered = renderScript("bookinfo-traffic-check.sh", { ...params(), KUBE_ACCESS: "context" }, "en");
-            const result = sandbox.run(rendered, { KUBE_CONTEXT: "kind-k8s-lab", LAB_KUBECONFIG: kubeconfig });
+            const result = sandbox.run(rendered, { KUBE_CONTEXT: "kind-k8s-lab", LAB_KUBECONFIG: kubeconfig, TMPDIR: tmp });
             assert.strictEqual(result.status, 0, result.stderr);
-            // The same calls as on a node, each for the stack's context.
-            const calls = sandbox.calls();
-            assert.deepStrictEqual(calls, [meshCheck, ...attempt(1, 0)].map((call) => (call.startsWith("kubectl ") ? `${call} --context kind-k8s-lab` : call)));
-            const access = [...new Set(fs.readFileSync(path.join(sandbox.dir, "access"), "utf8").split("\n").filter((l) => l !== ""))];
-            assert.strictEqual(access.length, 1, "one kubeconfig for every call");
-            return access[0].split("|");
-        };
-
-        it("writes a kubeconfig given as content to a file of its own (mktemp: its owner alone reads it), and removes it", () => {
-            const [file, firstLine] = onCluster("apiVersion: v1\nkind: Config\n");
-            assert.strictEqual(firstLine, "apiVersion: v1");
-            assert.ok(!file.startsWith(sandbox.dir) && file !== "");
-            assert.ok(!fs.existsSync(file), "removed at the end");
+            // The same calls as on a node, each given a pipe (not a file) with the content, and the context.
+            assert.deepStrictEqual(sandbox.calls(), [meshCheck, ...attempt(1, 0)]);
+            const calls = sandbox.calls().filter((call) => call.startsWith("kubectl ")).length;
+            assert.deepStrictEqual(fs.readFileSync(path.join(sandbox.dir, "access"), "utf8"), "--context kind-k8s-lab\n".repeat(calls));
+            assert.strictEqual(fs.readFileSync(path.join(sandbox.dir, "content"), "utf8"), kubeconfig + "\n");
+            assert.deepStrictEqual(fs.readdirSync(tmp), []);
         });
 
-        it("reads a kubeconfig given as a path, ~ being the home folder, as the Kubernetes provider does", () => {
-            fs.writeFileSync(path.join(sandbox.dir, "kind.yaml"), "# kind\n");
-            assert.deepStrictEqual(onCluster("~/kind.yaml"), [path.join(sandbox.dir, "kind.yaml"), "# kind"]);
-        });
-
-        it("leaves kubectl its own loading rules when none is given", () => {
-            assert.deepStrictEqual(onCluster(""), ["", ""]);
+        it("refuses to run without the kubeconfig's content", () => {
+            cluster(["0 Complete 50 -"]);
+            const rendered = renderScript("bookinfo-traffic-check.sh", { ...params(), KUBE_ACCESS: "context" }, "en");
+            const result = sandbox.run(rendered, { KUBE_CONTEXT: "kind-k8s-lab" });
+            assert.notStrictEqual(result.status, 0);
+            assert.deepStrictEqual(sandbox.calls().filter((call) => call.startsWith("kubectl ")), []);
         });
     });
 

@@ -1,0 +1,132 @@
+/**
+ * The existingCluster target's kubeconfig, read by the program before any resource: found as
+ * kubectl finds it, checked, and cut down to the one context the lab deploys into. Pure: the
+ * caller passes what it reads of this machine.
+ */
+import * as path from "path";
+import * as ipaddr from "ipaddr.js";
+import * as YAML from "yaml";
+import { ConfigError } from "./config";
+import { Translate } from "./messages";
+
+/** What the program reads of the machine it runs on. */
+export interface Machine {
+    env: Readonly<Record<string, string | undefined>>;
+    home: string;
+    /** The project folder, where pulumi runs the program: a relative path starts there. */
+    cwd: string;
+    /** A file's text, or undefined when there is no file at that path. */
+    read: (file: string) => string | undefined;
+}
+
+/** The cluster the lab deploys to: the minified kubeconfig (a secret) and its API server. */
+export interface ClusterAccess {
+    kubeconfig: string;
+    server: string;
+}
+
+type Named<K extends string> = { name?: unknown } & Partial<Record<K, Record<string, unknown>>>;
+interface Kubeconfig {
+    contexts?: Named<"context">[];
+    clusters?: Named<"cluster">[];
+    users?: Named<"user">[];
+}
+
+/** A host on this machine: kind and k3d publish their API server there. */
+export function loopbackHost(host: string): boolean {
+    const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+    if (bare === "localhost") return true;
+    if (!ipaddr.isValid(bare)) return false;
+    const address = ipaddr.process(bare);
+    return address.range() === "loopback" || address.range() === "unspecified";
+}
+
+/**
+ * The kubeconfig's text and where it came from: the value itself when it is a secret (the
+ * content), else the file it names (`~` is the home folder; relative to the project folder);
+ * empty, the first file of KUBECONFIG, else ~/.kube/config, as kubectl finds it.
+ */
+function kubeconfigText(value: string, secret: boolean, machine: Machine, key: string, t: Translate): { text: string; where: string; dir?: string } {
+    if (secret && value !== "") return { text: value, where: t("kubeconfig.fromSecret", { key }) };
+    const first = (machine.env.KUBECONFIG ?? "").split(path.delimiter).find((entry) => entry !== "");
+    const named = value !== "" ? value : (first ?? path.join("~", ".kube", "config"));
+    const file = path.resolve(machine.cwd, named === "~" || named.startsWith("~/") ? path.join(machine.home, named.slice(1)) : named);
+    const text = named.includes("\n") ? undefined : machine.read(file);
+    if (text === undefined) {
+        const shown = named.includes("\n") ? t("kubeconfig.severalLines") : file;
+        throw new ConfigError("kubeconfig", t("kubeconfig.noFile", { key, file: shown }));
+    }
+    return { text, where: file, dir: path.dirname(file) };
+}
+
+/** A file a kubeconfig names (certificates, keys) as the `-data` field kubectl's --flatten writes, so that no path of this machine is kept. */
+function flatten(entry: Record<string, unknown>, dir: string | undefined, machine: Machine, key: string, t: Translate): Record<string, unknown> {
+    const flat = { ...entry };
+    for (const field of ["certificate-authority", "client-certificate", "client-key"]) {
+        const file = flat[field];
+        if (typeof file !== "string") continue;
+        const text = machine.read(path.resolve(dir ?? machine.cwd, file));
+        if (text === undefined) throw new ConfigError("kubeconfig", t("kubeconfig.noFile", { key, file: path.resolve(dir ?? machine.cwd, file) }));
+        flat[`${field}-data`] = Buffer.from(text).toString("base64");
+        delete flat[field];
+    }
+    return flat;
+}
+
+/**
+ * The kubeconfig of the lab's context alone (that context, its cluster and its user, as the
+ * current context), and its API server, which must be on this machine unless `allowRemote`.
+ * Each problem is one sentence that never shows the kubeconfig's content.
+ */
+export function clusterAccess(
+    config: { kubeconfig: string; kubeContext: string; allowRemoteCluster: boolean },
+    secret: boolean,
+    machine: Machine,
+    project: string,
+    t: Translate,
+): ClusterAccess {
+    const key = `${project}:kubeconfig`;
+    const { text, where, dir } = kubeconfigText(config.kubeconfig, secret, machine, key, t);
+    let parsed: Kubeconfig;
+    try {
+        parsed = YAML.parse(text) as Kubeconfig;
+    } catch {
+        throw new ConfigError("kubeconfig", t("kubeconfig.notYaml", { where }));
+    }
+    const list = <K extends string>(entries: unknown): Named<K>[] => (Array.isArray(entries) ? (entries as Named<K>[]) : []);
+    const contexts = list<"context">(parsed?.contexts);
+    const context = contexts.find((c) => c.name === config.kubeContext)?.context;
+    if (context === undefined) {
+        const names = contexts.map((c) => String(c.name)).join(", ");
+        throw new ConfigError("kubeContext", t("kubeconfig.noContext", { key: `${project}:kubeContext`, context: config.kubeContext, where, contexts: names === "" ? t("kubeconfig.noContexts") : names }));
+    }
+    const cluster = list<"cluster">(parsed.clusters).find((c) => c.name === context.cluster);
+    const user = list<"user">(parsed.users).find((u) => u.name === context.user);
+    const server = cluster?.cluster?.server;
+    if (cluster?.cluster === undefined || typeof server !== "string" || user === undefined) {
+        throw new ConfigError("kubeContext", t("kubeconfig.incomplete", { context: config.kubeContext, where }));
+    }
+    let host: string;
+    try {
+        host = new URL(server).hostname;
+    } catch {
+        host = "";
+    }
+    if (!config.allowRemoteCluster && !loopbackHost(host)) {
+        throw new ConfigError("kubeContext", t("kubeconfig.remote", { context: config.kubeContext, server, key: `${project}:allowRemoteCluster` }));
+    }
+    const minified = {
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": config.kubeContext,
+        contexts: [{ name: config.kubeContext, context }],
+        clusters: [{ name: cluster.name, cluster: flatten(cluster.cluster, dir, machine, key, t) }],
+        users: [{ name: user.name, user: flatten(user.user ?? {}, dir, machine, key, t) }],
+    };
+    return { kubeconfig: YAML.stringify(minified), server };
+}
+
+/** Whether an executable named `name` is in one of PATH's folders. */
+export function onPath(name: string, env: Readonly<Record<string, string | undefined>>, executable: (file: string) => boolean): boolean {
+    return (env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && executable(path.join(dir, name)));
+}
