@@ -61,16 +61,13 @@ function kubeconfigText(value: string, secret: boolean, machine: Machine, key: s
 
 /** A file a kubeconfig names (certificates, keys) as the `-data` field kubectl's --flatten writes, so that no path of this machine is kept. */
 function flatten(entry: Record<string, unknown>, dir: string | undefined, machine: Machine, key: string, t: Translate): Record<string, unknown> {
-    const flat = { ...entry };
-    for (const field of ["certificate-authority", "client-certificate", "client-key"]) {
-        const file = flat[field];
-        if (typeof file !== "string") continue;
-        const text = machine.read(path.resolve(dir ?? machine.cwd, file));
-        if (text === undefined) throw new ConfigError("kubeconfig", t("kubeconfig.noFile", { key, file: path.resolve(dir ?? machine.cwd, file) }));
-        flat[`${field}-data`] = Buffer.from(text).toString("base64");
-        delete flat[field];
-    }
-    return flat;
+    return Object.fromEntries(Object.entries(entry).map(([field, value]) => {
+        if (!["certificate-authority", "client-certificate", "client-key"].includes(field) || typeof value !== "string") return [field, value];
+        const file = path.resolve(dir ?? machine.cwd, value);
+        const text = machine.read(file);
+        if (text === undefined) throw new ConfigError("kubeconfig", t("kubeconfig.noFile", { key, file }));
+        return [`${field}-data`, Buffer.from(text).toString("base64")];
+    }));
 }
 
 /**

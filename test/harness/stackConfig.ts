@@ -50,14 +50,72 @@ export function rawConfig(stack: string | undefined, overrides: Record<string, C
     return (key) => values[`${project}:${key}`];
 }
 
+/** kind's kubeconfig for cluster k8s-lab (its data shortened), and another context, which the lab leaves out. */
+export const kindKubeconfig = `apiVersion: v1
+kind: Config
+current-context: prod
+clusters:
+- name: kind-k8s-lab
+  cluster:
+    certificate-authority-data: Y2E=
+    server: https://127.0.0.1:41234
+- name: prod
+  cluster:
+    server: https://k8s.example.com
+contexts:
+- name: kind-k8s-lab
+  context:
+    cluster: kind-k8s-lab
+    user: kind-k8s-lab
+- name: prod
+  context:
+    cluster: prod
+    user: prod
+users:
+- name: kind-k8s-lab
+  user:
+    client-certificate-data: Y2VydA==
+    client-key-data: a2V5
+- name: prod
+  user:
+    token: prod-token
+`;
+
+/** The context kind-k8s-lab of kindKubeconfig alone, as the provider and the traffic check get it. */
+export const kindMinified = `apiVersion: v1
+kind: Config
+current-context: kind-k8s-lab
+contexts:
+  - name: kind-k8s-lab
+    context:
+      cluster: kind-k8s-lab
+      user: kind-k8s-lab
+clusters:
+  - name: kind-k8s-lab
+    cluster:
+      certificate-authority-data: Y2E=
+      server: https://127.0.0.1:41234
+users:
+  - name: kind-k8s-lab
+    user:
+      client-certificate-data: Y2VydA==
+      client-key-data: a2V5
+`;
+
 /**
  * The dev stack on an existing cluster (as a kind stack would be): its AWS keys (region, tags)
- * removed, a context named, the kubeconfig given as its content (a secret).
+ * removed, a context named, the kubeconfig given as its content (a secret: see existingClusterEnv).
  */
 export const existingClusterConfig: Record<string, ConfigValue> = {
     target: "existingCluster",
     kubeContext: "kind-k8s-lab",
-    kubeconfig: "apiVersion: v1\nkind: Config\ncurrent-context: kind-k8s-lab\n",
+    kubeconfig: kindKubeconfig,
     region: undefined,
     tags: undefined,
 };
+
+/** What the program on an existing cluster finds on its machine: the kubeconfig key secret, as `pulumi config set --secret` marks it, and kubectl on PATH. */
+export const existingClusterEnv = (secretKeys = ["kubeconfig"]): Record<string, string> => ({
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys.map((key) => `${projectFile().name}:${key}`)),
+    PATH: `${path.join(root, "test", "fixtures", "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+});

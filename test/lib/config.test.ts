@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { ConfigError, egressModes, parseConfig } from "../../lib/config";
+import { ConfigError, egressModes, parseConfig, sameTarget } from "../../lib/config";
 import { allowedInstanceTypes } from "../../lib/allowList";
 import { configSchema } from "../../lib/configSchema";
-import { Language, message, MessageKey } from "../../lib/messages";
+import { Language, message, MessageKey, translator } from "../../lib/messages";
 import { ConfigValue, projectFile, rawConfig } from "../harness/stackConfig";
 
 const env: Record<Language, { LANG: string }> = { en: { LANG: "en_US.UTF-8" }, ko: { LANG: "ko_KR.UTF-8" } };
@@ -30,6 +30,7 @@ describe("config", () => {
         kubeconfig: "",
         kubeContext: "",
         publicHost: "127.0.0.1",
+        allowRemoteCluster: false,
         controlPlaneLabelValue: "",
         region: "ap-northeast-2",
         availabilityZone: "",
@@ -376,5 +377,31 @@ describe("config of the existingCluster target", () => {
         assert.strictEqual(parse({ ...cluster, exposure: "nodePort" }).exposure, "nodePort");
         assert.strictEqual(errorOf({ target: "kind" }, "en").message, 'Config key k8s-lab:target has the value "kind", which is not allowed: use one of aws, existingCluster.');
         assert.deepStrictEqual(errorOf({ ...cluster, publicHost: "http://localhost", controlPlaneLabelValue: "yes please" }, "en").keys, ["publicHost", "controlPlaneLabelValue"]);
+    });
+});
+
+describe("a lab's target (sameTarget)", () => {
+    const check = (configured: string, previous: { target: unknown; exposure: unknown }, language: Language = "en") => {
+        try {
+            sameTarget(configured, previous, "k8s-lab", translator(language));
+            return "kept";
+        } catch (e) {
+            assert.ok(e instanceof ConfigError && e.key === "target");
+            return e.message;
+        }
+    };
+
+    it("lets a new lab take any target and a lab keep its own; a lab from before the key runs on aws", () => {
+        assert.deepStrictEqual(
+            [check("existingCluster", { target: undefined, exposure: undefined }), check("aws", { target: "aws", exposure: "nodePort" }), check("aws", { target: undefined, exposure: "hostPort" })],
+            ["kept", "kept", "kept"],
+        );
+    });
+
+    it("refuses another target than the lab's in one sentence (en, ko)", () => {
+        assert.deepStrictEqual([check("existingCluster", { target: undefined, exposure: "nodePort" }), check("aws", { target: "existingCluster", exposure: "nodePort" }, "ko")], [
+            "This stack's lab runs on target aws and k8s-lab:target is now existingCluster: switching would delete the lab while building the other, so destroy the lab first (npx k8s-lab destroy), then apply with the new target.",
+            "이 스택의 실습 환경은 existingCluster 대상에서 실행 중인데 설정 키 k8s-lab:target 값은 이제 aws 대상입니다. 대상을 바꾸면 다른 대상을 만들면서 실습 환경을 지우게 되므로 먼저 실습 환경을 삭제(npx k8s-lab destroy)한 뒤 새 대상으로 적용하세요.",
+        ]);
     });
 });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseConfig } from "../../lib/config";
 import { policyPackConfig } from "../../lib/policyConfig";
 import { runProgram, types } from "../harness";
-import { ConfigValue, existingClusterConfig, rawConfig } from "../harness/stackConfig";
+import { ConfigValue, existingClusterConfig, existingClusterEnv, rawConfig } from "../harness/stackConfig";
 import { asEngineSees, PolicyEngine, unknown } from "./engine";
 
 describe("policy pack on the whole program", function () {
@@ -36,7 +36,7 @@ describe("policy pack on the whole program", function () {
     }
 
     it("reports nothing on an existing cluster, in a preview or an update, with the settings its config derives", async () => {
-        const program = await runProgram({ config: existingClusterConfig });
+        const program = await runProgram({ config: existingClusterConfig, env: existingClusterEnv() });
         assert.strictEqual(program.run.error, undefined);
         await engine.configure(policyPackConfig(parseConfig(rawConfig("dev", existingClusterConfig), "k8s-lab", {})));
         for (const preview of [false, true]) {
