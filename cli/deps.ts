@@ -217,7 +217,17 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     return { targets: parsed.endpoints, grafanaPassword: parsed.grafanaAdminPassword };
                 },
             };
-            if (target === "existingCluster") return platformStack;
+            if (target === "existingCluster") {
+                return {
+                    ...platformStack,
+                    // Every resource, with the kubeconfig the program reads now (a cluster created again has new certificates).
+                    refresh: async ({ output, signal }, tell) => {
+                        tell(t("up.refreshingCluster"));
+                        await s.refresh({ runProgram: true, onOutput: output, onError: output, signal });
+                        return undefined;
+                    },
+                };
+            }
             return {
                 ...platformStack,
                 capacity: async () => {
@@ -225,13 +235,13 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const o = await s.outputs();
                     return { configured, current: labCapacity(configured, { workerCapacity: o.workerCapacity?.value, configuredWorkerCapacity: o.configuredWorkerCapacity?.value }, undefined, t) };
                 },
-                refreshInstances: async ({ output, signal }, tell) => {
+                refresh: async ({ output, signal }, tell) => {
                     const instances = instanceUrns((await s.exportStack()).deployment);
-                    if (instances.length === 0) return { instances: 0, gone: 0 };
+                    if (instances.length === 0) return undefined;
                     tell(t("up.refreshing", { count: instances.length }));
                     // Only the instances: nothing else is read, and the program does not run.
-                    const result = await s.refresh({ target: instances, onOutput: output, onError: output, signal });
-                    return { instances: instances.length, gone: result.summary.resourceChanges?.delete ?? 0 };
+                    const gone = (await s.refresh({ target: instances, onOutput: output, onError: output, signal })).summary.resourceChanges?.delete ?? 0;
+                    return gone > 0 ? t("up.instancesGone", { count: gone }) : undefined;
                 },
             };
         },
@@ -241,7 +251,11 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             const exists = (await ws.listStacks()).some((summary) => summary.name === stack || summary.name.endsWith(`/${stack}`));
             if (!exists) throw new CliError(exitCodes.prerequisite, t("cli.destroyNoStack", { stack }));
             const s = await Stack.select(stack, ws);
-            await s.destroy({ onOutput: output, onError: output, signal });
+            // On an existing cluster, with the kubeconfig the program reads now: a cluster created
+            // again since the last up has new certificates. A cluster that is gone fails the destroy
+            // (docs/operations.md: PULUMI_K8S_DELETE_UNREACHABLE).
+            const onCluster = (await s.getConfig("k8s-lab:target").catch(() => undefined))?.value === "existingCluster";
+            await s.destroy({ onOutput: output, onError: output, signal, runProgram: onCluster });
         },
         shellEnv: () => {
             const vars: Record<string, string> = { PULUMI_STACK: stack };

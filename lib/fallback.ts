@@ -168,11 +168,13 @@ export interface LabStack {
     /** The URLs from the stack's outputs; throws when there are none (a failed first `up`). */
     endpoints(): Promise<Endpoints>;
     /**
-     * Refresh only the lab's EC2 instances in the state (a spot worker reclaimed since the last
-     * `up` is dropped, and the `up` launches it again): how many there were and how many are gone.
-     * Nothing to do (a new lab): `{ instances: 0, gone: 0 }`. Absent: the stack cannot.
+     * Reads the lab's resources before the `up`, and returns what to say of it, if anything. On
+     * AWS, only the EC2 instances (a spot worker reclaimed since the last `up` is dropped, and the
+     * `up` launches it again); on an existing cluster, every resource, with the program's
+     * kubeconfig (a cluster created again since the last `up`: what it lost is created again).
+     * Absent: the stack cannot.
      */
-    refreshInstances?(options: UpOptions, say: (line: string) => void): Promise<{ instances: number; gone: number }>;
+    refresh?(options: UpOptions, say: (line: string) => void): Promise<string | undefined>;
 }
 
 /** The URNs of the EC2 instances in an exported state (`Stack.exportStack()`'s `deployment`). */

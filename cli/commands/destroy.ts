@@ -1,15 +1,17 @@
 /**
  * `k8s-lab destroy`: `pulumi destroy` of the stack `up` made, on its backend and with its
- * passphrase, so that a new user can tear down what they built; then a pointer to `sweep` for
- * anything a destroy can leave behind. Ctrl-C cancels it cleanly (interrupt.ts).
+ * passphrase, so that a new user can tear down what they built; then, on AWS, a pointer to `sweep`
+ * for anything a destroy can leave behind. Ctrl-C cancels it cleanly (interrupt.ts).
  */
 import { engineErrorLine, lineRedactor } from "../../lib/redact";
-import { Context } from "../context";
+import { Context, stackTarget } from "../context";
 import { onInterrupt } from "../interrupt";
 import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
     const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
+    // Read before the outputs go: an existing cluster has nothing in an AWS account for sweep to find.
+    const onCluster = stackTarget(ctx.stack) !== "aws" || (await ctx.deps.outputs().then((o) => o.target === "existingCluster", () => false));
     const interrupt = onInterrupt(() => ctx.err(ctx.t("cli.cancelling")));
     try {
         await ctx.deps.destroy(ctx.t, (line) => ctx.say(line), (chunk) => engine.write(chunk), interrupt.signal);
@@ -21,6 +23,6 @@ export async function run(ctx: Context): Promise<number> {
         engine.end();
         interrupt.dispose();
     }
-    ctx.print({ ok: true, stack: ctx.stack, destroyed: true }, [ctx.t("cli.destroyed", { stack: ctx.stack })]);
+    ctx.print({ ok: true, stack: ctx.stack, destroyed: true }, [ctx.t(onCluster ? "cli.destroyedOnCluster" : "cli.destroyed", { stack: ctx.stack })]);
     return exitCodes.ok;
 }

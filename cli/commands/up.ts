@@ -66,12 +66,12 @@ export async function run(ctx: Context): Promise<number> {
         };
         // A stack kept up already has its password: learn it before the engine talks.
         await watched.endpoints().catch(() => undefined);
-        // A spot worker reclaimed since the last up is still in the state: read the instances
-        // first, so that this up launches it again. A failed read leaves the state as it is.
-        if (stack.refreshInstances !== undefined) {
+        // A spot worker reclaimed, or a cluster created again, since the last up is still in the
+        // state: read it first, so that this up builds it again. A failed read leaves the state as it is.
+        if (stack.refresh !== undefined) {
             try {
-                const { gone } = await stack.refreshInstances(options, (line) => ctx.say(line));
-                if (gone > 0) ctx.say(ctx.t("up.instancesGone", { count: gone }));
+                const said = await stack.refresh(options, (line) => ctx.say(line));
+                if (said !== undefined) ctx.say(said);
             } catch (err) {
                 if (interrupt.cancelled()) return 130;
                 ctx.say(ctx.t("up.refreshFailed", { reason: engineErrorLine(err instanceof Error ? err.message : String(err), ctx.secrets) }));

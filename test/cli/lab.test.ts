@@ -356,16 +356,16 @@ describe("operator CLI", () => {
         assert.ok(cli.err.includes("EC2 refused spot capacity for the workers; applying again with on-demand workers. The lab keeps them until it is destroyed; a new lab starts from spot."), cli.err.join("\n"));
     });
 
-    it("reads the lab's instances before the up, so that a reclaimed spot worker is launched again; a failed read leaves the state as it is", async () => {
+    it("reads the lab's resources before the up (a reclaimed spot worker, a cluster created again) and says what the stack says of it; a failed read leaves the state as it is", async () => {
         const bookinfo = await serve((_req, res) => res.end(page("healthy")));
         const grafana = await serve(fakeGrafana({ password: "pw", health: { status: "OK", message: "ok" } }));
-        const run = async (refresh: () => Promise<{ instances: number; gone: number }>) => {
+        const run = async (refresh: () => Promise<string | undefined>) => {
             const calls: string[] = [];
             const stack: LabStack = {
                 exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
                 up: async () => void calls.push("up"),
                 endpoints: async () => labEndpointsAt(`${bookinfo}/productpage`, grafana),
-                refreshInstances: async (_options, say) => {
+                refresh: async (_options, say) => {
                     calls.push("refresh");
                     say("(the stack's own line)");
                     return refresh();
@@ -373,19 +373,19 @@ describe("operator CLI", () => {
             };
             const cli = fake(outputs(), { stack });
             const code = await main(["up", "--json", "--policy-pack", installedPack()], cli.deps);
-            return { code, calls, said: cli.err.filter((line) => /instances|stack.s own/i.test(line)) };
+            return { code, calls, said: cli.err.filter((line) => /instances|resources|stack.s own/i.test(line)) };
         };
-        assert.deepStrictEqual(await run(async () => ({ instances: 4, gone: 1 })), {
+        assert.deepStrictEqual(await run(async () => "Instances gone since the last up (a reclaimed spot worker): 1; this up launches them again and joins them."), {
             code: exitCodes.ok,
             calls: ["refresh", "up"],
             said: ["(the stack's own line)", "Instances gone since the last up (a reclaimed spot worker): 1; this up launches them again and joins them."],
         });
         // Nothing gone (or a new lab, no instances): nothing more is said.
-        assert.deepStrictEqual(await run(async () => ({ instances: 4, gone: 0 })), { code: exitCodes.ok, calls: ["refresh", "up"], said: ["(the stack's own line)"] });
+        assert.deepStrictEqual(await run(async () => undefined), { code: exitCodes.ok, calls: ["refresh", "up"], said: ["(the stack's own line)"] });
         assert.deepStrictEqual(await run(async () => { throw new Error("error: refresh failed: AccessDenied"); }), {
             code: exitCodes.ok,
             calls: ["refresh", "up"],
-            said: ["(the stack's own line)", "The lab's instances could not be read (error: refresh failed: AccessDenied); applying with the state as it is."],
+            said: ["(the stack's own line)", "The lab's resources could not be read (error: refresh failed: AccessDenied); applying with the state as it is."],
         });
     });
 

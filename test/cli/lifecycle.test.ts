@@ -43,6 +43,15 @@ describe("k8s-lab destroy and env", () => {
         const json = fake({ destroy: async () => undefined });
         assert.strictEqual(await main(["destroy", "--json"], json.deps), exitCodes.ok);
         assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, stack: "kim", destroyed: true });
+        // On an existing cluster, nothing is left in an AWS account: no pointer to sweep.
+        const onCluster = fake({ destroy: async () => undefined, outputs: async () => ({ target: "existingCluster" }) });
+        assert.strictEqual(await main(["destroy"], onCluster.deps), exitCodes.ok);
+        const korean = fake({ destroy: async () => undefined, outputs: async () => ({ target: "existingCluster" }) }, { LANG: "ko_KR.UTF-8" });
+        assert.strictEqual(await main(["destroy"], korean.deps), exitCodes.ok);
+        assert.deepStrictEqual([...onCluster.out, ...korean.out], [
+            "Destroyed the platform of stack kim on its cluster; the cluster itself is left as it was (kind delete cluster removes a kind cluster).",
+            "kim 스택의 플랫폼을 클러스터에서 삭제했습니다. 클러스터 자체는 그대로 둡니다(kind 클러스터는 kind delete cluster로 지웁니다).",
+        ]);
     });
 
     it("says in one sentence when destroy fails (exit 5), lacks its passphrase (exit 3) or finds no stack (exit 3), in Korean too", async () => {
