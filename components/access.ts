@@ -106,6 +106,8 @@ export class Access extends pulumi.ComponentResource {
                 LAB_GRAFANA_PASSWORD: pulumi.secret(args.grafanaPassword),
                 LAB_EXPOSURE: args.exposure,
                 LAB_LANGUAGE: args.language,
+                // On an existing cluster (no node of the lab's own), a refused port is first its port mapping.
+                ...(args.node === undefined ? { LAB_TARGET: "existingCluster" } : {}),
             },
             // Every `up` proves the URLs again, plain `pulumi up` included; whatever a failed
             // verification left in the state, the next `up` brings a new nonce and runs it again.

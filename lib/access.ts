@@ -15,8 +15,11 @@ const passed: Record<PlatformCheck, MessageKey & `access.${PlatformCheck}Ok`> = 
 };
 const isPlatformCheck = (name: string): name is PlatformCheck => (platformChecks as readonly string[]).includes(name);
 
-/** One URL's (or platform check's) verdict as the sentence the operator reads, with its next step. */
-export function resultSentence(result: ProbeResult, t: Translate, mode: string): string {
+/**
+ * One URL's (or platform check's) verdict as the sentence the operator reads, with its next step;
+ * on an existing cluster, a refused port is first the cluster's port mapping to this machine.
+ */
+export function resultSentence(result: ProbeResult, t: Translate, mode: string, where = "aws"): string {
     const target = result.title;
     const { url, ms } = result;
     const detail = result.detail ?? "";
@@ -24,7 +27,7 @@ export function resultSentence(result: ProbeResult, t: Translate, mode: string):
         case "ok": return isPlatformCheck(result.target) ? t(passed[result.target], { target, ms, url }) : t("access.ok", { target, ms, url });
         case "timeout": return t("access.timeout", { target, url, seconds: Math.round(ms / 1000) });
         case "slow": return t("access.slow", { target, url, ms });
-        case "refused": return t("access.refused", { target, url, mode });
+        case "refused": return t(where === "aws" ? "access.refused" : "access.refusedOnCluster", { target, url, mode });
         case "unreachable": return t("access.unreachable", { target, url, detail });
         case "reset": return t("access.reset", { target, url, detail });
         case "serverError": return t("access.serverError", { target, url, status: result.status ?? 0 });

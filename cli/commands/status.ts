@@ -31,7 +31,7 @@ export async function run(ctx: Context): Promise<number> {
     if (all.target !== "aws") {
         // On an existing cluster: the URLs; its nodes are the cluster owner's (kubectl get nodes).
         const verification = await verify({ targets: all.endpoints, grafanaPassword: all.grafanaAdminPassword });
-        const lines = verification.results.map((r) => resultSentence(r, ctx.t, all.exposure));
+        const lines = verification.results.map((r) => resultSentence(r, ctx.t, all.exposure, all.target));
         ctx.print({ ok: verification.ok, target: all.target, kubeContext: all.kubeContext, exposure: all.exposure, results: verification.results }, lines);
         return verification.ok ? exitCodes.ok : exitCodes.unhealthy;
     }

@@ -12,7 +12,7 @@ import { accessCheckResource, LabStack, UpOptions, upWithFallback } from "../../
 import { verify } from "../../lib/probe";
 import { runFallback, timingRecorder } from "../../lib/timings";
 import { engineErrorLine, lineRedactor } from "../../lib/redact";
-import { Context, projectDir } from "../context";
+import { Context, projectDir, stackTarget } from "../context";
 import { onInterrupt } from "../interrupt";
 import { writePolicyPackConfig } from "../policyConfig";
 import { keepTimings } from "./timings";
@@ -82,7 +82,7 @@ export async function run(ctx: Context): Promise<number> {
         const check = (e: Parameters<typeof verify>[0]) => verify(e, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
         const report = await upWithFallback(watched, options, check, (line) => ctx.say(line), ctx.t);
         const last = report.steps[report.steps.length - 1];
-        const lines = last?.verification ? last.verification.results.map((r) => resultSentence(r, ctx.t, last.mode)) : [];
+        const lines = last?.verification ? last.verification.results.map((r) => resultSentence(r, ctx.t, last.mode, stackTarget(ctx.stack))) : [];
         // Anything but the access check failing is the cloud's failure: say which resource, and what next.
         const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));

@@ -10,17 +10,20 @@ export async function run(ctx: Context): Promise<number> {
     // Inside `pulumi up` the endpoints come from the program; otherwise from the outputs.
     let endpoints: Endpoints;
     let mode: string;
+    let target: string;
     if (env.LAB_ENDPOINTS && env.LAB_GRAFANA_PASSWORD) {
         const { endpointOutputsSchema } = await import("../../lib/stackOutputs");
         endpoints = { targets: endpointOutputsSchema.shape.endpoints.parse(JSON.parse(env.LAB_ENDPOINTS)), grafanaPassword: env.LAB_GRAFANA_PASSWORD };
         mode = env.LAB_EXPOSURE ?? "?";
+        target = env.LAB_TARGET ?? "aws";
     } else {
         const o = await ctx.outputs();
         endpoints = { targets: o.endpoints, grafanaPassword: o.grafanaAdminPassword };
         mode = o.exposure;
+        target = o.target;
     }
     const verification = await verify(endpoints, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
-    const lines = verification.results.map((r) => resultSentence(r, ctx.t, mode));
+    const lines = verification.results.map((r) => resultSentence(r, ctx.t, mode, target));
     lines.push(verification.ok ? ctx.t("access.verified", { attempts: verification.attempts, mode }) : ctx.t("access.failed", { seconds: retrySeconds, mode }));
     ctx.print({ ok: verification.ok, exposure: mode, attempts: verification.attempts, results: verification.results }, lines);
     return verification.ok ? exitCodes.ok : exitCodes.unhealthy;

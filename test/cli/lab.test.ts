@@ -11,6 +11,7 @@ import { main } from "../../cli/lab";
 import { Deps, exitCodes, SshTarget } from "../../cli/types";
 import { AwsCliOutputs as LabOutputs } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
+import { message } from "../../lib/messages";
 import { platformChecks } from "../../lib/probe";
 import { Leftover, SweepClient } from "../../lib/sweep";
 import { labEndpointsAt, labTargets } from "../harness/endpoints";
@@ -89,8 +90,8 @@ describe("operator CLI", () => {
     });
 
     describe("on a lab on an existing cluster", () => {
-        const onCluster = () => {
-            const { bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure, endpoints } = outputs({ bookinfoUrl: "http://127.0.0.1:30080/productpage", grafanaUrl: "http://127.0.0.1:30300" });
+        const onCluster = (bookinfo = "http://127.0.0.1:30080", grafana = "http://127.0.0.1:30300") => {
+            const { bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure, endpoints } = outputs({ bookinfoUrl: `${bookinfo}/productpage`, grafanaUrl: grafana });
             return { target: "existingCluster", kubeContext: "kind-k8s-lab", configuredExposure: exposure, bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure, endpoints };
         };
 
@@ -103,6 +104,28 @@ describe("operator CLI", () => {
             const document = JSON.parse(status.out.join("\n")) as { target: string; kubeContext: string; results: { target: string; verdict: string }[] };
             assert.deepStrictEqual([document.target, document.kubeContext, document.results.map((r) => r.target)], ["existingCluster", "kind-k8s-lab", ["bookinfo", "grafana"]]);
             assert.deepStrictEqual(status.ssh, []);
+        });
+
+        it("names the cluster's port mapping first when a URL is refused, in status and in verify (en, ko); on AWS, the exposure", async () => {
+            const refused = await closedPort();
+            const sentences = async (command: string[], lang: string, o: Record<string, unknown>, env: Record<string, string> = {}) => {
+                const cli = fake(o, { env: { LANG: lang, ...env } });
+                assert.strictEqual(await main(command, cli.deps), exitCodes.unhealthy);
+                return cli.out.filter((line) => line.startsWith("Bookinfo") || line.includes("Bookinfo 서비스"));
+            };
+            const url = `${refused}/productpage`;
+            const onAws = { LAB_ENDPOINTS: JSON.stringify(onCluster(refused, refused).endpoints), LAB_GRAFANA_PASSWORD: "pw", LAB_EXPOSURE: "hostPort" };
+            assert.deepStrictEqual([
+                ...(await sentences(["status"], "en_US.UTF-8", onCluster(refused, refused))),
+                ...(await sentences(["verify"], "ko_KR.UTF-8", onCluster(refused, refused))),
+                ...(await sentences(["verify"], "en_US.UTF-8", outputs(), { ...onAws, LAB_TARGET: "existingCluster" })),
+                ...(await sentences(["verify"], "en_US.UTF-8", outputs(), onAws)),
+            ], [
+                message("en", "access.refusedOnCluster", { target: "Bookinfo", url, mode: "nodePort" }),
+                message("ko", "access.refusedOnCluster", { target: "Bookinfo", url, mode: "nodePort" }),
+                message("en", "access.refusedOnCluster", { target: "Bookinfo", url, mode: "hostPort" }),
+                message("en", "access.refused", { target: "Bookinfo", url, mode: "hostPort" }),
+            ]);
         });
 
         for (const [lang, sentence] of [
