@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { publicPortKeys } from "../lib/endpoints";
@@ -14,7 +15,7 @@ import { exposures } from "../lib/exposure";
 import { renderKubeadmConfig } from "../lib/kubeadm";
 import { runProgram, types } from "./harness";
 import { Sandbox } from "./harness/shell";
-import { projectFile, root, stackConfig } from "./harness/stackConfig";
+import { existingClusterEnv, kindKubeconfig, kindMinified, projectFile, root, stackConfig } from "./harness/stackConfig";
 
 type Step = { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string>; "timeout-minutes"?: number };
 type Job = { "runs-on": string; "timeout-minutes"?: number; permissions?: unknown; steps: Step[] };
@@ -331,8 +332,13 @@ describe("the kind cluster (kind/cluster.yaml)", () => {
     });
 
     it("is where the kind stack, as its file stands, deploys with no AWS resource and no remote command, and proves the URLs of the ports it maps", async () => {
-        const program = await runProgram({ stack: "kind" });
+        // kind create cluster wrote its kubeconfig where KUBECONFIG points (else ~/.kube/config); kubectl is on PATH.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-kind-"));
+        fs.writeFileSync(path.join(dir, "config"), kindKubeconfig);
+        const program = await runProgram({ stack: "kind", env: { ...existingClusterEnv([]), KUBECONFIG: path.join(dir, "config") } });
+        fs.rmSync(dir, { recursive: true, force: true });
         assert.strictEqual(program.run.error, undefined);
+        assert.strictEqual(program.get(types.kubernetesProvider, "existing-cluster").inputs.kubeconfig, kindMinified);
         assert.deepStrictEqual(program.resources.filter((r) => r.type.startsWith("aws:") || r.type === types.remoteCommand).map((r) => r.name), []);
         assert.strictEqual(program.get(types.kubernetesProvider, "existing-cluster").inputs.context, `kind-${kindCluster.name}`);
         const mapped = (kindCluster.nodes[0].extraPortMappings ?? []).map((m) => `http://${m.listenAddress}:${m.hostPort}`);

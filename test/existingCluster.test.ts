@@ -54,6 +54,9 @@ describe("the program on an existing cluster (target existingCluster)", () => {
         assert.deepStrictEqual(check.dependsOn.filter((d) => !d.startsWith("kubernetes:")), []);
         const verify = cluster.get(types.localCommand, "access-verify");
         assert.deepStrictEqual(verify.dependsOn.filter((d) => d.startsWith("command:")), ["command:local:Command::bookinfo-traffic-check"]);
+        // The verification knows it is on an existing cluster (a refused port: its port mapping); on AWS its inputs stay as they were.
+        const environments = [verify, aws.get(types.localCommand, "access-verify")].map((c) => (c.inputs.environment as Record<string, string>).LAB_TARGET);
+        assert.deepStrictEqual(environments, ["existingCluster", undefined]);
     });
 
     it("exports the platform's URLs on the public host, its exposure, Grafana's password and the context", () => {
