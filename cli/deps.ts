@@ -221,7 +221,10 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                 return {
                     ...platformStack,
                     // Every resource, with the kubeconfig the program reads now (a cluster created again has new certificates).
+                    // A new lab has nothing to read.
                     refresh: async ({ output, signal }, tell) => {
+                        const { resources } = ((await s.exportStack()).deployment ?? {}) as { resources?: { type?: unknown }[] };
+                        if (!(resources ?? []).some((r) => String(r.type).startsWith("kubernetes:"))) return undefined;
                         tell(t("up.refreshingCluster"));
                         await s.refresh({ runProgram: true, onOutput: output, onError: output, signal });
                         return undefined;

@@ -86,7 +86,8 @@ export function clusterAccess(
     const { text, where, dir } = kubeconfigText(config.kubeconfig, secret, machine, key, t);
     let parsed: Kubeconfig;
     try {
-        parsed = YAML.parse(text) as Kubeconfig;
+        // Errors thrown, warnings not printed: neither may show a line of a secret.
+        parsed = YAML.parse(text, { logLevel: "error" }) as Kubeconfig;
     } catch {
         throw new ConfigError("kubeconfig", t("kubeconfig.notYaml", { where }));
     }

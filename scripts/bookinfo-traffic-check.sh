@@ -88,12 +88,13 @@ unmeshed() {
 # Pods that cannot be listed are left to the check Jobs, which then fail on the same API server.
 stale="$(unmeshed)" || stale=""
 if [ -n "$stale" ]; then
+  names="$(listed "$stale")"
   # A restart while the injector does not serve would only start more pods without the proxy.
   if ! kubectl rollout status deployment "${INJECTOR#*/}" --namespace "${INJECTOR%%/*}" --timeout "${ROLLOUT_SECONDS}s" >&2; then
-    say bookinfo.meshInjectorDown deployments="$(listed "$stale")" injector="$INJECTOR"
+    say bookinfo.meshInjectorDown deployments="$names" injector="$INJECTOR"
     exit 1
   fi
-  say bookinfo.meshRestarting deployments="$(listed "$stale")"
+  say bookinfo.meshRestarting deployments="$names"
   for deployment in $stale; do
     kubectl rollout restart deployment "$deployment" --namespace "$NAMESPACE" >&2 || true
   done
@@ -103,7 +104,8 @@ if [ -n "$stale" ]; then
   # When the pods cannot be listed after the restart, the restarted Deployments count as still unmeshed.
   if after="$(unmeshed)"; then stale="$after"; fi
   if [ -n "$stale" ]; then
-    say bookinfo.meshMissing deployments="$(listed "$stale")"
+    names="$(listed "$stale")"
+    say bookinfo.meshMissing deployments="$names"
     exit 1
   fi
 fi
