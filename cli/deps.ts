@@ -258,7 +258,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             // again since the last up has new certificates. A cluster that is gone fails the destroy
             // (docs/operations.md: PULUMI_K8S_DELETE_UNREACHABLE).
             const onCluster = (await s.getConfig("k8s-lab:target").catch(() => undefined))?.value === "existingCluster";
-            await s.destroy({ onOutput: output, onError: output, signal, runProgram: onCluster });
+            await s.destroy({ onOutput: output, onError: output, signal, ...(onCluster ? { runProgram: true } : {}) });
         },
         shellEnv: () => {
             const vars: Record<string, string> = { PULUMI_STACK: stack };
