@@ -259,6 +259,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             // (docs/operations.md: PULUMI_K8S_DELETE_UNREACHABLE).
             const onCluster = (await s.getConfig("k8s-lab:target").catch(() => undefined))?.value === "existingCluster";
             await s.destroy({ onOutput: output, onError: output, signal, ...(onCluster ? { runProgram: true } : {}) });
+            return onCluster ? "existingCluster" : "aws";
         },
         shellEnv: () => {
             const vars: Record<string, string> = { PULUMI_STACK: stack };

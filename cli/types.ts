@@ -3,6 +3,7 @@
  * command uses (the real ones in deps.ts, fakes in the tests). Types only, and the table:
  * nothing here loads a heavy module.
  */
+import type { Target } from "../lib/config";
 import type { LabStack } from "../lib/fallback";
 import type { Translate } from "../lib/messages";
 import type { SweepClient } from "../lib/sweep";
@@ -49,8 +50,11 @@ export interface Deps {
     sshInteractive(target: SshTarget): Promise<number>;
     /** The stack for `up`, made ready on a fresh machine (CLI, backend, stack, passphrase), each step said through `say`. */
     labStack(t: Translate, say: (line: string) => void): Promise<LabStack>;
-    /** `pulumi destroy` of the stack, on the same backend and passphrase as `up`; `signal` cancels it. */
-    destroy(t: Translate, say: (line: string) => void, output: (chunk: string) => void, signal?: AbortSignal): Promise<void>;
+    /**
+     * `pulumi destroy` of the stack, on the same backend and passphrase as `up`; `signal` cancels
+     * it. Resolves with the stack's target (on an existing cluster, the program runs for it).
+     */
+    destroy(t: Translate, say: (line: string) => void, output: (chunk: string) => void, signal?: AbortSignal): Promise<Target>;
     /** What plain `pulumi` needs to work on the same stack: the variables, and the CLI's folder when it is on no PATH. */
     shellEnv(): { vars: Record<string, string>; pathDir?: string };
     sweepClient(): Promise<SweepClient> | SweepClient;

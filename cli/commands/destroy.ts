@@ -4,17 +4,17 @@
  * for anything a destroy can leave behind. Ctrl-C cancels it cleanly (interrupt.ts).
  */
 import { engineErrorLine, lineRedactor } from "../../lib/redact";
-import { Context, stackTarget } from "../context";
+import type { Target } from "../../lib/config";
+import { Context } from "../context";
 import { onInterrupt } from "../interrupt";
 import { CliError, exitCodes } from "../types";
 
 export async function run(ctx: Context): Promise<number> {
     const engine = lineRedactor((line) => ctx.err(line), () => ctx.secrets);
-    // Read before the outputs go: an existing cluster has nothing in an AWS account for sweep to find.
-    const onCluster = stackTarget(ctx.stack) !== "aws" || (await ctx.deps.outputs().then((o) => o.target === "existingCluster", () => false));
     const interrupt = onInterrupt(() => ctx.err(ctx.t("cli.cancelling")));
+    let target: Target;
     try {
-        await ctx.deps.destroy(ctx.t, (line) => ctx.say(line), (chunk) => engine.write(chunk), interrupt.signal);
+        target = await ctx.deps.destroy(ctx.t, (line) => ctx.say(line), (chunk) => engine.write(chunk), interrupt.signal);
     } catch (err) {
         if (err instanceof CliError) throw err;
         if (interrupt.cancelled()) throw new CliError(exitCodes.cloud, ctx.t("cli.destroyCancelled", { stack: ctx.stack }));
@@ -23,6 +23,7 @@ export async function run(ctx: Context): Promise<number> {
         engine.end();
         interrupt.dispose();
     }
-    ctx.print({ ok: true, stack: ctx.stack, destroyed: true }, [ctx.t(onCluster ? "cli.destroyedOnCluster" : "cli.destroyed", { stack: ctx.stack })]);
+    // An existing cluster has nothing in an AWS account for sweep to find.
+    ctx.print({ ok: true, stack: ctx.stack, destroyed: true }, [ctx.t(target === "aws" ? "cli.destroyed" : "cli.destroyedOnCluster", { stack: ctx.stack })]);
     return exitCodes.ok;
 }

@@ -36,17 +36,17 @@ function fake(over: Partial<Deps> = {}, env: Record<string, string> = { LANG: "e
 
 describe("k8s-lab destroy and env", () => {
     it("destroys the stack, streams the engine's output redacted to stderr, and points to sweep", async () => {
-        const cli = fake({ destroy: async (_t, _say, output) => output("Destroying (kim):\n - aws:ec2:Instance control-plane deleted\n") });
+        const cli = fake({ destroy: async (_t, _say, output) => (output("Destroying (kim):\n - aws:ec2:Instance control-plane deleted\n"), "aws") });
         assert.strictEqual(await main(["destroy"], cli.deps), exitCodes.ok);
         assert.deepStrictEqual(cli.out, ["Destroyed the cloud resources of stack kim; k8s-lab sweep lists anything a destroy left behind."]);
         assert.deepStrictEqual(cli.err, ["Destroying (kim):", " - aws:ec2:Instance control-plane deleted"]);
-        const json = fake({ destroy: async () => undefined });
+        const json = fake({ destroy: async () => "aws" });
         assert.strictEqual(await main(["destroy", "--json"], json.deps), exitCodes.ok);
         assert.deepStrictEqual(JSON.parse(json.out.join("\n")), { ok: true, stack: "kim", destroyed: true });
         // On an existing cluster, nothing is left in an AWS account: no pointer to sweep.
-        const onCluster = fake({ destroy: async () => undefined, outputs: async () => ({ target: "existingCluster" }) });
+        const onCluster = fake({ destroy: async () => "existingCluster" });
         assert.strictEqual(await main(["destroy"], onCluster.deps), exitCodes.ok);
-        const korean = fake({ destroy: async () => undefined, outputs: async () => ({ target: "existingCluster" }) }, { LANG: "ko_KR.UTF-8" });
+        const korean = fake({ destroy: async () => "existingCluster" }, { LANG: "ko_KR.UTF-8" });
         assert.strictEqual(await main(["destroy"], korean.deps), exitCodes.ok);
         assert.deepStrictEqual([...onCluster.out, ...korean.out], [
             "Destroyed the platform of stack kim on its cluster; the cluster itself is left as it was (kind delete cluster removes a kind cluster).",

@@ -196,6 +196,7 @@ case "$1" in
       ls) echo '[{"name":"kim","current":true}]';;
       history) echo '[{"kind":"destroy","startTime":"2026-11-29T21:00:00.000Z","message":"","environment":{},"config":{},"result":"succeeded","endTime":"2026-11-29T21:01:00.000Z","resourceChanges":{"delete":12}}]';;
     esac;;
+  config) case "$*" in *k8s-lab:target*) [ -n "$FAKE_TARGET" ] || exit 1; printf '{"value":"%s","secret":false}\n' "$FAKE_TARGET";; esac;;
   destroy)
     echo "Destroying (kim):"
     if [ -n "$FAKE_SLOW" ]; then trap 'kill $!; echo "cancelled on SIGINT"; exit 1' INT; : > "$FAKE_SLOW"; sleep 20 & wait; fi
@@ -227,6 +228,15 @@ exit 0
             });
             const calls = fs.readFileSync(log, "utf8").split("\n").filter((line) => line.startsWith("destroy"));
             assert.deepStrictEqual(calls, [`destroy --yes --skip-preview --exec-kind auto.local --stack kim --non-interactive | backend=file://${home} | passphrase file=${kept()}`]);
+        });
+
+        it("on an existing cluster, runs the program for the destroy (the kubeconfig as it is now) and does not point to sweep", async () => {
+            const result = await run(["destroy", "--stack", "kim"], { ...extra(), FAKE_TARGET: "existingCluster" });
+            assert.deepStrictEqual([result.code, result.stdout.split("\n").filter((line) => line.startsWith("Destroyed"))], [0, [
+                "Destroyed the platform of stack kim on its cluster; the cluster itself is left as it was (kind delete cluster removes a kind cluster).",
+            ]]);
+            const calls = fs.readFileSync(log, "utf8").split("\n").filter((line) => line.startsWith("destroy"));
+            assert.deepStrictEqual(calls, [`destroy --yes --skip-preview --run-program=true --exec-kind auto.local --stack kim --non-interactive | backend=file://${home} | passphrase file=${kept()}`]);
         });
 
         it("passes a SIGINT on to pulumi, waits for it to finish cancelling, and says the lab still costs money (exit 5)", async () => {
