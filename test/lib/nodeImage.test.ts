@@ -1,6 +1,9 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
-import { nodeImageComponent, nodeImageKey, nodeImageScript, prePulledImages } from "../../lib/nodeImage";
+import { nodeImageComponent, nodeImageKey, nodeImageParameter, nodeImageScript, prePulledImages, shortHash } from "../../lib/nodeImage";
+import { scriptsDir } from "../../lib/scripts";
 import { KubernetesMinor, versions } from "../../lib/versions";
 
 describe("the prepared node image", () => {
@@ -25,16 +28,23 @@ describe("the prepared node image", () => {
         ]);
     });
 
-    it("keys each image by everything it holds: one key per minor and architecture, the same every time", () => {
+    it("keys each image by what decides the install: Ubuntu, the architecture, node-install.sh and the package version, not the pulled images", () => {
         const minors = Object.keys(versions.kubernetes) as KubernetesMinor[];
         const keys = minors.flatMap((minor) => (["amd64", "arm64"] as const).map((architecture) => nodeImageKey(minor, architecture)));
         assert.strictEqual(new Set(keys).size, minors.length * 2);
         assert.ok(keys.every((key) => /^[0-9a-f]{16}$/.test(key)), keys.join(" "));
         assert.deepStrictEqual(keys, minors.flatMap((minor) => (["amd64", "arm64"] as const).map((architecture) => nodeImageKey(minor, architecture))));
-        // The component holds the rendered build script, hence the install script's text, the versions and the image list.
+        // Exactly these inputs: node-install.sh's text as written, not retry.sh's, not the image list.
+        const install = fs.readFileSync(path.join(scriptsDir, "node-install.sh"), "utf8");
+        assert.strictEqual(nodeImageKey("1.35", "amd64"), shortHash({ ubuntu: "24.04", architecture: "amd64", install, kubernetesPackage: "1.35.9-1.1" }));
+        // The component holds the rendered build script, hence the install script, the versions and the image list: the recipe's name follows it (ci-stack).
         const component = YAML.parse(nodeImageComponent("1.35")) as { phases: { steps: { inputs: { content?: string }[] }[] }[] };
         assert.strictEqual(component.phases[0].steps[0].inputs[0].content, nodeImageScript("1.35"));
         assert.match(nodeImageScript("1.35"), /^IMAGES='quay\.io\/calico\/node:v3\.32\.1\n/m);
         assert.match(nodeImageScript("1.34"), /^KUBERNETES_VERSION='1\.34\.8'$/m);
+    });
+
+    it("names the parameter of a key under Image Builder's own path", () => {
+        assert.strictEqual(nodeImageParameter("0123456789abcdef"), "/imagebuilder/k8s-lab/node-image/0123456789abcdef");
     });
 });
