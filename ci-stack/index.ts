@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountOf, bucketPolicy, deployPolicy, keyPolicy, previewPolicy, sessionSeconds, subjects, trustPolicy } from "./policy";
 import { Architecture, nodeImage } from "./nodeImage";
 import { allowedInstanceTypes } from "../lib/allowList";
+import { configSchema } from "../lib/configSchema";
 import { languageFromEnv, translator } from "../lib/messages";
 import { KubernetesMinor, versions } from "../lib/versions";
 
@@ -24,7 +25,8 @@ export = async () => {
     const email = config.require("budgetEmail");
     const budget = config.requireNumber("budgetMonthlyUsd");
     const buildNodeImage = config.getBoolean("nodeImage") ?? true;
-    const imageKubernetes = config.get("nodeImageKubernetesVersion") ?? "1.35";
+    // The lab's default unless set: the image follows the lab's default minor when it moves.
+    const imageKubernetes = config.get("nodeImageKubernetesVersion") ?? configSchema.kubernetesVersion.default;
     const imageArchitecture = config.get("nodeImageArchitecture") ?? "amd64";
     const t = translator(languageFromEnv());
     const invalid = (key: string, value: string, allowed: string) => new pulumi.RunError(t("config.invalid", { key: `k8s-lab-ci:${key}`, value: JSON.stringify(value), allowed }));
@@ -83,7 +85,7 @@ export = async () => {
     }, opts);
     new aws.iam.RolePolicy("github-actions-preview", {
         role: previewRole.id,
-        policy: pulumi.all([previewBucket.arn, previewKey.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(previewPolicy({ region, bucketArn, keyArn }))),
+        policy: pulumi.all([previewBucket.arn, previewKey.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(previewPolicy({ region, account, bucketArn, keyArn }))),
     }, opts);
 
     // Spot instances need this role once per account; without it a spot launch fails, and the
@@ -107,10 +109,10 @@ export = async () => {
     }, opts);
 
     // The lab's nodes boot it when it exists for exactly their pinned versions (lib/preflight.ts).
-    const image = buildNodeImage ? nodeImage({ region, kubernetesVersion: imageKubernetes as KubernetesMinor, architecture: imageArchitecture as Architecture }, opts) : undefined;
+    const image = buildNodeImage ? nodeImage({ region, account, kubernetesVersion: imageKubernetes as KubernetesMinor, architecture: imageArchitecture as Architecture }, opts) : undefined;
 
     return {
-        ...(image === undefined ? {} : { nodeImageKey: image.key, nodeImagePipelineArn: image.pipeline.arn }),
+        ...(image === undefined ? {} : { nodeImageKey: image.key, nodeImageParameter: image.parameter.name, nodeImagePipelineArn: image.pipeline.arn }),
         backendUrl: pulumi.interpolate`s3://${bucket.bucket}`,
         secretsProvider: `awskms://alias/k8s-lab-pulumi?region=${region}`,
         roleArn: deployRole.arn,

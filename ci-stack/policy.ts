@@ -9,7 +9,7 @@
  *   change and delete needs them on the resource, instances only of the allowed types.
  */
 
-import { nodeImageTag } from "../lib/nodeImage";
+import { nodeImageParameter, nodeImageTag } from "../lib/nodeImage";
 
 /** The lab's identity tags: the program's provider puts them on everything it creates. */
 export const labProject = "k8s-lab";
@@ -60,7 +60,10 @@ export function trustPolicy(args: { oidcProviderArn: string; subjects: string[] 
     };
 }
 
-const readStatements = (region: string): object[] => [
+/** The SSM parameters the CI stack's Image Builder writes the prepared node images' ids to (lib/nodeImage.ts), in any region. */
+const nodeImageParameters = (region: string, account: string): string => `arn:aws:ssm:${region}:${account}:parameter${nodeImageParameter("*")}`;
+
+const readStatements = (region: string, account: string): object[] => [
     // Describe calls support no resource-level permissions; they change nothing.
     { Sid: "Describe", Effect: "Allow", Action: ["ec2:Describe*"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": region } } },
     {
@@ -69,22 +72,35 @@ const readStatements = (region: string): object[] => [
         Action: ["ssm:GetParameter", "ssm:GetParameters"],
         Resource: `arn:aws:ssm:${region}::parameter/aws/service/canonical/*`,
     },
+    // The preflight reads which prepared node image to boot (a preview shows the same plan).
+    { Sid: "NodeImageParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: nodeImageParameters(region, account) },
 ];
 
 /**
- * The deploy role never makes, changes or tags an image or a snapshot: a prepared node image is
- * trusted because only the CI stack's Image Builder writes images in the account. (Nothing allows
- * these anyway; the Deny keeps it so whatever is added later. The preview role changes nothing.)
+ * The deploy role never makes, changes, tags, restores or deletes an image or a snapshot, and
+ * never writes the parameters that name the prepared node images: only the CI stack (its Image
+ * Builder, under Image Builder's service-linked role, and the stack's own up) writes those.
+ * (Nothing allows these anyway; the Deny keeps it so whatever is added later. An account admin
+ * can still do all of it.)
  */
 export const imageWriteActions = [
     "ec2:CreateImage", "ec2:RegisterImage", "ec2:CopyImage", "ec2:ImportImage", "ec2:CreateRestoreImageTask", "ec2:CreateStoreImageTask",
-    "ec2:ModifyImageAttribute", "ec2:ResetImageAttribute", "ec2:DeregisterImage", "ec2:EnableImage", "ec2:CreateSnapshot", "ec2:CopySnapshot", "ec2:ImportSnapshot",
-    "ec2:ModifySnapshotAttribute", "imagebuilder:*",
+    "ec2:ModifyImageAttribute", "ec2:ResetImageAttribute", "ec2:DeregisterImage", "ec2:RestoreImageFromRecycleBin",
+    "ec2:EnableImage", "ec2:DisableImage", "ec2:EnableImageDeprecation", "ec2:DisableImageDeprecation",
+    "ec2:EnableImageDeregistrationProtection", "ec2:DisableImageDeregistrationProtection", "ec2:CancelImageLaunchPermission",
+    "ec2:EnableAllowedImagesSettings", "ec2:DisableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings",
+    "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",
+    "ec2:CreateSnapshot", "ec2:CreateSnapshots", "ec2:CopySnapshot", "ec2:ImportSnapshot", "ec2:DeleteSnapshot", "ec2:ModifySnapshotAttribute",
+    "ec2:ResetSnapshotAttribute", "ec2:RestoreSnapshotFromRecycleBin", "ec2:ModifySnapshotTier", "ec2:RestoreSnapshotTier", "ec2:LockSnapshot", "ec2:UnlockSnapshot",
+    "imagebuilder:*",
 ];
+/** What writes an SSM parameter: never on the node images' (any of Image Builder's, in fact). */
+export const parameterWriteActions = ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:LabelParameterVersion", "ssm:UnlabelParameterVersion", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"];
 const noImageWrites: object[] = [
     { Sid: "NeverWriteImages", Effect: "Deny", Action: imageWriteActions, Resource: "*" },
     { Sid: "NeverTagImages", Effect: "Deny", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: ["arn:aws:ec2:*::image/*", "arn:aws:ec2:*::snapshot/*"] },
 ];
+const noParameterWrites = { Sid: "NeverWriteNodeImageParameters", Effect: "Deny", Action: parameterWriteActions, Resource: "arn:aws:ssm:*:*:parameter/imagebuilder/*" };
 
 const stateStatements = (bucketArn: string, keyArn: string): object[] => [
     { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
@@ -93,8 +109,8 @@ const stateStatements = (bucketArn: string, keyArn: string): object[] => [
 ];
 
 /** Pull requests: read-only in EC2 and SSM, their own bucket and key. */
-export function previewPolicy(args: { region: string; bucketArn: string; keyArn: string }): object {
-    return { Version: "2012-10-17", Statement: [...readStatements(args.region), ...stateStatements(args.bucketArn, args.keyArn)] };
+export function previewPolicy(args: { region: string; account: string; bucketArn: string; keyArn: string }): object {
+    return { Version: "2012-10-17", Statement: [...readStatements(args.region, args.account), ...stateStatements(args.bucketArn, args.keyArn), noParameterWrites] };
 }
 
 /** The EC2 resource types the lab creates, each tagged at creation by the program's provider. */
@@ -124,10 +140,10 @@ export const changeActions = [
  * The daily workflows: build and destroy the lab in one region and nothing else. New resources
  * must be tagged Project=k8s-lab, Stack=<the daily stack> and carry a LabId; existing ones can
  * be changed, tagged or deleted only when they carry the same tags. Instances run only an
- * allowed type and a Canonical image or a prepared node image of this account (one that carries
- * the node-image tag, which only the CI stack's Image Builder writes), in the lab's subnet and
+ * allowed type and a Canonical image or a prepared node image of this account that carries the
+ * node-image tag (the lab boots only the one its parameter names), in the lab's subnet and
  * security groups, with the lab's key, and are never changed to another type. No IAM, no other
- * region, no image or snapshot made, changed or tagged.
+ * region, no image or snapshot made, changed or tagged, no node image parameter written.
  */
 export function deployPolicy(args: { region: string; account: string; labStack: string; instanceTypes: readonly string[]; bucketArn: string; keyArn: string }): object {
     const arn = (type: string): string => `arn:aws:ec2:${args.region}:*:${type}/*`;
@@ -139,7 +155,7 @@ export function deployPolicy(args: { region: string; account: string; labStack: 
     return {
         Version: "2012-10-17",
         Statement: [
-            ...readStatements(args.region),
+            ...readStatements(args.region, args.account),
             {
                 Sid: "CreateTaggedLabResources",
                 Effect: "Allow",
@@ -218,13 +234,19 @@ export function deployPolicy(args: { region: string; account: string; labStack: 
             { Sid: "SweepLookup", Effect: "Allow", Action: ["tag:GetResources"], Resource: "*" },
             ...stateStatements(args.bucketArn, args.keyArn),
             ...noImageWrites,
+            noParameterWrites,
         ],
     };
 }
 
-/** What an AWS service may assume a role for (EC2 for an instance profile, Image Builder for its lifecycle policy). */
-export function serviceTrustPolicy(service: string): object {
-    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] };
+/**
+ * What an AWS service may assume a role for (EC2 for an instance profile, Image Builder for its
+ * lifecycle policies); with `account`, only on behalf of that account (aws:SourceAccount, against
+ * the confused deputy; no aws:SourceArn: Image Builder is not documented to send one for lifecycle policies).
+ */
+export function serviceTrustPolicy(service: string, account?: string): object {
+    const condition = account === undefined ? {} : { Condition: { StringEquals: { "aws:SourceAccount": account } } };
+    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...condition }] };
 }
 
 /**

@@ -3,8 +3,10 @@ import { runProgram, types } from "./harness";
 import { Program } from "./harness";
 import { allowedInstanceTypes } from "../lib/allowList";
 import { defaults as packDefaults } from "../policy/rules";
-import { imageWriteActions } from "../ci-stack/policy";
-import { nodeImageComponent, nodeImageKey } from "../lib/nodeImage";
+import { imageWriteActions, parameterWriteActions } from "../ci-stack/policy";
+import { configSchema } from "../lib/configSchema";
+import { nodeImageComponent, nodeImageKey, shortHash } from "../lib/nodeImage";
+import { KubernetesMinor } from "../lib/versions";
 
 type Condition = Record<string, Record<string, string | string[]>>;
 type Statement = { Sid?: string; Effect: "Allow" | "Deny"; Action: string | string[]; Resource?: string | string[]; Condition?: Condition; Principal?: "*" | { AWS?: string | string[]; Federated?: string } };
@@ -355,99 +357,169 @@ describe("CI stack", () => {
 
 describe("CI stack: the prepared node image", () => {
     const key = nodeImageKey("1.35", "amd64");
-    const name = `k8s-lab-node-${key}`;
+    const parameter = `/imagebuilder/k8s-lab/node-image/${key}`;
     const ib = (kind: string) => `aws:imagebuilder/${kind[0].toLowerCase()}${kind.slice(1)}:${kind}`;
+    const arn = (resource: string) => `arn:aws:mock:::${resource}`;
 
-    it("builds it with Image Builder: weekly, once per recipe, tagged with its key, the newest two kept", async () => {
+    it("builds it with Image Builder: weekly and once whenever the recipe changes, without waiting, its id in the key's parameter", async () => {
         const program = await ci();
         const inputs = (type: string, resource: string) => program.get(type, resource).inputs;
-        const arn = (resource: string) => `arn:aws:mock:::${resource}`;
         assert.deepStrictEqual(
             program.resources.filter((r) => r.type.startsWith("aws:imagebuilder/")).map((r) => `${r.type.split(":").pop()}::${r.name}`).sort(),
-            ["Component::node-image", "DistributionConfiguration::node-image", "Image::node-image", "ImagePipeline::node-image", "ImageRecipe::node-image", "InfrastructureConfiguration::node-image", "LifecyclePolicy::node-image"],
+            ["Component::node-image", "DistributionConfiguration::node-image", "ImagePipeline::node-image", "ImageRecipe::node-image", "InfrastructureConfiguration::node-image", "LifecyclePolicy::node-image", "LifecyclePolicy::node-image-other-keys"],
         );
         const description = "k8s-lab node image: containerd, Kubernetes 1.35.9, the bootstrap's images (amd64)";
-        assert.deepStrictEqual(inputs(ib("Component"), "node-image"), { name, version: "1.0.0", platform: "Linux", description, data: nodeImageComponent("1.35") });
-        assert.deepStrictEqual(inputs(ib("ImageRecipe"), "node-image"), {
-            name,
-            version: "1.0.0",
+        const data = nodeImageComponent("1.35");
+        const componentName = `k8s-lab-node-${shortHash(data)}`;
+        assert.deepStrictEqual(inputs(ib("Component"), "node-image"), { name: componentName, version: "1.0.0", platform: "Linux", description, data });
+        const recipe = {
             description,
             // The SSM parameter the lab reads Canonical's image from, resolved at each build.
             parentImage: "ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
-            components: [{ componentArn: arn("node-image") }],
             blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { volumeSize: 16, volumeType: "gp3", deleteOnTermination: "true" } }],
+        };
+        assert.deepStrictEqual(inputs(ib("ImageRecipe"), "node-image"), {
+            // Named by a hash of all its inputs: a new component or any other change is a new name.
+            name: `k8s-lab-node-${shortHash({ component: componentName, ...recipe })}`,
+            version: "1.0.0",
+            ...recipe,
+            components: [{ componentArn: arn("node-image") }],
         });
         assert.deepStrictEqual(inputs(ib("InfrastructureConfiguration"), "node-image"), {
             name: "k8s-lab-node-image",
-            description: "k8s-lab: the node image's build instance (the account's default VPC)",
+            description: "k8s-lab: the node image's build instance, in the build network (HTTP and HTTPS out, nothing in)",
             instanceProfileName: "node-image-build-id",
-            instanceTypes: ["t3.medium"],
+            instanceTypes: ["t3.medium", "t3a.medium"],
+            subnetId: "node-image-build-id",
+            securityGroupIds: ["node-image-build-id"],
             instanceMetadataOptions: { httpTokens: "required" },
             terminateInstanceOnFailure: true,
         });
         assert.deepStrictEqual(inputs(ib("DistributionConfiguration"), "node-image"), {
             name: "k8s-lab-node-image",
-            description: "k8s-lab: the node image, tagged with its key",
+            description: "k8s-lab: the node image, tagged with its key, its id in the key's parameter",
             distributions: [{
                 region: "ap-northeast-2",
                 amiDistributionConfiguration: {
-                    name: `${name}-{{ imagebuilder:buildDate }}`,
+                    name: `k8s-lab-node-${key}-{{ imagebuilder:buildDate }}`,
                     description,
                     amiTags: { "k8s-lab:node-image": key, Project: "k8s-lab", KubernetesVersion: "1.35.9", Architecture: "amd64" },
                 },
+                ssmParameterConfigurations: [{ parameterName: parameter, dataType: "text" }],
             }],
         });
-        const build = {
+        assert.deepStrictEqual(inputs(ib("ImagePipeline"), "node-image"), {
+            name: "k8s-lab-node-image",
+            description: "k8s-lab: rebuilds the node image weekly on Canonical's current Ubuntu",
             imageRecipeArn: arn("node-image"),
             infrastructureConfigurationArn: arn("node-image"),
             distributionConfigurationArn: arn("node-image"),
             imageTestsConfiguration: { imageTestsEnabled: false },
-        };
-        assert.deepStrictEqual(inputs(ib("ImagePipeline"), "node-image"), {
-            name: "k8s-lab-node-image",
-            description: "k8s-lab: rebuilds the node image weekly on Canonical's current Ubuntu",
-            ...build,
             schedule: { scheduleExpression: "cron(0 3 ? * SUN *)", timezone: "Asia/Seoul", pipelineExecutionStartCondition: "EXPRESSION_MATCH_ONLY" },
+            tags: { "k8s-lab:node-image-build": "k8s-lab", "k8s-lab:node-image": key },
         });
-        // Built once whenever the recipe is new (its name holds the key), not a week later.
-        assert.deepStrictEqual(inputs(ib("Image"), "node-image"), build);
-        assert.deepStrictEqual(inputs(ib("LifecyclePolicy"), "node-image"), {
-            name: "k8s-lab-node-image",
-            description: "k8s-lab: keeps the newest 2 node images of the current recipe; older ones are deregistered with their snapshots",
-            executionRole: arn("node-image-lifecycle"),
-            resourceType: "AMI_IMAGE",
-            resourceSelection: { recipes: [{ name, semanticVersion: "1.0.0" }] },
-            policyDetails: [{ action: { type: "DELETE", includeResources: { amis: true, snapshots: true } }, filter: { type: "COUNT", value: 2 } }],
+        // No Image resource (it would hold the up for the whole build): one execution started, again whenever the recipe changes.
+        const start = program.get(types.localCommand, "node-image-build");
+        assert.deepStrictEqual(start.inputs, {
+            create: "aws imagebuilder start-image-pipeline-execution --image-pipeline-arn \"$PIPELINE\" --region \"$REGION\" --query requestId --output text",
+            environment: { PIPELINE: arn("node-image"), REGION: "ap-northeast-2" },
+            triggers: [arn("node-image")],
         });
-        assert.deepStrictEqual([program.output("nodeImageKey").value, program.output("nodeImagePipelineArn").value], [key, arn("node-image")]);
+        // After the parameter exists, so that the Pulumi create never overwrites the build's write.
+        assert.deepStrictEqual(start.dependsOn, ["aws:imagebuilder/imagePipeline:ImagePipeline::node-image", "aws:ssm/parameter:Parameter::node-image"]);
+        assert.deepStrictEqual([program.output("nodeImageKey").value, program.output("nodeImageParameter").value, program.output("nodeImagePipelineArn").value], [key, parameter, arn("node-image")]);
     });
 
-    it("gives the build instance and the lifecycle policy roles of their own, with exactly the managed policies they need", async () => {
+    it("owns the parameter the lab reads: a placeholder it never writes back over the build's value", async () => {
+        const program = await ci();
+        const declared = program.get(types.ssmParameter, "node-image");
+        assert.deepStrictEqual(declared.inputs, {
+            name: parameter,
+            description: `k8s-lab: the prepared node image of key ${key}, written by Image Builder`,
+            type: "String",
+            dataType: "text",
+            value: "none",
+            overwrite: true,
+        });
+        assert.deepStrictEqual(declared.options.ignoreChanges, ["value"]);
+        // Another minor is another key, so another parameter (the old one is deleted with the replacement); no image, no parameter.
+        assert.strictEqual((await ci({ nodeImageKubernetesVersion: "1.34" })).get(types.ssmParameter, "node-image").inputs.name, `/imagebuilder/k8s-lab/node-image/${nodeImageKey("1.34", "amd64")}`);
+        assert.deepStrictEqual((await ci({ nodeImage: false })).ofType(types.ssmParameter), []);
+    });
+
+    it("builds in a network of its own: one public subnet, HTTP and HTTPS out, nothing in, no NAT", async () => {
+        const program = await ci();
+        const build = (type: string) => program.ofType(type).filter((r) => r.name === "node-image-build").map((r) => r.inputs);
+        assert.deepStrictEqual(build(types.vpc), [{ cidrBlock: "10.254.0.0/24", enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: "k8s-lab-node-image-build" } }]);
+        assert.deepStrictEqual(build(types.subnet), [{ vpcId: "node-image-build-id", cidrBlock: "10.254.0.0/24", mapPublicIpOnLaunch: true }]);
+        assert.deepStrictEqual(build(types.internetGateway), [{ vpcId: "node-image-build-id" }]);
+        assert.deepStrictEqual(build(types.routeTable), [{ vpcId: "node-image-build-id", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "node-image-build-id" }] }]);
+        assert.deepStrictEqual(build(types.routeTableAssociation), [{ subnetId: "node-image-build-id", routeTableId: "node-image-build-id" }]);
+        assert.deepStrictEqual(build(types.securityGroup), [{
+            vpcId: "node-image-build-id",
+            description: "k8s-lab: the node image's build instance: HTTP and HTTPS out, nothing in",
+            ingress: [],
+            egress: [
+                { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], description: "Ubuntu's package mirrors" },
+                { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "Packages, registries, Systems Manager" },
+            ],
+        }]);
+        assert.deepStrictEqual(program.ofType(types.natGateway), []);
+    });
+
+    it("keeps the newest two images of the key and deletes other keys' images after a week, selected by tag", async () => {
+        const program = await ci();
+        const remove = { type: "DELETE", includeResources: { amis: true, snapshots: true } };
+        assert.deepStrictEqual(program.ofType(ib("LifecyclePolicy")).map((r) => [r.name, r.inputs]), [
+            ["node-image", {
+                name: "k8s-lab-node-image",
+                description: `k8s-lab: keeps the newest 2 node images of key ${key}; older ones are deleted with their snapshots`,
+                executionRole: arn("node-image-lifecycle"),
+                resourceType: "AMI_IMAGE",
+                resourceSelection: { tagMap: { "k8s-lab:node-image": key } },
+                policyDetails: [{ action: remove, filter: { type: "COUNT", value: 2 } }],
+            }],
+            ["node-image-other-keys", {
+                name: "k8s-lab-node-image-other-keys",
+                description: "k8s-lab: deletes node images of any other key 7 days after they were built, with their snapshots",
+                executionRole: arn("node-image-lifecycle"),
+                resourceType: "AMI_IMAGE",
+                resourceSelection: { tagMap: { "k8s-lab:node-image-build": "k8s-lab" } },
+                policyDetails: [{ action: remove, filter: { type: "AGE", value: 7, unit: "DAYS" }, exclusionRules: { tagMap: { "k8s-lab:node-image": key } } }],
+            }],
+        ]);
+    });
+
+    it("gives the build instance and the lifecycle policies roles of their own, with exactly the managed policies they need, the lifecycle's for this account only", async () => {
         const program = await ci();
         const trust = (role: string) => JSON.parse(String(program.get(types.iamRole, role).inputs.assumeRolePolicy)) as unknown;
-        const service = (principal: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: principal }, Action: "sts:AssumeRole" }] });
-        assert.deepStrictEqual([trust("node-image-build"), trust("node-image-lifecycle")], [service("ec2.amazonaws.com"), service("imagebuilder.amazonaws.com")]);
+        assert.deepStrictEqual([trust("node-image-build"), trust("node-image-lifecycle")], [
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "imagebuilder.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } } }] },
+        ]);
         assert.deepStrictEqual(
-            program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => [r.inputs.role, r.inputs.policyArn]),
+            program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => [r.name, r.inputs.role, r.inputs.policyArn]),
             [
-                ["node-image-build-id", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
-                ["node-image-build-id", "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder"],
-                ["node-image-lifecycle-id", "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"],
+                ["node-image-build-0", "node-image-build-id", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+                ["node-image-build-1", "node-image-build-id", "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder"],
+                ["node-image-lifecycle", "node-image-lifecycle-id", "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"],
             ],
         );
         assert.deepStrictEqual(program.get("aws:iam/instanceProfile:InstanceProfile", "node-image-build").inputs, { role: "node-image-build-id" });
-        // No inline policy on them: the workflow roles' are the only two.
+        // No inline policy on them: the workflow roles' are the only two. Image Builder's write of the parameter is its
+        // service-linked role's, which AWS manages and which may write /imagebuilder/* only: nothing to grant.
         assert.deepStrictEqual(program.ofType(types.iamRolePolicy).map((r) => r.name).sort(), ["github-actions", "github-actions-preview"]);
     });
 
-    it("builds for the configured minor and architecture, or not at all, and refuses others with one sentence", async () => {
+    it("builds for the configured minor (the lab's default unless set) and architecture, or not at all, and refuses others with one sentence", async () => {
+        assert.strictEqual((await ci()).output("nodeImageKey").value, nodeImageKey(configSchema.kubernetesVersion.default as KubernetesMinor, "amd64"));
         const arm = await ci({ nodeImageKubernetesVersion: "1.36", nodeImageArchitecture: "arm64" });
         assert.strictEqual(arm.output("nodeImageKey").value, nodeImageKey("1.36", "arm64"));
-        assert.deepStrictEqual(arm.get(ib("InfrastructureConfiguration"), "node-image").inputs.instanceTypes, ["t4g.medium"]);
+        assert.deepStrictEqual(arm.get(ib("InfrastructureConfiguration"), "node-image").inputs.instanceTypes, ["t4g.medium", "m6g.medium"]);
         assert.strictEqual(arm.get(ib("ImageRecipe"), "node-image").inputs.parentImage, "ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id");
         const off = await ci({ nodeImage: false });
         assert.deepStrictEqual(off.resources.filter((r) => r.type.startsWith("aws:imagebuilder/") || r.name.startsWith("node-image")), []);
-        assert.strictEqual(off.run.outputs.nodeImageKey, undefined);
+        assert.deepStrictEqual([off.run.outputs.nodeImageKey, off.run.outputs.nodeImageParameter], [undefined, undefined]);
         for (const [config, message] of [
             [{ nodeImageKubernetesVersion: "1.33" }, 'Config key k8s-lab-ci:nodeImageKubernetesVersion has the value "1.33", which is not allowed: use one of 1.34, 1.35, 1.36: the kubeadm.k8s.io/v1beta4 config the lab renders needs 1.31 or later, and Calico v3.32.1 is tested on these.'],
             [{ nodeImageArchitecture: "x86_64" }, 'Config key k8s-lab-ci:nodeImageArchitecture has the value "x86_64", which is not allowed: use amd64 or arm64, the architecture of the lab\'s node instance types.'],
@@ -458,7 +530,7 @@ describe("CI stack: the prepared node image", () => {
         }
     });
 
-    it("lets the deploy role launch the account's images that carry the node-image tag, and never make, change or tag an image", async () => {
+    it("lets both roles read the node images' parameters and neither write them; the deploy role launches the account's images carrying the node-image tag, and never makes, changes, restores or tags an image", async () => {
         const { deploy, preview } = await load();
         const image = `arn:aws:ec2:${region}::image/ami-0prepared`;
         const run = (context: Context) => verdict([deploy], "ec2:RunInstances", image, { "aws:RequestedRegion": region, ...context });
@@ -473,7 +545,21 @@ describe("CI stack: the prepared node image", () => {
             ],
             ["allow", "allow", "none", "none", "none"],
         );
-        assert.deepStrictEqual(deploy.Statement.filter((s) => s.Sid === "RunInstancesOfPreparedNodeImages" || s.Sid?.startsWith("Never")), [
+        const parameterArn = (name: string, account = "111122223333") => `arn:aws:ssm:${region}:${account}:parameter${name}`;
+        const ssm = (policy: Policy, action: string, name: string, account?: string) => verdict([policy], action, parameterArn(name, account), { "aws:RequestedRegion": region });
+        assert.deepStrictEqual(
+            [deploy, preview].map((policy) => [
+                ssm(policy, "ssm:GetParameter", parameter),
+                ssm(policy, "ssm:GetParameter", "/imagebuilder/other/thing"),
+                ssm(policy, "ssm:GetParameter", parameter, "444455556666"),
+                ...parameterWriteActions.map((action) => ssm(policy, action, parameter)),
+            ]),
+            [deploy, preview].map(() => ["allow", "none", "none", ...parameterWriteActions.map(() => "deny")]),
+        );
+        assert.deepStrictEqual(parameterWriteActions, ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:LabelParameterVersion", "ssm:UnlabelParameterVersion", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"]);
+        const never = { Sid: "NeverWriteNodeImageParameters", Effect: "Deny", Action: [...parameterWriteActions], Resource: "arn:aws:ssm:*:*:parameter/imagebuilder/*" };
+        assert.deepStrictEqual(deploy.Statement.filter((s) => s.Sid === "RunInstancesOfPreparedNodeImages" || s.Sid === "NodeImageParameters" || s.Sid?.startsWith("Never")), [
+            { Sid: "NodeImageParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: `arn:aws:ssm:${region}:111122223333:parameter/imagebuilder/k8s-lab/node-image/*` },
             {
                 Sid: "RunInstancesOfPreparedNodeImages",
                 Effect: "Allow",
@@ -483,12 +569,18 @@ describe("CI stack: the prepared node image", () => {
             },
             { Sid: "NeverWriteImages", Effect: "Deny", Action: [...imageWriteActions], Resource: "*" },
             { Sid: "NeverTagImages", Effect: "Deny", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: ["arn:aws:ec2:*::image/*", "arn:aws:ec2:*::snapshot/*"] },
+            never,
         ]);
-        // Neither role makes, registers, copies, imports or tags an image, whatever the tags say.
+        assert.deepStrictEqual(preview.Statement.filter((s) => s.Sid?.startsWith("Never")), [never]);
+        // Neither role makes, registers, copies, imports, restores, enables, disables or tags an image, whatever the tags say.
         const asImage = { "ec2:CreateAction": "RunInstances", ...labRequest, ...labResource };
-        for (const action of ["ec2:CreateImage", "ec2:RegisterImage", "ec2:CopyImage", "ec2:ImportImage", "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyImageAttribute", "ec2:DeregisterImage", "imagebuilder:StartImagePipelineExecution"]) {
-            assert.deepStrictEqual([action, verdict([deploy], action, image, asImage), verdict([preview], action, image, asImage)], [action, "deny", "none"]);
-        }
-        assert.deepStrictEqual(verdict([deploy], "ec2:CreateSnapshot", `arn:aws:ec2:${region}::snapshot/snap-1`, asImage), "deny");
+        const imageActions = [
+            "ec2:CreateImage", "ec2:RegisterImage", "ec2:CopyImage", "ec2:ImportImage", "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifyImageAttribute", "ec2:DeregisterImage",
+            "ec2:RestoreImageFromRecycleBin", "ec2:EnableImage", "ec2:DisableImage", "ec2:EnableImageDeprecation", "ec2:DisableImageDeprecation",
+            "ec2:EnableImageDeregistrationProtection", "ec2:DisableImageDeregistrationProtection", "imagebuilder:StartImagePipelineExecution",
+        ];
+        assert.deepStrictEqual(imageActions.map((action) => [action, verdict([deploy], action, image, asImage), verdict([preview], action, image, asImage)]), imageActions.map((action) => [action, "deny", "none"]));
+        const snapshotActions = ["ec2:CreateSnapshot", "ec2:DeleteSnapshot", "ec2:RestoreSnapshotFromRecycleBin", "ec2:ModifySnapshotAttribute", "ec2:LockSnapshot"];
+        assert.deepStrictEqual(snapshotActions.map((action) => verdict([deploy], action, `arn:aws:ec2:${region}::snapshot/snap-1`, asImage)), snapshotActions.map(() => "deny"));
     });
 });

@@ -35,6 +35,7 @@ export const types = {
     randomPassword: "random:index/randomPassword:RandomPassword",
     remoteCommand: "command:remote:Command",
     localCommand: "command:local:Command",
+    ssmParameter: "aws:ssm/parameter:Parameter",
 
     chart: "kubernetes:helm.sh/v4:Chart",
     namespace: "kubernetes:core/v1:Namespace",
