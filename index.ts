@@ -26,7 +26,7 @@ import { ClusterAccess, clusterAccess, onPath } from "./lib/kubeconfig";
 import { capacityOverride, exposureOverride, labCapacity, labExposure } from "./lib/fallback";
 import { nodeLanguage, terminalLanguage, Translate, translator } from "./lib/messages";
 import { platformPlacement } from "./lib/placement";
-import { preflight } from "./lib/preflight";
+import { bootedImages, preflight } from "./lib/preflight";
 import { adminCidrsOf } from "./lib/publicIp";
 import { sshCommands } from "./lib/ssh";
 import { AwsOutputInputs, ExistingClusterOutputInputs, StackOutputInputs } from "./lib/stackOutputs";
@@ -300,5 +300,7 @@ async function awsLab(site: Site, adminCidrs: string[], previous: (key: string) 
         // Likewise the workers' capacity this up applied, and the configured one.
         workerCapacity,
         configuredWorkerCapacity: config.workerCapacity,
+        // What the nodes booted, for the run's timings: the prepared image's path is faster.
+        nodeImage: bootedImages(nodePlan),
     };
 }

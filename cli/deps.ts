@@ -246,6 +246,11 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                     const gone = (await s.refresh({ target: instances, onOutput: output, onError: output, signal })).summary.resourceChanges?.delete ?? 0;
                     return gone > 0 ? t("up.instancesGone", { count: gone }) : undefined;
                 },
+                nodeImage: async () => {
+                    const { nodeImageOutput } = await import("../lib/stackOutputs");
+                    const parsed = nodeImageOutput.safeParse((await s.outputs()).nodeImage?.value);
+                    return parsed.success ? parsed.data : undefined;
+                },
             };
         },
         destroy: async (t, say, output, signal) => {

@@ -9,6 +9,7 @@
  * nothing else failed, the same step is applied again with on-demand workers, and the lab keeps
  * them until it is destroyed (`labCapacity`).
  */
+import type { BootedImages } from "./stackOutputs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { verdictName } from "./access";
 import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
@@ -175,6 +176,8 @@ export interface LabStack {
      * Absent: the stack cannot.
      */
     refresh?(options: UpOptions, say: (line: string) => void): Promise<string | undefined>;
+    /** What the nodes booted, from the `nodeImage` output; undefined when the stack has none (absent: no nodes of its own). */
+    nodeImage?(): Promise<BootedImages | undefined>;
 }
 
 /** The URNs of the EC2 instances in an exported state (`Stack.exportStack()`'s `deployment`). */

@@ -2,14 +2,15 @@
  * Deploy-time facts read from AWS before any cloud resource is declared, so that a wrong
  * instance type or a zone without it stops `pulumi up` with one sentence and nothing built:
  * where to build, what each instance type is (architecture, memory) and which image to boot on
- * it: the account's prepared node image for the pinned versions when the CI stack built one,
+ * it: the prepared node image the CI stack's parameter names for the pinned versions, when there is one,
  * else Canonical's current Ubuntu.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "./config";
 import { Translate } from "./messages";
-import { nodeImageKey, nodeImageTag } from "./nodeImage";
+import { nodeImageKey, nodeImageParameter } from "./nodeImage";
+import type { BootedImages } from "./stackOutputs";
 import { KubernetesMinor, ubuntuAmiParameter } from "./versions";
 
 export type Architecture = "amd64" | "arm64";
@@ -19,8 +20,8 @@ export interface NodeType {
     architecture: Architecture;
     memoryGiB: number;
     /**
-     * The image to boot: for a Kubernetes node, the newest prepared node image of the account for
-     * the pinned versions and this architecture when there is one, else (and for the NAT
+     * The image to boot: for a Kubernetes node, the prepared node image the CI stack's parameter
+     * names for the pinned versions and this architecture when there is one, else (and for the NAT
      * instance) the current Ubuntu LTS image for the architecture, from Canonical's SSM parameter.
      */
     ami: string;
@@ -49,17 +50,24 @@ export function zoneOffering(offerings: { instanceTypes: string[]; locations: st
 }
 
 /**
- * The newest image the account owns whose node-image tag is exactly `key`, if any: an absent
- * image is no error, the lab then boots Canonical's Ubuntu and its user data installs everything.
+ * The prepared image of `key`, if any: the image the CI stack's parameter for the key names (the
+ * only source trusted: Image Builder writes it, the deploy role cannot), when the account owns it
+ * and it is available. No parameter, its placeholder, or an image gone is no error: the lab then
+ * boots Canonical's Ubuntu and its user data installs everything.
  */
-async function preparedImage(key: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
-    const found = await aws.ec2.getAmiIds({
-        owners: ["self"],
-        filters: [{ name: `tag:${nodeImageTag}`, values: [key] }, { name: "state", values: ["available"] }],
-        // Newest first.
-        sortAscending: false,
-    }, opts);
-    return found.ids[0];
+async function preparedImage(key: string, t: Translate, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+    const parameter = nodeImageParameter(key);
+    const named = await aws.ssm.getParameter({ name: parameter }, opts).then(
+        (found) => found.insecureValue,
+        async (err: Error) => {
+            // Not built yet, or a role without the read (a CI stack not updated): fall back, and say why when it is not the first.
+            if (!/ParameterNotFound/.test(err.message)) await pulumi.log.warn(t("nodeImage.unreadable", { parameter, reason: err.message }));
+            return undefined;
+        },
+    );
+    if (named === undefined || !/^ami-[0-9a-z]+$/.test(named)) return undefined;
+    const found = await aws.ec2.getAmiIds({ owners: ["self"], filters: [{ name: "image-id", values: [named] }, { name: "state", values: ["available"] }] }, opts);
+    return found.ids.includes(named) ? named : undefined;
 }
 
 /** `kubernetes`: the minor of a Kubernetes node, which may boot a prepared image; none for the NAT instance. */
@@ -70,11 +78,17 @@ async function nodeType(instanceType: string, key: string, region: string, t: Tr
     const architecture: Architecture = info.supportedArchitectures.includes("arm64") ? "arm64" : "amd64";
     const type = { instanceType, architecture, memoryGiB: info.memorySize / 1024 };
     const imageKey = kubernetes === undefined ? undefined : nodeImageKey(kubernetes, architecture);
-    const prepared = imageKey === undefined ? undefined : await preparedImage(imageKey, opts);
+    const prepared = imageKey === undefined ? undefined : await preparedImage(imageKey, t, opts);
     if (imageKey !== undefined && prepared !== undefined) return { ...type, ami: prepared, nodeImage: imageKey };
     // insecureValue: an AMI id is no secret, and a secret id would hide every image diff.
     const ami = (await aws.ssm.getParameter({ name: ubuntuAmiParameter(architecture) }, opts)).insecureValue;
     return { ...type, ami };
+}
+
+/** What each Kubernetes role boots, as the `nodeImage` output says it: the prepared image's key and id, or Canonical's Ubuntu. */
+export function bootedImages(plan: NodePlan): BootedImages {
+    const booted = (type: NodeType): BootedImages["worker"] => (type.nodeImage === undefined ? "ubuntu" : { key: type.nodeImage, ami: type.ami });
+    return { controlPlane: booted(plan.controlPlane), worker: booted(plan.worker) };
 }
 
 /** Reads the node plan and warns when an instance type is short of memory for its role. */

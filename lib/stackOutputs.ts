@@ -25,6 +25,10 @@ const platformOutputs = {
 };
 
 /** A lab on AWS: its nodes, their addresses and key, the cluster's kubeconfig, the workers' capacity. */
+const bootedImage = z.union([z.object({ key: z.string(), ami: z.string() }), z.literal("ubuntu")]);
+export const nodeImageOutput = z.object({ controlPlane: bootedImage, worker: bootedImage });
+export type BootedImages = z.infer<typeof nodeImageOutput>;
+
 export const awsOutputsSchema = z.object({
     target: z.literal("aws"),
     availabilityZone: z.string(),
@@ -44,6 +48,8 @@ export const awsOutputsSchema = z.object({
     workerCapacity: z.enum(workerCapacities),
     /** The configured capacity when it last ran. */
     configuredWorkerCapacity: z.enum(workerCapacities),
+    /** What each Kubernetes role booted: the prepared node image (its key and id) or Canonical's Ubuntu. */
+    nodeImage: nodeImageOutput,
 });
 
 /** The platform on an existing cluster: the kubeconfig context it was deployed into, and the platform's outputs. */

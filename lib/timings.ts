@@ -10,6 +10,7 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { WorkerCapacity } from "./config";
 import type { Exposure } from "./exposure";
+import type { BootedImages } from "./stackOutputs";
 import type { UpReport } from "./fallback";
 
 /** The phases, in the order the table lists them. */
@@ -197,12 +198,20 @@ export function runFallback(report: Pick<UpReport, "steps">): RunFallback | unde
     return Object.keys(fallback).length > 0 ? fallback : undefined;
 }
 
-/** One line of the timings history: a run of `lab up` on a stack (runs recorded before `kind` have none). */
+/** One line of the timings history: a run of `lab up` on a stack (runs recorded before `kind` or `nodeImage` have none). */
 export interface TimedRun extends Omit<Timings, "kind"> {
     kind?: RunKind;
     stack: string;
     ok: boolean;
     fallback?: RunFallback;
+    /** What the nodes booted (the stack's `nodeImage` output): the durations differ by far between the two. */
+    nodeImage?: BootedImages;
+}
+
+/** Whether the nodes booted the prepared image (every role), Canonical's Ubuntu (every role), or some of each. */
+export function bootedKind(booted: BootedImages): "prepared" | "ubuntu" | "mixed" {
+    const ubuntu = [booted.controlPlane, booted.worker].filter((image) => image === "ubuntu").length;
+    return ubuntu === 0 ? "prepared" : ubuntu === 2 ? "ubuntu" : "mixed";
 }
 
 /** The history's runs, oldest first; a line that is not a run is skipped. */

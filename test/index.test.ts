@@ -6,7 +6,7 @@ describe("the program", () => {
         const program = await runProgram();
         assert.deepStrictEqual(Object.keys(program.run.outputs).sort(), [
             "adminCidrs", "availabilityZone", "bookinfoUrl", "configuredExposure", "configuredWorkerCapacity", "controlPlanePrivateIp", "controlPlanePublicIp", "endpoints", "exposure", "grafanaAdminPassword", "grafanaUrl",
-            "kubeconfig", "kubernetesVersion", "labId", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "target", "workerCapacity", "workerPrivateIps",
+            "kubeconfig", "kubernetesVersion", "labId", "nodeImage", "nodeNames", "sshControlPlane", "sshPrivateKey", "sshWorkers", "target", "workerCapacity", "workerPrivateIps",
         ]);
         assert.strictEqual(program.output("target").value, "aws");
         assert.strictEqual(program.output("controlPlanePublicIp").value, "203.0.113.1");

@@ -86,7 +86,8 @@ export async function run(ctx: Context): Promise<number> {
         // Anything but the access check failing is the cloud's failure: say which resource, and what next.
         const others = (last?.upErrors ?? []).filter((e) => e.resource !== accessCheckResource);
         if (!report.ok) for (const e of others) lines.push(ctx.t("cli.upFailed", { mode: last.mode, reason: `${e.resource}: ${e.error}` }));
-        const timings = keepTimings(ctx, recorder.timings(), report.ok, runFallback(report));
+        const nodeImage = await stack.nodeImage?.().catch(() => undefined);
+        const timings = keepTimings(ctx, recorder.timings(), report.ok, runFallback(report), nodeImage);
         ctx.print({ ...report, timings }, lines);
         if (report.ok) return exitCodes.ok;
         if (interrupt.cancelled()) return 130;

@@ -9,7 +9,7 @@ import { stackPolicyPackConfig } from "../../cli/policyConfig";
 import { defaultPolicyPack } from "../../cli/commands/up";
 import { main } from "../../cli/lab";
 import { Deps, exitCodes, SshTarget } from "../../cli/types";
-import { AwsCliOutputs as LabOutputs } from "../../lib/stackOutputs";
+import { AwsCliOutputs as LabOutputs, BootedImages } from "../../lib/stackOutputs";
 import { accessCheckResource, LabStack, UpFailed, UpOptions } from "../../lib/fallback";
 import { message } from "../../lib/messages";
 import { platformChecks } from "../../lib/probe";
@@ -503,6 +503,53 @@ describe("operator CLI", () => {
         const unwritable = fake(outputs(), { env: { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: blocked }, stack: labUp(recorded) });
         assert.strictEqual(await main(["up", "--policy-pack", installedPack()], unwritable.deps), exitCodes.ok);
         assert.ok(unwritable.err.includes(`This run's timings could not be added to ${blocked} (EEXIST); the report still has them.`), unwritable.err.join("\n"));
+    });
+
+    it("records what the nodes booted with each run's timings, and warns first in k8s-lab timings when the newest run fell back to Ubuntu", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-timings-")), "timings.jsonl");
+        const env = { LANG: "en_US.UTF-8", K8S_LAB_TIMINGS_FILE: file };
+        const prepared = { key: "0123456789abcdef", ami: "ami-0prepared" };
+        let at = 1_790_000_000;
+        const booting = (nodeImage: BootedImages | undefined): LabStack => ({
+            exposure: async () => ({ configured: "nodePort", current: "nodePort" }),
+            up: async (options) => {
+                at += 86_400;
+                options.onEvent?.({ sequence: 1, timestamp: at, resourcePreEvent: { metadata: { op: "create", urn: "urn:pulumi:dev::k8s-lab::aws:ec2/vpc:Vpc::network", type: "aws:ec2/vpc:Vpc", provider: "" } } } as EngineEvent);
+                options.onEvent?.({ sequence: 2, timestamp: at + 60, resOutputsEvent: { metadata: { op: "create", urn: "urn:pulumi:dev::k8s-lab::aws:ec2/vpc:Vpc::network", type: "aws:ec2/vpc:Vpc", provider: "" } } } as EngineEvent);
+            },
+            endpoints: async () => { throw new Error("no outputs in this test"); },
+            nodeImage: async () => nodeImage,
+        });
+        const runs: [BootedImages | undefined, string][] = [
+            [{ controlPlane: prepared, worker: prepared }, " [nodes: the prepared node image]"],
+            [undefined, ""],
+            [{ controlPlane: "ubuntu", worker: prepared }, " [nodes: the prepared node image for one role, Canonical's Ubuntu for the other]"],
+            [{ controlPlane: "ubuntu", worker: "ubuntu" }, " [nodes: Canonical's Ubuntu, no prepared node image]"],
+        ];
+        for (const [nodeImage, note] of runs) {
+            const run = fake(outputs(), { env, stack: booting(nodeImage) });
+            assert.strictEqual(await main(["up", "--json", "--policy-pack", installedPack()], run.deps), exitCodes.ok);
+            assert.strictEqual(run.err[run.err.length - 1], `Time by phase (update): network 1:00; total 1:00 (k8s-lab timings shows the last runs).${note}`);
+            assert.deepStrictEqual(JSON.parse(run.out.join("\n")).timings.nodeImage, nodeImage);
+        }
+        assert.deepStrictEqual(fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line).nodeImage), runs.map(([nodeImage]) => nodeImage));
+        const shown = fake(outputs(), { env });
+        assert.strictEqual(await main(["timings"], shown.deps), exitCodes.ok);
+        assert.deepStrictEqual(shown.out.slice(0, 6), [
+            "Warning: the newest run's nodes did not all boot the prepared node image but Canonical's Ubuntu, which installs everything at boot and is slower. See the CI stack's node image build (docs/operations.md, The prepared node image).",
+            `The last runs of stack dev, newest first (${file}):`,
+            "2026-09-25 14:13 UTC  done  update  total 1:00: network 1:00 [nodes: Canonical's Ubuntu, no prepared node image]",
+            "2026-09-24 14:13 UTC  done  update  total 1:00: network 1:00 [nodes: the prepared node image for one role, Canonical's Ubuntu for the other]",
+            // A run recorded before the output existed says nothing.
+            "2026-09-23 14:13 UTC  done  update  total 1:00: network 1:00",
+            "2026-09-22 14:13 UTC  done  update  total 1:00: network 1:00 [nodes: the prepared node image]",
+        ]);
+        // The newest on the prepared image: no warning.
+        const again = fake(outputs(), { env, stack: booting({ controlPlane: prepared, worker: prepared }) });
+        assert.strictEqual(await main(["up", "--policy-pack", installedPack()], again.deps), exitCodes.ok);
+        const after = fake(outputs(), { env });
+        assert.strictEqual(await main(["timings"], after.deps), exitCodes.ok);
+        assert.strictEqual(after.out[0], `The last runs of stack dev, newest first (${file}):`);
     });
 
     it("stops up with the cloud's error (exit 5) when another resource failed, and as unhealthy (exit 1) on a verdict no exposure changes", async () => {

@@ -100,26 +100,30 @@ describe("NodeGroup", () => {
         assert.deepStrictEqual(byName, { "control-plane-0": "ami-ubuntu2404arm64", "worker-0": "ami-ubuntu2404amd64", "worker-1": "ami-ubuntu2404amd64" });
     });
 
-    it("boots the account's newest prepared node image for the pinned versions when there is one, says which image each role boots, and keeps the user data", async () => {
+    it("boots the prepared node image the CI stack's parameter names for the pinned versions, says which image each role boots, and keeps the user data", async () => {
         const amdKey = nodeImageKey("1.35", "amd64");
         const armKey = nodeImageKey("1.35", "arm64");
-        const images = { [amdKey]: ["ami-0newest", "ami-0older"], [nodeImageKey("1.34", "amd64")]: ["ami-0other-minor"] };
+        const images = { [amdKey]: "ami-0prepared", [nodeImageKey("1.34", "amd64")]: "ami-0other-minor" };
         const en = { LANG: "en_US.UTF-8" };
         const prepared = await runProgram({ nodeImages: images, env: en });
         const fallback = await runProgram({ env: en });
         const amis = (program: Awaited<ReturnType<typeof runProgram>>) => Object.fromEntries(program.ofType(types.instance).map((i) => [i.name, i.inputs.ami]));
         // The NAT instance boots Canonical's image whatever the account has.
-        assert.deepStrictEqual(amis(prepared), { "control-plane-0": "ami-0newest", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-0newest", "worker-1": "ami-0newest" });
+        assert.deepStrictEqual(amis(prepared), { "control-plane-0": "ami-0prepared", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-0prepared", "worker-1": "ami-0prepared" });
         assert.deepStrictEqual(amis(fallback), { "control-plane-0": "ami-ubuntu2404amd64", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-ubuntu2404amd64", "worker-1": "ami-ubuntu2404amd64" });
         assert.deepStrictEqual(prepared.run.infos.filter((line) => line.includes("node image")), [
-            `The control-plane node (control plane, Grafana and productpage) boots the prepared node image ami-0newest (key ${amdKey}): containerd, Kubernetes and the bootstrap's images are on it already.`,
-            `The worker node boots the prepared node image ami-0newest (key ${amdKey}): containerd, Kubernetes and the bootstrap's images are on it already.`,
+            `The control-plane node (control plane, Grafana and productpage) boots the prepared node image ami-0prepared (key ${amdKey}): containerd, Kubernetes and the bootstrap's images are on it already.`,
+            `The worker node boots the prepared node image ami-0prepared (key ${amdKey}): containerd, Kubernetes and the bootstrap's images are on it already.`,
         ]);
         assert.deepStrictEqual(fallback.run.infos.filter((line) => line.includes("node image")), ["control-plane node (control plane, Grafana and productpage)", "worker node"].map((role) =>
             `No prepared node image with key ${amdKey} in this account: the ${role} boots Canonical's Ubuntu ami-ubuntu2404amd64, installs containerd and Kubernetes and pulls the bootstrap's images from the internet, which takes longer.`));
+        // The run says what it booted, for its timings.
+        assert.deepStrictEqual(prepared.output("nodeImage").value, { controlPlane: { key: amdKey, ami: "ami-0prepared" }, worker: { key: amdKey, ami: "ami-0prepared" } });
+        assert.deepStrictEqual(fallback.output("nodeImage").value, { controlPlane: "ubuntu", worker: "ubuntu" });
         // Another minor's image or another architecture's is never taken: an arm64 control plane falls back, its amd64 workers do not.
         const arm = await runProgram({ nodeImages: images, config: { controlPlaneInstanceType: "t4g.large" } });
-        assert.deepStrictEqual(amis(arm), { "control-plane-0": "ami-ubuntu2404arm64", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-0newest", "worker-1": "ami-0newest" });
+        assert.deepStrictEqual(amis(arm), { "control-plane-0": "ami-ubuntu2404arm64", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-0prepared", "worker-1": "ami-0prepared" });
+        assert.deepStrictEqual(arm.output("nodeImage").value, { controlPlane: "ubuntu", worker: { key: amdKey, ami: "ami-0prepared" } });
         assert.notStrictEqual(armKey, amdKey);
         assert.deepStrictEqual(amis(await runProgram({ nodeImages: images, config: { kubernetesVersion: "1.36" } }))["worker-0"], "ami-ubuntu2404amd64");
         // The node's user data is the same either way, and a kept lab's nodes stay when a new image appears.
@@ -127,6 +131,23 @@ describe("NodeGroup", () => {
             assert.strictEqual(prepared.get(types.instance, name).inputs.userData, fallback.get(types.instance, name).inputs.userData);
             assert.deepStrictEqual(prepared.get(types.instance, name).options.ignoreChanges, ["ami"]);
         }
+    });
+
+    it("trusts only the parameter: its placeholder, an image the account does not own or that is not available, falls back", async () => {
+        const key = nodeImageKey("1.35", "amd64");
+        const worker = async (options: Parameters<typeof runProgram>[0]) => (await runProgram(options)).get(types.instance, "worker-0").inputs.ami;
+        assert.deepStrictEqual(
+            [
+                await worker({ nodeImages: { [key]: "ami-0prepared" } }),
+                // The CI stack's placeholder, before the first build.
+                await worker({ nodeImages: { [key]: "none" } }),
+                // Named, but not owned by the account or not available (deleted, pending).
+                await worker({ nodeImages: { [key]: "ami-0prepared" }, ownImages: [] }),
+                // An image of the account tagged with the key, but no parameter names it: never found by tag.
+                await worker({ ownImages: ["ami-0tagged"] }),
+            ],
+            ["ami-0prepared", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64"],
+        );
     });
 
     it("replaces a node when its user data changes, and gives each role its own", async () => {

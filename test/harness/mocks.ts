@@ -36,8 +36,10 @@ export interface HarnessOptions {
     previousOutputs?: Record<string, unknown>;
     /** What a command resource (by name) prints, over `commandStdout`'s defaults. */
     stdout?: Record<string, string>;
-    /** The account's images by the value of their `k8s-lab:node-image` tag, newest first; default: none. */
-    nodeImages?: Record<string, string[]>;
+    /** The CI stack's node image parameters' values, by key (absent: no parameter); default: none. */
+    nodeImages?: Record<string, string>;
+    /** The available images the account owns; default: every value of nodeImages. */
+    ownImages?: string[];
     /** The addresses of an instance (by name), over `instanceAddresses`' defaults. */
     addresses?: Record<string, Addresses>;
 }
@@ -121,16 +123,18 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
         case "aws:ssm/getParameter:getParameter": {
             const name = String(inputs.name);
             const match = /^\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/(amd64|arm64)\/hvm\/ebs-gp3\/ami-id$/.exec(name);
-            if (match === null) throw invokeError(token, `ParameterNotFound: ${name}`);
-            const ami = `ami-ubuntu2404${match[1]}`;
-            return { name, type: "String", value: ami, insecureValue: ami };
+            const prepared = /^\/imagebuilder\/k8s-lab\/node-image\/([0-9a-f]{16})$/.exec(name);
+            const value = match !== null ? `ami-ubuntu2404${match[1]}` : prepared !== null ? options.nodeImages?.[prepared[1]] : undefined;
+            if (value === undefined) throw invokeError(token, `ParameterNotFound: ${name}`);
+            return { name, type: "String", value, insecureValue: value };
         }
         case "aws:ec2/getAmiIds:getAmiIds": {
-            // Only the lookup the lab makes: its own images by their node-image tag, newest first.
+            // Only the lookup the lab makes: one image by id, if the account owns it and it is available.
             const filters = inputs.filters as { name: string; values: string[] }[];
-            const tag = filters.find((f) => f.name === "tag:k8s-lab:node-image")?.values ?? [];
-            const own = JSON.stringify(inputs.owners) === JSON.stringify(["self"]) && inputs.sortAscending === false;
-            const ids = own && tag.length === 1 ? (options.nodeImages?.[tag[0]] ?? []) : [];
+            const wanted = filters.find((f) => f.name === "image-id")?.values ?? [];
+            const available = filters.some((f) => f.name === "state" && JSON.stringify(f.values) === '["available"]');
+            const own = options.ownImages ?? Object.values(options.nodeImages ?? {});
+            const ids = JSON.stringify(inputs.owners) === JSON.stringify(["self"]) && available ? wanted.filter((id) => own.includes(id)) : [];
             return { ...inputs, ids };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
