@@ -58,8 +58,9 @@ export const stepDurations: DurationTable = {
  * The same `up` when the nodes boot the prepared node image (lib/nodeImage.ts: containerd and
  * Kubernetes installed, the images of kubeadm, Calico, Linkerd, Bookinfo and curl pulled; the
  * monitoring chart's are not). Only what the image changes differs from the table above, each
- * with its reasoning; estimates until recorded runs of both kinds recalibrate them (each run's
- * preflight says which image its nodes booted).
+ * with its reasoning. Estimates: no recorded run on the prepared image exists yet; recalibrate
+ * them from recorded runs of both kinds (each run's timings record what its nodes booted, from
+ * the `nodeImage` output: `k8s-lab timings --json`).
  */
 export const preparedImageDurations: DurationTable = {
     seconds: {
