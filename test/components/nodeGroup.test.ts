@@ -148,6 +148,14 @@ describe("NodeGroup", () => {
             ],
             ["ami-0prepared", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64"],
         );
+        // A parameter that cannot be read (a deploy role from before the CI stack's update): Ubuntu, and said why; a missing one is said nothing of.
+        const denied = "AccessDeniedException: not authorized to perform: ssm:GetParameter";
+        const unreadable = await runProgram({ nodeImages: { [key]: "ami-0prepared" }, nodeImageParameterError: denied, env: { LANG: "en_US.UTF-8" } });
+        assert.strictEqual(unreadable.get(types.instance, "worker-0").inputs.ami, "ami-ubuntu2404amd64");
+        const said = [...new Set(unreadable.run.warnings.filter((line) => line.includes("parameter")))];
+        assert.deepStrictEqual(said.map((line) => line.replace(/\(.*\)/, "(…)")), [`The prepared node image's parameter /imagebuilder/k8s-lab/node-image/${key} could not be read (…): the nodes boot Canonical's Ubuntu.`]);
+        assert.match(said[0], /AccessDeniedException: not authorized to perform: ssm:GetParameter/);
+        assert.deepStrictEqual((await runProgram({ env: { LANG: "en_US.UTF-8" } })).run.warnings.filter((line) => line.includes("parameter")), []);
     });
 
     it("replaces a node when its user data changes, and gives each role its own", async () => {

@@ -40,6 +40,8 @@ export interface HarnessOptions {
     nodeImages?: Record<string, string>;
     /** The available images the account owns; default: every value of nodeImages. */
     ownImages?: string[];
+    /** The error reading a node image parameter answers with (a role without the read); default: none. */
+    nodeImageParameterError?: string;
     /** The addresses of an instance (by name), over `instanceAddresses`' defaults. */
     addresses?: Record<string, Addresses>;
 }
@@ -124,6 +126,7 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
             const name = String(inputs.name);
             const match = /^\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/(amd64|arm64)\/hvm\/ebs-gp3\/ami-id$/.exec(name);
             const prepared = /^\/imagebuilder\/k8s-lab\/node-image\/([0-9a-f]{16})$/.exec(name);
+            if (prepared !== null && options.nodeImageParameterError !== undefined) throw invokeError(token, options.nodeImageParameterError);
             const value = match !== null ? `ami-ubuntu2404${match[1]}` : prepared !== null ? options.nodeImages?.[prepared[1]] : undefined;
             if (value === undefined) throw invokeError(token, `ParameterNotFound: ${name}`);
             return { name, type: "String", value, insecureValue: value };
