@@ -2,9 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { prometheusSelectorLabels } from "./monitoring";
+import { linkerdNamespace } from "../lib/linkerdMetrics";
 import { versions } from "../lib/versions";
 
-export const linkerdNamespace = "linkerd";
+export { linkerdNamespace };
 
 /** Lifetimes: a lab lives a day, or a few when kept up; these outlast that with room. */
 export const trustAnchorHours = 2 * 365 * 24;

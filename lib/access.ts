@@ -40,10 +40,14 @@ export function resultSentence(result: ProbeResult, t: Translate, mode: string, 
         case "noBookinfoPods": return t("access.noBookinfoPods", { target, url });
         case "unmeshedPods": return t("access.unmeshedPods", { target, url, detail });
         case "proxyTargetsMissing": return t("access.proxyTargetsMissing", { target, url, detail, job: proxyScrapeJob });
+        case "proxyTargetsPending": return t("access.proxyTargetsPending", { target, url, detail, job: proxyScrapeJob });
         case "noDashboard": return t("access.noDashboard", { target, url, detail });
+        case "noShippedDashboard": return t("access.noShippedDashboard", { target, url, detail });
         case "dashboardChanged": return t("access.dashboardChanged", { target, url, detail });
         case "panelsWithoutData": return t("access.panelsWithoutData", { target, url, detail });
         case "alertRulesMissing": return t("access.alertRulesMissing", { target, url, detail });
+        case "alertRulesFailing": return t("access.alertRulesFailing", { target, url, detail });
+        case "alertRulesPending": return t("access.alertRulesPending", { target, url, detail });
     }
 }
 

@@ -15,7 +15,7 @@ import { verdictName } from "./access";
 import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./exposure";
-import { Endpoints, Verdict, Verification } from "./probe";
+import { Endpoints, platformChecks, ProbeResult, Verdict, Verification } from "./probe";
 import { engineErrorLine, errorLine } from "./redact";
 
 /**
@@ -211,6 +211,13 @@ export interface UpReport {
 /** The verdicts another exposure can change: the URL's port is not reached at all. */
 export const networkVerdicts: readonly Verdict[] = ["timeout", "refused", "unreachable"];
 
+/**
+ * Whether another exposure may make a failed result pass: a URL's network verdict. A platform
+ * check's result never does: it runs only once Grafana answered, so its port is reached, and
+ * another exposure would not change what Prometheus holds.
+ */
+export const exposureMayHelp = (result: ProbeResult): boolean => !(platformChecks as readonly string[]).includes(result.target) && networkVerdicts.includes(result.verdict);
+
 const failing = (v: Verification, t: Translate): string =>
     v.results.filter((r) => r.verdict !== "ok").map((r) => `${r.target}: ${verdictName(r.verdict, t)}`).join(", ");
 
@@ -277,8 +284,7 @@ export async function upWithFallback(stack: LabStack, options: UpOptions, check:
         if (endpoints === undefined || endpoints.targets.length === 0 || !endpoints.targets.every((target) => isUrl(target.url))) break;
         step.verification = await check(endpoints);
         if (step.verification.ok) return serving(mode);
-        const verdicts = step.verification.results.filter((r) => r.verdict !== "ok").map((r) => r.verdict);
-        if (!verdicts.every((v) => networkVerdicts.includes(v))) {
+        if (!step.verification.results.filter((r) => r.verdict !== "ok").every(exposureMayHelp)) {
             log(t("fallback.noSwitch", { mode, reason: failing(step.verification, t) }));
             break;
         }

@@ -19,20 +19,29 @@ export const linkerdMetrics = {
  */
 export const kubeStateMetrics = {
     kube_deployment_status_replicas_ready: "gauge: ready replicas per deployment, labelled namespace and deployment",
-    // For `lab verify` (lib/platformChecks.ts), all STABLE in docs/metrics/workload/pod-metrics.md.
+    // For `lab verify` (lib/platformChecks.ts), from docs/metrics/workload/pod-metrics.md: STABLE but
+    // kube_pod_deletion_timestamp, EXPERIMENTAL there, which kube-state-metrics exports by default all the same.
     kube_pod_info: "gauge: 1 per pod, labelled namespace, pod and created_by_kind (ReplicaSet for a Deployment's pod)",
     kube_pod_status_phase: "gauge: 1 for the pod's phase, labelled namespace, pod and phase",
-    kube_pod_deletion_timestamp: "gauge: set only for a pod being deleted, labelled namespace and pod",
+    kube_pod_deletion_timestamp: "gauge (EXPERIMENTAL, on by default): set only for a pod being deleted, labelled namespace and pod",
     kube_pod_container_info: "gauge: 1 per container, labelled namespace, pod and container",
-    kube_pod_init_container_info: "gauge: 1 per init container (a native sidecar such as linkerd-proxy too), labelled namespace, pod and container",
+    kube_pod_init_container_info: "gauge: 1 per init container, labelled namespace, pod, container and restart_policy (Always for a native sidecar such as linkerd-proxy)",
 } as const;
 
+/** The namespace components/mesh.ts installs Linkerd's control plane in. */
+export const linkerdNamespace = "linkerd";
+
+/** The PodMonitor Linkerd's chart (podMonitor.proxy) creates for the proxies, in the control plane's namespace. */
+export const proxyPodMonitor = { namespace: linkerdNamespace, name: "linkerd-proxy" } as const;
+
 /**
- * The `job` label of the Linkerd proxies' scrape targets: Linkerd's chart (podMonitor.proxy)
- * creates the PodMonitor linkerd-proxy in the control plane's namespace (components/mesh.ts),
- * and the Prometheus Operator names a PodMonitor's job `<namespace>/<name>` (no jobLabel set).
- * Its relabelings give each target the pod's `namespace` and `pod`.
+ * The `job` label of the Linkerd proxies' scrape targets: the Prometheus Operator names a
+ * PodMonitor's job `<namespace>/<name>` (no jobLabel set). Its relabelings give each target the
+ * pod's `namespace` and `pod`.
  */
-export const proxyScrapeJob = "linkerd/linkerd-proxy";
+export const proxyScrapeJob = `${proxyPodMonitor.namespace}/${proxyPodMonitor.name}`;
+
+/** The scrape pool of the PodMonitor's first (only) endpoint, as the Prometheus Operator names it: `/api/v1/targets?scrapePool=` takes it. */
+export const proxyScrapePool = `podMonitor/${proxyPodMonitor.namespace}/${proxyPodMonitor.name}/0`;
 
 export type MetricName = keyof typeof linkerdMetrics | keyof typeof kubeStateMetrics;

@@ -10,10 +10,12 @@
  */
 
 import { Check, VerifyTarget } from "./endpoints";
-import { changedPanels, Dashboard, defaultScrapeSeconds, durationSeconds, grafanaExpr, missingAlerts, panelQueries, podQueries, podsOf, RuleGroup, ScrapeTarget, Series, shippedDashboard, unmeshedPods, unscrapedPods } from "./platformChecks";
+import { proxyScrapePool } from "./linkerdMetrics";
+import { alertRuleProblems, changedPanels, Dashboard, dashboardFile, DsQueryResult, dsQueryBody, hasData, panelQueries, podQueries, podsOf, RuleGroup, ScrapeTarget, Series, ShippedDashboard, shippedDashboard, unmeshedPods, unscrapedPods } from "./platformChecks";
 
 export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy"
-    | "prometheusError" | "noBookinfoPods" | "unmeshedPods" | "proxyTargetsMissing" | "noDashboard" | "dashboardChanged" | "panelsWithoutData" | "alertRulesMissing";
+    | "prometheusError" | "noBookinfoPods" | "unmeshedPods" | "proxyTargetsMissing" | "proxyTargetsPending" | "noDashboard" | "noShippedDashboard" | "dashboardChanged" | "panelsWithoutData"
+    | "alertRulesMissing" | "alertRulesFailing" | "alertRulesPending";
 /** Which endpoint a result is about: its name, and how messages name it. */
 export type Target = Pick<VerifyTarget, "name" | "title">;
 
@@ -70,9 +72,10 @@ class Budget {
     constructor(readonly ms: number) {
         this.signal = AbortSignal.timeout(ms);
     }
-    async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
+    async get(url: string, headers: Record<string, string> = {}, body?: unknown): Promise<Response> {
         try {
-            const response = await fetch(url, { headers, signal: this.signal, redirect: "manual" });
+            const post = body === undefined ? {} : { method: "POST", body: JSON.stringify(body) };
+            const response = await fetch(url, { headers: body === undefined ? headers : { ...headers, "content-type": "application/json" }, signal: this.signal, redirect: "manual", ...post });
             this.answered = true;
             return response;
         } catch (err) {
@@ -97,7 +100,11 @@ class Budget {
     }
 }
 
-/** `reached`: the port is known to answer already, so running out of time is slow, never a timeout. */
+/**
+ * `reached`: the port is known to answer already. Once it has answered, running out of time is
+ * slow, never a timeout, and a refusal or no route is the connection lost (reset): no network
+ * verdict, which another exposure would be tried for.
+ */
 async function timed(target: Target, url: string, budgetMs: number, check: (budget: Budget) => Promise<void>, reached = false): Promise<ProbeResult> {
     const started = Date.now();
     const budget = new Budget(budgetMs);
@@ -110,6 +117,7 @@ async function timed(target: Target, url: string, budgetMs: number, check: (budg
         let failure = networkFailure(err, budgetMs);
         // Answers came, but not the whole check in time: slow, not the network's fault.
         if (failure.verdict === "timeout" && budget.answered) failure = new Failure("slow", `answered, but the whole check took longer than ${budgetMs / 1000} s`);
+        if ((failure.verdict === "refused" || failure.verdict === "unreachable") && budget.answered) failure = new Failure("reset", `${failure.message} after an answer`);
         return { ...about, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
     }
 }
@@ -142,8 +150,6 @@ export async function probeBookinfo(target: Target, url: string, timeoutMs = kpi
 /** Grafana's Prometheus datasource, as the platform checks ask it. */
 interface Datasource {
     uid: string;
-    /** Its scrape interval (`jsonData.timeInterval`, Grafana's default when unset), for the dashboard's variables. */
-    scrapeSeconds: number;
 }
 
 /** Grafana's login page, then its Prometheus datasource's own health check, with the admin credentials; the datasource when healthy. */
@@ -157,7 +163,7 @@ async function checkGrafana(target: Target, base: string, auth: Record<string, s
         expectOk(sources);
         const list = await budget.json(sources, "the datasource API");
         if (!Array.isArray(list)) throw new Failure("unexpectedStatus", "the datasource API did not answer a list", 200);
-        const prometheus = (list as { uid?: unknown; type?: unknown; name?: unknown; jsonData?: { timeInterval?: string } }[]).find((d) => d?.type === "prometheus" && typeof d.uid === "string");
+        const prometheus = (list as { uid?: unknown; type?: unknown; name?: unknown }[]).find((d) => d?.type === "prometheus" && typeof d.uid === "string");
         if (prometheus === undefined) throw new Failure("noDatasource", `types: ${list.map((d: { type?: unknown }) => String(d?.type)).join(", ") || "none"}`, 200);
         const health = await budget.get(`${base}/api/datasources/uid/${encodeURIComponent(String(prometheus.uid))}/health`, auth);
         const text = await budget.text(health);
@@ -171,7 +177,7 @@ async function checkGrafana(target: Target, base: string, auth: Record<string, s
         const name = String(prometheus.name ?? prometheus.uid);
         const reason = typeof body.message === "string" && body.status !== "OK" ? body.message : health.status !== 200 ? `HTTP ${health.status}` : `status ${String(body.status)}`;
         if (health.status !== 200 || body.status !== "OK") throw new Failure("datasourceUnhealthy", `${name}: ${reason}`, health.status);
-        datasource = { uid: String(prometheus.uid), scrapeSeconds: durationSeconds(prometheus.jsonData?.timeInterval) ?? defaultScrapeSeconds };
+        datasource = { uid: String(prometheus.uid) };
     });
     return { result, datasource };
 }
@@ -192,26 +198,43 @@ export async function probeGrafana(target: Target, url: string, password: string
 export const platformChecks = ["linkerdProxies", "proxyTargets", "bookinfoDashboard", "alertRules"] as const;
 export type PlatformCheck = (typeof platformChecks)[number];
 
-/** The `data` of a Prometheus API answer through Grafana's datasource proxy; an error, or any other answer, is a verdict. */
-async function prometheusData(budget: Budget, url: string, auth: Record<string, string>, what: string): Promise<Record<string, unknown>> {
-    const response = await budget.get(url, auth);
+/** An answer about Prometheus, through Grafana, as JSON (the request POSTs `body` when given); credentials refused, or no JSON, is a verdict. */
+async function prometheusAnswer<T>(budget: Budget, url: string, auth: Record<string, string>, what: string, body?: unknown): Promise<{ status: number; answer: T | null }> {
+    const response = await budget.get(url, auth, body);
     if (response.status === 401 || response.status === 403) expectOk(response);
     const text = await budget.text(response);
-    let body: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown; message?: unknown } = {};
     try {
-        body = JSON.parse(text) as typeof body;
+        return { status: response.status, answer: JSON.parse(text) as T | null };
     } catch {
         throw new Failure("prometheusError", `${what}: HTTP ${response.status}, ${JSON.stringify(text.slice(0, 60))}`, response.status);
     }
-    if (response.status === 200 && body?.status === "success" && typeof body.data === "object" && body.data !== null) return body.data as Record<string, unknown>;
+}
+
+/** The `data` of a Prometheus API answer through Grafana's datasource proxy; an error, or any other answer, is a verdict. */
+async function prometheusData(budget: Budget, url: string, auth: Record<string, string>, what: string): Promise<Record<string, unknown>> {
+    const { status, answer: body } = await prometheusAnswer<{ status?: unknown; data?: unknown; errorType?: unknown; error?: unknown; message?: unknown }>(budget, url, auth, what);
+    if (status === 200 && body?.status === "success" && typeof body.data === "object" && body.data !== null) return body.data as Record<string, unknown>;
     const reason = body?.status === "error" ? `${String(body.errorType)}: ${String(body.error)}` : typeof body?.message === "string" ? body.message : "no result";
-    throw new Failure("prometheusError", `${what}: HTTP ${response.status}, ${reason}`, response.status);
+    throw new Failure("prometheusError", `${what}: HTTP ${status}, ${reason}`, status);
+}
+
+/**
+ * A panel's query run by Grafana itself (`POST /api/ds/query`, which expands its built-in
+ * variables as for the panel): its result, or its error as a verdict. Grafana answers 200 when
+ * every query succeeded, else 400 (207 with multi-status on) with each query's error.
+ */
+async function panelData(budget: Budget, base: string, auth: Record<string, string>, body: ReturnType<typeof dsQueryBody>): Promise<DsQueryResult> {
+    const { status, answer } = await prometheusAnswer<{ results?: Record<string, DsQueryResult>; message?: unknown }>(budget, `${base}/api/ds/query`, auth, "a panel's query", body);
+    const result = answer?.results?.[String(body.queries[0].refId)];
+    if (status === 200 && result !== undefined && result.error === undefined) return result;
+    const reason = typeof result?.error === "string" ? result.error : typeof answer?.message === "string" ? answer.message : "no result";
+    throw new Failure("prometheusError", `a panel's query: HTTP ${status}, ${reason}`, status);
 }
 
 const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 const quoted = (names: string[]): string => names.map((n) => JSON.stringify(n)).join(", ");
 
-async function probePlatform(grafana: Target, base: string, auth: Record<string, string>, datasource: Datasource, shipped: Dashboard, budgetMs: number): Promise<ProbeResult[]> {
+async function probePlatform(grafana: Target, base: string, auth: Record<string, string>, datasource: Datasource, shipped: ShippedDashboard, budgetMs: number): Promise<ProbeResult[]> {
     const proxy = `${base}/api/datasources/proxy/uid/${encodeURIComponent(datasource.uid)}/api/v1`;
     const query = async (budget: Budget, expr: string): Promise<Series[]> => list<Series>((await prometheusData(budget, `${proxy}/query?query=${encodeURIComponent(expr)}`, auth, "a query")).result);
     const runningPods = async (budget: Budget): Promise<string[]> => {
@@ -221,7 +244,7 @@ async function probePlatform(grafana: Target, base: string, auth: Record<string,
     };
     // Grafana has answered: a check that runs out of time is slow (no network verdict, so no other exposure is tried).
     const check = (name: PlatformCheck, url: string, run: (budget: Budget) => Promise<void>) => timed({ name, title: grafana.title }, url, budgetMs, run, true);
-    const uid = shipped.uid ?? "";
+    const uid = "dashboard" in shipped ? (shipped.dashboard.uid ?? "") : "";
     return Promise.all([
         check("linkerdProxies", base, async (budget) => {
             const [running, meshed] = await Promise.all([runningPods(budget), query(budget, podQueries.meshed)]);
@@ -229,31 +252,35 @@ async function probePlatform(grafana: Target, base: string, auth: Record<string,
             if (missing.length > 0) throw new Failure("unmeshedPods", missing.join(", "), 200);
         }),
         check("proxyTargets", base, async (budget) => {
-            const [running, targets] = await Promise.all([runningPods(budget), prometheusData(budget, `${proxy}/targets?state=active`, auth, "the targets API")]);
-            const missing = unscrapedPods(running, list<ScrapeTarget>(targets.activeTargets));
+            const [running, targets] = await Promise.all([runningPods(budget), prometheusData(budget, `${proxy}/targets?state=active&scrapePool=${encodeURIComponent(proxyScrapePool)}`, auth, "the targets API")]);
+            const { missing, pending } = unscrapedPods(running, list<ScrapeTarget>(targets.activeTargets));
             if (missing.length > 0) throw new Failure("proxyTargetsMissing", missing.join(", "), 200);
+            if (pending.length > 0) throw new Failure("proxyTargetsPending", pending.join(", "), 200);
         }),
-        check("bookinfoDashboard", `${base}/d/${encodeURIComponent(uid)}`, async (budget) => {
+        check("bookinfoDashboard", uid === "" ? base : `${base}/d/${encodeURIComponent(uid)}`, async (budget) => {
+            if ("problem" in shipped) throw new Failure("noShippedDashboard", `${dashboardFile}: ${shipped.problem}`);
             const response = await budget.get(`${base}/api/dashboards/uid/${encodeURIComponent(uid)}`, auth);
             if (response.status === 404) throw new Failure("noDashboard", uid, 404);
             expectOk(response);
             const live = ((await budget.json(response, "the dashboard API")) as { dashboard?: Dashboard } | null)?.dashboard ?? {};
-            const changed = changedPanels(live, shipped);
+            const changed = changedPanels(live, shipped.dashboard);
             if (changed.length > 0) throw new Failure("dashboardChanged", quoted(changed), 200);
             const queries = panelQueries(live);
-            const answers = await Promise.all(queries.map((q) => query(budget, grafanaExpr(q.expr, live, datasource))));
-            const empty = [...new Set(queries.filter((_q, i) => answers[i].length === 0).map((q) => q.panel))];
+            const answers = await Promise.all(queries.map((q) => panelData(budget, base, auth, dsQueryBody(q, live, datasource.uid))));
+            const empty = [...new Set(queries.filter((q, i) => !hasData(answers[i], q.requestRate)).map((q) => q.panel))];
             if (empty.length > 0) throw new Failure("panelsWithoutData", quoted(empty), 200);
         }),
         check("alertRules", base, async (budget) => {
-            const missing = missingAlerts(list<RuleGroup>((await prometheusData(budget, `${proxy}/rules?type=alert`, auth, "the rules API")).groups));
+            const { missing, failing, pending } = alertRuleProblems(list<RuleGroup>((await prometheusData(budget, `${proxy}/rules?type=alert`, auth, "the rules API")).groups));
             if (missing.length > 0) throw new Failure("alertRulesMissing", missing.join(", "), 200);
+            if (failing.length > 0) throw new Failure("alertRulesFailing", failing.join(", "), 200);
+            if (pending.length > 0) throw new Failure("alertRulesPending", pending.join(", "), 200);
         }),
     ]);
 }
 
 /** Grafana's own check, then, once its datasource is healthy, the platform checks through it. */
-async function probeGrafanaAndPlatform(target: Target, url: string, password: string, shipped: Dashboard, budgetMs: () => number): Promise<ProbeResult[]> {
+async function probeGrafanaAndPlatform(target: Target, url: string, password: string, shipped: ShippedDashboard, budgetMs: () => number): Promise<ProbeResult[]> {
     const base = url.replace(/\/+$/, "");
     const auth = basicAuth(password);
     const { result, datasource } = await checkGrafana(target, base, auth, budgetMs());
@@ -267,7 +294,7 @@ export interface Endpoints {
 }
 
 /** Each check's results; `budgetMs` tells a check starting now its budget. */
-const probes: Record<Check, (target: VerifyTarget, password: string, dashboard: Dashboard, budgetMs: () => number) => Promise<ProbeResult[]>> = {
+const probes: Record<Check, (target: VerifyTarget, password: string, dashboard: ShippedDashboard, budgetMs: () => number) => Promise<ProbeResult[]>> = {
     productPage: async (target, _password, _dashboard, budgetMs) => [await probeBookinfo(target, target.url, budgetMs())],
     grafana: (target, password, dashboard, budgetMs) => probeGrafanaAndPlatform(target, target.url, password, dashboard, budgetMs),
     answers: async (target, _password, _dashboard, budgetMs) => [await probeAnswers(target, target.url, budgetMs())],
@@ -285,8 +312,8 @@ export interface VerifyOptions {
     /** How long to keep trying; 0: one attempt. */
     retryForMs?: number;
     intervalMs?: number;
-    /** The Bookinfo dashboard Grafana's must match: the one this program ships, unless a test gives another. */
-    dashboard?: Dashboard;
+    /** The Bookinfo dashboard Grafana's must match (or why it cannot be read): the one this program ships, unless a test gives another. */
+    dashboard?: ShippedDashboard;
     /** Called after each attempt, as it happens. */
     onAttempt?: (attempt: number, results: ProbeResult[]) => void;
 }
@@ -297,6 +324,7 @@ export interface VerifyOptions {
  * more than one interval (each check's budget is cut to what is left, never above the KPI).
  */
 export async function verify(endpoints: Endpoints, options: VerifyOptions = {}): Promise<Verification> {
+    // Read once: a missing or broken file is the dashboard check's verdict, never a throw.
     const { timeoutMs = kpiTimeoutMs, retryForMs = 0, intervalMs = 10_000, dashboard = shippedDashboard() } = options;
     const deadline = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {

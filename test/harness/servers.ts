@@ -5,8 +5,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { bookinfoAlertRules } from "../../lib/alerts";
-import { proxyScrapeJob } from "../../lib/linkerdMetrics";
-import { Dashboard, podQueries, RuleGroup, ScrapeTarget, shippedDashboard } from "../../lib/platformChecks";
+import { proxyScrapeJob, proxyScrapePool } from "../../lib/linkerdMetrics";
+import { Dashboard, podQueries, queryRange, RuleGroup, ScrapeTarget, shippedDashboard } from "../../lib/platformChecks";
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -36,6 +36,13 @@ export async function closeAll(): Promise<void> {
     }
 }
 
+/** The Bookinfo dashboard this program ships; the tests need it readable. */
+export function bookinfoDashboard(): Dashboard {
+    const shipped = shippedDashboard();
+    if ("problem" in shipped) throw new Error(shipped.problem);
+    return shipped.dashboard;
+}
+
 /**
  * What the fake Grafana's Prometheus holds, as the platform checks read it; a test may change it
  * between attempts. By default a healthy lab: every pod meshed and scraped, every panel's query
@@ -49,11 +56,14 @@ export interface FakeCluster {
     targets: ScrapeTarget[];
     /** Grafana's Bookinfo dashboard (`/api/dashboards/uid/<uid>`); undefined: not found. */
     dashboard?: Dashboard;
-    /** The queries that answer no series, as Grafana would send them. */
-    empty: string[];
+    /**
+     * The values a panel's query answers (`/api/ds/query`), one series each, by the expression
+     * Grafana is sent: `[]` no series, NaN or ±Infinity as Grafana's frames carry them. Absent: one series of 1.
+     */
+    values: Record<string, number[]>;
     /** Prometheus's alert rule groups (`/api/v1/rules`). */
     groups: RuleGroup[];
-    /** Every query asked, as sent. */
+    /** Every query asked (Prometheus's and the panels'), as sent. */
     asked: string[];
 }
 
@@ -66,22 +76,47 @@ export function healthyCluster(over: Partial<FakeCluster> = {}): FakeCluster {
         running,
         meshed: running,
         targets: running.map((pod) => ({ labels: { job: proxyScrapeJob, namespace: "bookinfo", pod }, health: "up", lastError: "" })),
-        dashboard: shippedDashboard(),
-        empty: [],
-        groups: bookinfoAlertRules("en").map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ name: r.alert, type: "alerting" })) })),
+        dashboard: bookinfoDashboard(),
+        values: {},
+        groups: bookinfoAlertRules("en").map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ name: r.alert, type: "alerting", health: "ok", lastError: "" })) })),
         asked: [],
         ...over,
     };
 }
 
-/** Prometheus's answer to an instant query of the fake cluster: one series per pod, or per Deployment for a panel. */
+/** Prometheus's answer to an instant query of the fake cluster (the pods' queries): one series per pod. */
 function instantQuery(cluster: FakeCluster, expr: string): { status: number; body: unknown } {
-    // Prometheus refuses a variable Grafana would have replaced.
-    if (/\$|\[\[/.test(expr)) return { status: 400, body: { status: "error", errorType: "bad_data", error: `1:1: parse error: unexpected character: '$'` } };
-    const pods = expr === podQueries.running ? cluster.running : expr === podQueries.meshed ? cluster.meshed : undefined;
-    const result = pods !== undefined ? pods.map((pod) => ({ metric: { namespace: "bookinfo", pod }, value: [0, "1"] }))
-        : cluster.empty.includes(expr) ? [] : [{ metric: { deployment: "productpage-v1" }, value: [0, "1"] }];
-    return { status: 200, body: { status: "success", data: { resultType: "vector", result } } };
+    const pods = expr === podQueries.running ? cluster.running : expr === podQueries.meshed ? cluster.meshed : [];
+    return { status: 200, body: { status: "success", data: { resultType: "vector", result: pods.map((pod) => ({ metric: { namespace: "bookinfo", pod }, value: [0, "1"] })) } } };
+}
+
+/** Grafana's data frame of one instant sample: a value JSON cannot carry (NaN, ±Infinity) is null, named in `entities`. */
+function frame(refId: string, value: number): unknown {
+    const entity = Number.isNaN(value) ? "NaN" : value === Infinity ? "Inf" : value === -Infinity ? "NegInf" : undefined;
+    return {
+        schema: { refId, meta: { type: "numeric-multi", typeVersion: [0, 1] }, fields: [{ name: "Time", type: "time" }, { name: "Value", type: "number", labels: { deployment: "productpage-v1" } }] },
+        data: { values: [[1764465600000], [entity === undefined ? value : null]], ...(entity === undefined ? {} : { entities: [null, { [entity]: [0] }] }) },
+    };
+}
+
+/**
+ * Grafana's `POST /api/ds/query` of the fake cluster, for instant Prometheus queries of the
+ * datasource `prometheus` over the last hour. Grafana expands its built-in variables (`$__…`);
+ * another `$` is a dashboard variable the caller left, which Prometheus refuses: the query's
+ * error, and 400 for the whole answer, as Grafana answers when a query fails.
+ */
+function dsQuery(cluster: FakeCluster, request: { from?: string; to?: string; queries?: { refId?: string; datasource?: { type?: string; uid?: string }; expr?: string; instant?: boolean }[] }): { status: number; body: unknown } {
+    const results: Record<string, { status: number; error?: string }> = Object.fromEntries((request.queries ?? []).map((q) => {
+        const refId = q.refId ?? "A";
+        const expr = q.expr ?? "";
+        cluster.asked.push(expr);
+        const wrong = request.from !== queryRange.from || request.to !== queryRange.to || q.instant !== true ? "not an instant query over the last hour"
+            : q.datasource?.uid !== "prometheus" || q.datasource.type !== "prometheus" ? `data source not found: ${JSON.stringify(q.datasource)}`
+                : /\$(?!__)|\[\[/.test(expr) ? "bad_data: invalid parameter \"query\": 1:1: parse error: unexpected character: '$'" : undefined;
+        if (wrong !== undefined) return [refId, { status: 400, error: wrong, errorSource: "downstream" }];
+        return [refId, { status: 200, frames: (cluster.values[expr] ?? [1]).map((value) => frame(refId, value)) }];
+    }));
+    return { status: Object.values(results).some((r) => r.error !== undefined) ? 400 : 200, body: { results } };
 }
 
 /** A Grafana that answers its login page, its Prometheus datasource's health as told, and, through the datasource, the cluster. */
@@ -103,7 +138,17 @@ export function fakeGrafana(options: { password: string; health: { status: strin
             const answer = instantQuery(cluster, expr);
             return json(answer.status, answer.body);
         }
-        if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/targets" && url.searchParams.get("state") === "active") return prometheus({ activeTargets: cluster.targets, droppedTargets: [] });
+        if (url.pathname === "/api/ds/query" && req.method === "POST") {
+            let text = "";
+            req.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            req.on("end", () => {
+                const answer = dsQuery(cluster, JSON.parse(text) as Parameters<typeof dsQuery>[1]);
+                json(answer.status, answer.body);
+            });
+            return;
+        }
+        // Prometheus filters the targets by scrape pool: those of another pool are not the proxies'.
+        if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/targets" && url.searchParams.get("state") === "active") return prometheus({ activeTargets: url.searchParams.get("scrapePool") === proxyScrapePool ? cluster.targets : [], droppedTargets: [] });
         if (url.pathname === "/api/datasources/proxy/uid/prometheus/api/v1/rules" && url.searchParams.get("type") === "alert") return prometheus({ groups: cluster.groups });
         res.writeHead(404).end();
     };

@@ -6,10 +6,10 @@ import { describeAttempt, resultSentence as describeResult } from "../../lib/acc
 import { translator } from "../../lib/messages";
 import { bookinfoAlertRules } from "../../lib/alerts";
 import { networkVerdicts } from "../../lib/fallback";
-import { Dashboard, panelQueries, podQueries, shippedDashboard } from "../../lib/platformChecks";
+import { Dashboard, panelQueries, podQueries, readDashboard } from "../../lib/platformChecks";
 import { platformChecks, ProbeResult, probeAnswers, probeBookinfo, probeGrafana, verify, VerifyOptions } from "../../lib/probe";
 import { labEndpointsAt, labTargets } from "../harness/endpoints";
-import { bookinfoPods, closeAll, closedPort, FakeCluster, fakeGrafana, healthyCluster, serve } from "../harness/servers";
+import { bookinfoDashboard, bookinfoPods, closeAll, closedPort, FakeCluster, fakeGrafana, healthyCluster, serve } from "../harness/servers";
 
 const page = (name: string) => fs.readFileSync(path.join(__dirname, "..", "fixtures", "productpage", `${name}.html`), "utf8");
 const healthy = { status: "OK", message: "Successfully queried the Prometheus API." };
@@ -314,22 +314,70 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         assert.strictEqual(describeResult(result.results[2], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus가 다음 Bookinfo 파드의 Linkerd 프록시를 수집하지 않습니다(${grafana}, 수집 작업: linkerd/linkerd-proxy): ${detail}. Linkerd의 PodMonitor(kubectl -n linkerd get podmonitors)와 Prometheus Operator 로그를 확인하세요.`);
     });
 
-    it("names the dashboard's panels without data, running each query of the live dashboard", async () => {
+    it("waits for the targets of new pods Prometheus has not scraped yet: a verdict of their own, which the retry window outlasts", async () => {
         const cluster = healthyCluster();
-        const latency = panelQueries(shippedDashboard()).filter((q) => q.panel.startsWith("Latency"));
-        cluster.empty = [latency[2].expr];
+        cluster.targets = cluster.targets.map((t) => (t.labels?.pod?.startsWith("details") ? { ...t, health: "unknown" } : t));
+        const grafana = await grafanaOf(cluster);
+        const result = await verifyGrafana(grafana);
+        const detail = "details-v1-6c9f8b7d4-2xkqz";
+        assert.deepStrictEqual(result.seen, expected(grafana, { proxyTargets: { verdict: "proxyTargetsPending", detail } }));
+        assert.strictEqual(describeResult(result.results[2], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus has not scraped the Linkerd proxy of these new Bookinfo pods yet (job linkerd/linkerd-proxy): ${detail}. Next: wait a minute and verify again; if it lasts, check Prometheus's targets page.`);
+        assert.strictEqual(describeResult(result.results[2], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus가 다음 새 Bookinfo 파드의 Linkerd 프록시를 아직 수집하지 않았습니다(${grafana}, 수집 작업: linkerd/linkerd-proxy): ${detail}. 1분쯤 기다린 뒤 다시 검증하고, 계속되면 Prometheus의 수집 대상 페이지를 확인하세요.`);
+        const settled = await verifyGrafana(grafana, {
+            retryForMs: 5000,
+            intervalMs: 50,
+            onAttempt: (attempt) => void (attempt === 1 && (cluster.targets = healthyCluster().targets)),
+        });
+        assert.deepStrictEqual([settled.ok, settled.attempts], [true, 2]);
+    });
+
+    it("names the dashboard's panels without data, running each query of the live dashboard through Grafana", async () => {
+        const cluster = healthyCluster();
+        const latency = panelQueries(bookinfoDashboard()).filter((q) => q.panel.startsWith("Latency"));
+        cluster.values = { [latency[2].expr]: [] };
         const grafana = await grafanaOf(cluster);
         const result = await verifyGrafana(grafana);
         const detail = '"Latency p50 / p95 / p99 per deployment (inbound, ms)"';
         assert.deepStrictEqual(result.seen, expected(grafana, { bookinfoDashboard: { verdict: "panelsWithoutData", detail } }));
-        assert.deepStrictEqual(cluster.asked.filter((q) => !(Object.values(podQueries) as string[]).includes(q)).sort(), panelQueries(shippedDashboard()).map((q) => q.expr).sort());
+        assert.deepStrictEqual(cluster.asked.filter((q) => !(Object.values(podQueries) as string[]).includes(q)).sort(), panelQueries(bookinfoDashboard()).map((q) => q.expr).sort());
+        // With one series (of 1) each, it passes: the line between.
+        cluster.values = {};
+        assert.strictEqual((await verifyGrafana(grafana)).ok, true);
         assert.strictEqual(describeResult(result.results[3], en, "nodePort"), `Grafana answers at ${grafana}/d/k8s-lab-bookinfo, but these panels of the Bookinfo dashboard have no data: ${detail}. Next: wait for a few minutes of traffic (a rate needs two scrapes), then check the proxies' targets and the load generator (kubectl -n bookinfo get pods).`);
         assert.strictEqual(describeResult(result.results[3], ko, "nodePort"), `Grafana 서비스는 응답하지만 Bookinfo 대시보드의 다음 패널에 데이터가 없습니다(${grafana}/d/k8s-lab-bookinfo): ${detail}. 트래픽이 몇 분 흐를 때까지 기다린 뒤(rate에는 수집이 두 번 필요합니다) 프록시 수집 대상과 부하 생성기를 확인하세요(kubectl -n bookinfo get pods).`);
     });
 
+    it("counts no traffic as no data: a request rate of zero, and ratios and quantiles of zero rates (NaN)", async () => {
+        const cluster = healthyCluster();
+        const [requests, success, p50, p95, p99, edges] = panelQueries(bookinfoDashboard()).map((q) => q.expr);
+        const grafana = await grafanaOf(cluster);
+        // No traffic at all: every rate 0, so every ratio and quantile NaN (or ±Inf).
+        cluster.values = { [requests]: [0, 0], [success]: [NaN], [p50]: [NaN, NaN], [p95]: [Infinity], [p99]: [-Infinity], [edges]: [NaN] };
+        const idle = await verifyGrafana(grafana);
+        const titles = [...new Set(panelQueries(bookinfoDashboard()).map((q) => JSON.stringify(q.panel)))].join(", ");
+        assert.deepStrictEqual(idle.seen, expected(grafana, { bookinfoDashboard: { verdict: "panelsWithoutData", detail: titles } }));
+        // One deployment with traffic: one finite value per query, above zero for the request rate, is enough.
+        cluster.values = { [requests]: [0, 0.4], [success]: [NaN, 1], [p50]: [NaN, 3], [p95]: [4], [p99]: [Infinity, 9], [edges]: [0] };
+        assert.deepStrictEqual((await verifyGrafana(grafana)).seen, expected(grafana));
+        // A finite zero is data for a ratio, not for the request rate.
+        cluster.values = { [requests]: [0] };
+        assert.deepStrictEqual((await verifyGrafana(grafana)).seen, expected(grafana, { bookinfoDashboard: { verdict: "panelsWithoutData", detail: '"Request rate per deployment (inbound, req/s)"' } }));
+    });
+
+    it("says when this lab's own dashboard file cannot be read, as a verdict", async () => {
+        const grafana = await grafanaOf(healthyCluster());
+        const result = await verifyGrafana(grafana, { dashboard: readDashboard(path.join(__dirname, "no-such-dashboard.json")) });
+        const [detail] = result.seen.filter((r) => r.target === "bookinfoDashboard").map((r) => String(r.detail));
+        assert.match(detail, /^dashboards\/bookinfo\.json: ENOENT: no such file or directory/);
+        assert.deepStrictEqual(result.seen, [...expected(grafana).filter((r) => r.target !== "bookinfoDashboard"), { target: "bookinfoDashboard", title: "Grafana", url: grafana, verdict: "noShippedDashboard", detail, status: undefined }].sort((a, b) => expected(grafana).findIndex((r) => r.target === a.target) - expected(grafana).findIndex((r) => r.target === b.target)));
+        const failed = result.results.find((r) => r.target === "bookinfoDashboard") as ProbeResult;
+        assert.strictEqual(describeResult(failed, en, "nodePort"), `Grafana answers at ${grafana}, but this lab's own Bookinfo dashboard cannot be read (${detail}), so there is nothing to check its panels against. Next: restore the file (git checkout -- dashboards/bookinfo.json) and run up again.`);
+        assert.strictEqual(describeResult(failed, ko, "nodePort"), `Grafana 서비스는 응답하지만 이 실습 환경의 Bookinfo 대시보드 파일을 읽을 수 없어 패널을 비교할 기준이 없습니다(${grafana}, ${detail}). 파일을 복원하고(git checkout -- dashboards/bookinfo.json) up을 다시 실행하세요.`);
+    });
+
     it("says when Grafana has no Bookinfo dashboard, or one that differs from the shipped one", async () => {
         const missing = await grafanaOf(healthyCluster({ dashboard: undefined }));
-        const shipped = shippedDashboard();
+        const shipped = bookinfoDashboard();
         const [first, ...others] = shipped.panels ?? [];
         const changed = await grafanaOf(healthyCluster({ dashboard: { ...shipped, panels: [{ ...first, targets: [{ refId: "A", expr: "sum(rate(request_total[5m]))" }] }, ...others] } }));
         const [none, edited] = [await verifyGrafana(missing), await verifyGrafana(changed)];
@@ -354,6 +402,28 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         assert.strictEqual(describeResult(result.results[4], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus에 다음 알림 규칙이 로드되지 않았습니다(${grafana}): ${detail}. PrometheusRule monitoring/bookinfo(kubectl -n monitoring get prometheusrules)와 Prometheus Operator 로그를 확인하세요.`);
     });
 
+    it("names the alert rules Prometheus fails to evaluate, with their error, and those it has not evaluated yet", async () => {
+        const cluster = healthyCluster();
+        const [group] = bookinfoAlertRules("en");
+        const [first, second] = group.rules;
+        const grafana = await grafanaOf(cluster);
+        const withHealth = (health: Record<string, { health: string; lastError?: string }>) => cluster.groups.map((g) => ({ ...g, rules: (g.rules ?? []).map((r) => ({ ...r, ...health[r.name ?? ""] })) }));
+        cluster.groups = withHealth({ [first.alert]: { health: "err", lastError: "vector contains metrics with the same labelset after applying alert labels" }, [second.alert]: { health: "unknown" } });
+        const failing = await verifyGrafana(grafana);
+        const detail = `${group.name}/${first.alert} (vector contains metrics with the same labelset after applying alert labels)`;
+        assert.deepStrictEqual(failing.seen, expected(grafana, { alertRules: { verdict: "alertRulesFailing", detail } }));
+        assert.strictEqual(describeResult(failing.results[4], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus fails to evaluate these alert rules: ${detail}. Next: read each rule's error on Prometheus's rules page, fix its expression in lib/alerts.ts and run up again.`);
+        assert.strictEqual(describeResult(failing.results[4], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus가 다음 알림 규칙을 평가하지 못합니다(${grafana}): ${detail}. Prometheus의 규칙 페이지에서 규칙마다 오류를 읽고 lib/alerts.ts의 식을 고친 뒤 up을 다시 실행하세요.`);
+        cluster.groups = withHealth({ [first.alert]: { health: "ok" } });
+        const pending = await verifyGrafana(grafana);
+        const notYet = `${group.name}/${second.alert}`;
+        assert.deepStrictEqual(pending.seen, expected(grafana, { alertRules: { verdict: "alertRulesPending", detail: notYet } }));
+        assert.strictEqual(describeResult(pending.results[4], en, "nodePort"), `Grafana answers at ${grafana}, but Prometheus has not evaluated these alert rules yet: ${notYet}. Next: wait a minute and verify again; if it lasts, check the Prometheus pod's logs (kubectl -n monitoring get pods).`);
+        assert.strictEqual(describeResult(pending.results[4], ko, "nodePort"), `Grafana 서비스는 응답하지만 Prometheus가 다음 알림 규칙을 아직 평가하지 않았습니다(${grafana}): ${notYet}. 1분쯤 기다린 뒤 다시 검증하고, 계속되면 Prometheus 파드 로그를 확인하세요(kubectl -n monitoring get pods).`);
+        cluster.groups = withHealth({ [second.alert]: { health: "ok" } });
+        assert.deepStrictEqual((await verifyGrafana(grafana)).seen, expected(grafana));
+    });
+
     it("gives Prometheus's errors, and what is not its answer, a verdict of their own through the datasource proxy", async () => {
         const failing = (status: number, body: string, only: RegExp) => {
             const handler = fakeGrafana({ password: "pw", health: healthy, cluster: healthyCluster() });
@@ -363,7 +433,7 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         const gateway = await failing(502, "<html><body>502 Bad Gateway</body></html>", /\/api\/v1\/(rules|targets)\?/);
         const [down, proxied] = [await verifyGrafana(unavailable), await verifyGrafana(gateway)];
         const tsdb = { verdict: "prometheusError", detail: "a query: HTTP 503, unavailable: TSDB not ready", status: 503 };
-        assert.deepStrictEqual(down.seen, expected(unavailable, { linkerdProxies: tsdb, proxyTargets: tsdb, bookinfoDashboard: tsdb }));
+        assert.deepStrictEqual(down.seen, expected(unavailable, { linkerdProxies: tsdb, proxyTargets: tsdb }));
         assert.deepStrictEqual(proxied.seen, expected(gateway, {
             proxyTargets: { verdict: "prometheusError", detail: 'the targets API: HTTP 502, "<html><body>502 Bad Gateway</body></html>"', status: 502 },
             alertRules: { verdict: "prometheusError", detail: 'the rules API: HTTP 502, "<html><body>502 Bad Gateway</body></html>"', status: 502 },
@@ -380,7 +450,7 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
     });
 
     it("retries them with the URLs until the cluster catches up: green on a later attempt", async () => {
-        const cluster = healthyCluster({ meshed: bookinfoPods.slice(1), targets: [], empty: panelQueries(shippedDashboard()).map((q) => q.expr), groups: [] });
+        const cluster = healthyCluster({ meshed: bookinfoPods.slice(1), targets: [], values: Object.fromEntries(panelQueries(bookinfoDashboard()).map((q) => [q.expr, []])), groups: [] });
         const grafana = await grafanaOf(cluster);
         const bookinfo = await serve((_req, res) => res.end(page("healthy")));
         const lines: string[] = [];
@@ -418,16 +488,22 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         assert.ok(elapsed >= 300 && elapsed <= 500 + 150, `${elapsed} ms`);
     });
 
-    it("asks the live dashboard's queries with Grafana's variables substituted as Grafana would", async () => {
+    it("asks the live dashboard's queries with the dashboard's variables substituted, Grafana's built-ins left to Grafana", async () => {
         const dashboard: Dashboard = {
             uid: "k8s-lab-bookinfo",
-            time: { from: "now-3h" },
             templating: { list: [{ name: "datasource", type: "datasource" }, { name: "namespace", type: "custom", current: { value: "bookinfo" } }] },
-            panels: [{ title: "Requests", datasource: { type: "prometheus" }, targets: [{ refId: "A", expr: 'sum(rate(request_total{namespace="$namespace"}[$__rate_interval])) * $__range_s' }] }],
+            panels: [{ title: "Requests", datasource: { type: "prometheus", uid: "${datasource}" }, targets: [{ refId: "A", expr: 'sum(rate(request_total{namespace="$namespace"}[$__rate_interval])) * $__range_s' }] }],
         };
         const cluster = healthyCluster({ dashboard });
-        const result = await verifyGrafana(await grafanaOf(cluster), { dashboard });
+        const grafana = await grafanaOf(cluster);
+        const result = await verifyGrafana(grafana, { dashboard: { dashboard } });
         assert.strictEqual(result.ok, true);
-        assert.deepStrictEqual(cluster.asked.filter((q) => q.startsWith("sum(")), ['sum(rate(request_total{namespace="bookinfo"}[120s])) * 10800']);
+        assert.deepStrictEqual(cluster.asked.filter((q) => q.startsWith("sum(")), ['sum(rate(request_total{namespace="bookinfo"}[$__rate_interval])) * $__range_s']);
+        // A variable the dashboard does not define reaches Grafana as written, and its error is the verdict.
+        const unknown: Dashboard = { ...dashboard, templating: { list: [{ name: "datasource", type: "datasource" }] } };
+        cluster.dashboard = unknown;
+        const failed = await verifyGrafana(grafana, { dashboard: { dashboard: unknown } });
+        const detail = 'a panel\'s query: HTTP 400, bad_data: invalid parameter "query": 1:1: parse error: unexpected character: \'$\'';
+        assert.deepStrictEqual(failed.seen, expected(grafana, { bookinfoDashboard: { verdict: "prometheusError", detail, status: 400 } }));
     });
 });
