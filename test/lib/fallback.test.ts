@@ -9,13 +9,14 @@ import {
 import { translator } from "../../lib/messages";
 import { VerifyTarget } from "../../lib/endpoints";
 import { Exposure, targetExposures } from "../../lib/exposure";
-import { Endpoints, ProbeResult, Verdict, Verification } from "../../lib/probe";
+import { Endpoints, PlatformCheck, platformChecks, ProbeResult, Verdict, Verification } from "../../lib/probe";
 import { runProgram, types } from "../harness";
 import { labTargets } from "../harness/endpoints";
 import { root } from "../harness/stackConfig";
 
 const en = translator("en");
-type Verdicts = [bookinfo: Verdict, grafana: Verdict];
+/** Each URL's verdict, then the platform checks' (those not listed ok; none at all when Grafana's fails, as verify runs them). */
+type Verdicts = [bookinfo: Verdict, grafana: Verdict, platform?: Partial<Record<PlatformCheck, Verdict>>];
 
 /**
  * A fake lab: its state is its outputs (none until the first `up`, none after a destroy), and
@@ -26,6 +27,8 @@ function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdic
     const calls: string[] = [];
     let state: Record<string, unknown> | undefined;
     const answers = (mode: Exposure): Verdicts => verdicts[mode] ?? ["ok", "ok"];
+    const platform = ([, grafana, checks = {}]: Verdicts): [PlatformCheck, Verdict][] => (grafana === "ok" ? platformChecks.map((c) => [c, checks[c] ?? "ok"]) : []);
+    const verified = (v: Verdicts) => v[0] === "ok" && v[1] === "ok" && platform(v).every(([, verdict]) => verdict === "ok");
     const stack: LabStack = {
         exposure: async () => ({ configured, current: labExposure(configured, state ?? {}, undefined, en) }),
         up: async (_options, override) => {
@@ -34,7 +37,7 @@ function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdic
             const errors = [];
             if (options.failing?.includes(mode)) errors.push({ resource: "command:remote:Command::cluster-init", error: "error: exit status 1\n[ERROR] kubelet did not start" });
             if (!options.noOutputs) state = { exposure: mode, configuredExposure: configured, endpoints: labTargets(`http://lab/${mode}/productpage`, `http://lab/${mode}`) };
-            if (answers(mode).some((v) => v !== "ok")) errors.push({ resource: accessCheckResource, error: "Process exited with status 1\nThe URLs did not both answer within 120 s of retrying." });
+            if (!verified(answers(mode))) errors.push({ resource: accessCheckResource, error: "Process exited with status 1\nThe URLs did not both answer within 120 s of retrying." });
             if (errors.length > 0) throw new UpFailed(errors);
         },
         endpoints: async (): Promise<Endpoints> => {
@@ -49,8 +52,9 @@ function fakeLab(configured: Exposure, verdicts: Partial<Record<Exposure, Verdic
         const results: ProbeResult[] = [
             { target: "bookinfo", title: "Bookinfo", url: e.targets[0].url, verdict: bookinfo, ms: 5 },
             { target: "grafana", title: "Grafana", url: e.targets[1].url, verdict: grafana, ms: 5 },
+            ...platform(answers(mode)).map(([target, verdict]) => ({ target, title: "Grafana", url: e.targets[1].url, verdict, ms: 5 })),
         ];
-        return { ok: bookinfo === "ok" && grafana === "ok", attempts: 1, results };
+        return { ok: verified(answers(mode)), attempts: 1, results };
     };
     return { stack, check, calls, state: () => state, destroy: () => void (state = undefined) };
 }
@@ -103,6 +107,22 @@ describe("up with fallback", () => {
     it("does not switch when a mix of verdicts includes one no exposure can change", async () => {
         const lab = fakeLab("nodePort", { nodePort: ["refused", "unauthorized"] });
         assert.deepStrictEqual(summary(await upWithFallback(lab.stack, options, lab.check, log, en)).steps, ["nodePort"]);
+    });
+
+    it("does not switch on a platform check's verdict, whatever it is: Grafana answered, so its port is reached", async () => {
+        // URL timeout + platform panelsWithoutData → no switch: the platform would fail on any exposure.
+        const timeout = fakeLab("nodePort", { nodePort: ["timeout", "ok", { bookinfoDashboard: "panelsWithoutData" }] });
+        assert.deepStrictEqual(summary(await upWithFallback(timeout.stack, options, timeout.check, log, en)), { ok: false, mode: undefined, configured: "nodePort", left: "nodePort", steps: ["nodePort"] });
+        assert.deepStrictEqual(timeout.calls, ["up nodePort", "verify nodePort"]);
+        assert.strictEqual(lines[lines.length - 1], "Not switching from exposure nodePort: bookinfo: timeout, bookinfoDashboard: panelsWithoutData is not a network failure, and another exposure cannot change it.");
+        // platform refused → no switch, though refused is a network verdict for a URL.
+        const refused = fakeLab("nodePort", { nodePort: ["ok", "ok", { linkerdProxies: "refused", alertRules: "timeout" }] });
+        assert.deepStrictEqual(summary(await upWithFallback(refused.stack, options, refused.check, log, en)).steps, ["nodePort"]);
+        assert.strictEqual(lines[lines.length - 1], "Not switching from exposure nodePort: linkerdProxies: refused, alertRules: timeout is not a network failure, and another exposure cannot change it.");
+        // The positive case unchanged: a URL's network verdict, the platform checks passing, switches.
+        const url = fakeLab("nodePort", { nodePort: ["timeout", "ok"] });
+        assert.deepStrictEqual(summary(await upWithFallback(url.stack, options, url.check, log, en)), { ok: true, mode: "portForward", configured: "nodePort", left: "portForward", steps: ["nodePort", "portForward"] });
+        assert.deepStrictEqual(url.calls.slice(0, 2), ["up nodePort", "verify nodePort"]);
     });
 
     it("does not switch when the up failed for another reason than the access check, and keeps the error", async () => {

@@ -442,6 +442,21 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         assert.strictEqual(describeResult(down.results[1], ko, "nodePort"), `Grafana 서비스는 응답하지만 데이터 소스를 통해 조회한 Prometheus가 오류를 반환했습니다(${unavailable}, a query: HTTP 503, unavailable: TSDB not ready). Prometheus 파드와 로그를 확인하세요(kubectl -n monitoring get pods).`);
     });
 
+    it("calls a refusal after Grafana answered a lost connection (reset), never refused: no other exposure is tried for it", async () => {
+        const inner = fakeGrafana({ password: "pw", health: healthy, cluster: healthyCluster() });
+        // Grafana goes away once its own check passed: the platform checks' connections are refused.
+        const server = http.createServer((req, res) => {
+            if (req.url === "/api/datasources/uid/prometheus/health") res.on("finish", () => void (server.close(), server.closeAllConnections()));
+            inner(req, res);
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const grafana = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        const result = await verifyGrafana(grafana);
+        assert.deepStrictEqual(result.results.map((r) => [r.target, r.verdict]), [["grafana", "ok"], ...platformChecks.map((check) => [check, "reset"])]);
+        assert.ok(result.results.every((r) => !networkVerdicts.includes(r.verdict)));
+        assert.ok(result.results.slice(1).some((r) => r.detail === "ECONNREFUSED after an answer"), JSON.stringify(result.results.map((r) => r.detail)));
+    });
+
     it("runs none of them while Grafana's own check fails: that result alone tells", async () => {
         const sick = await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message: "connection refused" }, cluster: healthyCluster() }));
         const other = await grafanaOf(healthyCluster(), "another password");
