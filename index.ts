@@ -134,7 +134,8 @@ function platform({ config, exposure, endpoints, everyUp, extension }: Site, clu
         language: config.language,
         platform: [...bookinfo.workloads, monitoring.chart, ...extended],
         everyUp,
-        verifyAfter: [bookinfo.trafficCheck, ...cluster.ready],
+        // The whole of Monitoring too: its chart (Prometheus awaited), the dashboard and the rules the platform checks read.
+        verifyAfter: [bookinfo.trafficCheck, ...cluster.ready, monitoring],
     }, inCluster);
     return {
         // The mode this up applied. A plain value on purpose: the SDK saves the stack's outputs

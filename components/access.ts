@@ -30,7 +30,10 @@ export interface AccessArgs {
     platform: pulumi.Resource[];
     /** The every-up nonce: the verification runs whenever it changes, that is on every `up`. */
     everyUp: pulumi.Input<string>;
-    /** Checks the verification runs after (the in-cluster traffic check, which warms the chain). */
+    /**
+     * What the verification alone runs after: the in-cluster traffic check (which warms the
+     * chain), and the whole Monitoring component, whose dashboard and rules its checks read.
+     */
     verifyAfter: pulumi.Resource[];
 }
 

@@ -68,6 +68,21 @@ export function formerChartChild(parent: pulumi.Resource): pulumi.ResourceTransf
     };
 }
 
+/** The Prometheus Operator's Prometheus resource, as the chart renders it. */
+const prometheusType = "kubernetes:monitoring.coreos.com/v1:Prometheus";
+
+/**
+ * A transform for the chart that awaits its Prometheus until the operator reports it
+ * `Available` (all its replicas ready): the provider's `pulumi.com/waitFor` annotation
+ * (@pulumi/kubernetes 4.18 and later), so that what waits for this component (the
+ * verification) finds Prometheus serving, not merely declared.
+ */
+export const awaitPrometheus: pulumi.ResourceTransform = ({ type, props, opts }) => {
+    if (type !== prometheusType) return undefined;
+    const metadata = (props.metadata ?? {}) as { annotations?: Record<string, string> };
+    return { props: { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/waitFor": "condition=Available" } } }, opts };
+};
+
 export interface MonitoringArgs {
     /** The language of the alerts' annotations: the stack's language in the cluster. */
     language: Language;
@@ -106,7 +121,7 @@ export class Monitoring extends pulumi.ComponentResource {
             namespace: monitoringNamespace,
             skipCrds: true,
             values: monitoringValues(),
-        }, { ...options, dependsOn: [namespace, adminSecret, this.crds] });
+        }, { ...options, dependsOn: [namespace, adminSecret, this.crds], transforms: [awaitPrometheus] });
 
         // Our own objects the chart's Prometheus and Grafana pick up, with the labels those
         // select on: the rules need only the CRDs, and Grafana's sidecar finds the dashboard

@@ -271,7 +271,7 @@ export const configSchema = {
         type: "integer",
         targets: everyTarget,
         default: 300,
-        description: `How long the check after pulumi up retries every URL and the checks through Grafana while the cluster settles (${range(limits.verifyRetrySeconds)}); each attempt must answer within 10 seconds.`,
+        description: `How long the check after pulumi up retries every URL and the checks through Grafana while the cluster settles (${range(limits.verifyRetrySeconds)}); each attempt must answer within 10 seconds. On a new lab the checks through Grafana need about 2 minutes (the proxies scraped, two scrapes of traffic for the dashboard's rates, the rules evaluated).`,
         parse: integer(limits.verifyRetrySeconds),
     },
     workerCount: {

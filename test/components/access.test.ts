@@ -51,7 +51,8 @@ describe("Access", () => {
         assert.deepStrictEqual(program.output("endpoints"), { value: JSON.parse(env.LAB_ENDPOINTS), secret: false });
         assert.strictEqual(env.LAB_GRAFANA_PASSWORD, program.output("grafanaAdminPassword").value);
         assert.ok(verify.secretInputs.some((p) => p === "environment" || p === "environment.LAB_GRAFANA_PASSWORD"), "the password stays secret");
-        assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "command:remote:Command::cluster-ready", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
+        // The whole Monitoring component (the engine waits for each of its children): the dashboard and the rules its checks read too.
+        assert.deepStrictEqual([...verify.dependsOn].sort(), [...bookinfoWorkloads, "command:remote:Command::bookinfo-traffic-check", "command:remote:Command::cluster-ready", "k8slab:index:Monitoring::monitoring", "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack"].sort());
     });
 
     it("installs the port-forward services after the workloads, never after a check that can fail, and verifies after them", async () => {
@@ -71,6 +72,7 @@ describe("Access", () => {
             "command:remote:Command::access-k8s-lab-port-forward-grafana",
             "command:remote:Command::bookinfo-traffic-check",
             "command:remote:Command::cluster-ready",
+            "k8slab:index:Monitoring::monitoring",
             "kubernetes:helm.sh/v4:Chart::kube-prometheus-stack",
         ].sort());
     });

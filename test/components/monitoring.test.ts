@@ -94,8 +94,8 @@ describe("Monitoring", () => {
         assert.strictEqual(podOf(deployment).tolerations?.length, 1);
         assert.ok(!JSON.stringify(deployment).includes("hostPort"));
         assert.deepStrictEqual(service.spec, { type: "NodePort", ports: [{ name: "http-web", port: 80, targetPort: 3000, nodePort: 30300 }] });
-        assert.deepStrictEqual(prom, prometheus, "Prometheus stays where the scheduler puts it unless listed");
-        assert.deepStrictEqual(op, operator, "a workload not in the list is untouched");
+        assert.deepStrictEqual(prom, { ...prometheus, metadata: { ...prometheus.metadata, annotations: { "pulumi.com/waitFor": "condition=Available" } } }, "Prometheus stays where the scheduler puts it unless listed; it is awaited until the operator reports it Available");
+        assert.deepStrictEqual(op, operator, "a workload not in the list is untouched, and not annotated");
     });
 
     it("serves Grafana by hostPort on its own container, no surge pod, in hostPort mode; moves Prometheus when listed", async () => {
