@@ -105,7 +105,8 @@ describe("message catalogue", () => {
         assert.strictEqual(describeAttempt(1, results, translator("ko")), "시도 1: bookinfo 시간 초과 (10000 ms), grafana 정상 (12 ms)");
         assert.strictEqual(describeAttempt(1, results, translator("en")), "Attempt 1: bookinfo timeout (10000 ms), grafana ok (12 ms)");
         const verdicts = ["ok", "timeout", "slow", "refused", "unreachable", "reset", "serverError", "unexpectedStatus", "notProductPage", "unauthorized", "noDatasource", "datasourceUnhealthy",
-            "prometheusError", "noBookinfoPods", "unmeshedPods", "proxyTargetsMissing", "noDashboard", "dashboardChanged", "panelsWithoutData", "alertRulesMissing"];
+            "prometheusError", "noBookinfoPods", "unmeshedPods", "proxyTargetsMissing", "proxyTargetsPending", "noDashboard", "noShippedDashboard", "dashboardChanged", "panelsWithoutData", "alertRulesMissing",
+            "alertRulesFailing", "alertRulesPending"];
         assert.deepStrictEqual(Object.keys(catalogue.en).filter((key) => key.startsWith("verdict.")), verdicts.map((v) => `verdict.${v}`));
         assert.deepStrictEqual(verdicts.filter((v) => /[A-Za-z]/.test(catalogue.ko[`verdict.${v}` as keyof typeof catalogue.ko])), []);
         assert.deepStrictEqual(phases.map((p) => phaseName(p, translator("ko"))), ["네트워크", "노드", "부트스트랩", "플랫폼", "검증"]);
