@@ -1,11 +1,15 @@
 /**
- * Runs the real program (index.ts) under Pulumi's mocks in this process, as the engine would,
- * and writes what it declared to the file named by HARNESS_RESULT. Started by `runProgram`,
- * one process per scenario, because the Pulumi runtime's state is global to a process.
+ * Runs the real program (index.ts) under Pulumi's mocks, as the engine would, for each scenario
+ * `runProgram` sends, and writes what it declared to the file the request names. One process
+ * serves a mocha worker's scenarios one after the other, so that the SDKs load once: each
+ * scenario runs in a Pulumi runtime state of its own (the SDK's async-local store, as the
+ * automation API's inline programs do), with the program's own modules loaded afresh, in its
+ * environment and working directory.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as state from "@pulumi/pulumi/runtime/state";
 import { EndpointExtension } from "../../lib/endpoints";
 import { renderedByDefault } from "./charts";
 import { extensions } from "./extensions";
@@ -13,26 +17,39 @@ import { HarnessOptions, ProgramRun } from "./mocks";
 import { captureInfo, captureWarnings, Recorder, valueOf } from "./recorder";
 import { projectFile, root } from "./stackConfig";
 
-const options = JSON.parse(process.env.HARNESS_OPTIONS ?? "{}") as HarnessOptions;
-/** The objects a packaged component renders: the scenario's, or the charts' usual objects. */
-const probes = options.probes ?? renderedByDefault;
-const resultFile = process.env.HARNESS_RESULT ?? "";
+/** What `runProgram` asks: a scenario, the environment it adds (its config among it), and where its result goes. */
+export interface ScenarioRequest {
+    options: HarnessOptions;
+    env: Record<string, string>;
+    resultFile: string;
+}
 
-const recorder = new Recorder(options, probes);
-const run: ProgramRun = { resources: recorder.resources, outputs: {}, warnings: [], infos: [] };
+/** Runs `callback` in a fresh runtime state (internal to the SDK; its automation API runs inline programs so). */
+const { withLocalStorage } = state as unknown as { withLocalStorage<T>(callback: () => T): T };
 
-// The machine's public IP is asked of a web service: answer from the scenario, never the network.
-globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (options.publicIp === null || options.publicIp === undefined) throw new Error(`connect ECONNREFUSED (${url})`);
-    return new Response(`${options.publicIp}\n`, { status: 200 });
-};
-captureWarnings(run.warnings);
-captureInfo(run.infos);
+/** The scenario running now, which an unhandled rejection fails. */
+let current: ProgramRun | undefined;
 
-recorder.install(projectFile(options.program).name);
+/**
+ * The program's first error; as under the Pulumi CLI, a failure in an output or a registration
+ * fails the run. A plain RunError, which the CLI prints without a stack trace, is named so.
+ */
+function recordError(run: ProgramRun | undefined, err: unknown): void {
+    if (run === undefined) return;
+    const name = err instanceof Error ? (pulumi.RunError.isInstance(err) && err.name === "Error" ? "RunError" : err.name) : "unknown";
+    run.error ??= { name, message: err instanceof Error ? err.message : String(err) };
+}
 
-async function main(): Promise<void> {
+/** Runs the scenario in the runtime state the caller gives it, and writes its result. */
+async function runScenario({ options, resultFile }: ScenarioRequest): Promise<void> {
+    /** The objects a packaged component renders: the scenario's, or the charts' usual objects. */
+    const probes = options.probes ?? renderedByDefault;
+    const recorder = new Recorder(options, probes);
+    const run: ProgramRun = { resources: recorder.resources, outputs: {}, warnings: [], infos: [] };
+    current = run;
+    const restoreWarnings = captureWarnings(run.warnings);
+    const restoreInfo = captureInfo(run.infos);
+    recorder.install(projectFile(options.program).name);
     try {
         let returned: Record<string, unknown> = {};
         await pulumi.runtime.runInPulumiStack(async () => {
@@ -52,19 +69,51 @@ async function main(): Promise<void> {
         run.probes = probes.map((_, index) => recorder.probed[index] ?? []);
         run.probeAliases = probes.map((_, index) => recorder.probedAliases[index] ?? []);
     } catch (err) {
-        recordError(err);
+        recordError(run, err);
     }
     fs.writeFileSync(resultFile, JSON.stringify(run));
+    restoreWarnings();
+    restoreInfo();
 }
 
-/**
- * The program's first error; as under the Pulumi CLI, a failure in an output or a registration
- * fails the run. A plain RunError, which the CLI prints without a stack trace, is named so.
- */
-function recordError(err: unknown): void {
-    const name = err instanceof Error ? (pulumi.RunError.isInstance(err) && err.name === "Error" ? "RunError" : err.name) : "unknown";
-    run.error ??= { name, message: err instanceof Error ? err.message : String(err) };
+/** Forgets the program's modules (not the harness's, nor the SDKs), so that the next scenario loads them afresh. */
+function forgetProgramModules(): void {
+    const harness = `${__dirname}${path.sep}`;
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(`${root}${path.sep}`) && !file.startsWith(harness) && !file.includes(`${path.sep}node_modules${path.sep}`)) Reflect.deleteProperty(require.cache, file);
+    }
 }
-process.on("unhandledRejection", recordError);
 
-void main();
+/** Runs one scenario in its environment, working directory and answer of the public-IP service, and writes its result. */
+async function serve(request: ScenarioRequest): Promise<void> {
+    const { options } = request;
+    const env = { ...process.env };
+    const cwd = process.cwd();
+    Object.assign(process.env, request.env);
+    process.chdir(options.cwd ?? root);
+    // The machine's public IP is asked of a web service: answer from the scenario, never the network.
+    globalThis.fetch = async (input: string | URL | Request): Promise<Response> => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (options.publicIp === null || options.publicIp === undefined) throw new Error(`connect ECONNREFUSED (${url})`);
+        return new Response(`${options.publicIp}\n`, { status: 200 });
+    };
+    forgetProgramModules();
+    try {
+        await withLocalStorage(() => runScenario(request));
+    } finally {
+        current = undefined;
+        process.chdir(cwd);
+        for (const key of Object.keys(process.env)) if (!(key in env)) Reflect.deleteProperty(process.env, key);
+        Object.assign(process.env, env);
+    }
+}
+
+process.on("unhandledRejection", (err) => recordError(current, err));
+
+let queue = Promise.resolve();
+process.on("message", (request: ScenarioRequest) => {
+    queue = queue.then(() => serve(request)).then(
+        () => void process.send?.({ resultFile: request.resultFile }),
+        (err: unknown) => void process.send?.({ resultFile: request.resultFile, failure: err instanceof Error ? err.stack : String(err) }),
+    );
+});

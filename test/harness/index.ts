@@ -1,15 +1,18 @@
 /**
  * The test harness: runs the real program with a given configuration under Pulumi's mocks, in
- * a process of its own, and returns every resource it declared (type, name, inputs after
+ * a process beside the mocha worker (child.ts, which runs the worker's scenarios one after the
+ * other, each in a runtime state of its own), and returns every resource it declared (type, name, inputs after
  * transforms, parent, explicit dependencies), its stack outputs with their secrecy, its
  * warnings and its error. Runs with the same options are shared by all the tests of a mocha
  * run, whichever worker asks. `buildComponent` (component.ts) builds one component in-process.
  */
-import { execFile } from "child_process";
+import { ChildProcess, fork } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import { Socket } from "net";
 import * as os from "os";
 import * as path from "path";
+import type { ScenarioRequest } from "./child";
 import { HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
 import { Resources } from "./resources";
 import { root, stackConfig } from "./stackConfig";
@@ -33,29 +36,58 @@ export class Program extends Resources {
     }
 }
 
+/** The process that runs this mocha worker's scenarios (child.ts), started on the first, again after a crash or a hang. */
+interface ScenarioServer {
+    child: ChildProcess;
+    stderr: string[];
+    /** What to do when each pending scenario (by result file) ends: with a failure, or none. */
+    waiting: Map<string, (failure?: string) => void>;
+}
+let server: ScenarioServer | undefined;
+
+function scenarioServer(): ScenarioServer {
+    if (server !== undefined) return server;
+    // The program as JavaScript, transpiled once by build.ts; TypeScript through ts-node otherwise.
+    const build = process.env.HARNESS_BUILD;
+    const child = build
+        ? fork(path.join(build, "test", "harness", "child.js"), { cwd: build, stdio: ["ignore", "ignore", "pipe", "ipc"] })
+        : fork(path.join(__dirname, "child.ts"), { cwd: root, execArgv: ["-r", "ts-node/register/transpile-only"], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const started: ScenarioServer = { child, stderr: [], waiting: new Map() };
+    child.stderr?.on("data", (chunk: Buffer) => started.stderr.push(chunk.toString()));
+    child.on("message", ({ resultFile, failure }: { resultFile: string; failure?: string }) => {
+        started.waiting.get(resultFile)?.(failure);
+        started.waiting.delete(resultFile);
+        if (started.waiting.size === 0) child.channel?.unref(); // an idle server keeps no mocha process alive
+    });
+    child.on("exit", (code, signal) => {
+        if (server === started) server = undefined;
+        for (const done of started.waiting.values()) done(`the scenario process ended (${signal ?? `exit code ${code}`}):\n${started.stderr.join("")}`);
+        started.waiting.clear();
+    });
+    child.unref();
+    (child.stderr as Socket | null)?.unref();
+    server = started;
+    return started;
+}
+
 function spawnRun(options: HarnessOptions, resultFile: string): Promise<Program> {
-    const env = {
-        ...process.env,
-        ...options.env,
-        HARNESS_OPTIONS: JSON.stringify(options),
-        HARNESS_RESULT: resultFile,
-        TS_NODE_TRANSPILE_ONLY: "true",
-        PULUMI_CONFIG: JSON.stringify(stackConfig(options.stack ?? "dev", options.config, options.program)),
-    };
+    const request: ScenarioRequest = { options, resultFile, env: { ...options.env, PULUMI_CONFIG: JSON.stringify(stackConfig(options.stack ?? "dev", options.config, options.program)) } };
     const started = Date.now();
+    const { child, waiting } = scenarioServer();
     return new Promise((resolve, reject) => {
-        // The program as JavaScript, transpiled once by build.ts; TypeScript through ts-node otherwise.
-        const build = process.env.HARNESS_BUILD;
-        const args = build ? [path.join(build, "test", "harness", "child.js")] : ["-r", "ts-node/register", path.join(__dirname, "child.ts")];
-        execFile(process.execPath, args, { cwd: options.cwd ?? build ?? root, env, timeout: 60_000 }, (err, _stdout, stderr) => {
-            if (!fs.existsSync(resultFile)) {
-                reject(new Error(`the program run wrote no result (${err?.message ?? "no error"}):\n${stderr}`));
+        const timer = setTimeout(() => child.kill(), 60_000); // a hung scenario fails, and those queued behind it
+        waiting.set(resultFile, (failure) => {
+            clearTimeout(timer);
+            if (failure !== undefined || !fs.existsSync(resultFile)) {
+                reject(new Error(`the program run wrote no result: ${failure ?? "no error"}`));
                 return;
             }
             // `bench/suite.mjs` reads where the time goes.
             if (process.env.HARNESS_TIMINGS) fs.appendFileSync(process.env.HARNESS_TIMINGS, `${Date.now() - started}\t${JSON.stringify(options)}\n`);
             resolve(new Program(JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramRun));
         });
+        child.channel?.ref();
+        child.send(request);
     });
 }
 

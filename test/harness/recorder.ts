@@ -181,12 +181,13 @@ export function captureWarnings(into: string[]): () => void {
     return () => void (console.warn = warn);
 }
 
-/** Collects what the program says as information (`pulumi.log.info` without an engine) into `into`. */
-export function captureInfo(into: string[]): void {
+/** Collects what the program says as information (`pulumi.log.info` without an engine) into `into`; returns the undo. */
+export function captureInfo(into: string[]): () => void {
     const log = console.log;
     console.log = (...args: unknown[]): void => {
         const text = args.map(String).join(" ");
         if (text.startsWith("info: ")) into.push(text.replace(/^info: (\[runtime\] )?/, ""));
         else log(...args);
     };
+    return () => void (console.log = log);
 }
