@@ -1,7 +1,10 @@
 /**
- * Mocha's global setup: transpiles the program and the harness once, into a temporary folder
- * that mirrors the project, so that each scenario's process runs plain JavaScript instead of
- * compiling TypeScript again (most of a run's time otherwise). Type checking is `npm run typecheck`.
+ * Mocha's global setup: transpiles the program, the harness, the tools and the policy pack once,
+ * into a temporary folder that mirrors the project, so that the scenario processes and the
+ * tools' and the pack's processes run plain JavaScript instead of compiling TypeScript again
+ * (most of a run's time otherwise). Type checking is `npm run typecheck`. Every node process
+ * the run starts shares a compile cache in that folder (NODE_COMPILE_CACHE), so that each
+ * module's code compiles once per run rather than once per process.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -9,8 +12,11 @@ import * as path from "path";
 import * as ts from "typescript";
 import { root } from "./stackConfig";
 
-const sources = ["index.ts", "components", "lib", "ci-stack", "test/harness"];
-const linked = ["node_modules", "scripts", "dashboards", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kind.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml"];
+const sources = ["index.ts", "components", "lib", "ci-stack", "test/harness", "tools", "policy"];
+const linked = [
+    "node_modules", "scripts", "dashboards", ".github", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kind.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml",
+    "policy/node_modules", "policy/package.json", "policy/PulumiPolicy.yaml",
+];
 
 function typescriptFiles(entry: string): string[] {
     const full = path.join(root, entry);
@@ -33,6 +39,16 @@ export function mochaGlobalSetup(): void {
     }
     for (const name of linked) fs.symlinkSync(path.join(root, name), path.join(out, name));
     process.env.HARNESS_BUILD = out;
+    process.env.NODE_COMPILE_CACHE = path.join(out, "compile-cache");
+}
+
+/**
+ * How node runs a TypeScript file of the project (`tools/cost.ts`): its JavaScript in the
+ * mocha run's build, or the file itself through ts-node when there is no build.
+ */
+export function nodeArgs(file: string): string[] {
+    const build = process.env.HARNESS_BUILD;
+    return build ? [path.join(build, file.replace(/\.ts$/, ".js"))] : ["-r", "ts-node/register/transpile-only", path.join(root, file)];
 }
 
 export function mochaGlobalTeardown(): void {

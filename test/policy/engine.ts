@@ -68,8 +68,10 @@ export class PolicyEngine {
 
     /** Starts the pack from its folder, as `pulumi preview --policy-pack policy` does. */
     static start(env: Record<string, string | undefined> = {}): Promise<PolicyEngine> {
-        const dir = path.join(root, "policy");
-        const child = spawn(process.execPath, ["-r", path.join(dir, "node_modules", "ts-node", "register", "transpile-only"), "index.ts"], {
+        // The pack as JavaScript, transpiled once by build.ts; its TypeScript through its own ts-node otherwise.
+        const build = process.env.HARNESS_BUILD;
+        const dir = path.join(build ?? root, "policy");
+        const child = spawn(process.execPath, build ? ["index.js"] : ["-r", path.join(dir, "node_modules", "ts-node", "register", "transpile-only"), "index.ts"], {
             cwd: dir,
             // `undefined` unsets a variable.
             env: Object.fromEntries(Object.entries({ ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json"), ...env }).filter(([, value]) => value !== undefined)),

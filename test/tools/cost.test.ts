@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { nodeArgs } from "../harness/build";
 import { root } from "../harness/stackConfig";
 
 type Run = { status: number | null; stdout: string; stderr: string };
@@ -19,8 +20,8 @@ function cost(config: Record<string, unknown> | undefined, ...args: string[]): R
         fs.writeFileSync(stackFile, ["config:", ...lines, ""].join("\n"));
     }
     const argv = args.map((arg) => (arg === "STACK" ? stackFile : arg));
-    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "tools", "cost.ts"), ...argv], {
-        cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", LANG: "ko_KR.UTF-8" },
+    const run = spawnSync(process.execPath, [...nodeArgs("tools/cost.ts"), ...argv], {
+        cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", LANG: "ko_KR.UTF-8", NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE },
     });
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
