@@ -52,5 +52,6 @@ export function nodeArgs(file: string): string[] {
 }
 
 export function mochaGlobalTeardown(): void {
-    if (process.env.HARNESS_BUILD) fs.rmSync(process.env.HARNESS_BUILD, { recursive: true, force: true });
+    // Again while a process that is ending still writes its compile cache.
+    if (process.env.HARNESS_BUILD) fs.rmSync(process.env.HARNESS_BUILD, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -6,7 +6,7 @@
  * warnings and its error. Runs with the same options are shared by all the tests of a mocha
  * run, whichever worker asks. `buildComponent` (component.ts) builds one component in-process.
  */
-import { ChildProcess, fork } from "child_process";
+import { ChildProcess, fork, ForkOptions } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { Socket } from "net";
@@ -49,9 +49,11 @@ function scenarioServer(): ScenarioServer {
     if (server !== undefined) return server;
     // The program as JavaScript, transpiled once by build.ts; TypeScript through ts-node otherwise.
     const build = process.env.HARNESS_BUILD;
+    // Without the run's compile cache (build.ts): a server outlives its worker, and would write to the cache as the run removes it.
+    const options = { stdio: ["ignore", "ignore", "pipe", "ipc"], env: { ...process.env, NODE_COMPILE_CACHE: undefined } } satisfies ForkOptions;
     const child = build
-        ? fork(path.join(build, "test", "harness", "child.js"), { cwd: build, stdio: ["ignore", "ignore", "pipe", "ipc"] })
-        : fork(path.join(__dirname, "child.ts"), { cwd: root, execArgv: ["-r", "ts-node/register/transpile-only"], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+        ? fork(path.join(build, "test", "harness", "child.js"), { ...options, cwd: build })
+        : fork(path.join(__dirname, "child.ts"), { ...options, cwd: root, execArgv: ["-r", "ts-node/register/transpile-only"] });
     const started: ScenarioServer = { child, stderr: [], waiting: new Map() };
     child.stderr?.on("data", (chunk: Buffer) => started.stderr.push(chunk.toString()));
     child.on("message", ({ resultFile, failure }: { resultFile: string; failure?: string }) => {
