@@ -40,35 +40,46 @@ function rawConfig(stackFile: string | undefined): { project: string; get: (key:
     return { project: project.name, get: (key) => raw(values.get(key)) };
 }
 
-function main(argv: string[]): number {
+/** Where the tool prints, and the environment its terminal language comes from: the process's own when run. */
+export interface Terminal {
+    out(text: string): void;
+    err(text: string): void;
+    env: Readonly<Record<string, string | undefined>>;
+}
+
+const processTerminal: Terminal = { out: (text) => void process.stdout.write(text), err: (text) => void process.stderr.write(text), env: process.env };
+
+/** Prints the cost table, or what is wrong; returns the exit code. */
+export function main(argv: readonly string[], terminal: Terminal = processTerminal): number {
+    const { env } = terminal;
     const args = parseArgs(argv);
     if ("error" in args) {
-        process.stderr.write(`${translator(terminalLanguage(undefined))(args.error, { value: JSON.stringify(args.value) })}\n`);
+        terminal.err(`${translator(terminalLanguage(undefined, env))(args.error, { value: JSON.stringify(args.value) })}\n`);
         return 2;
     }
     if (args.help) {
-        process.stdout.write(`${translator(terminalLanguage(args.language))("cost.usage")}\n`);
+        terminal.out(`${translator(terminalLanguage(args.language, env))("cost.usage")}\n`);
         return 0;
     }
     if (args.stackFile !== undefined && !fs.existsSync(args.stackFile)) {
-        process.stderr.write(`${translator(terminalLanguage(args.language))("cost.noStackFile", { file: args.stackFile })}\n`);
+        terminal.err(`${translator(terminalLanguage(args.language, env))("cost.noStackFile", { file: args.stackFile })}\n`);
         return 2;
     }
     const { project, get: stackGet } = rawConfig(args.stackFile);
     // --language stands for the stack's setting, for the table and any config error alike.
     const get = (key: string) => (key === "language" && args.language !== undefined ? args.language : stackGet(key));
-    const language: Language = terminalLanguage(get("language"));
+    const language: Language = terminalLanguage(get("language"), env);
     try {
-        const config = parseConfig(get, project);
+        const config = parseConfig(get, project, env);
         const schedule = scheduleFromWorkflow(fs.readFileSync(path.join(root, ".github", "workflows", "daily.yml"), "utf8"));
         const table = costTable(config, schedule, language);
-        process.stdout.write(renderCostTable(table, language));
+        terminal.out(renderCostTable(table, language));
         return table.kind === "priced" ? 0 : 1;
     } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        process.stderr.write(`${error.message}\n`);
+        terminal.err(`${error.message}\n`);
         return 1;
     }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

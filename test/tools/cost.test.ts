@@ -3,16 +3,18 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { main } from "../../tools/cost";
 import { nodeArgs } from "../harness/build";
 import { root } from "../harness/stackConfig";
 
 type Run = { status: number | null; stdout: string; stderr: string };
 
 /**
- * `npm run cost -- ARGS` as a subprocess in a Korean terminal, with `STACK` among the arguments
- * standing for a stack file of `config` written as YAML (as `pulumi config set` writes it).
+ * `npm run cost -- ARGS` in a Korean terminal, with `STACK` among the arguments standing for a
+ * stack file of `config` written as YAML (as `pulumi config set` writes it): the tool's `main` in
+ * this process, or with `subprocess`, the tool itself as the build runs it (exit code, output).
  */
-function cost(config: Record<string, unknown> | undefined, ...args: string[]): Run {
+function costRun(subprocess: boolean, config: Record<string, unknown> | undefined, args: string[]): Run {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
     const stackFile = path.join(dir, "Pulumi.test.yaml");
     if (config !== undefined) {
@@ -20,21 +22,34 @@ function cost(config: Record<string, unknown> | undefined, ...args: string[]): R
         fs.writeFileSync(stackFile, ["config:", ...lines, ""].join("\n"));
     }
     const argv = args.map((arg) => (arg === "STACK" ? stackFile : arg));
-    const run = spawnSync(process.execPath, [...nodeArgs("tools/cost.ts"), ...argv], {
-        cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", LANG: "ko_KR.UTF-8", NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE },
-    });
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    try {
+        if (subprocess) {
+            const run = spawnSync(process.execPath, [...nodeArgs("tools/cost.ts"), ...argv], {
+                cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", LANG: "ko_KR.UTF-8", NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE },
+            });
+            return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+        }
+        const printed = { stdout: "", stderr: "" };
+        const status = main(argv, { out: (text) => void (printed.stdout += text), err: (text) => void (printed.stderr += text), env: { LANG: "ko_KR.UTF-8" } });
+        return { status, ...printed };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
+
+const cost = (config: Record<string, unknown> | undefined, ...args: string[]): Run => costRun(false, config, args);
+const costProcess = (config: Record<string, unknown> | undefined, ...args: string[]): Run => costRun(true, config, args);
 
 /** The table's rows after the header, each `resource | price | workday | month`. */
 const rows = (run: Run) => run.stdout.split("\n").filter((line) => line.startsWith("| ")).slice(2);
 
 describe("npm run cost", () => {
-    it("prints the default stack's table in the terminal's language, or the one asked for", () => {
-        const ko = cost(undefined);
+    it("prints the default stack's table in the terminal's language, or the one asked for (as a process: its exit code and output)", () => {
+        const ko = costProcess(undefined);
+        assert.deepStrictEqual(cost(undefined), ko);
         assert.deepStrictEqual([ko.status, ko.stdout.split("\n")[0], ko.stderr], [0, "| 리소스 | 가격 | 근무일 하루 (11시간) | 한 달 (근무일 21.67일) |", ""]);
-        const en = cost(undefined, "--language", "en");
+        const en = costProcess(undefined, "--language", "en");
+        assert.deepStrictEqual(cost(undefined, "--language", "en"), en);
         assert.deepStrictEqual([en.status, en.stdout.split("\n")[0], en.stderr], [0, "| resource | price | a workday (11 h) | a month (21.67 workdays) |", ""]);
     });
 
@@ -70,8 +85,11 @@ describe("npm run cost", () => {
         });
     });
 
-    it("refuses a missing stack file, an unknown flag, a second file or a bad --language in one sentence, and prints its usage on --help", () => {
-        assert.deepStrictEqual(cost(undefined, "nosuch.yaml"), {
+    it("refuses a missing stack file (as a process too), an unknown flag, a second file or a bad --language in one sentence, and prints its usage on --help", () => {
+        // As a process: exit code 2 and the one sentence, no stack trace; the same in this process.
+        const missing = costProcess(undefined, "nosuch.yaml");
+        assert.deepStrictEqual(cost(undefined, "nosuch.yaml"), missing);
+        assert.deepStrictEqual(missing, {
             status: 2,
             stdout: "",
             stderr: "스택 파일 nosuch.yaml 경로에 파일이 없습니다: Pulumi.dev.yaml 같은 Pulumi.STACK.yaml 파일의 경로를 주거나, 기본 스택이면 아무것도 주지 마세요.\n",
