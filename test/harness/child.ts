@@ -114,7 +114,10 @@ async function serve(request: ScenarioRequest): Promise<void> {
 
 process.on("unhandledRejection", (err) => recordError(current, err));
 
-let queue = Promise.resolve();
+// The SDK serializes a dynamic provider's code through an inspector session, made on its first
+// use: made now, so that it is there for every scenario alike (the first would otherwise wait
+// for it, and register its dynamic resources later than the others do).
+let queue = pulumi.runtime.serializeFunction(() => undefined).then(() => undefined);
 process.on("message", (request: ScenarioRequest) => {
     queue = queue.then(() => serve(request)).then(
         () => void process.send?.({ resultFile: request.resultFile }),
