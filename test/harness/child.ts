@@ -117,10 +117,17 @@ process.on("unhandledRejection", (err) => recordError(current, err));
 // The SDK serializes a dynamic provider's code through an inspector session, made on its first
 // use: made now, so that it is there for every scenario alike (the first would otherwise wait
 // for it, and register its dynamic resources later than the others do).
-let queue = pulumi.runtime.serializeFunction(() => undefined).then(() => undefined);
+let queue: Promise<void> = pulumi.runtime.serializeFunction(() => undefined).then(() => undefined);
 process.on("message", (request: ScenarioRequest) => {
-    queue = queue.then(() => serve(request)).then(
-        () => void process.send?.({ resultFile: request.resultFile }),
+    let start: NodeJS.CpuUsage;
+    queue = queue.then(() => {
+        start = process.cpuUsage();
+        return serve(request);
+    }).then(
+        () => {
+            const used = process.cpuUsage(start);
+            process.send?.({ resultFile: request.resultFile, cpuMs: Math.round((used.user + used.system) / 1000) });
+        },
         (err: unknown) => void process.send?.({ resultFile: request.resultFile, failure: err instanceof Error ? err.stack : String(err) }),
     );
 });

@@ -40,8 +40,8 @@ export class Program extends Resources {
 interface ScenarioServer {
     child: ChildProcess;
     stderr: string[];
-    /** What to do when each pending scenario (by result file) ends: with a failure, or none. */
-    waiting: Map<string, (failure?: string) => void>;
+    /** What to do when each pending scenario (by result file) ends: with a failure, or none, and its CPU time. */
+    waiting: Map<string, (failure?: string, cpuMs?: number) => void>;
 }
 let server: ScenarioServer | undefined;
 
@@ -56,8 +56,8 @@ function scenarioServer(): ScenarioServer {
         : fork(path.join(__dirname, "child.ts"), { ...options, cwd: root, execArgv: ["-r", "ts-node/register/transpile-only"] });
     const started: ScenarioServer = { child, stderr: [], waiting: new Map() };
     child.stderr?.on("data", (chunk: Buffer) => started.stderr.push(chunk.toString()));
-    child.on("message", ({ resultFile, failure }: { resultFile: string; failure?: string }) => {
-        started.waiting.get(resultFile)?.(failure);
+    child.on("message", ({ resultFile, failure, cpuMs }: { resultFile: string; failure?: string; cpuMs?: number }) => {
+        started.waiting.get(resultFile)?.(failure, cpuMs);
         started.waiting.delete(resultFile);
         if (started.waiting.size === 0) child.channel?.unref(); // an idle server keeps no mocha process alive
     });
@@ -78,14 +78,14 @@ function spawnRun(options: HarnessOptions, resultFile: string): Promise<Program>
     const { child, waiting } = scenarioServer();
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => child.kill(), 60_000); // a hung scenario fails, and those queued behind it
-        waiting.set(resultFile, (failure) => {
+        waiting.set(resultFile, (failure, cpuMs) => {
             clearTimeout(timer);
             if (failure !== undefined || !fs.existsSync(resultFile)) {
                 reject(new Error(`the program run wrote no result: ${failure ?? "no error"}`));
                 return;
             }
-            // `bench/suite.mjs` reads where the time goes.
-            if (process.env.HARNESS_TIMINGS) fs.appendFileSync(process.env.HARNESS_TIMINGS, `${Date.now() - started}\t${JSON.stringify(options)}\n`);
+            // `bench/suite.mjs` reads where the time goes: the wait (queued scenarios included) and the run's CPU time, in ms.
+            if (process.env.HARNESS_TIMINGS) fs.appendFileSync(process.env.HARNESS_TIMINGS, `${Date.now() - started}\t${cpuMs}\t${JSON.stringify(options)}\n`);
             resolve(new Program(JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramRun));
         });
         child.channel?.ref();

@@ -1,7 +1,7 @@
 /**
  * What the engine would see of a deployment under Pulumi's mocks: each resource's type, name,
  * inputs after its transforms, parent, explicit dependencies, options and secret input paths.
- * Shared by the whole-program run (child.ts, a process per scenario) and the in-process build
+ * Shared by the whole-program run (child.ts, in the scenario process) and the in-process build
  * of one component (component.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
