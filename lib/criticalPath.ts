@@ -10,6 +10,8 @@ export interface Step {
     id: string;
     waitsFor: string[];
     component: boolean;
+    /** Takes no time whatever the table says: at `destroy`, a resource a deletedWith covers (only dropped from the state). */
+    skipped?: boolean;
 }
 
 /** Seconds per step: keys are a type (`aws:ec2/instance:Instance`), a `type::name`, or a `type::name-prefix*`. */
@@ -20,7 +22,8 @@ export interface DurationTable {
 }
 
 /** The step's duration: its exact name, else the longest matching prefix, else its type, else the default (0 for a component). */
-export function durationOf(step: Pick<Step, "id" | "component">, table: DurationTable): number {
+export function durationOf(step: Pick<Step, "id" | "component" | "skipped">, table: DurationTable): number {
+    if (step.skipped === true) return 0;
     const exact = table.seconds[step.id];
     if (exact !== undefined) return exact;
     const prefix = Object.keys(table.seconds)
@@ -112,6 +115,17 @@ export function stepsOf(registrations: Registration[]): Step[] {
     }));
 }
 
+/**
+ * The steps of a `destroy` of the lab: the engine deletes a resource once everything that waited
+ * for it at `up` is deleted, so each step waits for its dependents; a resource in `skipped` (one a
+ * deletedWith covers) is only dropped from the state and takes no time.
+ */
+export function destroySteps(steps: Step[], skipped: ReadonlySet<string>): Step[] {
+    const dependents = new Map<string, string[]>(steps.map((step) => [step.id, []]));
+    for (const step of steps) for (const id of step.waitsFor) dependents.get(id)?.push(step.id);
+    return steps.map((step) => ({ id: step.id, component: step.component, waitsFor: dependents.get(step.id) ?? [], skipped: skipped.has(step.id) }));
+}
+
 /** `m:ss`, for the printed table. */
 export const minutes = (seconds: number): string => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
 
@@ -121,6 +135,16 @@ export interface Variants {
     fallback: DurationTable;
 }
 
+/** A path as printed: its title, then each step, how long it takes and when it is done. */
+export function pathTable(title: string, path: CriticalPath): string[] {
+    const width = Math.max(4, ...path.steps.map((step) => step.id.length));
+    return [
+        title,
+        `${"step".padEnd(width)}  takes  done at`,
+        ...path.steps.map((step) => `${step.id.padEnd(width)}  ${minutes(step.seconds).padStart(5)}  ${minutes(step.doneAt).padStart(7)}`),
+    ];
+}
+
 /**
  * Both critical paths, each as a table of its steps, and the lines `npm run critical-path` prints:
  * the prepared image's path against the budget, the fallback's for the record.
@@ -128,18 +152,10 @@ export interface Variants {
 export function criticalPathReport(steps: Step[], tables: Variants, budgetSeconds: number): { prepared: CriticalPath; fallback: CriticalPath; lines: string[] } {
     const prepared = criticalPath(steps, tables.prepared);
     const fallback = criticalPath(steps, tables.fallback);
-    const table = (title: string, path: CriticalPath): string[] => {
-        const width = Math.max(...path.steps.map((step) => step.id.length));
-        return [
-            title,
-            `${"step".padEnd(width)}  takes  done at`,
-            ...path.steps.map((step) => `${step.id.padEnd(width)}  ${minutes(step.seconds).padStart(5)}  ${minutes(step.doneAt).padStart(7)}`),
-        ];
-    };
     const lines = [
-        ...table("On the prepared node image:", prepared),
+        ...pathTable("On the prepared node image:", prepared),
         "",
-        ...table("On Canonical's Ubuntu (no prepared image yet: the user data installs everything):", fallback),
+        ...pathTable("On Canonical's Ubuntu (no prepared image yet: the user data installs everything):", fallback),
         "",
         `critical path on the prepared node image: ${minutes(prepared.seconds)} (budget ${minutes(budgetSeconds)})`,
         `critical path on Canonical's Ubuntu (the fallback): ${minutes(fallback.seconds)} (not held to the budget)`,

@@ -96,3 +96,49 @@ export const preparedImageDurations: DurationTable = {
  * chain); what is left there is the length of the steps themselves (installs, image pulls).
  */
 export const criticalPathBudgetSeconds = 8 * 60;
+
+/**
+ * How long the engine takes to delete each kind of resource at `destroy`, in seconds: the table
+ * the destroy model reads (`npm run critical-path` prints it). Nothing in the cluster is deleted
+ * (deletedWith: the engine only drops it from the state) and no command has a delete step, so what
+ * is left are AWS's own deletes; typical figures, to be recalibrated like the table above.
+ */
+export const destroyDurations: DurationTable = {
+    seconds: {
+        // Terminating an instance: the provider waits until it is `terminated`, 30 to 90 s; its
+        // network interface goes with it, which its security group and subnet wait for.
+        "aws:ec2/instance:Instance": 75,
+        // Deleting a NAT gateway takes about a minute before its address can be released.
+        "aws:ec2/natGateway:NatGateway": 60,
+        "aws:ec2/eip:Eip": 2,
+        // A security group goes once no interface uses it (the provider retries while one lingers).
+        "aws:ec2/securityGroup:SecurityGroup": 5,
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 1,
+        "aws:ec2/subnet:Subnet": 3,
+        "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
+        "aws:ec2/routeTable:RouteTable": 2,
+        "aws:ec2/route:Route": 2,
+        // Detached once no public address in the VPC is mapped (the instances are gone), then deleted.
+        "aws:ec2/internetGateway:InternetGateway": 5,
+        "aws:ec2/vpc:Vpc": 3,
+        "aws:ec2/keyPair:KeyPair": 1,
+        // No delete step: a command without `delete`, the engine's own and local resources.
+        "command:remote:Command": 0,
+        "command:local:Command": 0,
+        "tls:index/privateKey:PrivateKey": 0,
+        "tls:index/selfSignedCert:SelfSignedCert": 0,
+        "tls:index/certRequest:CertRequest": 0,
+        "tls:index/locallySignedCert:LocallySignedCert": 0,
+        "random:index/randomId:RandomId": 0,
+        "random:index/randomPassword:RandomPassword": 0,
+        "pulumi:providers:aws": 0,
+        "pulumi:providers:kubernetes": 0,
+        "pulumi:pulumi:StackReference": 0,
+        "pulumi-nodejs:dynamic:Resource": 0,
+    },
+    defaultSeconds: 1,
+};
+
+/** What the modelled `destroy` of a lab may take: the 3-minute goal. */
+export const destroyBudgetSeconds = 3 * 60;

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { CriticalPath, criticalPathReport, minutes, stepsOf } from "../lib/criticalPath";
-import { criticalPathBudgetSeconds, preparedImageDurations, stepDurations } from "../lib/durations";
+import { criticalPath, CriticalPath, criticalPathReport, destroySteps, minutes, stepsOf } from "../lib/criticalPath";
+import { criticalPathBudgetSeconds, destroyBudgetSeconds, destroyDurations, preparedImageDurations, stepDurations } from "../lib/durations";
 import { Program, runProgram, types } from "./harness";
 
 const provider = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$pulumi:providers:kubernetes::cluster::cluster-id";
@@ -85,5 +85,24 @@ describe("the platform's wiring", () => {
             `${types.remoteCommand}::cluster-init`, `${types.remoteCommand}::cluster-cni-*`, `${types.remoteCommand}::cluster-join-worker-*`, `${types.remoteCommand}::cluster-ready`,
             `${types.chart}::linkerd-control-plane`, "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:Deployment::bookinfo-loadgen",
         ]);
+    });
+
+    it("models a destroy within 3 minutes: nothing in the cluster is deleted, the instances' termination leads", async () => {
+        const program = await runProgram();
+        const covered = new Set(program.resources.filter((r) => program.deletedWith(r) !== undefined).map((r) => `${r.type}::${r.name}`));
+        const destroy = criticalPath(destroySteps(stepsOf(program.resources), covered), destroyDurations);
+        // The workers' egress route goes through the NAT instance: it is terminated after them, and the internet gateway after it.
+        assert.deepStrictEqual(destroy.steps.filter((step) => step.seconds > 0).map((step) => step.id), [
+            `${types.instance}::worker-0`,
+            "aws:ec2/route:Route::network-private-internet",
+            `${types.instance}::network-nat`,
+            "aws:ec2/route:Route::network-public-internet",
+            "aws:ec2/internetGateway:InternetGateway::network-igw",
+            "aws:ec2/vpc:Vpc::network-vpc",
+        ]);
+        assert.strictEqual(destroyBudgetSeconds, 180);
+        assert.ok(destroy.seconds <= destroyBudgetSeconds, `${destroy.seconds} s`);
+        // Every Kubernetes object is covered: its delete takes no time and no Kubernetes step is on the path.
+        assert.deepStrictEqual(program.resources.filter((r) => r.type.startsWith("kubernetes:") && !covered.has(`${r.type}::${r.name}`)).map((r) => r.name), []);
     });
 });

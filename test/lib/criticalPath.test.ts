@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { criticalPath, criticalPathReport, DurationTable, durationOf, minutes, Step, stepsOf } from "../../lib/criticalPath";
+import { criticalPath, criticalPathReport, destroySteps, DurationTable, durationOf, minutes, Step, stepsOf } from "../../lib/criticalPath";
 
 const table: DurationTable = {
     seconds: { "t:a": 10, "t:a::special": 99, "t:a::join-*": 20, "t:a::join-worker-*": 30, "t:chart::big": 50 },
@@ -33,6 +33,27 @@ describe("critical path model", () => {
             ],
         });
         assert.deepStrictEqual(criticalPath([], table), { seconds: 0, steps: [] });
+    });
+
+    it("models a destroy: each step waits for what waited for it, and a skipped one (deletedWith) takes no time", () => {
+        const steps = [step("t:a::vpc"), step("t:a::node", ["t:a::vpc"]), step("t:chart::big", ["t:a::node", "t:x::default-provider"]), step("t:b::check", ["t:a::node"])];
+        const reversed = destroySteps(steps, new Set(["t:chart::big"]));
+        assert.deepStrictEqual(reversed, [
+            { id: "t:a::vpc", component: false, waitsFor: ["t:a::node"], skipped: false },
+            { id: "t:a::node", component: false, waitsFor: ["t:chart::big", "t:b::check"], skipped: false },
+            { id: "t:chart::big", component: false, waitsFor: [], skipped: true },
+            { id: "t:b::check", component: false, waitsFor: [], skipped: false },
+        ]);
+        // Without the skip the chart's 50 s would lead; with it the check's default second does.
+        assert.deepStrictEqual(criticalPath(reversed, table), {
+            seconds: 21,
+            steps: [
+                { id: "t:b::check", seconds: 1, doneAt: 1 },
+                { id: "t:a::node", seconds: 10, doneAt: 11 },
+                { id: "t:a::vpc", seconds: 10, doneAt: 21 },
+            ],
+        });
+        assert.strictEqual(criticalPath(destroySteps(steps, new Set()), table).seconds, 70);
     });
 
     it("names a step on a cycle", () => {
