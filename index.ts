@@ -14,7 +14,7 @@ import { KubernetesCluster, nodeUserData } from "./components/cluster";
 import { EveryUp } from "./components/everyUp";
 import { Mesh } from "./components/mesh";
 import { PlacementCheck } from "./components/placement";
-import { grafanaEndpoint, Monitoring } from "./components/monitoring";
+import { grafanaEndpoint, Monitoring, NodeMounts } from "./components/monitoring";
 import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
@@ -96,6 +96,8 @@ interface Cluster {
     publicHost: pulumi.Input<string>;
     /** How the control-plane node is labelled, when not as kubeadm labels it. */
     placement?: { controlPlaneLabelValue: string };
+    /** What the nodes' mounts allow node-exporter. */
+    nodes: NodeMounts;
 }
 
 /**
@@ -115,7 +117,7 @@ function platform({ config, exposure, endpoints, everyUp, extension }: Site, clu
     // node, so that destroy deletes the node and never walks the cluster; children inherit both.
     const inCluster = cluster.inCluster;
     const placed = { ...inCluster, transforms: [transform] };
-    const monitoring = new Monitoring("monitoring", { language: nodeLanguage(config.language) }, placed);
+    const monitoring = new Monitoring("monitoring", { language: nodeLanguage(config.language), nodes: cluster.nodes }, placed);
     const mesh = new Mesh("linkerd", { monitoringCrds: monitoring.crds }, inCluster);
     // Proof on every `up`: the traffic check and the URL verification take its nonce as trigger.
     const bookinfo = new Bookinfo("bookinfo", { mesh: mesh.controlPlane, check: cluster.check, everyUp, language: nodeLanguage(config.language) }, placed);
@@ -193,6 +195,8 @@ function existingCluster(site: Site, access: ClusterAccess): ExistingClusterOutp
         ready: [],
         publicHost: config.publicHost,
         placement: { controlPlaneLabelValue: config.controlPlaneLabelValue },
+        // Not known to be shared: kind's `/` is, k3d's is not.
+        nodes: { sharedRoot: false },
     });
     return { target: "existingCluster", kubeContext: config.kubeContext, ...outputs };
 }
@@ -279,6 +283,8 @@ async function awsLab(site: Site, adminCidrs: string[], previous: (key: string) 
         ready: [cluster.ready],
         node: { instance: controlPlane.instances[0], privateKey: sshKey.privateKey },
         publicHost: controlPlanePublicIp,
+        // kubeadm's Ubuntu nodes: systemd makes `/` a shared mount.
+        nodes: { sharedRoot: true },
     });
     const ssh = pulumi.all([controlPlanePublicIp, workers.privateIps]).apply(([publicIp, workerIps]) =>
         sshCommands({ keyPath: `~/.ssh/${labName}`, controlPlanePublicIp: publicIp, workerPrivateIps: workerIps }),

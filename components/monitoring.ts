@@ -25,12 +25,12 @@ export const grafanaEndpoint: ServedEndpoint = {
 };
 
 /**
- * The chart values, every one a key of the pinned kube-prometheus-stack chart (lib/versions.ts) or of its Grafana subchart.
+ * The chart values, every one a key of the pinned kube-prometheus-stack chart (lib/versions.ts) or of its Grafana or node-exporter subchart.
  * The chart's admission webhooks and their certificate Jobs are Helm hooks; Pulumi renders the
  * chart like `helm template`, where they would run as plain Jobs in no useful order, so they
  * are switched off, with the operator's TLS that depends on them.
  */
-export function monitoringValues(): Record<string, unknown> {
+export function monitoringValues(nodes: NodeMounts): Record<string, unknown> {
     return {
         prometheusOperator: {
             admissionWebhooks: { enabled: false },
@@ -46,6 +46,8 @@ export function monitoringValues(): Record<string, unknown> {
             defaultDashboardsEnabled: true,
             sidecar: { dashboards: { enabled: true, label: Object.keys(dashboardLabel)[0], labelValue: Object.values(dashboardLabel)[0], searchNamespace: "ALL" } },
         },
+        // The prometheus-node-exporter subchart's key (its daemonset template reads hostRootFsMount.enabled).
+        ...(nodes.sharedRoot ? {} : { "prometheus-node-exporter": { hostRootFsMount: { enabled: false } } }),
     };
 }
 
@@ -83,9 +85,22 @@ export const awaitPrometheus: pulumi.ResourceTransform = ({ type, props, opts })
     return { props: { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/waitFor": "condition=Available" } } }, opts };
 };
 
+/** What the nodes' mounts allow node-exporter. */
+export interface NodeMounts {
+    /**
+     * The node's `/` is a shared mount, as on kubeadm's Ubuntu nodes and kind's: node-exporter
+     * mounts it with HostToContainer propagation (the chart's default), which a runtime refuses
+     * on a node whose `/` is private (k3d: prometheus-community/helm-charts#467). When it is not
+     * known to be shared, node-exporter does without it (no host filesystem metrics).
+     */
+    sharedRoot: boolean;
+}
+
 export interface MonitoringArgs {
     /** The language of the alerts' annotations: the stack's language in the cluster. */
     language: Language;
+    /** What the nodes' mounts allow. */
+    nodes: NodeMounts;
 }
 
 /**
@@ -120,7 +135,7 @@ export class Monitoring extends pulumi.ComponentResource {
             repositoryOpts: { repo: chart.repo },
             namespace: monitoringNamespace,
             skipCrds: true,
-            values: monitoringValues(),
+            values: monitoringValues(args.nodes),
         }, { ...options, dependsOn: [namespace, adminSecret, this.crds], transforms: [awaitPrometheus] });
 
         // Our own objects the chart's Prometheus and Grafana pick up, with the labels those
