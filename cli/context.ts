@@ -94,8 +94,13 @@ export class Context {
         return parsed.data;
     }
 
-    /** The outputs of a lab on AWS, for `command`, which reaches its nodes or the AWS account: one sentence (exit 2) for a lab on an existing cluster. */
+    /**
+     * The outputs of a lab on AWS, for `command`, which reaches its nodes or the AWS account: one
+     * sentence (exit 2) for a lab on an existing cluster, by its stack file before its state (a
+     * stack not made yet, or no Pulumi CLI yet, is still refused as such), then by its outputs.
+     */
     async awsOutputs(command: string): Promise<AwsCliOutputs> {
+        if (stackTarget(this.stack) !== "aws") throw this.notOnExistingCluster(command);
         const o = await this.outputs();
         if (o.target !== "aws") throw this.notOnExistingCluster(command);
         return o;

@@ -140,6 +140,21 @@ describe("operator CLI", () => {
                 }
             });
         }
+
+        it("refuses them from the stack file before the first up (no state, no Pulumi CLI yet), and reads an AWS stack's state as before", async () => {
+            const notYet = Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+            const refusals = [];
+            for (const [command, ...args] of [["ssh"], ["diagnose"], ["port-forward", "status"], ["kubeconfig"], ["sweep"]]) {
+                const cli = fake(notYet);
+                refusals.push([command, await main([command, ...args], { ...cli.deps, stack: "kind" }), cli.err, cli.ssh.length]);
+            }
+            const sentence = (command: string) => message("en", "cli.notOnExistingCluster", { command, stack: "kind" });
+            assert.deepStrictEqual(refusals, ["ssh", "diagnose", "port-forward", "kubeconfig", "sweep"].map((c) => [c, exitCodes.usage, [sentence(c)], 0]));
+            // Stack dev's file names no target: its state decides, and no CLI is a missing prerequisite.
+            const onAws = fake(notYet);
+            assert.strictEqual(await main(["ssh"], onAws.deps), exitCodes.prerequisite);
+            assert.deepStrictEqual(onAws.err, [message("en", "cli.pulumiMissing", { reason: "pulumi: not found" })]);
+        });
     });
 
     it("writes the kubeconfig with mode 600", async () => {
