@@ -45,7 +45,7 @@ const en = {
     "kubeconfig.noContext": "Config key {key} names the context {context}, which the kubeconfig ({where}) does not have; it has: {contexts}. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.",
     "kubeconfig.noContexts": "no context at all",
     "kubeconfig.incomplete": "The context {context} of the kubeconfig ({where}) names a cluster with a server, or a user, that the kubeconfig does not define.",
-    "kubeconfig.remote": "The API server of context {context} ({server}) is not on this computer (kind and k3d serve on a loopback address): set {key} to true only when you mean to deploy the lab onto that cluster.",
+    "kubeconfig.remote": "The API server of context {context} ({server}) is not on this machine (kind and k3d serve on a loopback address): set {key} to true only when you mean to deploy the lab onto that cluster.",
     "kubeconfig.deploying": "Deploying the platform to the cluster at {server} (context {context}).",
     "kubeconfig.kubectlMissing": "kubectl is not on PATH, and the existingCluster target's traffic check runs it on this machine: install it (https://kubernetes.io/docs/tasks/tools/) and run again.",
     "config.targetSwitch": "This stack's lab runs on target {previous} and {key} is now {target}: switching would delete the lab while building the other, so destroy the lab first (npx k8s-lab destroy), then apply with the new target.",

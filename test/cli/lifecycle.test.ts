@@ -266,7 +266,7 @@ describe("sweep without LAB_ID", () => {
         const cases: [Error, string][] = [
             [Object.assign(new Error("pulumi: not found"), { code: "ENOENT" }), "The Pulumi CLI cannot be run (pulumi: not found): k8s-lab up installs it, or install it yourself (README, Prerequisites)."],
             [new Error("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE"), "The stack's secrets cannot be decrypted: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to the stack's passphrase."],
-            [new Error("pulumi stack output did not print JSON"), "Could not read the outputs of stack kim (pulumi stack output did not print JSON): has pulumi up run, from this project folder?"],
+            [new Error("pulumi stack output did not print JSON"), "Could not read the outputs of stack kim (pulumi stack output did not print JSON): has k8s-lab up --stack kim run, from this project folder?"],
         ];
         for (const [error, sentence] of cases) {
             const cli = fake({ outputs: async () => { throw error; }, ...noClient });

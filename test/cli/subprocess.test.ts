@@ -153,7 +153,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
     });
 
     it("says the stack is missing, or its passphrase, with exit 3", async () => {
-        const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n";
+        const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has k8s-lab up --stack dev run, from this project folder?\n";
         await expectEach(stackCommands, { FAKE_PULUMI: "nostack" }, { code: 3, stdout: "", stderr: missing });
         // up says where the state is kept first (no backend is configured in this HOME), then what stopped its setup.
         assert.deepStrictEqual(await run(["up"], { FAKE_PULUMI: "nostack" }), {
@@ -165,7 +165,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         assert.deepStrictEqual(await run(["sweep"], { FAKE_PULUMI: "nostack" }), { code: 0, stdout: `${catalogue.en["cli.sweepNoLabId"].replace("{stack}", "dev")}\n`, stderr: "" });
         // Without --stack or PULUMI_STACK, the operator's own stack, never dev.
         const personal = personalStack(os.userInfo().username);
-        assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has pulumi up run, from this project folder?\n` });
+        assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has k8s-lab up --stack ${personal} run, from this project folder?\n` });
         const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
         await expectEach(stackCommands, { FAKE_PULUMI: "passphrase" }, { code: 3, stdout: "", stderr: passphrase });
         const up = await run(["up"], { FAKE_PULUMI: "passphrase" });

@@ -55,14 +55,14 @@ describe("the existing cluster's kubeconfig (lib/kubeconfig.ts)", () => {
 
     it("refuses a value that names no file, and never shows a value of several lines (en, ko)", () => {
         assert.deepStrictEqual(refusal({ kubeconfig: "~/kind.yml" }), [
-            "There is no kubeconfig file at /home/dev/kind.yml; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`.",
-            "kubeconfig 파일이 없습니다: /home/dev/kind.yml. 파일 내용을 주려면 `pulumi config set --secret k8s-lab:kubeconfig < 파일`로 설정하세요.",
+            "There is no kubeconfig file at /home/dev/kind.yml; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.",
+            "kubeconfig 파일이 없습니다: /home/dev/kind.yml. 파일 내용을 주려면 `pulumi config set --secret k8s-lab:kubeconfig < 파일`로 설정하세요. kind라면 먼저 kind create cluster --config kind/cluster.yaml 명령을 실행하세요(kind-k8s-lab 컨텍스트를 만듭니다).",
         ]);
         assert.deepStrictEqual(refusal({ kubeconfig: kindKubeconfig }), [
-            "There is no kubeconfig file at a value of several lines, not shown, which is not a secret; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`.",
-            "kubeconfig 파일이 없습니다: 비밀 값이 아닌 여러 줄 값(표시하지 않음). 파일 내용을 주려면 `pulumi config set --secret k8s-lab:kubeconfig < 파일`로 설정하세요.",
+            "There is no kubeconfig file at a value of several lines, not shown, which is not a secret; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.",
+            "kubeconfig 파일이 없습니다: 비밀 값이 아닌 여러 줄 값(표시하지 않음). 파일 내용을 주려면 `pulumi config set --secret k8s-lab:kubeconfig < 파일`로 설정하세요. kind라면 먼저 kind create cluster --config kind/cluster.yaml 명령을 실행하세요(kind-k8s-lab 컨텍스트를 만듭니다).",
         ]);
-        assert.deepStrictEqual(refusal({}, false, { KUBECONFIG: "/nowhere" })[0], "There is no kubeconfig file at /nowhere; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`.");
+        assert.deepStrictEqual(refusal({}, false, { KUBECONFIG: "/nowhere" })[0], "There is no kubeconfig file at /nowhere; to give the content, set it with `pulumi config set --secret k8s-lab:kubeconfig < file`. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.");
     });
 
     it("refuses a kubeconfig that is not YAML without showing any of it (en, ko)", () => {
@@ -75,19 +75,19 @@ describe("the existing cluster's kubeconfig (lib/kubeconfig.ts)", () => {
 
     it("refuses a context the kubeconfig does not have, naming those it has (en, ko)", () => {
         assert.deepStrictEqual(refusal({ kubeContext: "kind-lab" }), [
-            "Config key k8s-lab:kubeContext names the context kind-lab, which the kubeconfig (/home/dev/.kube/config) does not have; it has: kind-k8s-lab, prod.",
-            "설정 키 k8s-lab:kubeContext 값인 kind-lab 컨텍스트가 kubeconfig(/home/dev/.kube/config)에 없습니다. 있는 컨텍스트: kind-k8s-lab, prod.",
+            "Config key k8s-lab:kubeContext names the context kind-lab, which the kubeconfig (/home/dev/.kube/config) does not have; it has: kind-k8s-lab, prod. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.",
+            "설정 키 k8s-lab:kubeContext 값인 kind-lab 컨텍스트가 kubeconfig(/home/dev/.kube/config)에 없습니다. 있는 컨텍스트: kind-k8s-lab, prod. kind라면 먼저 kind create cluster --config kind/cluster.yaml 명령을 실행하세요(kind-k8s-lab 컨텍스트를 만듭니다).",
         ]);
         assert.deepStrictEqual(refusal({ kubeconfig: "apiVersion: v1\n" }, true)[0],
-            "Config key k8s-lab:kubeContext names the context kind-k8s-lab, which the kubeconfig (the secret value of k8s-lab:kubeconfig) does not have; it has: no context at all.");
+            "Config key k8s-lab:kubeContext names the context kind-k8s-lab, which the kubeconfig (the secret value of k8s-lab:kubeconfig) does not have; it has: no context at all. For kind, first run kind create cluster --config kind/cluster.yaml, which makes the kind-k8s-lab context.");
         assert.deepStrictEqual(refusal({ kubeconfig: kindKubeconfig.replace("users:\n- name: kind-k8s-lab", "users:\n- name: gone") }, true)[0],
             "The context kind-k8s-lab of the kubeconfig (the secret value of k8s-lab:kubeconfig) names a cluster with a server, or a user, that the kubeconfig does not define.");
     });
 
     it("refuses an API server that is not on this machine unless allowRemoteCluster, and takes every loopback form (en, ko)", () => {
         assert.deepStrictEqual(refusal({ kubeContext: "prod" }), [
-            "The context prod deploys to https://k8s.example.com, which is not on this machine (kind and k3d serve on a loopback address): set k8s-lab:allowRemoteCluster to true only when you mean to deploy the lab onto that cluster.",
-            "prod 컨텍스트의 API 서버 주소 https://k8s.example.com 값은 이 컴퓨터가 아닙니다(kind와 k3d는 루프백 주소에서 응답합니다). 그 클러스터에 정말 배포하려는 경우에만 k8s-lab:allowRemoteCluster 설정을 true로 지정하세요.",
+            "The API server of context prod (https://k8s.example.com) is not on this machine (kind and k3d serve on a loopback address): set k8s-lab:allowRemoteCluster to true only when you mean to deploy the lab onto that cluster.",
+            "prod 컨텍스트의 API 서버(https://k8s.example.com)가 이 컴퓨터에 있지 않습니다(kind와 k3d는 루프백 주소에서 응답합니다). 그 클러스터에 정말 배포하려는 경우에만 k8s-lab:allowRemoteCluster 설정을 true로 지정하세요.",
         ]);
         assert.strictEqual(access({ kubeContext: "prod", allowRemoteCluster: true }).server, "https://k8s.example.com");
         assert.deepStrictEqual(["127.0.0.1", "127.8.0.2", "[::1]", "localhost", "LocalHost", "0.0.0.0", "[::]"].filter(loopbackHost), ["127.0.0.1", "127.8.0.2", "[::1]", "localhost", "LocalHost", "0.0.0.0", "[::]"]);
