@@ -49,7 +49,7 @@ describe("the program", () => {
         assert.deepStrictEqual(off.output("adminCidrs").value, ["192.0.2.0/24"]);
     });
 
-    for (const [lang, pattern] of [["en_US.UTF-8", /^Could not detect the public IP of this machine \(.*ECONNREFUSED.*\): set adminCidrs/], ["ko_KR.UTF-8", /^이 머신의 공인 IP를 알아내지 못했습니다/]] as const) {
+    for (const [lang, pattern] of [["en_US.UTF-8", /^Could not detect the public IP of this machine \(.*ECONNREFUSED.*\): set adminCidrs/], ["ko_KR.UTF-8", /^이 컴퓨터의 공인 IP를 알아내지 못했습니다/]] as const) {
         it(`stops before building anything when the public IP cannot be detected (${lang})`, async () => {
             const program = await runProgram({ publicIp: null, env: { LANG: lang } });
             assert.match(program.run.error?.message ?? "", pattern);
