@@ -6,6 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { commands as cliCommands } from "../cli/args";
 import { parseConfig } from "../lib/config";
+import { configSchema } from "../lib/configSchema";
 import { costTable, renderCostTable, scheduleFromWorkflow } from "../lib/cost";
 import { versions } from "../lib/versions";
 import { runProgram } from "./harness";
@@ -265,16 +266,47 @@ describe("the READMEs' kind section", () => {
     const ko = section("README.ko.md");
     const kind = YAML.parse(fs.readFileSync(path.join(root, "kind", "cluster.yaml"), "utf8")) as { name: string; nodes: { role: string; extraPortMappings?: { hostPort: number; listenAddress: string }[] }[] };
 
-    it("gives the same commands in both languages: two to try it, two to remove it", () => {
+    const e2e = fs.readFileSync(path.join(root, ".github", "workflows", "e2e.yml"), "utf8");
+    const kindVersion = (YAML.parse(e2e) as { env: { KIND_VERSION: string } }).env.KIND_VERSION;
+
+    it("gives the same commands in both languages: kind's install, two to try it, the exposure through k8s-lab env, two to remove it", () => {
         assert.deepStrictEqual(blocks(ko), blocks(en));
         assert.deepStrictEqual(inline(ko), inline(en));
         assert.deepStrictEqual(blocks(en), [
+            [`go install sigs.k8s.io/kind@${kindVersion}`],
             ["kind create cluster --config kind/cluster.yaml", "npx --no k8s-lab up --stack kind"],
+            ['eval "$(npx --no k8s-lab env --stack kind)"', "pulumi config set exposure hostPort", "npx --no k8s-lab up --stack kind"],
             ["npx --no k8s-lab destroy --stack kind", `kind delete cluster --name ${kind.name}`],
         ]);
         // The cluster the end-to-end workflow creates: the same config.
-        const workflow = fs.readFileSync(path.join(root, ".github", "workflows", "e2e.yml"), "utf8");
-        assert.ok(workflow.includes(`run: ${blocks(en)[0][0]} `));
+        assert.ok(e2e.includes(`run: ${blocks(en)[1][0]} `));
+    });
+
+    it("names only the kind version the end-to-end workflow pins, in both languages", () => {
+        for (const body of [en, ko]) {
+            assert.deepStrictEqual([...new Set(body.match(/\bv\d+\.\d+\.\d+\b/g))], [kindVersion]);
+            assert.ok(body.includes(`https://github.com/kubernetes-sigs/kind/releases/tag/${kindVersion}`));
+        }
+    });
+
+    /** The config keys a text names as code, in its order. */
+    const keysIn = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]).filter((w) => w in configSchema);
+
+    it("names, as the keys the target refuses, exactly the keys lib/configSchema.ts declares for aws only, in both languages, as the operations docs do", () => {
+        const awsOnly = Object.entries(configSchema).filter(([, k]) => !k.targets.includes("existingCluster")).map(([key]) => key);
+        for (const body of [en, ko]) {
+            const refusal = body.split(/\n\n/).filter((p) => p.includes("`portForward`") && p.includes("`sweep`"));
+            assert.strictEqual(refusal.length, 1);
+            // The keys come first, the exposure and the commands (one of them also a key's name) after.
+            assert.deepStrictEqual(keysIn(refusal[0].split("`portForward`")[0]), awsOnly);
+        }
+        // docs/operations(.ko).md, "On an existing cluster": the same list.
+        for (const [file, opening] of [["docs/operations.md", "Every key of the AWS lab ("], ["docs/operations.ko.md", "AWS 실습 환경의 키("]]) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            const start = text.indexOf(opening);
+            assert.ok(start >= 0, `${file}: ${opening}`);
+            assert.deepStrictEqual(keysIn(text.slice(start, text.indexOf(")", start))), awsOnly, file);
+        }
     });
 
     it("names only what exists: files, stacks, the CLI's commands, config keys", () => {
