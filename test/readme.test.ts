@@ -293,7 +293,7 @@ describe("the READMEs' kind section", () => {
     const keysIn = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]).filter((w) => w in configSchema);
 
     it("names, as the keys the target refuses, exactly the keys lib/configSchema.ts declares for aws only, in both languages, as the operations docs do", () => {
-        const awsOnly = Object.entries(configSchema).filter(([, k]) => !k.targets.includes("existingCluster")).map(([key]) => key);
+        const awsOnly = Object.entries(configSchema).filter(([, k]) => !(k.targets as readonly string[]).includes("existingCluster")).map(([key]) => key);
         for (const body of [en, ko]) {
             const refusal = body.split(/\n\n/).filter((p) => p.includes("`portForward`") && p.includes("`sweep`"));
             assert.strictEqual(refusal.length, 1);
