@@ -845,7 +845,7 @@ describe("operator CLI", () => {
         assert.strictEqual(await main(["frobnicate"], cli.deps), exitCodes.usage);
         assert.strictEqual(await main(["urls", "--verbose"], cli.deps), exitCodes.usage);
         assert.strictEqual(await main(["urls"], cli.deps), exitCodes.prerequisite);
-        assert.strictEqual(cli.err[cli.err.length - 1], "dev 스택의 출력을 읽지 못했습니다(no stack named 'dev' found). 이 프로젝트 폴더에서 pulumi up을 실행한 적이 있는지 확인하세요.");
+        assert.strictEqual(cli.err[cli.err.length - 1], "dev 스택의 출력을 읽지 못했습니다(no stack named 'dev' found). 이 프로젝트 폴더에서 k8s-lab up --stack dev 명령을 실행한 적이 있는지 확인하세요.");
         const partial = fake({ bookinfoUrl: "x" });
         assert.strictEqual(await main(["urls"], partial.deps), exitCodes.prerequisite);
         assert.deepStrictEqual(partial.err, ["Could not read the outputs of stack dev (missing or invalid controlPlanePublicIp, workerPrivateIps, nodeNames, sshPrivateKey, kubeconfig, bookinfoUrl, grafanaUrl, grafanaAdminPassword, exposure): has k8s-lab up --stack dev run, from this project folder?"]);
