@@ -15,6 +15,15 @@ import { terminalLanguage, Translate, translator } from "./messages";
 export type { Egress, LabConfig, Target, WorkerCapacity } from "./configSchema";
 export { egressModes, limits, reservedTagKeys, targets, workerCapacities } from "./configSchema";
 
+/** A host on this machine: kind and k3d publish their API server there (0.0.0.0 and :: included: a connection to them stays on this machine). */
+export function loopbackHost(host: string): boolean {
+    const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+    if (bare === "localhost") return true;
+    if (!ipaddr.isValid(bare)) return false;
+    const address = ipaddr.process(bare);
+    return address.range() === "loopback" || address.range() === "unspecified";
+}
+
 /** Reads one raw config value, as `pulumi.Config.get` does. */
 export type RawConfig = (key: string) => string | undefined;
 
@@ -76,7 +85,7 @@ interface Problem {
  * What the keys that parsed do not allow together. A key found wrong is left out of the checks
  * after it, so that it is named once and no key is blamed for overlapping it.
  */
-function acrossKeys(parsed: Partial<LabConfig>, t: Translate): Problem[] {
+function acrossKeys(parsed: Partial<LabConfig>, project: string, t: Translate): Problem[] {
     const c = { ...parsed };
     const problems: Problem[] = [];
     const bad = (key: ConfigKey, value: string, allowed: string) => {
@@ -113,6 +122,8 @@ function acrossKeys(parsed: Partial<LabConfig>, t: Translate): Problem[] {
         // Never whichever context happens to be current: that may be an engineer's production cluster.
         if (c.kubeContext === "") bad("kubeContext", "", t("allowed.kubeContext"));
         if (c.exposure === "portForward") bad("exposure", c.exposure, t("allowed.exposureOnExistingCluster", { modes: targetExposures.existingCluster.join(", ") }));
+        // lab verify sends Grafana's admin password there: the API server's rule.
+        if (c.publicHost !== undefined && c.allowRemoteCluster === false && !loopbackHost(c.publicHost)) bad("publicHost", c.publicHost, t("allowed.publicHostLocal", { key: `${project}:allowRemoteCluster` }));
     }
     if (c.target === "aws" && c.adminCidrs !== undefined && c.detectAdminIp !== undefined) {
         // Some way in for the admin; and narrow blocks may not add up to more than the widest one holds
@@ -167,7 +178,7 @@ export function parseConfig(get: RawConfig, project: string, env: Readonly<Recor
             problems.push({ key, invalid: e });
         }
     }
-    problems.push(...acrossKeys(parsed as Partial<LabConfig>, t));
+    problems.push(...acrossKeys(parsed as Partial<LabConfig>, project, t));
     if (problems.length === 0) return parsed as LabConfig;
 
     problems.sort((a, b) => configKeys.indexOf(a.key) - configKeys.indexOf(b.key));

@@ -4,9 +4,8 @@
  * caller passes what it reads of this machine.
  */
 import * as path from "path";
-import * as ipaddr from "ipaddr.js";
 import * as YAML from "yaml";
-import { ConfigError } from "./config";
+import { ConfigError, loopbackHost } from "./config";
 import { Translate } from "./messages";
 
 /** What the program reads of the machine it runs on. */
@@ -32,14 +31,7 @@ interface Kubeconfig {
     users?: Named<"user">[];
 }
 
-/** A host on this machine: kind and k3d publish their API server there. */
-export function loopbackHost(host: string): boolean {
-    const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-    if (bare === "localhost") return true;
-    if (!ipaddr.isValid(bare)) return false;
-    const address = ipaddr.process(bare);
-    return address.range() === "loopback" || address.range() === "unspecified";
-}
+export { loopbackHost };
 
 /**
  * The kubeconfig's text and where it came from: the value itself when it is a secret (the

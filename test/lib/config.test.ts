@@ -326,9 +326,25 @@ describe("config of the existingCluster target", () => {
     const cluster: Record<string, ConfigValue> = { target: "existingCluster", kubeContext: "kind-k8s-lab", region: undefined, tags: undefined };
 
     it("reads the cluster's keys, and keeps every AWS key at its default", () => {
-        const config = parse({ ...cluster, kubeconfig: "~/.kube/kind", publicHost: "lab.example", controlPlaneLabelValue: "true", exposure: "hostPort" });
+        const config = parse({ ...cluster, kubeconfig: "~/.kube/kind", publicHost: "lab.example", allowRemoteCluster: true, controlPlaneLabelValue: "true", exposure: "hostPort" });
         const aws = parseConfig(() => undefined, "k8s-lab", env.en);
-        assert.deepStrictEqual(config, { ...aws, target: "existingCluster", kubeconfig: "~/.kube/kind", kubeContext: "kind-k8s-lab", publicHost: "lab.example", controlPlaneLabelValue: "true", exposure: "hostPort" });
+        assert.deepStrictEqual(config, {
+            ...aws, target: "existingCluster", kubeconfig: "~/.kube/kind", kubeContext: "kind-k8s-lab", publicHost: "lab.example", allowRemoteCluster: true, controlPlaneLabelValue: "true", exposure: "hostPort",
+        });
+    });
+
+    it("takes a publicHost on this machine (Grafana's admin password goes there), another only with allowRemoteCluster (en, ko)", () => {
+        // 0.0.0.0 is taken, as for the API server: a connection to it stays on this machine. ::1 is no host name nor IPv4 address (allowed.publicHost).
+        assert.deepStrictEqual(["127.0.0.1", "127.0.0.2", "localhost", "0.0.0.0"].map((publicHost) => parse({ ...cluster, publicHost }).publicHost), ["127.0.0.1", "127.0.0.2", "localhost", "0.0.0.0"]);
+        assert.strictEqual(parse(cluster).publicHost, "127.0.0.1");
+        assert.deepStrictEqual(["lab.example", "192.168.1.10", "localhost.example.com"].map((publicHost) => parse({ ...cluster, publicHost, allowRemoteCluster: true }).publicHost), ["lab.example", "192.168.1.10", "localhost.example.com"]);
+        assert.deepStrictEqual(errorOf({ ...cluster, publicHost: "::1" }, "en").keys, ["publicHost"]);
+        assert.deepStrictEqual((["en", "ko"] as const).map((language) => errorOf({ ...cluster, publicHost: "192.168.1.10" }, language).message), [
+            'Config key k8s-lab:publicHost has the value "192.168.1.10", which is not allowed: use a host on this machine, such as 127.0.0.1 or localhost, since lab verify sends Grafana\'s admin password there; set k8s-lab:allowRemoteCluster to true only when the lab is on a cluster elsewhere.',
+            'k8s-lab:publicHost 설정 키에 지정한 "192.168.1.10" 값은 허용되지 않습니다: lab verify가 Grafana 관리자 비밀번호를 이 호스트로 보내므로 127.0.0.1이나 localhost처럼 이 컴퓨터의 호스트를 사용하고, 실습 환경이 다른 곳의 클러스터에 있을 때에만 k8s-lab:allowRemoteCluster 설정을 true로 지정하세요.',
+        ]);
+        // An allowRemoteCluster that is not a boolean is named alone.
+        assert.deepStrictEqual(errorOf({ ...cluster, publicHost: "lab.example", allowRemoteCluster: "yes" }, "en").keys, ["allowRemoteCluster"]);
     });
 
     it("takes an AWS key set to its default as not set, as the CLI hands every default over", () => {
