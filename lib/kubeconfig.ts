@@ -18,10 +18,18 @@ export interface Machine {
     read: (file: string) => string | undefined;
 }
 
-/** The cluster the lab deploys to: the minified kubeconfig (a secret) and its API server. */
+/** The cluster the lab deploys to: the minified kubeconfig (a secret) and its API server's host[:port] (no userinfo, no path), as messages show it. */
 export interface ClusterAccess {
     kubeconfig: string;
     server: string;
+}
+
+/**
+ * Whether a value that names no file is rather a kubeconfig's content (given without --secret),
+ * which no message may then show: JSON, several lines, a kubeconfig's words, or too long for a path.
+ */
+export function looksLikeContent(value: string): boolean {
+    return /^\s*[{[]/.test(value) || /[\r\n]/.test(value) || /apiVersion|token|-data/i.test(value) || value.length > 256;
 }
 
 type Named<K extends string> = { name?: unknown } & Partial<Record<K, Record<string, unknown>>>;
@@ -44,10 +52,7 @@ function kubeconfigText(value: string, secret: boolean, machine: Machine, key: s
     const named = value !== "" ? value : (first ?? path.join("~", ".kube", "config"));
     const file = path.resolve(machine.cwd, named === "~" || named.startsWith("~/") ? path.join(machine.home, named.slice(1)) : named);
     const text = named.includes("\n") ? undefined : machine.read(file);
-    if (text === undefined) {
-        const shown = named.includes("\n") ? t("kubeconfig.severalLines") : file;
-        throw new ConfigError("kubeconfig", t("kubeconfig.noFile", { key, file: shown }));
-    }
+    if (text === undefined) throw new ConfigError("kubeconfig", looksLikeContent(named) ? t("kubeconfig.looksLikeContent", { key }) : t("kubeconfig.noFile", { key, file }));
     return { text, where: file, dir: path.dirname(file) };
 }
 
@@ -87,8 +92,10 @@ export function clusterAccess(
     const contexts = list<"context">(parsed?.contexts);
     const context = contexts.find((c) => c.name === config.kubeContext)?.context;
     if (context === undefined) {
-        const names = contexts.map((c) => String(c.name)).join(", ");
-        throw new ConfigError("kubeContext", t("kubeconfig.noContext", { key: `${project}:kubeContext`, context: config.kubeContext, where, contexts: names === "" ? t("kubeconfig.noContexts") : names }));
+        // A secret kubeconfig's context names are its content too: counted, not named.
+        const names = secret ? t("kubeconfig.contextsNotNamed", { count: contexts.length }) : contexts.map((c) => String(c.name)).join(", ");
+        const has = contexts.length === 0 ? t("kubeconfig.noContexts") : names;
+        throw new ConfigError("kubeContext", t("kubeconfig.noContext", { key: `${project}:kubeContext`, context: config.kubeContext, where, contexts: has }));
     }
     const cluster = list<"cluster">(parsed.clusters).find((c) => c.name === context.cluster);
     const user = list<"user">(parsed.users).find((u) => u.name === context.user);
@@ -96,14 +103,16 @@ export function clusterAccess(
     if (cluster?.cluster === undefined || typeof server !== "string" || user === undefined) {
         throw new ConfigError("kubeContext", t("kubeconfig.incomplete", { context: config.kubeContext, where }));
     }
-    let host: string;
+    // Shown as host[:port] only: a URL's userinfo or path may hold a credential.
+    let url: URL | undefined;
     try {
-        host = new URL(server).hostname;
+        url = new URL(server);
     } catch {
-        host = "";
+        url = undefined;
     }
-    if (!config.allowRemoteCluster && !loopbackHost(host)) {
-        throw new ConfigError("kubeContext", t("kubeconfig.remote", { context: config.kubeContext, server, key: `${project}:allowRemoteCluster` }));
+    const shown = url?.host || t("kubeconfig.notUrl");
+    if (!config.allowRemoteCluster && !loopbackHost(url?.hostname ?? "")) {
+        throw new ConfigError("kubeContext", t("kubeconfig.remote", { context: config.kubeContext, server: shown, key: `${project}:allowRemoteCluster` }));
     }
     const minified = {
         apiVersion: "v1",
@@ -113,7 +122,7 @@ export function clusterAccess(
         clusters: [{ name: cluster.name, cluster: flatten(cluster.cluster, dir, machine, key, t) }],
         users: [{ name: user.name, user: flatten(user.user ?? {}, dir, machine, key, t) }],
     };
-    return { kubeconfig: YAML.stringify(minified), server };
+    return { kubeconfig: YAML.stringify(minified), server: shown };
 }
 
 /** Whether an executable named `name` is in one of PATH's folders. */

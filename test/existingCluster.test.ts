@@ -21,7 +21,7 @@ describe("the program on an existing cluster (target existingCluster)", () => {
 
     it("builds no AWS resource and runs nothing over SSH, with a provider from the context's minified kubeconfig, identified by the context", () => {
         assert.strictEqual(cluster.run.error, undefined);
-        assert.deepStrictEqual(cluster.run.infos, ["Deploying the platform to the cluster at https://127.0.0.1:41234 (context kind-k8s-lab)."]);
+        assert.deepStrictEqual(cluster.run.infos, ["Deploying the platform to the cluster at 127.0.0.1:41234 (context kind-k8s-lab)."]);
         assert.deepStrictEqual(cluster.resources.filter((r) => r.type.startsWith("aws:") || r.type === types.awsProvider || r.type === types.remoteCommand || r.type === types.randomId), []);
         const provider = cluster.get(types.kubernetesProvider, "existing-cluster");
         // No deleteUnreachable: an unreachable cluster (a typo'd context, Docker stopped) fails the run instead of dropping the state.
