@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { bookinfoAlertRules } from "./alerts";
 import { proxyScrapeJob } from "./linkerdMetrics";
-import { errorLine } from "./redact";
+import { errorLine, serverText } from "./redact";
 
 const namespace = "bookinfo";
 
@@ -61,7 +61,7 @@ export function unscrapedPods(running: string[], targets: ScrapeTarget[]): { mis
         if (own.some((t) => t.health === "up")) continue;
         if (own.length === 0) missing.push(pod);
         else if (scraped.length === 0) pending.push(pod);
-        else missing.push(`${pod} (${scraped.map((t) => t.lastError || t.health || "no health").join("; ")})`);
+        else missing.push(`${pod} (${scraped.map((t) => serverText(t.lastError || t.health || "no health")).join("; ")})`);
     }
     return { missing, pending };
 }
@@ -90,7 +90,7 @@ export function alertRuleProblems(groups: RuleGroup[]): { missing: string[]; fai
     });
     return {
         missing: expected.filter((alert) => !loaded.has(alert)),
-        failing: found.filter(({ rule }) => rule.health === "err").map(({ alert, rule }) => `${alert} (${errorLine(rule.lastError ?? "") || "err"})`),
+        failing: found.filter(({ rule }) => rule.health === "err").map(({ alert, rule }) => `${alert} (${serverText(rule.lastError ?? "") || "err"})`),
         pending: found.filter(({ rule }) => rule.health === "unknown").map(({ alert }) => alert),
     };
 }

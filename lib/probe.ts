@@ -12,6 +12,7 @@
 import { Check, VerifyTarget } from "./endpoints";
 import { proxyScrapePool } from "./linkerdMetrics";
 import { alertRuleProblems, changedPanels, Dashboard, dashboardFile, DsQueryResult, dsQueryBody, hasData, panelQueries, podQueries, podsOf, RuleGroup, ScrapeTarget, Series, ShippedDashboard, shippedDashboard, unmeshedPods, unscrapedPods } from "./platformChecks";
+import { serverText } from "./redact";
 
 export type Verdict = "ok" | "timeout" | "slow" | "refused" | "unreachable" | "reset" | "serverError" | "unexpectedStatus" | "notProductPage" | "unauthorized" | "noDatasource" | "datasourceUnhealthy"
     | "prometheusError" | "noBookinfoPods" | "unmeshedPods" | "proxyTargetsMissing" | "proxyTargetsPending" | "noDashboard" | "noShippedDashboard" | "dashboardChanged" | "panelsWithoutData"
@@ -118,7 +119,8 @@ async function timed(target: Target, url: string, budgetMs: number, check: (budg
         // Answers came, but not the whole check in time: slow, not the network's fault.
         if (failure.verdict === "timeout" && budget.answered) failure = new Failure("slow", `answered, but the whole check took longer than ${budgetMs / 1000} s`);
         if ((failure.verdict === "refused" || failure.verdict === "unreachable") && budget.answered) failure = new Failure("reset", `${failure.message} after an answer`);
-        return { ...about, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: failure.message };
+        // Every detail through serverText: much of it is a server's text (Grafana's message, a query's error, a pod's name).
+        return { ...about, verdict: failure.verdict, ms: Date.now() - started, status: failure.status, detail: serverText(failure.message) };
     }
 }
 

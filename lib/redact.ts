@@ -57,6 +57,20 @@ export function errorLine(message: string, known: readonly string[] = []): strin
     return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
+/** Escape sequences: CSI (7- and 8-bit), OSC (a title, a link) and the two-character ones. */
+const escapes = new RegExp(`(?:${String.fromCharCode(27)}\\[|\\u009b)[0-?]*[ -/]*[@-~]?|${String.fromCharCode(27)}\\][^\\u0007\\u001b]*(?:\\u0007|\\u001b\\\\)?|${String.fromCharCode(27)}[@-_]?`, "g");
+/** Every other C0 and C1 control character, CR, LF and tab included. */
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text a server sent (a Prometheus target's or rule's lastError, Grafana's message, a query's
+ * error) as one line for a report: no escape sequence or control character to move the terminal's
+ * cursor or rewrite a line, redacted, at most 300 characters (errorLine).
+ */
+export function serverText(text: string, known: readonly string[] = []): string {
+    return errorLine(text.replace(escapes, "").replace(controlCharacters, " ").replace(/ {2,}/g, " "), known);
+}
+
 /** The engine's own words in a command's output (its last `error: …`), else its last line; redacted. */
 export function engineErrorLine(message: string, known: readonly string[] = []): string {
     const found = [...message.replace(colours, "").matchAll(/\berror: .*/g)].pop();

@@ -65,6 +65,13 @@ describe("probes", () => {
         assert.strictEqual(wrong.verdict, "unauthorized");
     });
 
+    it("shows a server's text without its escape sequences and control characters, redacted", async () => {
+        // A message that would clear the terminal, rewrite the line (CR) and colour it, and that holds a token.
+        const message = "\u001b[2J\u001b[31mbad gateway\u001b[0m\rall good token=s3cr3t\u0007\u009b1A";
+        const unhealthy = await probeGrafana(asGrafana, await serve(fakeGrafana({ password: "pw", health: { status: "ERROR", message } })), "pw");
+        assert.deepStrictEqual([unhealthy.verdict, unhealthy.detail], ["datasourceUnhealthy", "Prometheus: bad gateway all good token=[redacted]"]);
+    });
+
     it("retries while the cluster settles, and gives up after the retry window", async () => {
         let calls = 0;
         const settling = await serve((_req, res) => (++calls < 3 ? res.writeHead(503).end() : res.end(page("healthy"))));
@@ -305,7 +312,8 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
 
     it("names the pods whose proxy Prometheus does not scrape, or scrapes without success", async () => {
         const cluster = healthyCluster();
-        cluster.targets = cluster.targets.filter((t) => !t.labels?.pod?.startsWith("ratings")).map((t) => (t.labels?.pod?.startsWith("productpage") ? { ...t, health: "down", lastError: "context deadline exceeded" } : t));
+        // Prometheus's lastError is shown without the escape sequence and the CR it has.
+        cluster.targets = cluster.targets.filter((t) => !t.labels?.pod?.startsWith("ratings")).map((t) => (t.labels?.pod?.startsWith("productpage") ? { ...t, health: "down", lastError: "context \u001b[1mdeadline\u001b[0m\rexceeded" } : t));
         const grafana = await grafanaOf(cluster);
         const result = await verifyGrafana(grafana);
         const detail = "productpage-v1-7f8d5b9c6-h4jtw (context deadline exceeded), ratings-v1-5d7c9f6b8-q8zrm";
@@ -408,7 +416,7 @@ describe("platform checks through Grafana's Prometheus datasource", () => {
         const [first, second] = group.rules;
         const grafana = await grafanaOf(cluster);
         const withHealth = (health: Record<string, { health: string; lastError?: string }>) => cluster.groups.map((g) => ({ ...g, rules: (g.rules ?? []).map((r) => ({ ...r, ...health[r.name ?? ""] })) }));
-        cluster.groups = withHealth({ [first.alert]: { health: "err", lastError: "vector contains metrics with the same labelset after applying alert labels" }, [second.alert]: { health: "unknown" } });
+        cluster.groups = withHealth({ [first.alert]: { health: "err", lastError: "vector contains metrics\r\nwith the same labelset after \u001b]0;pwned\u0007applying alert labels" }, [second.alert]: { health: "unknown" } });
         const failing = await verifyGrafana(grafana);
         const detail = `${group.name}/${first.alert} (vector contains metrics with the same labelset after applying alert labels)`;
         assert.deepStrictEqual(failing.seen, expected(grafana, { alertRules: { verdict: "alertRulesFailing", detail } }));

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { errorLine, lineRedactor, redact } from "../../lib/redact";
+import { errorLine, lineRedactor, redact, serverText } from "../../lib/redact";
 
 const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----";
 
@@ -59,5 +59,15 @@ describe("redaction", () => {
         for (let i = 0; i < text.length; i += 7) stream.write(text.slice(i, i + 7));
         stream.end();
         assert.deepStrictEqual(lines, ["Updating (dev)", "  stderr: [redacted PEM block]", "  token: [redacted]", "password [redacted]", "Resources: 3 changed"]);
+    });
+
+    it("shows a server's text as one line: no escape sequence or control character, redacted, cut at 300 characters", () => {
+        const esc = String.fromCharCode(27);
+        assert.strictEqual(
+            serverText(`${esc}[2J${esc}[1;31merror${esc}[0m:\r\nfake ${esc}]8;;http://x${esc}\\link${esc}]8;;${esc}\\ ok\u0000\u0008\u007f\u0085\u009b2K\tBearer abcdefgh12345678`),
+            "error: fake link ok Bearer [redacted]",
+        );
+        assert.strictEqual(serverText("plain text, kept as it is"), "plain text, kept as it is");
+        assert.strictEqual(serverText(`${"x".repeat(299)}\r${"y".repeat(10)}`), `${"x".repeat(299)}…`);
     });
 });
