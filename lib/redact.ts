@@ -60,7 +60,8 @@ export function errorLine(message: string, known: readonly string[] = []): strin
 /** Escape sequences: CSI (7- and 8-bit), OSC (a title, a link) and the two-character ones. */
 const escapes = new RegExp(`(?:${String.fromCharCode(27)}\\[|\\u009b)[0-?]*[ -/]*[@-~]?|${String.fromCharCode(27)}\\][^\\u0007\\u001b]*(?:\\u0007|\\u001b\\\\)?|${String.fromCharCode(27)}[@-_]?`, "g");
 /** Every other C0 and C1 control character, CR, LF and tab included. */
-const controlCharacters = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f]", "g");
+const char = (code: number): string => String.fromCharCode(code);
+const controlCharacters = new RegExp(`[${char(0)}-${char(0x1f)}${char(0x7f)}-${char(0x9f)}]`, "g");
 
 /**
  * Text a server sent (a Prometheus target's or rule's lastError, Grafana's message, a query's
