@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LabConfig } from "./config";
 import { Translate } from "./messages";
-import { nodeImageKey, nodeImageParameter } from "./nodeImage";
+import { nodeImageKey, nodeImageParameter, nodeImageTag } from "./nodeImage";
 import type { BootedImages } from "./stackOutputs";
 import { KubernetesMinor, ubuntuAmiParameter } from "./versions";
 
@@ -49,13 +49,40 @@ export function zoneOffering(offerings: { instanceTypes: string[]; locations: st
     );
 }
 
+/** EC2's name of an architecture. */
+const ec2Architecture: Record<Architecture, string> = { amd64: "x86_64", arm64: "arm64" };
+
+/** An image as EC2 describes it: what the lab checks before it boots one. */
+export interface DescribedImage {
+    architecture: string;
+    tags: Record<string, string>;
+}
+
+/**
+ * Why an image the parameter names is not the prepared image of `key` for `architecture`, or
+ * undefined when it is: it must carry the key's tag, be of the architecture, and carry the tags
+ * Image Builder itself puts on what it distributes (`CreatedBy`, and `Ec2ImageBuilderArn` an
+ * image of this account and region). A parameter a principal other than Image Builder wrote, or
+ * the wrong key's image, is then a warning and Canonical's Ubuntu, never a failed launch.
+ */
+export function imageMismatch(image: DescribedImage, key: string, architecture: Architecture, where: { account: string; region: string }, t: Translate): string | undefined {
+    const tag = (name: string): string => JSON.stringify(image.tags[name] ?? "");
+    if (image.tags[nodeImageTag] !== key) return t("nodeImage.why.key", { tag: nodeImageTag, value: tag(nodeImageTag), key });
+    if (image.architecture !== ec2Architecture[architecture]) return t("nodeImage.why.architecture", { found: image.architecture, wanted: ec2Architecture[architecture] });
+    if (image.tags.CreatedBy !== "EC2 Image Builder") return t("nodeImage.why.createdBy", { value: tag("CreatedBy") });
+    const arn = new RegExp(`^arn:aws[a-z-]*:imagebuilder:${where.region}:${where.account}:image/`);
+    if (!arn.test(image.tags.Ec2ImageBuilderArn ?? "")) return t("nodeImage.why.builderArn", { value: tag("Ec2ImageBuilderArn"), account: where.account, region: where.region });
+    return undefined;
+}
+
 /**
  * The prepared image of `key`, if any: the image the CI stack's parameter for the key names (the
- * only source trusted: Image Builder writes it, the deploy role cannot), when the account owns it
- * and it is available. No parameter, its placeholder, or an image gone is no error: the lab then
- * boots Canonical's Ubuntu and its user data installs everything.
+ * only source trusted: Image Builder writes it, the deploy role cannot), when the account owns it,
+ * it is available and it is what Image Builder built for the key (imageMismatch, else a warning).
+ * No parameter, its placeholder, or an image gone is no error: the lab then boots Canonical's
+ * Ubuntu and its user data installs everything.
  */
-async function preparedImage(key: string, t: Translate, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+async function preparedImage(key: string, architecture: Architecture, region: string, t: Translate, opts: pulumi.InvokeOptions): Promise<string | undefined> {
     const parameter = nodeImageParameter(key);
     const named = await aws.ssm.getParameter({ name: parameter }, opts).then(
         (found) => found.insecureValue,
@@ -66,8 +93,14 @@ async function preparedImage(key: string, t: Translate, opts: pulumi.InvokeOptio
         },
     );
     if (named === undefined || !/^ami-[0-9a-z]+$/.test(named)) return undefined;
-    const found = await aws.ec2.getAmiIds({ owners: ["self"], filters: [{ name: "image-id", values: [named] }, { name: "state", values: ["available"] }] }, opts);
-    return found.ids.includes(named) ? named : undefined;
+    const filters = [{ name: "image-id", values: [named] }, { name: "state", values: ["available"] }];
+    const found = await aws.ec2.getAmiIds({ owners: ["self"], filters }, opts);
+    if (!found.ids.includes(named)) return undefined;
+    const [image, identity] = await Promise.all([aws.ec2.getAmi({ owners: ["self"], filters }, opts), aws.getCallerIdentity({}, opts)]);
+    const mismatch = imageMismatch({ architecture: image.architecture, tags: image.tags ?? {} }, key, architecture, { account: identity.accountId, region }, t);
+    if (mismatch === undefined) return named;
+    await pulumi.log.warn(t("nodeImage.untrusted", { parameter, ami: named, reason: mismatch }));
+    return undefined;
 }
 
 /** `kubernetes`: the minor of a Kubernetes node, which may boot a prepared image; none for the NAT instance. */
@@ -78,7 +111,7 @@ async function nodeType(instanceType: string, key: string, region: string, t: Tr
     const architecture: Architecture = info.supportedArchitectures.includes("arm64") ? "arm64" : "amd64";
     const type = { instanceType, architecture, memoryGiB: info.memorySize / 1024 };
     const imageKey = kubernetes === undefined ? undefined : nodeImageKey(kubernetes, architecture);
-    const prepared = imageKey === undefined ? undefined : await preparedImage(imageKey, t, opts);
+    const prepared = imageKey === undefined ? undefined : await preparedImage(imageKey, architecture, region, t, opts);
     if (imageKey !== undefined && prepared !== undefined) return { ...type, ami: prepared, nodeImage: imageKey };
     // insecureValue: an AMI id is no secret, and a secret id would hide every image diff.
     const ami = (await aws.ssm.getParameter({ name: ubuntuAmiParameter(architecture) }, opts)).insecureValue;

@@ -158,6 +158,36 @@ describe("NodeGroup", () => {
         assert.deepStrictEqual((await runProgram({ env: { LANG: "en_US.UTF-8" } })).run.warnings.filter((line) => line.includes("parameter")), []);
     });
 
+    it("boots a named image only when it is what Image Builder built for the key: its key's tag, the architecture, Image Builder's tags of this account and region; else warns and boots Ubuntu (en, ko)", async () => {
+        const key = nodeImageKey("1.35", "amd64");
+        const built = { "k8s-lab:node-image": key, CreatedBy: "EC2 Image Builder", Ec2ImageBuilderArn: "arn:aws:imagebuilder:ap-northeast-2:111122223333:image/k8s-lab-node-amd64/1.0.0/3" };
+        const run = (image: { architecture?: string; tags?: Record<string, string> }, language = "en_US.UTF-8") =>
+            runProgram({ nodeImages: { [key]: "ami-0named" }, images: { "ami-0named": image }, env: { LANG: language } });
+        const parameter = `/imagebuilder/k8s-lab/node-image/${key}`;
+        const said = (reason: string) => [`The prepared node image's parameter ${parameter} names ami-0named, which is not the image Image Builder built for it (${reason}): the nodes boot Canonical's Ubuntu.`];
+        const cases: [string, { architecture?: string; tags?: Record<string, string> }, string[], string][] = [
+            ["Image Builder's image of the key", { tags: built }, [], "ami-0named"],
+            ["another key's image", { tags: { ...built, "k8s-lab:node-image": "0123456789abcdef" } }, said(`its tag k8s-lab:node-image is "0123456789abcdef", not ${key}`), "ami-ubuntu2404amd64"],
+            ["an image without the key's tag", { tags: { CreatedBy: built.CreatedBy, Ec2ImageBuilderArn: built.Ec2ImageBuilderArn } }, said(`its tag k8s-lab:node-image is "", not ${key}`), "ami-ubuntu2404amd64"],
+            ["an arm64 image", { tags: built, architecture: "arm64" }, said("its architecture is arm64, not x86_64"), "ami-ubuntu2404amd64"],
+            ["an image someone tagged by hand", { tags: { ...built, CreatedBy: "someone" } }, said('its tag CreatedBy is "someone", not EC2 Image Builder'), "ami-ubuntu2404amd64"],
+            ["an image of another account's Image Builder", { tags: { ...built, Ec2ImageBuilderArn: "arn:aws:imagebuilder:ap-northeast-2:444455556666:image/k8s-lab-node-amd64/1.0.0/3" } },
+                said('its tag Ec2ImageBuilderArn is "arn:aws:imagebuilder:ap-northeast-2:444455556666:image/k8s-lab-node-amd64/1.0.0/3", not an Image Builder image of account 111122223333 in ap-northeast-2'), "ami-ubuntu2404amd64"],
+            ["an image of another region's Image Builder", { tags: { ...built, Ec2ImageBuilderArn: "arn:aws:imagebuilder:us-east-1:111122223333:image/k8s-lab-node-amd64/1.0.0/3" } },
+                said('its tag Ec2ImageBuilderArn is "arn:aws:imagebuilder:us-east-1:111122223333:image/k8s-lab-node-amd64/1.0.0/3", not an Image Builder image of account 111122223333 in ap-northeast-2'), "ami-ubuntu2404amd64"],
+            ["an Image Builder component's ARN", { tags: { ...built, Ec2ImageBuilderArn: "arn:aws:imagebuilder:ap-northeast-2:111122223333:component/x/1.0.0/1" } },
+                said('its tag Ec2ImageBuilderArn is "arn:aws:imagebuilder:ap-northeast-2:111122223333:component/x/1.0.0/1", not an Image Builder image of account 111122223333 in ap-northeast-2'), "ami-ubuntu2404amd64"],
+        ];
+        for (const [what, image, warnings, ami] of cases) {
+            const program = await run(image);
+            assert.deepStrictEqual([what, [...new Set(program.run.warnings)], program.get(types.instance, "worker-0").inputs.ami, program.get(types.instance, "control-plane-0").inputs.ami], [what, warnings, ami, ami]);
+        }
+        const ko = await run({ tags: { ...built, CreatedBy: "someone" } }, "ko_KR.UTF-8");
+        assert.deepStrictEqual([...new Set(ko.run.warnings)], [
+            `준비된 노드 이미지의 파라미터 ${parameter} 값이 가리키는 ami-0named 이미지는 Image Builder가 이 파라미터용으로 만든 이미지가 아닙니다(CreatedBy 태그 값: "someone", 필요한 값: EC2 Image Builder). 노드는 Canonical Ubuntu 이미지로 부팅합니다.`,
+        ]);
+    });
+
     it("replaces a node when its user data changes, and gives each role its own", async () => {
         const program = await runProgram();
         const instances = program.ofType(types.instance);

@@ -40,6 +40,11 @@ export interface HarnessOptions {
     nodeImages?: Record<string, string>;
     /** The available images the account owns; default: every value of nodeImages. */
     ownImages?: string[];
+    /**
+     * How EC2 describes an image the account owns, by id, over the default: the tags Image Builder
+     * and the CI stack's distribution put on the image of the nodeImages key it is under, x86_64.
+     */
+    images?: Record<string, { architecture?: string; tags?: Record<string, string> }>;
     /** The error reading a node image parameter answers with (a role without the read); default: none. */
     nodeImageParameterError?: string;
     /** The addresses of an instance (by name), over `instanceAddresses`' defaults. */
@@ -139,6 +144,14 @@ export function answerCall(token: string, inputs: Record<string, unknown>, optio
             const own = options.ownImages ?? Object.values(options.nodeImages ?? {});
             const ids = JSON.stringify(inputs.owners) === JSON.stringify(["self"]) && available ? wanted.filter((id) => own.includes(id)) : [];
             return { ...inputs, ids };
+        }
+        case "aws:ec2/getAmi:getAmi": {
+            // Only the lookup the lab makes, of an image getAmiIds found: how EC2 describes it.
+            const id = (inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "image-id")?.values[0] ?? "";
+            const key = Object.entries(options.nodeImages ?? {}).find(([, ami]) => ami === id)?.[0] ?? "";
+            const built = { "k8s-lab:node-image": key, CreatedBy: "EC2 Image Builder", Ec2ImageBuilderArn: "arn:aws:imagebuilder:ap-northeast-2:111122223333:image/k8s-lab-node-amd64/1.0.0/1" };
+            const over = options.images?.[id] ?? {};
+            return { ...inputs, id, imageId: id, architecture: over.architecture ?? "x86_64", tags: over.tags ?? built };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/operator", userId: "AIDAOPERATOR", id: "111122223333" };
