@@ -9,7 +9,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeImageComponent, nodeImageKey, nodeImageParameter, nodeImageTag, shortHash } from "../lib/nodeImage";
 import { KubernetesMinor, ubuntuAmiParameter, versions } from "../lib/versions";
-import { nodeImageInstancePolicies, nodeImageLifecyclePolicy, serviceTrustPolicy } from "./policy";
+import { nodeImageInstanceDenyPolicy, nodeImageInstancePolicies, nodeImageLifecyclePolicy, serviceTrustPolicy } from "./policy";
 
 export type Architecture = "amd64" | "arm64";
 
@@ -23,8 +23,6 @@ export const keptImages = 2;
 export const otherKeyDays = 7;
 /** The tag every node image's Image Builder image carries (from its pipeline): what the lifecycle selects. */
 export const buildTag = { "k8s-lab:node-image-build": "k8s-lab" };
-/** The parameter's value until the first build wrote an image id: the lab falls back. */
-export const parameterPlaceholder = "none";
 /** The image's root volume in GB: Ubuntu, the packages and the pulled images, with room; the lab's nodes have 30 or more. */
 const rootVolumeGb = 16;
 /** The build network: one public subnet, nothing else in it. */
@@ -51,12 +49,15 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
     // The parameter the lab reads, declared here so that its life is this stack's: disabling the
     // image, a new key or a destroy deletes it, and labs fall back instead of booting a frozen
     // image. Image Builder's distribution writes its value; Pulumi keeps only the placeholder.
+    // aws:ec2:image: SSM takes only the id of an image the account can use, so the placeholder is
+    // Canonical's current Ubuntu (not the account's: the lab falls back, as before the first build).
+    const placeholder = aws.ssm.getParameterOutput({ name: ubuntuAmiParameter(args.architecture) }, opts).insecureValue;
     const parameter = new aws.ssm.Parameter("node-image", {
         name: nodeImageParameter(key),
         description: `k8s-lab: the prepared node image of key ${key}, written by Image Builder`,
         type: "String",
-        dataType: "text",
-        value: parameterPlaceholder,
+        dataType: "aws:ec2:image",
+        value: placeholder,
         overwrite: true,
     }, { ...opts, ignoreChanges: ["value"] });
 
@@ -65,6 +66,8 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
         assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
     }, opts);
     nodeImagePolicies(role, "node-image-build", nodeImageInstancePolicies, opts);
+    // AmazonSSMManagedInstanceCore lets the instance read every parameter; the build reads none.
+    new aws.iam.RolePolicy("node-image-build", { role: role.id, policy: JSON.stringify(nodeImageInstanceDenyPolicy) }, opts);
     const profile = new aws.iam.InstanceProfile("node-image-build", { role: role.id }, opts);
 
     // Components and recipes are immutable, one version per name: a hash of everything in them
@@ -106,7 +109,7 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
                 description,
                 amiTags: { [nodeImageTag]: key, Project: "k8s-lab", KubernetesVersion: kubernetes, Architecture: args.architecture },
             },
-            ssmParameterConfigurations: [{ parameterName: nodeImageParameter(key), dataType: "text" }],
+            ssmParameterConfigurations: [{ parameterName: nodeImageParameter(key), dataType: "aws:ec2:image" }],
         }],
     }, opts);
     const pipeline = new aws.imagebuilder.ImagePipeline("node-image", {

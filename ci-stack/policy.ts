@@ -258,6 +258,17 @@ export const nodeImageInstancePolicies = [
     "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder",
 ];
+/**
+ * The build instance role's inline policy: no parameter read. AmazonSSMManagedInstanceCore (which
+ * Image Builder needs, to drive the instance through the agent) allows ssm:GetParameter(s) on
+ * every parameter of the account; the build reads none (its component has no {{ssm:…}}), so a
+ * compromised build (a package or an image it pulls) reads none either.
+ */
+export const nodeImageInstanceDenyPolicy = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "NoParameterReads", Effect: "Deny", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], Resource: "*" }],
+};
+
 /** The managed policy of the role Image Builder's lifecycle policy deletes old images with. */
 export const nodeImageLifecyclePolicy = "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy";
 

@@ -6,7 +6,7 @@ import { defaults as packDefaults } from "../policy/rules";
 import { imageWriteActions, parameterWriteActions } from "../ci-stack/policy";
 import { configSchema } from "../lib/configSchema";
 import { nodeImageComponent, nodeImageKey, shortHash } from "../lib/nodeImage";
-import { KubernetesMinor } from "../lib/versions";
+import { KubernetesMinor, versions } from "../lib/versions";
 
 type Condition = Record<string, Record<string, string | string[]>>;
 type Statement = { Sid?: string; Effect: "Allow" | "Deny"; Action: string | string[]; Resource?: string | string[]; Condition?: Condition; Principal?: "*" | { AWS?: string | string[]; Federated?: string } };
@@ -405,7 +405,8 @@ describe("CI stack: the prepared node image", () => {
                     description,
                     amiTags: { "k8s-lab:node-image": key, Project: "k8s-lab", KubernetesVersion: "1.35.9", Architecture: "amd64" },
                 },
-                ssmParameterConfigurations: [{ parameterName: parameter, dataType: "text" }],
+                // aws:ec2:image: SSM takes only an image id the account can use, whoever writes it.
+                ssmParameterConfigurations: [{ parameterName: parameter, dataType: "aws:ec2:image" }],
             }],
         });
         assert.deepStrictEqual(inputs(ib("ImagePipeline"), "node-image"), {
@@ -430,15 +431,15 @@ describe("CI stack: the prepared node image", () => {
         assert.deepStrictEqual([program.output("nodeImageKey").value, program.output("nodeImageParameter").value, program.output("nodeImagePipelineArn").value], [key, parameter, arn("node-image")]);
     });
 
-    it("owns the parameter the lab reads: a placeholder it never writes back over the build's value", async () => {
+    it("owns the parameter the lab reads, of data type aws:ec2:image: Canonical's Ubuntu as the placeholder, never written back over the build's value", async () => {
         const program = await ci();
         const declared = program.get(types.ssmParameter, "node-image");
         assert.deepStrictEqual(declared.inputs, {
             name: parameter,
             description: `k8s-lab: the prepared node image of key ${key}, written by Image Builder`,
             type: "String",
-            dataType: "text",
-            value: "none",
+            dataType: "aws:ec2:image",
+            value: "ami-ubuntu2404amd64",
             overwrite: true,
         });
         assert.deepStrictEqual(declared.options.ignoreChanges, ["value"]);
@@ -506,9 +507,18 @@ describe("CI stack: the prepared node image", () => {
             ],
         );
         assert.deepStrictEqual(program.get("aws:iam/instanceProfile:InstanceProfile", "node-image-build").inputs, { role: "node-image-build-id" });
-        // No inline policy on them: the workflow roles' are the only two. Image Builder's write of the parameter is its
+        // One inline policy on them, the build instance's: no parameter read, which AmazonSSMManagedInstanceCore allows on every
+        // parameter and the build never needs (its component reads none). Image Builder's write of the parameter is its
         // service-linked role's, which AWS manages and which may write /imagebuilder/* only: nothing to grant.
-        assert.deepStrictEqual(program.ofType(types.iamRolePolicy).map((r) => r.name).sort(), ["github-actions", "github-actions-preview"]);
+        assert.deepStrictEqual(program.ofType(types.iamRolePolicy).map((r) => r.name).sort(), ["github-actions", "github-actions-preview", "node-image-build"]);
+        const deny = program.get(types.iamRolePolicy, "node-image-build");
+        assert.strictEqual(deny.inputs.role, "node-image-build-id");
+        assert.deepStrictEqual(JSON.parse(String(deny.inputs.policy)), {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "NoParameterReads", Effect: "Deny", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], Resource: "*" }],
+        });
+        // What the Deny takes away the build never uses: no {{ssm:…}} in its component, no aws ssm in its script.
+        for (const minor of Object.keys(versions.kubernetes) as KubernetesMinor[]) assert.doesNotMatch(nodeImageComponent(minor), /\{\{\s*ssm:|aws ssm|ssm:GetParameter/i);
     });
 
     it("builds for the configured minor (the lab's default unless set) and architecture, or not at all, and refuses others with one sentence", async () => {

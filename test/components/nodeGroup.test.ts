@@ -139,14 +139,15 @@ describe("NodeGroup", () => {
         assert.deepStrictEqual(
             [
                 await worker({ nodeImages: { [key]: "ami-0prepared" } }),
-                // The CI stack's placeholder, before the first build.
+                // The CI stack's placeholder, before the first build: Canonical's Ubuntu (aws:ec2:image), which the account does not own; "none" before that.
+                await worker({ nodeImages: { [key]: "ami-ubuntu2404amd64" }, ownImages: [] }),
                 await worker({ nodeImages: { [key]: "none" } }),
                 // Named, but not owned by the account or not available (deleted, pending).
                 await worker({ nodeImages: { [key]: "ami-0prepared" }, ownImages: [] }),
                 // An image of the account tagged with the key, but no parameter names it: never found by tag.
                 await worker({ ownImages: ["ami-0tagged"] }),
             ],
-            ["ami-0prepared", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64"],
+            ["ami-0prepared", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64", "ami-ubuntu2404amd64"],
         );
         // A parameter that cannot be read (a deploy role from before the CI stack's update): Ubuntu, and said why; a missing one is said nothing of.
         const denied = "AccessDeniedException: not authorized to perform: ssm:GetParameter";
