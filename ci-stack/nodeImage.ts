@@ -51,6 +51,7 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
     // image. Image Builder's distribution writes its value; Pulumi keeps only the placeholder.
     // aws:ec2:image: SSM takes only the id of an image the account can use, so the placeholder is
     // Canonical's current Ubuntu (not the account's: the lab falls back, as before the first build).
+    // deleteBeforeReplace: a replacement (a new data type) has the same name, which deleting the old one after would remove.
     const placeholder = aws.ssm.getParameterOutput({ name: ubuntuAmiParameter(args.architecture) }, opts).insecureValue;
     const parameter = new aws.ssm.Parameter("node-image", {
         name: nodeImageParameter(key),
@@ -59,7 +60,7 @@ export function nodeImage(args: NodeImageArgs, opts: pulumi.CustomResourceOption
         dataType: "aws:ec2:image",
         value: placeholder,
         overwrite: true,
-    }, { ...opts, ignoreChanges: ["value"] });
+    }, { ...opts, ignoreChanges: ["value"], deleteBeforeReplace: true });
 
     const role = new aws.iam.Role("node-image-build", {
         description: "k8s-lab: the Image Builder instance that builds the node image",

@@ -442,7 +442,7 @@ describe("CI stack: the prepared node image", () => {
             value: "ami-ubuntu2404amd64",
             overwrite: true,
         });
-        assert.deepStrictEqual(declared.options.ignoreChanges, ["value"]);
+        assert.deepStrictEqual([declared.options.ignoreChanges, declared.options.deleteBeforeReplace], [["value"], true]);
         // Another minor is another key, so another parameter (the old one is deleted with the replacement); no image, no parameter.
         assert.strictEqual((await ci({ nodeImageKubernetesVersion: "1.34" })).get(types.ssmParameter, "node-image").inputs.name, `/imagebuilder/k8s-lab/node-image/${nodeImageKey("1.34", "amd64")}`);
         assert.deepStrictEqual((await ci({ nodeImage: false })).ofType(types.ssmParameter), []);
