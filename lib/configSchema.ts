@@ -165,7 +165,7 @@ export const configSchema = {
         type: "string",
         targets: existingClusterOnly,
         default: "127.0.0.1",
-        description: "existingCluster: the host name or IPv4 address where the control-plane node's bookinfoPort and grafanaPort answer (kind maps them to 127.0.0.1).",
+        description: "existingCluster: the host name or IPv4 address where the control-plane node's bookinfoPort and grafanaPort answer (kind maps them to 127.0.0.1); on this machine unless allowRemoteCluster, since verify sends Grafana's admin password there.",
         parse: check(z.string().regex(/^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/), (t) => t("allowed.publicHost")),
     },
     allowRemoteCluster: {
