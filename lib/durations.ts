@@ -1,5 +1,19 @@
 import { DurationTable } from "./criticalPath";
 
+/** Local or instant to create and to delete: keys, certificates, passwords, providers, the lab's own reference. */
+const instant: Record<string, number> = {
+    "tls:index/privateKey:PrivateKey": 0,
+    "tls:index/selfSignedCert:SelfSignedCert": 0,
+    "tls:index/certRequest:CertRequest": 0,
+    "tls:index/locallySignedCert:LocallySignedCert": 0,
+    "random:index/randomId:RandomId": 0,
+    "random:index/randomPassword:RandomPassword": 0,
+    "pulumi:providers:aws": 0,
+    "pulumi:providers:kubernetes": 0,
+    "pulumi:pulumi:StackReference": 0,
+    "pulumi-nodejs:dynamic:Resource": 0,
+};
+
 /**
  * How long each step of an `up` of a new lab takes, in seconds: the one table the critical-path
  * model (lib/criticalPath.ts, `npm run critical-path`) reads. Typical cloud timings for now, to be
@@ -42,17 +56,7 @@ export const stepDurations: DurationTable = {
         // Prometheus to have scraped the proxies twice (10 s apart) and kube-state-metrics once (30 s),
         // and to have evaluated the alert rules once (30 s) after the chart: about a minute.
         "command:local:Command::access-verify": 60,
-        // Local or instant: keys, certificates, passwords, providers, the lab's own reference.
-        "tls:index/privateKey:PrivateKey": 0,
-        "tls:index/selfSignedCert:SelfSignedCert": 0,
-        "tls:index/certRequest:CertRequest": 0,
-        "tls:index/locallySignedCert:LocallySignedCert": 0,
-        "random:index/randomId:RandomId": 0,
-        "random:index/randomPassword:RandomPassword": 0,
-        "pulumi:providers:aws": 0,
-        "pulumi:providers:kubernetes": 0,
-        "pulumi:pulumi:StackReference": 0,
-        "pulumi-nodejs:dynamic:Resource": 0,
+        ...instant,
     },
     defaultSeconds: 1,
 };
@@ -129,16 +133,7 @@ export const destroyDurations: DurationTable = {
         // No delete step: a command without `delete`, the engine's own and local resources.
         "command:remote:Command": 0,
         "command:local:Command": 0,
-        "tls:index/privateKey:PrivateKey": 0,
-        "tls:index/selfSignedCert:SelfSignedCert": 0,
-        "tls:index/certRequest:CertRequest": 0,
-        "tls:index/locallySignedCert:LocallySignedCert": 0,
-        "random:index/randomId:RandomId": 0,
-        "random:index/randomPassword:RandomPassword": 0,
-        "pulumi:providers:aws": 0,
-        "pulumi:providers:kubernetes": 0,
-        "pulumi:pulumi:StackReference": 0,
-        "pulumi-nodejs:dynamic:Resource": 0,
+        ...instant,
     },
     defaultSeconds: 1,
 };
