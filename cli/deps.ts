@@ -97,7 +97,11 @@ export async function pulumiAt(file: string, home: string): Promise<PulumiComman
     return PulumiCommand.get({ skipVersionCheck: true });
 }
 
-/** The real connections for the stack --stack names (else PULUMI_STACK, else the operator's personal stack). */
+/**
+ * The real connections for the stack --stack names (else PULUMI_STACK, else the operator's
+ * personal stack). The Pulumi CLI that reads the outputs and ssh run with `env` (the bin's is the
+ * process's own); the Automation API and the AWS SDK read the process's.
+ */
 export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
     const home = env.HOME ?? os.homedir();
     const stack = chooseStack(stackFlag, env, userName());
@@ -138,7 +142,7 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
             }),
         ssh: (target, command, stdin) =>
             withKey(target, (args) => new Promise((resolve) => {
-                const child = spawn("ssh", [...args, command]);
+                const child = spawn("ssh", [...args, command], { env });
                 let stdout = "";
                 let stderr = "";
                 child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -147,9 +151,9 @@ export function realDeps(env: NodeJS.ProcessEnv, stackFlag?: string): Deps {
                 child.on("error", (e) => resolve({ code: -1, stdout, stderr: e.message }));
                 child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
                 child.stdin.end(stdin ?? "");
-            })),
+            }), env),
         sshInteractive: (target) =>
-            withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1)))),
+            withKey(target, (args) => new Promise((resolve) => spawn("ssh", args, { env, stdio: "inherit" }).on("error", () => resolve(-1)).on("close", (code) => resolve(code ?? -1))), env),
         labStack: async (t, say): Promise<LabStack> => {
             const { Stack } = await import("@pulumi/pulumi/automation");
             const { capacityOverrideVariable, exposureOverrideVariable, instanceUrns, labCapacity, labExposure, UpFailed, upRunVariable } = await import("../lib/fallback");

@@ -1,14 +1,19 @@
 /**
- * The compiled CLI (`npm run build`, the k8s-lab bin) run as a subprocess, every command in
- * every situation a newcomer meets: help, a bad flag, no Pulumi CLI, no stack, no passphrase,
- * SSH refused, AWS unreachable, success. The Pulumi CLI and ssh are fakes on PATH; the URLs are
- * servers on 127.0.0.1; nothing leaves the machine.
+ * The CLI with its real connections, every command in every situation a newcomer meets: help, a
+ * bad flag, no Pulumi CLI, no stack, no passphrase, SSH refused, AWS unreachable, success. Most
+ * command lines run through the CLI's entry (`main`) in this process, on the same environment
+ * the bin would get; a few run the compiled bin (`npm run build`) as a subprocess, for what only a
+ * process shows: its exit code and output as the shell sees them, no stack trace, ssh's own words
+ * on the terminal, the Automation API's and the AWS SDK's environment, Ctrl-C. The Pulumi CLI and
+ * ssh are fakes on PATH; the URLs are servers on 127.0.0.1; nothing leaves the machine.
  */
 import * as assert from "assert";
 import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { realDeps } from "../../cli/deps";
+import { main } from "../../cli/lab";
 import { personalStack } from "../../cli/setup";
 import { catalogue } from "../../lib/messages";
 import { platformChecks } from "../../lib/probe";
@@ -54,7 +59,7 @@ esac
 exit 0
 `;
 
-describe("the k8s-lab bin, as a subprocess", function () {
+describe("the k8s-lab CLI, with its real connections", function () {
     this.timeout(120_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-bin-"));
     const withPulumi = path.join(dir, "bin");
@@ -99,7 +104,16 @@ describe("the k8s-lab bin, as a subprocess", function () {
         }));
     }
 
-    function run(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+    /** The command line through the CLI's entry, in this process, on the environment the bin would get. */
+    async function run(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+        let stdout = "";
+        let stderr = "";
+        const code = await main(args, (stack) => ({ ...realDeps({ ...env, ...extra }, stack), out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) }));
+        return { code, stdout, stderr };
+    }
+
+    /** The command line run by the compiled bin, a subprocess in HOME. */
+    function bin(args: string[], extra: Record<string, string> = {}): Promise<Run> {
         return new Promise((resolve) => {
             const child = execFile(process.execPath, [cli, ...args], { cwd: home, env: { ...env, ...extra }, timeout: 60_000 }, (err, stdout, stderr) =>
                 resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
@@ -120,6 +134,8 @@ describe("the k8s-lab bin, as a subprocess", function () {
         for (const [i, { command, args }] of asked.entries()) {
             assert.deepStrictEqual(runs[i], { code: 0, stdout: `${catalogue.en[helpKeys[command]]}\n`, stderr: "" }, args.join(" "));
         }
+        // The bin runs in HOME: a file named -h would be there.
+        assert.deepStrictEqual(await bin(["kubeconfig", "-h"]), { code: 0, stdout: `${catalogue.en["help.kubeconfig"]}\n`, stderr: "" });
         assert.deepStrictEqual(fs.readdirSync(home), []);
         const overview = await Promise.all([["--help"], ["-h"], ["help"], []].map((args) => run(args)));
         for (const result of overview) assert.deepStrictEqual(result, { code: 0, stdout: `${catalogue.en["help.main"]}\n`, stderr: "" });
@@ -137,7 +153,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         assert.deepStrictEqual(await run(["port-forward"]), { code: 2, stdout: "", stderr: "port-forward takes one action: start, stop, restart, status, logs; run k8s-lab help port-forward for its usage.\n" });
         const ssh = await run(["ssh", "--json"]);
         assert.deepStrictEqual([ssh.code, JSON.parse(ssh.stdout), ssh.stderr], [2, { ok: false, exitCode: 2, error: "ssh has no --json output: it opens an interactive session." }, "ssh has no --json output: it opens an interactive session.\n"]);
-        const json = await run(["status", "--json", "--bogus"]);
+        const json = await bin(["status", "--json", "--bogus"]);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout)], [2, { ok: false, exitCode: 2, error: "status has no option --bogus; run k8s-lab help status for its usage." }]);
     });
 
@@ -146,7 +162,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const noPulumi = { PATH: `${withoutPulumi}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
         // up installs the pinned CLI instead (through the Automation API, from get.pulumi.com): not run here, offline.
         await expectEach(stackCommands, noPulumi, { code: 3, stdout: "", stderr: sentence });
-        const json = await run(["urls", "--json"], noPulumi);
+        const json = await bin(["urls", "--json"], noPulumi);
         assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [3, { ok: false, exitCode: 3, error: sentence.trim() }, sentence]);
         // The sweep needs the LabId from the state: a state it cannot read is said, never "nothing to sweep".
         assert.deepStrictEqual(await run(["sweep"], noPulumi), { code: 3, stdout: "", stderr: sentence });
@@ -156,7 +172,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         const missing = "Could not read the outputs of stack dev (error: no stack named 'dev' found): has k8s-lab up --stack dev run, from this project folder?\n";
         await expectEach(stackCommands, { FAKE_PULUMI: "nostack" }, { code: 3, stdout: "", stderr: missing });
         // up says where the state is kept first (no backend is configured in this HOME), then what stopped its setup.
-        assert.deepStrictEqual(await run(["up"], { FAKE_PULUMI: "nostack" }), {
+        assert.deepStrictEqual(await bin(["up"], { FAKE_PULUMI: "nostack" }), {
             code: 3,
             stdout: `No Pulumi backend is configured: the state is kept on this machine, in ${path.join(home, ".pulumi")} (pulumi login chooses another).\n`,
             stderr: "Could not get stack dev ready for up (error: no stack named 'dev' found).\n",
@@ -168,7 +184,7 @@ describe("the k8s-lab bin, as a subprocess", function () {
         assert.deepStrictEqual(await run(["urls"], { FAKE_PULUMI: "nostack", PULUMI_STACK: "" }), { code: 3, stdout: "", stderr: `Could not read the outputs of stack ${personal} (error: no stack named 'dev' found): has k8s-lab up --stack ${personal} run, from this project folder?\n` });
         const passphrase = `${catalogue.en["cli.passphraseMissing"]}\n`;
         await expectEach(stackCommands, { FAKE_PULUMI: "passphrase" }, { code: 3, stdout: "", stderr: passphrase });
-        const up = await run(["up"], { FAKE_PULUMI: "passphrase" });
+        const up = await bin(["up"], { FAKE_PULUMI: "passphrase" });
         assert.deepStrictEqual([up.code, up.stderr], [3, passphrase]);
     });
 
@@ -204,13 +220,13 @@ case "$1" in
 esac
 exit 0
 `;
-        const bin = path.join(dir, "bin-automation");
+        const automationBin = path.join(dir, "bin-automation");
         const log = path.join(dir, "automation.log");
         const kept = () => path.join(home, ".config", "k8s-lab", "kim.passphrase");
-        const extra = () => ({ PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, FAKE_LOG: log, PULUMI_STACK: "" });
+        const extra = () => ({ PATH: `${automationBin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, FAKE_LOG: log, PULUMI_STACK: "" });
         before(() => {
-            fs.mkdirSync(bin, { recursive: true });
-            fs.writeFileSync(path.join(bin, "pulumi"), automationPulumi, { mode: 0o755 });
+            fs.mkdirSync(automationBin, { recursive: true });
+            fs.writeFileSync(path.join(automationBin, "pulumi"), automationPulumi, { mode: 0o755 });
         });
         beforeEach(() => {
             fs.writeFileSync(log, "");
@@ -220,7 +236,7 @@ exit 0
         afterEach(() => fs.rmSync(kept(), { force: true }));
 
         it("destroys with the same backend and kept passphrase file, streams the engine's output to stderr, and points to sweep", async () => {
-            const result = await run(["destroy", "--stack", "kim"], extra());
+            const result = await bin(["destroy", "--stack", "kim"], extra());
             assert.deepStrictEqual(result, {
                 code: 0,
                 stdout: `No Pulumi backend is configured: the state is kept on this machine, in ${path.join(home, ".pulumi")} (pulumi login chooses another).\nDestroyed the cloud resources of stack kim; k8s-lab sweep lists anything a destroy left behind.\n`,
@@ -231,7 +247,7 @@ exit 0
         });
 
         it("on an existing cluster, runs the program for the destroy (the kubeconfig as it is now) and does not point to sweep", async () => {
-            const result = await run(["destroy", "--stack", "kim"], { ...extra(), FAKE_TARGET: "existingCluster" });
+            const result = await bin(["destroy", "--stack", "kim"], { ...extra(), FAKE_TARGET: "existingCluster" });
             assert.deepStrictEqual([result.code, result.stdout.split("\n").filter((line) => line.startsWith("Destroyed"))], [0, [
                 "Destroyed the platform of stack kim on its cluster; the cluster itself is left as it was (kind delete cluster removes a kind cluster).",
             ]]);
@@ -261,7 +277,7 @@ exit 0
     it("prints its version, before or instead of a command", async () => {
         const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
         const pulumi = (JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
-        for (const args of [["--version"], ["version"]]) assert.deepStrictEqual(await run(args), { code: 0, stdout: `k8s-lab ${version} (Pulumi CLI ${pulumi})\n`, stderr: "" });
+        for (const result of [await bin(["--version"]), await run(["version"])]) assert.deepStrictEqual(result, { code: 0, stdout: `k8s-lab ${version} (Pulumi CLI ${pulumi})\n`, stderr: "" });
     });
 
     it("says what SSH refused, with exit 4: nodes Unknown in status, each node not collected in diagnose", async () => {
@@ -273,7 +289,7 @@ exit 0
         const statusJson = JSON.parse((await run(["status", "--json"], refused)).stdout);
         assert.deepStrictEqual([statusJson.ok, statusJson.nodes], [false, [{ name: "control-plane", status: "Unknown" }, { name: "worker-0", status: "Unknown" }]]);
         // ssh's own words reach the terminal (the session is interactive), then the CLI's sentence.
-        assert.deepStrictEqual(await run(["ssh", "worker-0"], refused), { code: 4, stdout: "", stderr: "ssh: connect to host 203.0.113.1 port 22: Connection refused\nSSH to worker-0 failed (ssh exit 255): check that the node runs and that this machine's address is in adminCidrs (k8s-lab status).\n" });
+        assert.deepStrictEqual(await bin(["ssh", "worker-0"], refused), { code: 4, stdout: "", stderr: "ssh: connect to host 203.0.113.1 port 22: Connection refused\nSSH to worker-0 failed (ssh exit 255): check that the node runs and that this machine's address is in adminCidrs (k8s-lab status).\n" });
         const file = path.join(dir, "refused.tar.gz");
         const diagnose = await run(["diagnose", file], refused);
         assert.deepStrictEqual(diagnose, {
@@ -297,7 +313,7 @@ exit 0
             LAB_ID: "0a1b2c3d4e5f6789", AWS_ENDPOINT_URL: await closedPort(), AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "not-a-real-secret-key", AWS_MAX_ATTEMPTS: "1",
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         };
-        const sweep = await run(["sweep"], aws);
+        const sweep = await bin(["sweep"], aws);
         assert.deepStrictEqual([sweep.code, sweep.stdout], [5, ""]);
         assert.match(sweep.stderr, /^AWS could not be asked \(.*ECONNREFUSED.*\): check the AWS credentials and AWS_REGION\.\n$/);
     });
@@ -310,7 +326,7 @@ exit 0
             runs[args[0]] = await run([...args, "--json"]);
             assert.strictEqual(runs[args[0]].code, 0, `${args[0]}: ${runs[args[0]].stderr}`);
         }
-        assert.deepStrictEqual(await run(["ssh"]), { code: 0, stdout: "", stderr: "" });
+        assert.deepStrictEqual(await bin(["ssh"]), { code: 0, stdout: "", stderr: "" });
         const documents = Object.fromEntries(Object.entries(runs).map(([command, r]) => [command, JSON.parse(r.stdout) as Record<string, unknown>]));
         assert.deepStrictEqual(Object.fromEntries(Object.entries(documents).map(([command, d]) => [command, d.ok])), { verify: true, status: true, urls: true, kubeconfig: true, diagnose: true, sweep: true });
         assert.deepStrictEqual(documents.status.nodes, [{ name: "control-plane", status: "Ready" }, { name: "worker-0", status: "Ready" }]);
