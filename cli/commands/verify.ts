@@ -22,7 +22,9 @@ export async function run(ctx: Context): Promise<number> {
         mode = o.exposure;
         target = o.target;
     }
-    const verification = await verify(endpoints, { retryForMs: retrySeconds * 1000, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
+    // Each URL's whole check within the KPI's budget; LAB_KPI_TIMEOUT_MS shortens it for the tests' URLs that never answer.
+    const timeoutMs = Number(env.LAB_KPI_TIMEOUT_MS) || undefined;
+    const verification = await verify(endpoints, { retryForMs: retrySeconds * 1000, timeoutMs, onAttempt: (attempt, results) => ctx.err(describeAttempt(attempt, results, ctx.t)) });
     const lines = verification.results.map((r) => resultSentence(r, ctx.t, mode, target));
     lines.push(verification.ok ? ctx.t("access.verified", { attempts: verification.attempts, mode }) : ctx.t("access.failed", { seconds: retrySeconds, mode }));
     ctx.print({ ok: verification.ok, exposure: mode, attempts: verification.attempts, results: verification.results }, lines);
