@@ -1,10 +1,13 @@
 /**
- * Mocha's global setup: transpiles the program, the harness, the tools and the policy pack once,
- * into a temporary folder that mirrors the project, so that the scenario processes and the
- * tools' and the pack's processes run plain JavaScript instead of compiling TypeScript again
- * (most of a run's time otherwise). Type checking is `npm run typecheck`. Every node process
- * the run starts shares a compile cache in that folder (NODE_COMPILE_CACHE), so that each
- * module's code compiles once per run rather than once per process.
+ * Mocha's global setup: transpiles the program, the CLI, the tests, the tools and the policy
+ * pack once, into a temporary folder that mirrors the project, so that the scenario processes,
+ * the tools' and the pack's processes and the mocha workers run plain JavaScript instead of
+ * compiling TypeScript again (most of a run's time otherwise). A worker loads a test file or
+ * what it imports from the build (ts-node only for a file the build lacks), under the .ts file's
+ * name, with its source map, so that a failure names the TypeScript file and line. Type checking
+ * is `npm run typecheck`. Every node process the run starts shares a compile cache in that
+ * folder (NODE_COMPILE_CACHE), so that each module's code compiles once per run rather than
+ * once per process.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -12,7 +15,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { root } from "./stackConfig";
 
-const sources = ["index.ts", "components", "lib", "ci-stack", "test/harness", "tools", "policy"];
+const sources = ["index.ts", "components", "lib", "cli", "ci-stack", "test", "tools", "policy"];
 const linked = [
     "node_modules", "scripts", "dashboards", ".github", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kind.yaml", "ci-stack/Pulumi.yaml", "ci-stack/Pulumi.ci.yaml",
     "policy/node_modules", "policy/package.json", "policy/PulumiPolicy.yaml",
@@ -31,7 +34,7 @@ export function mochaGlobalSetup(): void {
     for (const file of sources.flatMap(typescriptFiles)) {
         const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
             fileName: file,
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
         });
         const target = path.join(out, file.replace(/\.ts$/, ".js"));
         fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -40,6 +43,22 @@ export function mochaGlobalSetup(): void {
     for (const name of linked) fs.symlinkSync(path.join(root, name), path.join(out, name));
     process.env.HARNESS_BUILD = out;
     process.env.NODE_COMPILE_CACHE = path.join(out, "compile-cache");
+}
+
+/** In a mocha worker (started after the setup): each .ts file the build holds is loaded as its JavaScript. */
+const build = process.env.HARNESS_BUILD;
+if (build !== undefined) {
+    type Loader = (module: NodeJS.Module & { _compile(code: string, filename: string): void }, filename: string) => void;
+    const extensions = require.extensions as unknown as Record<string, Loader>;
+    const tsNode = extensions[".ts"];
+    extensions[".ts"] = (module, filename) => {
+        const built = path.join(build, path.relative(root, filename).replace(/\.ts$/, ".js"));
+        if (!fs.existsSync(built)) return tsNode(module, filename);
+        module._compile(fs.readFileSync(built, "utf8"), filename);
+    };
+    // Node's own source maps, not ts-node's (which knows only what it compiled).
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    process.setSourceMapsEnabled(true);
 }
 
 /**
