@@ -1,10 +1,18 @@
 import * as assert from "assert";
 import { NodeGroup, NodeGroupArgs } from "../../components/nodeGroup";
+import { parseConfig } from "../../lib/config";
+import { Language, translator } from "../../lib/messages";
 import { nodeImageKey } from "../../lib/nodeImage";
-import { buildComponent, runProgram, types } from "../harness";
+import { bootedImages, preflight } from "../../lib/preflight";
+import { buildComponent, callWithMocks, HarnessOptions, runProgram, types } from "../harness";
+import { ConfigValue, rawConfig } from "../harness/stackConfig";
 
 /** The cluster's nodes (not the NAT instance). */
 const nodesOf = (program: Awaited<ReturnType<typeof runProgram>>) => program.ofType(types.instance).filter((i) => i.parent?.startsWith("k8slab:index:NodeGroup::"));
+
+/** The node plan preflight reads for the dev stack plus `config`, in this process under the mocks `options` answer with; what the program gives each node and says. */
+const plan = (options: HarnessOptions = {}, config: Record<string, ConfigValue> = {}, language: Language = "en") =>
+    callWithMocks(() => preflight(parseConfig(rawConfig("dev", config), "k8s-lab", {}), translator(language), {}), options);
 
 /** A group of `args.count` nodes built alone, from fake inputs. */
 const build = (name: string, args: Partial<NodeGroupArgs> = {}) =>
@@ -121,11 +129,11 @@ describe("NodeGroup", () => {
         assert.deepStrictEqual(prepared.output("nodeImage").value, { controlPlane: { key: amdKey, ami: "ami-0prepared" }, worker: { key: amdKey, ami: "ami-0prepared" } });
         assert.deepStrictEqual(fallback.output("nodeImage").value, { controlPlane: "ubuntu", worker: "ubuntu" });
         // Another minor's image or another architecture's is never taken: an arm64 control plane falls back, its amd64 workers do not.
-        const arm = await runProgram({ nodeImages: images, config: { controlPlaneInstanceType: "t4g.large" } });
-        assert.deepStrictEqual(amis(arm), { "control-plane-0": "ami-ubuntu2404arm64", "network-nat": "ami-ubuntu2404arm64", "worker-0": "ami-0prepared", "worker-1": "ami-0prepared" });
-        assert.deepStrictEqual(arm.output("nodeImage").value, { controlPlane: "ubuntu", worker: { key: amdKey, ami: "ami-0prepared" } });
+        const arm = (await plan({ nodeImages: images }, { controlPlaneInstanceType: "t4g.large" })).value;
+        assert.deepStrictEqual([arm?.controlPlane.ami, arm?.nat?.ami, arm?.worker.ami], ["ami-ubuntu2404arm64", "ami-ubuntu2404arm64", "ami-0prepared"]);
+        assert.deepStrictEqual(arm && bootedImages(arm), { controlPlane: "ubuntu", worker: { key: amdKey, ami: "ami-0prepared" } });
         assert.notStrictEqual(armKey, amdKey);
-        assert.deepStrictEqual(amis(await runProgram({ nodeImages: images, config: { kubernetesVersion: "1.36" } }))["worker-0"], "ami-ubuntu2404amd64");
+        assert.deepStrictEqual((await plan({ nodeImages: images }, { kubernetesVersion: "1.36" })).value?.worker.ami, "ami-ubuntu2404amd64");
         // The node's user data is the same either way, and a kept lab's nodes stay when a new image appears.
         for (const name of ["control-plane-0", "worker-0"]) {
             assert.strictEqual(prepared.get(types.instance, name).inputs.userData, fallback.get(types.instance, name).inputs.userData);
@@ -135,7 +143,7 @@ describe("NodeGroup", () => {
 
     it("trusts only the parameter: its placeholder, an image the account does not own or that is not available, falls back", async () => {
         const key = nodeImageKey("1.35", "amd64");
-        const worker = async (options: Parameters<typeof runProgram>[0]) => (await runProgram(options)).get(types.instance, "worker-0").inputs.ami;
+        const worker = async (options: HarnessOptions) => (await plan(options)).value?.worker.ami;
         assert.deepStrictEqual(
             [
                 await worker({ nodeImages: { [key]: "ami-0prepared" } }),
@@ -151,19 +159,18 @@ describe("NodeGroup", () => {
         );
         // A parameter that cannot be read (a deploy role from before the CI stack's update): Ubuntu, and said why; a missing one is said nothing of.
         const denied = "AccessDeniedException: not authorized to perform: ssm:GetParameter";
-        const unreadable = await runProgram({ nodeImages: { [key]: "ami-0prepared" }, nodeImageParameterError: denied, env: { LANG: "en_US.UTF-8" } });
-        assert.strictEqual(unreadable.get(types.instance, "worker-0").inputs.ami, "ami-ubuntu2404amd64");
-        const said = [...new Set(unreadable.run.warnings.filter((line) => line.includes("parameter")))];
+        const unreadable = await plan({ nodeImages: { [key]: "ami-0prepared" }, nodeImageParameterError: denied });
+        assert.strictEqual(unreadable.value?.worker.ami, "ami-ubuntu2404amd64");
+        const said = [...new Set(unreadable.warnings.filter((line) => line.includes("parameter")))];
         assert.deepStrictEqual(said.map((line) => line.replace(/\(.*\)/, "(…)")), [`The prepared node image's parameter /imagebuilder/k8s-lab/node-image/${key} could not be read (…): the nodes boot Canonical's Ubuntu.`]);
         assert.match(said[0], /AccessDeniedException: not authorized to perform: ssm:GetParameter/);
-        assert.deepStrictEqual((await runProgram({ env: { LANG: "en_US.UTF-8" } })).run.warnings.filter((line) => line.includes("parameter")), []);
+        assert.deepStrictEqual((await plan()).warnings.filter((line) => line.includes("parameter")), []);
     });
 
     it("boots a named image only when it is what Image Builder built for the key: its key's tag, the architecture, Image Builder's tags of this account and region; else warns and boots Ubuntu (en, ko)", async () => {
         const key = nodeImageKey("1.35", "amd64");
         const built = { "k8s-lab:node-image": key, CreatedBy: "EC2 Image Builder", Ec2ImageBuilderArn: "arn:aws:imagebuilder:ap-northeast-2:111122223333:image/k8s-lab-node-amd64/1.0.0/3" };
-        const run = (image: { architecture?: string; tags?: Record<string, string> }, language = "en_US.UTF-8") =>
-            runProgram({ nodeImages: { [key]: "ami-0named" }, images: { "ami-0named": image }, env: { LANG: language } });
+        const run = (image: { architecture?: string; tags?: Record<string, string> }, language: Language = "en") => plan({ nodeImages: { [key]: "ami-0named" }, images: { "ami-0named": image } }, {}, language);
         const parameter = `/imagebuilder/k8s-lab/node-image/${key}`;
         const said = (reason: string) => [`The prepared node image's parameter ${parameter} names ami-0named, which is not the image Image Builder built for it (${reason}): the nodes boot Canonical's Ubuntu.`];
         const cases: [string, { architecture?: string; tags?: Record<string, string> }, string[], string][] = [
@@ -180,11 +187,14 @@ describe("NodeGroup", () => {
                 said('its tag Ec2ImageBuilderArn is "arn:aws:imagebuilder:ap-northeast-2:111122223333:component/x/1.0.0/1", not an Image Builder image of account 111122223333 in ap-northeast-2'), "ami-ubuntu2404amd64"],
         ];
         for (const [what, image, warnings, ami] of cases) {
-            const program = await run(image);
-            assert.deepStrictEqual([what, [...new Set(program.run.warnings)], program.get(types.instance, "worker-0").inputs.ami, program.get(types.instance, "control-plane-0").inputs.ami], [what, warnings, ami, ami]);
+            const called = await run(image);
+            assert.deepStrictEqual([what, [...new Set(called.warnings)], called.value?.worker.ami, called.value?.controlPlane.ami], [what, warnings, ami, ami]);
         }
-        const ko = await run({ tags: { ...built, CreatedBy: "someone" } }, "ko_KR.UTF-8");
-        assert.deepStrictEqual([...new Set(ko.run.warnings)], [
+        // One whole run for the wiring: the nodes boot what preflight chose.
+        const program = await runProgram({ nodeImages: { [key]: "ami-0named" }, images: { "ami-0named": { tags: { ...built, CreatedBy: "someone" } } }, env: { LANG: "en_US.UTF-8" } });
+        assert.deepStrictEqual([[...new Set(program.run.warnings)], program.get(types.instance, "worker-0").inputs.ami], [said('its tag CreatedBy is "someone", not EC2 Image Builder'), "ami-ubuntu2404amd64"]);
+        const ko = await run({ tags: { ...built, CreatedBy: "someone" } }, "ko");
+        assert.deepStrictEqual([...new Set(ko.warnings)], [
             `준비된 노드 이미지의 파라미터 ${parameter} 값이 가리키는 ami-0named 이미지는 Image Builder가 이 파라미터용으로 만든 이미지가 아닙니다(CreatedBy 태그 값: "someone", 필요한 값: EC2 Image Builder). 노드는 Canonical Ubuntu 이미지로 부팅합니다.`,
         ]);
     });
@@ -199,12 +209,12 @@ describe("NodeGroup", () => {
     });
 
     it("warns, in the operator's language, when the control-plane type is short of memory", async () => {
-        const en = await runProgram({ config: { controlPlaneInstanceType: "t3.medium" }, env: { LANG: "en_US.UTF-8" } });
-        assert.deepStrictEqual(en.run.warnings, [
+        const en = await plan({}, { controlPlaneInstanceType: "t3.medium" });
+        assert.deepStrictEqual(en.warnings, [
             "Instance type t3.medium has 4 GiB of memory; the control-plane node (control plane, Grafana and productpage) needs at least 8 GiB and may run out of memory.",
         ]);
-        const ko = await runProgram({ config: { controlPlaneInstanceType: "t3.medium" }, env: { LANG: "ko_KR.UTF-8" } });
-        assert.match(ko.run.warnings.join("\n"), /t3\.medium 인스턴스 타입의 메모리는 4 GiB입니다/);
+        const ko = await plan({}, { controlPlaneInstanceType: "t3.medium" }, "ko");
+        assert.match(ko.warnings.join("\n"), /t3\.medium 인스턴스 타입의 메모리는 4 GiB입니다/);
         assert.deepStrictEqual((await runProgram()).run.warnings, [], "the defaults fit");
     });
 

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HarnessOptions, RecordedResource } from "./mocks";
-import { captureWarnings, Recorder, valueOf } from "./recorder";
+import { captureInfo, captureWarnings, Recorder, valueOf } from "./recorder";
 import { Resources } from "./resources";
 import { projectFile } from "./stackConfig";
 
@@ -38,5 +38,33 @@ export async function buildComponent<T extends pulumi.Resource>(build: (opts: pu
         return new Built(component, recorder.resources, warnings);
     } finally {
         restore();
+    }
+}
+
+/** What `call` returned under the mocks, and what it said meanwhile. */
+export interface Called<T> {
+    value?: T;
+    error?: Error;
+    warnings: string[];
+    infos: string[];
+}
+
+/**
+ * Calls `call` (a function of `lib/` that invokes the provider, such as preflight) in this
+ * process under the mocks `options` answer with, as a program run would call it; a thrown error
+ * is returned, as a run records it.
+ */
+export async function callWithMocks<T>(call: () => Promise<T>, options: HarnessOptions = {}): Promise<Called<T>> {
+    new Recorder(options).install(projectFile(options.program).name);
+    const said: Called<T> = { warnings: [], infos: [] };
+    const restoreWarnings = captureWarnings(said.warnings);
+    const restoreInfo = captureInfo(said.infos);
+    try {
+        return { ...said, value: await call() };
+    } catch (err) {
+        return { ...said, error: err as Error };
+    } finally {
+        restoreInfo();
+        restoreWarnings();
     }
 }

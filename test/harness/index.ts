@@ -17,7 +17,7 @@ import { HarnessOptions, ProgramRun, RecordedResource } from "./mocks";
 import { Resources } from "./resources";
 import { root, stackConfig } from "./stackConfig";
 
-export { Built, buildComponent } from "./component";
+export { Built, buildComponent, Called, callWithMocks } from "./component";
 export { Resources } from "./resources";
 export { types } from "./types";
 export { HarnessOptions, ProgramRun, RecordedResource };
