@@ -17,19 +17,18 @@ export const projectDir = ((): string => {
     }
 })();
 
-/** The stack's `language` setting, read from its stack file without loading a YAML parser. */
-export function stackLanguage(stack: string, dir = projectDir): string | undefined {
+/** A one-word setting of the stack, read from its stack file without loading a YAML parser. */
+function stackSetting(stack: string, key: "language" | "target", dir: string): string | undefined {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) return undefined;
-    return /^\s+k8s-lab:language:\s*["']?(\w+)/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+    return new RegExp(`^\\s+k8s-lab:${key}:\\s*["']?(\\w+)`, "m").exec(fs.readFileSync(file, "utf8"))?.[1];
 }
 
-/** The stack's `target` setting, read from its stack file likewise; unset: aws. */
-export function stackTarget(stack: string, dir = projectDir): string {
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return "aws";
-    return /^\s+k8s-lab:target:\s*["']?(\w+)/m.exec(fs.readFileSync(file, "utf8"))?.[1] ?? "aws";
-}
+/** The stack's `language` setting. */
+export const stackLanguage = (stack: string, dir = projectDir): string | undefined => stackSetting(stack, "language", dir);
+
+/** The stack's `target` setting; unset: aws. */
+export const stackTarget = (stack: string, dir = projectDir): string => stackSetting(stack, "target", dir) ?? "aws";
 
 /** The terminal's language: LAB_LANGUAGE (set by the program for verify), the stack's setting, the locale. */
 export function cliLanguage(deps: Pick<Deps, "env" | "stack">, dir = projectDir): Language {

@@ -10,9 +10,9 @@ import { Language } from "../lib/messages";
 import { renderScript, ScriptInput, scriptEnvironment, scriptsDir } from "../lib/scripts";
 import { sshUser } from "../lib/ssh";
 import { trafficCheck, trafficCheckDeadline, trafficCheckWait } from "../lib/trafficCheck";
-import { bookinfoImage, bookinfoWorkloads, versions } from "../lib/versions";
+import { bookinfoImage, bookinfoNamespace, bookinfoWorkloads, versions } from "../lib/versions";
 
-export const bookinfoNamespace = "bookinfo";
+export { bookinfoNamespace };
 export const bookinfoPort = 9080;
 /** productpage, the public endpoint Bookinfo serves (lib/endpoints.ts). */
 export const productpageEndpoint: ServedEndpoint = {

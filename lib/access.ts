@@ -4,7 +4,7 @@
  */
 import { proxyScrapeJob } from "./linkerdMetrics";
 import { MessageKey, Translate } from "./messages";
-import { PlatformCheck, platformChecks, ProbeResult, Verdict } from "./probe";
+import { isPlatformCheck, PlatformCheck, ProbeResult, Verdict } from "./probe";
 
 /** What a platform check's pass says: it is not an answer's time, but what was found. */
 const passed: Record<PlatformCheck, MessageKey & `access.${PlatformCheck}Ok`> = {
@@ -13,7 +13,6 @@ const passed: Record<PlatformCheck, MessageKey & `access.${PlatformCheck}Ok`> = 
     bookinfoDashboard: "access.bookinfoDashboardOk",
     alertRules: "access.alertRulesOk",
 };
-const isPlatformCheck = (name: string): name is PlatformCheck => (platformChecks as readonly string[]).includes(name);
 
 /**
  * One URL's (or platform check's) verdict as the sentence the operator reads, with its next step;

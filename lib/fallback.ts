@@ -15,7 +15,7 @@ import { verdictName } from "./access";
 import { ConfigError, WorkerCapacity, workerCapacities } from "./config";
 import { Translate } from "./messages";
 import { Exposure, exposures } from "./exposure";
-import { Endpoints, platformChecks, ProbeResult, Verdict, Verification } from "./probe";
+import { Endpoints, isPlatformCheck, ProbeResult, Verdict, Verification } from "./probe";
 import { engineErrorLine, errorLine } from "./redact";
 
 /**
@@ -216,7 +216,7 @@ export const networkVerdicts: readonly Verdict[] = ["timeout", "refused", "unrea
  * check's result never does: it runs only once Grafana answered, so its port is reached, and
  * another exposure would not change what Prometheus holds.
  */
-export const exposureMayHelp = (result: ProbeResult): boolean => !(platformChecks as readonly string[]).includes(result.target) && networkVerdicts.includes(result.verdict);
+export const exposureMayHelp = (result: ProbeResult): boolean => !isPlatformCheck(result.target) && networkVerdicts.includes(result.verdict);
 
 const failing = (v: Verification, t: Translate): string =>
     v.results.filter((r) => r.verdict !== "ok").map((r) => `${r.target}: ${verdictName(r.verdict, t)}`).join(", ");

@@ -9,9 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { bookinfoAlertRules } from "./alerts";
 import { proxyScrapeJob } from "./linkerdMetrics";
+import { bookinfoNamespace } from "./versions";
 import { errorLine, serverText } from "./redact";
 
-const namespace = "bookinfo";
+const namespace = bookinfoNamespace;
 
 /** kube-state-metrics' view of the Bookinfo pods, as instant queries whose series carry a `pod` label. */
 export const podQueries = {

@@ -199,6 +199,8 @@ export async function probeGrafana(target: Target, url: string, password: string
  */
 export const platformChecks = ["linkerdProxies", "proxyTargets", "bookinfoDashboard", "alertRules"] as const;
 export type PlatformCheck = (typeof platformChecks)[number];
+/** Whether a result names a platform check rather than an endpoint. */
+export const isPlatformCheck = (name: string): name is PlatformCheck => (platformChecks as readonly string[]).includes(name);
 
 /** An answer about Prometheus, through Grafana, as JSON (the request POSTs `body` when given); credentials refused, or no JSON, is a verdict. */
 async function prometheusAnswer<T>(budget: Budget, url: string, auth: Record<string, string>, what: string, body?: unknown): Promise<{ status: number; answer: T | null }> {

@@ -40,6 +40,9 @@ export const prometheusOperatorCrds = ["alertmanagerconfigs", "alertmanagers", "
 );
 
 /** The six workloads of the Istio sample: app, version. */
+/** The namespace Bookinfo runs in. */
+export const bookinfoNamespace = "bookinfo";
+
 export const bookinfoWorkloads = [
     ["details", "v1"],
     ["ratings", "v1"],
