@@ -19,7 +19,7 @@ import { ClusterSecurityGroups } from "./components/securityGroups";
 import { Network } from "./components/network";
 import { NodeGroup } from "./components/nodeGroup";
 import { SshKey } from "./components/sshKey";
-import { ConfigError, LabConfig, readConfig, sameTarget } from "./lib/config";
+import { ConfigError, LabConfig, parseConfig, sameTarget } from "./lib/config";
 import { deploymentId, EndpointExtension, LabEndpointName, labEndpoints, noExtension, PublicEndpoint, verifyTarget } from "./lib/endpoints";
 import { Exposure, targetExposures } from "./lib/exposure";
 import { ClusterAccess, clusterAccess, onPath } from "./lib/kubeconfig";
@@ -35,7 +35,8 @@ import { versions } from "./lib/versions";
 
 /** The lab; a test may add endpoints with their workloads (`EndpointExtension`), Pulumi passes nothing. */
 export = async (extension: EndpointExtension = noExtension): Promise<StackOutputInputs> => {
-    const config = readConfig();
+    const stackConfig = new pulumi.Config();
+    const config = parseConfig((key) => stackConfig.get(key), pulumi.getProject());
     const t = translator(terminalLanguage(config.language));
     // On an existing cluster, its kubeconfig read, checked and cut down first, and kubectl found.
     const access = config.target === "existingCluster" ? existingClusterAccess(config, t) : undefined;

@@ -6,7 +6,8 @@
  * (as `pulumi.Config.get` returns them) and either returns a `LabConfig` or throws a `ConfigError`
  * with one sentence per key that is not allowed, each naming the key, the value and what is allowed.
  */
-import * as pulumi from "@pulumi/pulumi";
+// The SDK's error module alone: the cost tool and the CLI parse config without loading the whole SDK.
+import { RunError } from "@pulumi/pulumi/errors";
 import * as ipaddr from "ipaddr.js";
 import { configKeys, configSchema, ConfigKey, Invalid, KeySchema, LabConfig, limits, rawDefault, targets } from "./configSchema";
 import { targetExposures } from "./exposure";
@@ -27,7 +28,7 @@ export function loopbackHost(host: string): boolean {
 /** Reads one raw config value, as `pulumi.Config.get` does. */
 export type RawConfig = (key: string) => string | undefined;
 
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
     /** The keys (or environment variables) whose values are not allowed, in the order the message names them. */
     readonly keys: readonly string[];
     /** The first of them. */
@@ -200,10 +201,4 @@ export function sameTarget(configured: string, previous: { target: unknown; expo
     if (running !== undefined && running !== configured) {
         throw new ConfigError("target", t("config.targetSwitch", { previous: running, key: `${project}:target`, target: configured }));
     }
-}
-
-/** Reads and validates the current stack's configuration. */
-export function readConfig(): LabConfig {
-    const config = new pulumi.Config();
-    return parseConfig((key) => config.get(key), pulumi.getProject());
 }

@@ -3,8 +3,11 @@
  * `runProgram` sends, and writes what it declared to the file the request names. One process
  * serves a mocha worker's scenarios one after the other, so that the SDKs load once: each
  * scenario runs in a Pulumi runtime state of its own (the SDK's async-local store, as the
- * automation API's inline programs do), with the program's own modules loaded afresh, in its
- * environment and working directory.
+ * automation API's inline programs do), in its environment and working directory. The program's
+ * modules load once per process too: they hold no state between runs (each exports functions and
+ * constants; the program is the function index.ts exports), and loading them again for each
+ * scenario took a fifth of its time. Only the SDK would remember something of theirs, a dynamic
+ * provider's serialized code: it serializes it again for each scenario, as in a process of its own.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -27,6 +30,7 @@ export interface ScenarioRequest {
 // The SDK captures a stack trace for every promise it makes, for a leak report that a mocked run
 // never prints: a fifth of a scenario's time. A scenario's result keeps an error's name and message only.
 Error.stackTraceLimit = 0;
+process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS = "false";
 
 /** Runs `callback` in a fresh runtime state (internal to the SDK; its automation API runs inline programs so). */
 const { withLocalStorage } = state as unknown as { withLocalStorage<T>(callback: () => T): T };
@@ -80,14 +84,6 @@ async function runScenario({ options, resultFile }: ScenarioRequest): Promise<vo
     restoreInfo();
 }
 
-/** Forgets the program's modules (not the harness's, nor the SDKs), so that the next scenario loads them afresh. */
-function forgetProgramModules(): void {
-    const harness = `${__dirname}${path.sep}`;
-    for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(`${root}${path.sep}`) && !file.startsWith(harness) && !file.includes(`${path.sep}node_modules${path.sep}`)) Reflect.deleteProperty(require.cache, file);
-    }
-}
-
 /** Runs one scenario in its environment, working directory and answer of the public-IP service, and writes its result. */
 async function serve(request: ScenarioRequest): Promise<void> {
     const { options } = request;
@@ -101,7 +97,6 @@ async function serve(request: ScenarioRequest): Promise<void> {
         if (options.publicIp === null || options.publicIp === undefined) throw new Error(`connect ECONNREFUSED (${url})`);
         return new Response(`${options.publicIp}\n`, { status: 200 });
     };
-    forgetProgramModules();
     try {
         await withLocalStorage(() => runScenario(request));
     } finally {

@@ -14,9 +14,17 @@ interface ProjectFile {
     config: Record<string, { type: string; default?: unknown; description?: string; items?: { type: string } }>;
 }
 
+const parsed = new Map<string, unknown>();
+
+/** A project or stack file of the repository, parsed once per process (tests read them hundreds of times); a copy each time. */
+function projectYaml(file: string): unknown {
+    if (!parsed.has(file)) parsed.set(file, YAML.parse(fs.readFileSync(path.join(root, file), "utf8")));
+    return structuredClone(parsed.get(file));
+}
+
 /** The project file of the program in `dir` (the lab by default; `ci-stack` for the CI stack). */
 export function projectFile(dir = "."): ProjectFile {
-    return YAML.parse(fs.readFileSync(path.join(root, dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    return projectYaml(path.join(dir, "Pulumi.yaml")) as ProjectFile;
 }
 
 export type ConfigValue = string | number | boolean | string[] | undefined;
@@ -34,7 +42,7 @@ export function stackConfig(stack: string | undefined, overrides: Record<string,
         if (declaration.default !== undefined) values[`${project.name}:${key}`] = raw(declaration.default);
     }
     if (stack !== undefined) {
-        const file = YAML.parse(fs.readFileSync(path.join(root, dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        const file = projectYaml(path.join(dir, `Pulumi.${stack}.yaml`)) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(file.config ?? {})) values[key] = raw(value);
     }
     for (const [key, value] of Object.entries(overrides)) {

@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { allowedInstanceTypes } from "../../lib/allowList";
+import { terminalLanguage as cliLanguage } from "../../lib/messages";
+import { terminalLanguage as packLanguage } from "../../policy/messages";
 import { taggableTypes } from "../../policy/rules";
 import { PolicyEngine, Resource, unknown } from "./engine";
 import { types as resourceTypes } from "../harness";
@@ -412,19 +414,27 @@ describe("policy pack, in the operator's language", function () {
     this.timeout(60_000);
     const ssh = vpcRule("r", tcp(22, "0.0.0.0/0"));
     const korean = "no-world-ssh-or-api: r 리소스가 SSH 포트 22번을 0.0.0.0/0 대역에 엽니다. SSH와 Kubernetes API는 팩 설정과 상관없이 인터넷 전체에 열 수 없습니다.";
+    const environments = [
+        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
+        [{ LANG: "C.UTF-8", LC_ALL: "ko_KR.UTF-8", LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
+        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: "en" }, "en"],
+        [{ LANG: "C.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "en"],
+    ] as const;
 
-    for (const [env, expected] of [
-        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, korean],
-        [{ LANG: "C.UTF-8", LC_ALL: "ko_KR.UTF-8", LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, korean],
-        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: "en" }, v.admin("r", 22, "0.0.0.0/0")],
-    ] as const) {
-        it(`speaks as the CLI does (${JSON.stringify(env)})`, async () => {
-            const engine = await PolicyEngine.start(env);
-            try {
-                assert.deepStrictEqual(await engine.analyze(ssh), [expected]);
-            } finally {
-                engine.stop();
-            }
-        });
-    }
+    it("reads the language from the same variables as the CLI", () => {
+        assert.deepStrictEqual(
+            environments.map(([env]) => [packLanguage(env.LAB_LANGUAGE, env), cliLanguage(env.LAB_LANGUAGE, env)]),
+            environments.map(([, language]) => [language, language]),
+        );
+    });
+
+    // The pack's process reads its environment: LC_ALL over LANG here (the engine in the tests above speaks English under C.UTF-8).
+    it("speaks it from the process's environment", async () => {
+        const engine = await PolicyEngine.start(environments[1][0]);
+        try {
+            assert.deepStrictEqual(await engine.analyze(ssh), [korean]);
+        } finally {
+            engine.stop();
+        }
+    });
 });
