@@ -2,17 +2,14 @@
  * Mocha's global setup: transpiles the program, the CLI, the tests, the tools and the policy
  * pack once, into a temporary folder that mirrors the project, so that the scenario processes,
  * the tools' and the pack's processes and the mocha workers run plain JavaScript instead of
- * compiling TypeScript again (most of a run's time otherwise). A worker loads a test file or
- * what it imports from the build (ts-node only for a file the build lacks), under the .ts file's
- * name, with its source map, so that a failure names the TypeScript file and line. Type checking
- * is `npm run typecheck`. Every node process the run starts shares a compile cache in that
- * folder (NODE_COMPILE_CACHE), so that each module's code compiles once per run rather than
- * once per process.
+ * compiling TypeScript again (most of a run's time otherwise); register.js has the workers load
+ * it. Type checking is `npm run typecheck`. Every node process the run starts shares a compile cache in that folder
+ * (NODE_COMPILE_CACHE), so that each module's code compiles once per run rather than once per
+ * process.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as ts from "typescript";
 import { root } from "./stackConfig";
 
 const sources = ["index.ts", "components", "lib", "cli", "ci-stack", "test", "tools", "policy"];
@@ -29,8 +26,10 @@ function typescriptFiles(entry: string): string[] {
     );
 }
 
-export function mochaGlobalSetup(): void {
+export async function mochaGlobalSetup(): Promise<void> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-build-"));
+    // Each file's JavaScript, with its source map inline, at the same path under `out`.
+    const ts = await import("typescript");
     for (const file of sources.flatMap(typescriptFiles)) {
         const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
             fileName: file,
@@ -43,22 +42,6 @@ export function mochaGlobalSetup(): void {
     for (const name of linked) fs.symlinkSync(path.join(root, name), path.join(out, name));
     process.env.HARNESS_BUILD = out;
     process.env.NODE_COMPILE_CACHE = path.join(out, "compile-cache");
-}
-
-/** In a mocha worker (started after the setup): each .ts file the build holds is loaded as its JavaScript. */
-const build = process.env.HARNESS_BUILD;
-if (build !== undefined) {
-    type Loader = (module: NodeJS.Module & { _compile(code: string, filename: string): void }, filename: string) => void;
-    const extensions = require.extensions as unknown as Record<string, Loader>;
-    const tsNode = extensions[".ts"];
-    extensions[".ts"] = (module, filename) => {
-        const built = path.join(build, path.relative(root, filename).replace(/\.ts$/, ".js"));
-        if (!fs.existsSync(built)) return tsNode(module, filename);
-        module._compile(fs.readFileSync(built, "utf8"), filename);
-    };
-    // Node's own source maps, not ts-node's (which knows only what it compiled).
-    Reflect.deleteProperty(Error, "prepareStackTrace");
-    process.setSourceMapsEnabled(true);
 }
 
 /**

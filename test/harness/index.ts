@@ -51,9 +51,12 @@ function scenarioServer(): ScenarioServer {
     const build = process.env.HARNESS_BUILD;
     // Without the run's compile cache (build.ts): a server outlives its worker, and would write to the cache as the run removes it.
     const options = { stdio: ["ignore", "ignore", "pipe", "ipc"], env: { ...process.env, NODE_COMPILE_CACHE: undefined } } satisfies ForkOptions;
+    // A scenario makes short-lived objects by the million (the SDK's outputs and promises): a young
+    // generation larger than V8's default collects them in fewer pauses, a sixth of a scenario's time.
+    const young = "--max-semi-space-size=64";
     const child = build
-        ? fork(path.join(build, "test", "harness", "child.js"), { ...options, cwd: build })
-        : fork(path.join(__dirname, "child.ts"), { ...options, cwd: root, execArgv: ["-r", "ts-node/register/transpile-only"] });
+        ? fork(path.join(build, "test", "harness", "child.js"), { ...options, cwd: build, execArgv: [young] })
+        : fork(path.join(__dirname, "child.ts"), { ...options, cwd: root, execArgv: [young, "-r", "ts-node/register/transpile-only"] });
     const started: ScenarioServer = { child, stderr: [], waiting: new Map() };
     child.stderr?.on("data", (chunk: Buffer) => started.stderr.push(chunk.toString()));
     child.on("message", ({ resultFile, failure, cpuMs }: { resultFile: string; failure?: string; cpuMs?: number }) => {
