@@ -162,7 +162,7 @@ describe("bookinfo-traffic.sh against a productpage that never answers", () => {
 
     it("ends within the deadline derived from its numbers, each request cut at REQUEST_SECONDS", async () => {
         // Fractions of a second where the script passes them to curl and sleep; the warm-up's whole seconds are the clock's.
-        const timing = { requests: 2, requestSeconds: 0.5, warmupSeconds: 1, warmupPauseSeconds: 0.5, startSeconds: 0 };
+        const timing = { requests: 2, requestSeconds: 0.25, warmupSeconds: 1, warmupPauseSeconds: 0.25, startSeconds: 0 };
         const started = Date.now();
         const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
             const child = spawn("sh", [path.join(scriptsDir, "bookinfo-traffic.sh")], {
@@ -179,7 +179,7 @@ describe("bookinfo-traffic.sh against a productpage that never answers", () => {
         assert.strictEqual(result.status, 1);
         assert.match(result.stdout, /^warm-up: not 1 whole pages in a row within 1 s \(\d requests\); counting all the same\nrequest 1: HTTP 000\nrequest 2: HTTP 000\n0 of 2 product pages complete\n$/);
         // The warm-up stops once a whole second past WARMUP_SECONDS - 1 has gone; every request
-        // then waits its full REQUEST_SECONDS. The derived deadline (here 1 + 0.5 + 0.5 + 2 × 0.5, with
+        // then waits its full REQUEST_SECONDS. The derived deadline (here 1 + 0.25 + 0.25 + 2 × 0.25, with
         // no start time) is never passed, save for process start-up.
         assert.ok(seconds > timing.warmupSeconds - 1 + timing.requests * timing.requestSeconds, `${seconds} s: each request waited its time`);
         assert.ok(seconds <= trafficCheckDeadline(timing) + 0.5, `${seconds} s, past the deadline of ${trafficCheckDeadline(timing)} s`);
