@@ -1,13 +1,22 @@
 import * as assert from "assert";
 import { criticalPath, CriticalPath, criticalPathReport, destroySteps, minutes, stepsOf } from "../lib/criticalPath";
 import { criticalPathBudgetSeconds, destroyBudgetSeconds, destroyDurations, preparedImageDurations, stepDurations } from "../lib/durations";
-import { Program, runProgram, types } from "./harness";
+import { Program, runInTurn, runProgram, types } from "./harness";
 
 const provider = "urn:pulumi:dev::k8s-lab::k8slab:index:KubernetesCluster$pulumi:providers:kubernetes::cluster::cluster-id";
 const controlPlane = "aws:ec2/instance:Instance::control-plane-0";
 const waitsFor = (program: Program, type: string, name: string): string[] => [...program.waitsFor(program.get(type, name))];
 
 describe("the platform's wiring", () => {
+    // The harness runs each worker's scenarios in one process, the program's modules loaded once (test/harness/child.ts).
+    it("leaves nothing behind in its modules for the next run: a scenario declares the same after others as before them", async () => {
+        const x = { config: { exposure: "portForward", language: "en" } };
+        const y = { config: { exposure: "hostPort", egress: "natGateway", workerCount: 3, region: "ap-northeast-1" }, zones: { "ap-northeast-1a": "all" as const }, extension: "echo" as const };
+        const [first, between, again] = await runInTurn([x, y, x]);
+        assert.deepStrictEqual(again.run, first.run);
+        assert.deepStrictEqual(between.run, (await runProgram(y)).run);
+    });
+
     for (const exposure of ["nodePort", "portForward"]) {
         it(`puts every in-cluster resource on the cluster's provider, deleted with the control-plane node (${exposure})`, async () => {
             const program = await runProgram({ config: { exposure } });

@@ -119,6 +119,21 @@ async function storedRun(options: HarnessOptions): Promise<Program> {
     return program;
 }
 
+/**
+ * Runs the scenarios one after another in this worker's scenario process, none of them taken
+ * from or kept in the run's store: for the test that a scenario leaves nothing behind for the next.
+ */
+export async function runInTurn(list: HarnessOptions[]): Promise<Program[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-harness-"));
+    try {
+        const programs: Program[] = [];
+        for (const [i, options] of list.entries()) programs.push(await spawnRun({ publicIp: "198.51.100.23", ...options }, path.join(dir, `${i}.json`)));
+        return programs;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 /** Runs index.ts under mocks with the dev stack plus `options`. */
 export function runProgram(options: HarnessOptions = {}): Promise<Program> {
     const key = JSON.stringify(options);

@@ -128,6 +128,7 @@ export class PolicyEngine {
         if (answer === undefined) {
             answer = this.call<pb.AnalyzeRequest, pb.AnalyzeResponse>(this.client.analyze, req).then((res) => res.getDiagnosticsList().map(describe));
             this.answers.set(key, answer);
+            answer.catch(() => this.answers.delete(key)); // a failed call is asked again
         }
         return answer;
     }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { allowedInstanceTypes } from "../../lib/allowList";
-import { terminalLanguage as cliLanguage } from "../../lib/messages";
-import { terminalLanguage as packLanguage } from "../../policy/messages";
+import { catalogue, terminalLanguage as cliLanguage } from "../../lib/messages";
+import { policyMessage } from "../../policy/messages";
 import { taggableTypes } from "../../policy/rules";
 import { PolicyEngine, Resource, unknown } from "./engine";
 import { types as resourceTypes } from "../harness";
@@ -414,23 +414,33 @@ describe("policy pack, in the operator's language", function () {
     this.timeout(60_000);
     const ssh = vpcRule("r", tcp(22, "0.0.0.0/0"));
     const korean = "no-world-ssh-or-api: r 리소스가 SSH 포트 22번을 0.0.0.0/0 대역에 엽니다. SSH와 Kubernetes API는 팩 설정과 상관없이 인터넷 전체에 열 수 없습니다.";
-    const environments = [
-        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
-        [{ LANG: "C.UTF-8", LC_ALL: "ko_KR.UTF-8", LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
-        [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: "en" }, "en"],
-        [{ LANG: "C.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "en"],
-    ] as const;
 
-    it("reads the language from the same variables as the CLI", () => {
-        assert.deepStrictEqual(
-            environments.map(([env]) => [packLanguage(env.LAB_LANGUAGE, env), cliLanguage(env.LAB_LANGUAGE, env)]),
-            environments.map(([, language]) => [language, language]),
-        );
+    it("reads it from the environment at each message, as the CLI does: LAB_LANGUAGE, else LC_ALL, LC_MESSAGES, LANG", () => {
+        const environments = [
+            [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
+            [{ LANG: "C.UTF-8", LC_ALL: "ko_KR.UTF-8", LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "ko"],
+            [{ LANG: "ko_KR.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: "en" }, "en"],
+            [{ LANG: "C.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: undefined }, "en"],
+        ] as const;
+        const saved = { ...process.env };
+        try {
+            const spoken = environments.map(([env]) => {
+                for (const [name, value] of Object.entries(env)) {
+                    if (value === undefined) Reflect.deleteProperty(process.env, name);
+                    else process.env[name] = value;
+                }
+                return [policyMessage("policy.allTraffic", {}), cliLanguage(env.LAB_LANGUAGE, env)];
+            });
+            assert.deepStrictEqual(spoken, environments.map(([, language]) => [catalogue[language]["policy.allTraffic"], language]));
+        } finally {
+            for (const name of Object.keys(process.env)) if (!(name in saved)) Reflect.deleteProperty(process.env, name);
+            Object.assign(process.env, saved);
+        }
     });
 
-    // The pack's process reads its environment: LC_ALL over LANG here (the engine in the tests above speaks English under C.UTF-8).
-    it("speaks it from the process's environment", async () => {
-        const engine = await PolicyEngine.start(environments[1][0]);
+    // The pack's own process reads its environment (the engine in the tests above speaks English under C.UTF-8).
+    it("speaks the setting's language from the pack's process", async () => {
+        const engine = await PolicyEngine.start({ LANG: "C.UTF-8", LC_ALL: undefined, LC_MESSAGES: undefined, LAB_LANGUAGE: "ko" });
         try {
             assert.deepStrictEqual(await engine.analyze(ssh), [korean]);
         } finally {
