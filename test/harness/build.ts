@@ -28,37 +28,52 @@ function typescriptFiles(entry: string): string[] {
 }
 
 /**
- * The packages most of the run's processes load (the workers, the scenario processes, the CLI's
- * and the pack's), loaded once by a process of their own while the setup transpiles, so that
- * the compile cache has their code before any of those starts.
+ * The packages most of the run's processes load (the workers, the CLI's and the pack's; not the
+ * scenario processes, which run without the cache), loaded once by a process of their own while
+ * the setup transpiles, so that the compile cache has their code before any of those starts.
  */
 const sharedPackages = [
     "@pulumi/pulumi", "@pulumi/pulumi/automation", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/command", "@pulumi/tls", "@pulumi/random", "yaml", "zod",
     "./policy/node_modules/@pulumi/policy", "./policy/node_modules/@pulumi/pulumi",
 ];
 
-function warmCompileCache(cache: string): Promise<void> {
-    const loader = spawn(process.execPath, ["-e", `for (const name of ${JSON.stringify(sharedPackages)}) require(name);`], { cwd: root, env: { ...process.env, NODE_COMPILE_CACHE: cache }, stdio: "ignore" });
-    // A cache it could not fill only costs time: the run goes on either way.
-    return new Promise((resolve) => loader.on("close", () => resolve()).on("error", () => resolve()));
+/**
+ * Fills the cache, with this process's V8 flags (the cache's folder depends on them, and the
+ * workers inherit them). A package that does not load, or a loader still running after 30 s,
+ * only costs time: the run goes on either way.
+ */
+function warmCompileCache(cache: string): { done: Promise<void>; stop(): void } {
+    const script = `for (const name of ${JSON.stringify(sharedPackages)}) try { require(name); } catch {}`;
+    const flags = process.execArgv.filter((arg) => !arg.startsWith("--inspect"));
+    const loader = spawn(process.execPath, [...flags, "-e", script], { cwd: root, env: { ...process.env, NODE_COMPILE_CACHE: cache }, stdio: "ignore" });
+    const timer = setTimeout(() => loader.kill("SIGKILL"), 30_000);
+    const done = new Promise<void>((resolve) => loader.on("close", () => resolve()).on("error", () => resolve())).finally(() => clearTimeout(timer));
+    return { done, stop: () => loader.kill("SIGKILL") };
 }
 
 export async function mochaGlobalSetup(): Promise<void> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-build-"));
-    const warmed = warmCompileCache(path.join(out, "compile-cache"));
-    // Each file's JavaScript, with its source map inline, at the same path under `out`.
-    const ts = await import("typescript");
-    for (const file of sources.flatMap(typescriptFiles)) {
-        const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
-            fileName: file,
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
-        });
-        const target = path.join(out, file.replace(/\.ts$/, ".js"));
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, outputText);
+    const warm = warmCompileCache(path.join(out, "compile-cache"));
+    try {
+        // Each file's JavaScript, with its source map inline, at the same path under `out`.
+        const ts = await import("typescript");
+        for (const file of sources.flatMap(typescriptFiles)) {
+            const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
+                fileName: file,
+                compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
+            });
+            const target = path.join(out, file.replace(/\.ts$/, ".js"));
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, outputText);
+        }
+        for (const name of linked) fs.symlinkSync(path.join(root, name), path.join(out, name));
+        await warm.done;
+    } catch (err) {
+        warm.stop();
+        await warm.done;
+        fs.rmSync(out, { recursive: true, force: true });
+        throw err;
     }
-    for (const name of linked) fs.symlinkSync(path.join(root, name), path.join(out, name));
-    await warmed;
     process.env.HARNESS_BUILD = out;
     process.env.NODE_COMPILE_CACHE = path.join(out, "compile-cache");
 }

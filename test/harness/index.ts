@@ -140,7 +140,12 @@ export function runProgram(options: HarnessOptions = {}): Promise<Program> {
     // Keyed by the configuration the program reads, not by how a test spelled it: a value set to
     // what the stack has anyway is the same run.
     const { config, ...rest } = full;
-    const key = JSON.stringify({ ...rest, config: stackConfig(full.stack ?? "dev", config, full.program) });
+    let key: string;
+    try {
+        key = JSON.stringify({ ...rest, config: stackConfig(full.stack ?? "dev", config, full.program) });
+    } catch (err) {
+        return Promise.reject(err); // a stack file that is not there fails the run, as before, not the call
+    }
     let run = cache.get(key);
     if (run === undefined) {
         run = storedRun(full, key);
