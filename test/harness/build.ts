@@ -3,9 +3,9 @@
  * pack once, into a temporary folder that mirrors the project, so that the scenario processes,
  * the tools' and the pack's processes and the mocha workers run plain JavaScript instead of
  * compiling TypeScript again (most of a run's time otherwise); register.js has the workers load
- * it. Type checking is `npm run typecheck`. Every node process the run starts shares a compile cache in that folder
- * (NODE_COMPILE_CACHE), so that each module's code compiles once per run rather than once per
- * process.
+ * it. Type checking is `npm run typecheck`. The node processes the run starts share a compile
+ * cache in that folder (NODE_COMPILE_CACHE), filled with the shared packages while the setup
+ * transpiles, so that their code compiles once per run rather than once per process.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";

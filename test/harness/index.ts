@@ -75,8 +75,14 @@ function scenarioServer(): ScenarioServer {
     return started;
 }
 
+/** The configuration the program reads in a scenario, as the CLI hands it over. */
+const programConfig = (options: HarnessOptions): Record<string, string> => stackConfig(options.stack ?? "dev", options.config, options.program);
+
+/** A scenario's options with the harness's defaults: this machine's public IP as the detection service answers it. */
+const withDefaults = (options: HarnessOptions): HarnessOptions => ({ publicIp: "198.51.100.23", ...options });
+
 function spawnRun(options: HarnessOptions, resultFile: string): Promise<Program> {
-    const request: ScenarioRequest = { options, resultFile, env: { ...options.env, PULUMI_CONFIG: JSON.stringify(stackConfig(options.stack ?? "dev", options.config, options.program)) } };
+    const request: ScenarioRequest = { options, resultFile, env: { ...options.env, PULUMI_CONFIG: JSON.stringify(programConfig(options)) } };
     const started = Date.now();
     const { child, waiting } = scenarioServer();
     return new Promise((resolve, reject) => {
@@ -127,7 +133,7 @@ export async function runInTurn(list: HarnessOptions[]): Promise<Program[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-lab-harness-"));
     try {
         const programs: Program[] = [];
-        for (const [i, options] of list.entries()) programs.push(await spawnRun({ publicIp: "198.51.100.23", ...options }, path.join(dir, `${i}.json`)));
+        for (const [i, options] of list.entries()) programs.push(await spawnRun(withDefaults(options), path.join(dir, `${i}.json`)));
         return programs;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -136,13 +142,12 @@ export async function runInTurn(list: HarnessOptions[]): Promise<Program[]> {
 
 /** Runs index.ts under mocks with the dev stack plus `options`. */
 export function runProgram(options: HarnessOptions = {}): Promise<Program> {
-    const full = { publicIp: "198.51.100.23", ...options };
+    const full = withDefaults(options);
     // Keyed by the configuration the program reads, not by how a test spelled it: a value set to
     // what the stack has anyway is the same run.
-    const { config, ...rest } = full;
     let key: string;
     try {
-        key = JSON.stringify({ ...rest, config: stackConfig(full.stack ?? "dev", config, full.program) });
+        key = JSON.stringify({ ...full, config: programConfig(full) });
     } catch (err) {
         return Promise.reject(err); // a stack file that is not there fails the run, as before, not the call
     }
